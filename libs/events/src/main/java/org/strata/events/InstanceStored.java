@@ -1,0 +1,78 @@
+package org.strata.events;
+
+import java.time.Instant;
+
+/**
+ * An instance was received and durably written to object storage by ingest.
+ *
+ * <p>Version history: v1 initial; v2 added {@code version} (object version, for duplicates kept as
+ * a new version; v1 events are version 1) and {@code source.client}.
+ *
+ * @param studyDate DICOM DA (0008,0020) exactly as received, possibly empty or malformed
+ * @param version object version of this SOP instance, starting at 1
+ */
+public record InstanceStored(
+    String eventId,
+    Instant occurredAt,
+    String tenant,
+    String studyInstanceUid,
+    String seriesInstanceUid,
+    String sopInstanceUid,
+    String sopClassUid,
+    String transferSyntaxUid,
+    String patientId,
+    String issuerOfPatientId,
+    String accessionNumber,
+    String modality,
+    String studyDate,
+    ObjectLocation objectLocation,
+    Source source,
+    int version)
+    implements StrataEvent {
+
+  public static final int SCHEMA_VERSION = 2;
+
+  public InstanceStored {
+    Require.uuid(eventId, "eventId");
+    Require.nonNull(occurredAt, "occurredAt");
+    Require.nonBlank(tenant, "tenant");
+    Require.uid(studyInstanceUid, "studyInstanceUid");
+    Require.uid(seriesInstanceUid, "seriesInstanceUid");
+    Require.uid(sopInstanceUid, "sopInstanceUid");
+    Require.uid(sopClassUid, "sopClassUid");
+    Require.uid(transferSyntaxUid, "transferSyntaxUid");
+    Require.nonNull(objectLocation, "objectLocation");
+    Require.nonNull(source, "source");
+    // The codec already rejects a missing int; this guards events built in code.
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1, got " + version);
+    }
+  }
+
+  /** How the instance reached Strata. */
+  public enum Channel {
+    DIMSE,
+    STOWRS
+  }
+
+  /**
+   * Who sent the instance.
+   *
+   * @param channel the protocol it arrived on
+   * @param callingAeTitle sending AE title (DIMSE only)
+   * @param calledAeTitle Strata's AE title that was called (DIMSE only)
+   * @param remoteAddress peer IP address
+   * @param client authenticated client id or user (STOW-RS), since v2
+   */
+  public record Source(
+      Channel channel,
+      String callingAeTitle,
+      String calledAeTitle,
+      String remoteAddress,
+      String client) {
+
+    public Source {
+      Require.nonNull(channel, "source.channel");
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.strata.events;
+
+import static org.strata.events.Topic.CleanupPolicy.DELETE;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The one catalogue of Strata's Kafka topics. Services create and reference topics only through
+ * these constants, so a name exists in exactly one place.
+ *
+ * <p>Partition counts are chosen once: Kafka can add partitions but never remove them, and adding
+ * them remaps keys, which breaks per-study ordering for records already in flight. 12 divides
+ * evenly by 1, 2, 3, 4, 6 and 12, so a consumer group of any of those sizes gets an even share; the
+ * low-volume topics use 6 and 3 for the same reason at a smaller scale.
+ */
+public final class Topics {
+
+  private static final String STUDY_KEY = "StudyInstanceUID";
+
+  /** {@link InstanceStored}: an instance was written to object storage by ingest. */
+  public static final Topic INSTANCE_STORED =
+      new Topic(
+          "strata.instance.stored",
+          12,
+          Duration.ofDays(14),
+          DELETE,
+          STUDY_KEY,
+          "InstanceStored events from ingest; longest retention so the index can be rebuilt");
+
+  /** {@link InstanceIndexed}: an instance became queryable. */
+  public static final Topic INSTANCE_INDEXED =
+      new Topic(
+          "strata.instance.indexed",
+          12,
+          Duration.ofDays(7),
+          DELETE,
+          STUDY_KEY,
+          "InstanceIndexed events from index");
+
+  /** {@link StudyUpdated}: study-level aggregates changed. */
+  public static final Topic STUDY_UPDATED =
+      new Topic(
+          "strata.study.updated",
+          12,
+          Duration.ofDays(7),
+          DELETE,
+          STUDY_KEY,
+          "StudyUpdated events from index");
+
+  /** {@link InstanceDeleted}: an instance, series or study was deleted (see its scope). */
+  public static final Topic INSTANCE_DELETED =
+      new Topic(
+          "strata.instance.deleted",
+          12,
+          Duration.ofDays(30),
+          DELETE,
+          STUDY_KEY,
+          "InstanceDeleted events (instance, series or study scope) from the index admin API");
+
+  /** {@link AuditRecord}: audit trail, kept longer than a year so yearly reviews can replay it. */
+  public static final Topic AUDIT_RECORD =
+      new Topic(
+          "strata.audit.record",
+          6,
+          Duration.ofDays(400),
+          DELETE,
+          "event id",
+          "AuditRecord events from every service");
+
+  /** Records the index could not process, as they were received, for operators to inspect. */
+  public static final Topic INDEX_DEAD_LETTER =
+      new Topic(
+          "strata.index.dead-letter",
+          3,
+          Duration.ofDays(30),
+          DELETE,
+          "original record key",
+          "Records the index gave up on, with the original key and payload");
+
+  private static final List<Topic> ALL =
+      List.of(
+          INSTANCE_STORED,
+          INSTANCE_INDEXED,
+          STUDY_UPDATED,
+          INSTANCE_DELETED,
+          AUDIT_RECORD,
+          INDEX_DEAD_LETTER);
+
+  private Topics() {}
+
+  /** Every declared topic, in a stable order. */
+  public static List<Topic> all() {
+    return ALL;
+  }
+}

@@ -1,0 +1,94 @@
+package org.strata.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/** One valid, fully populated event of each type. */
+final class Samples {
+
+  static final String STUDY = "1.2.826.0.1.3680043.8.498.77";
+  static final String SERIES = STUDY + ".1";
+  static final String SOP = SERIES + ".1";
+  static final String SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  static final Instant AT = Instant.parse("2025-01-02T03:04:05.678901Z");
+
+  private Samples() {}
+
+  static ObjectLocation location() {
+    return new ObjectLocation("bucket-a", "studies/77/1.dcm", 1234, SHA256, "sidecar", "frames");
+  }
+
+  static InstanceStored.Source source() {
+    return new InstanceStored.Source(
+        InstanceStored.Channel.DIMSE, "MODALITY", "STRATA", "192.0.2.10", "client-1");
+  }
+
+  static InstanceStored instanceStored() {
+    return new InstanceStored(
+        "11111111-1111-4111-8111-111111111111",
+        AT,
+        "tenant-a",
+        STUDY,
+        SERIES,
+        SOP,
+        "1.2.840.10008.5.1.4.1.1.2",
+        "1.2.840.10008.1.2.1",
+        "PID-1",
+        "ISSUER",
+        "ACC-1",
+        "CT",
+        "20250102",
+        location(),
+        source(),
+        3);
+  }
+
+  static InstanceIndexed instanceIndexed() {
+    return new InstanceIndexed(
+        "22222222-2222-4222-8222-222222222222",
+        AT,
+        "tenant-a",
+        STUDY,
+        SERIES,
+        SOP,
+        "11111111-1111-4111-8111-111111111111");
+  }
+
+  static StudyUpdated studyUpdated() {
+    return new StudyUpdated(
+        "33333333-3333-4333-8333-333333333333", AT, "tenant-a", STUDY, 2, 5, List.of("CT", "PR"));
+  }
+
+  static InstanceDeleted instanceDeleted() {
+    return new InstanceDeleted(
+        "44444444-4444-4444-8444-444444444444",
+        AT,
+        "tenant-a",
+        InstanceDeleted.Scope.INSTANCE,
+        STUDY,
+        SERIES,
+        SOP,
+        List.of(location()),
+        "duplicate",
+        "admin");
+  }
+
+  static AuditRecord auditRecord() {
+    return new AuditRecord(
+        "55555555-5555-4555-8555-555555555555",
+        AT,
+        "tenant-a",
+        "DICOMInstancesTransferred",
+        AuditRecord.Action.C,
+        AuditRecord.Outcome.SUCCESS,
+        "MODALITY",
+        "192.0.2.10",
+        List.of(STUDY),
+        "stored 1 instance");
+  }
+
+  static List<StrataEvent> all() {
+    return List.of(
+        instanceStored(), instanceIndexed(), studyUpdated(), instanceDeleted(), auditRecord());
+  }
+}

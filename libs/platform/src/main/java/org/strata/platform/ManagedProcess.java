@@ -1,0 +1,192 @@
+package org.strata.platform;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server process started by the platform, tied to the life of the JVM that started it.
+ *
+ * <p>Every command runs under a small shell guard that reads the pipe from this JVM: when this JVM
+ * ends for any reason, even {@code kill -9}, the pipe closes and the guard stops the server. So a
+ * crashed test run or an interrupted {@code make run} never leaves a broker or database behind. The
+ * guard also turns the stop request into the signal the server expects (PostgreSQL wants SIGINT for
+ * a fast shutdown; SIGTERM would wait for every client).
+ */
+final class ManagedProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
+
+  // A background job's stdin is /dev/null in a non-interactive shell, so the pipe is kept as fd 3.
+  private static final String GUARD =
+      """
+      sig="$1"; shift
+      exec 3<&0
+      "$@" </dev/null 3<&- &
+      child=$!
+      echo "$child" > "$STRATA_PID_FILE"
+      trap 'kill -s "$sig" "$child" 2>/dev/null' TERM INT HUP
+      ( cat <&3 >/dev/null; kill -s "$sig" "$child" 2>/dev/null ) &
+      rc=0
+      while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
+      exit "$rc"
+      """;
+
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+  private final Path pidFile;
+
+  private ManagedProcess(String name, Process process, Path logFile, Path pidFile) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+    this.pidFile = pidFile;
+  }
+
+  /**
+   * Starts {@code command} in {@code workDir}, output appended to {@code logFile}.
+   *
+   * @param stopSignal the signal the guard sends to stop the server (TERM, INT)
+   * @param asUser run as this system user (PostgreSQL refuses root), or null
+   */
+  static ManagedProcess start(
+      String name,
+      List<String> command,
+      Path workDir,
+      Path logFile,
+      Map<String, String> env,
+      String stopSignal,
+      String asUser) {
+    try {
+      Files.createDirectories(logFile.getParent());
+      Path pidFile = logFile.resolveSibling(name + ".pid");
+      killLeftover(name, pidFile);
+      List<String> full = new ArrayList<>();
+      if (asUser != null) {
+        full.addAll(List.of("runuser", "-u", asUser, "--"));
+      }
+      full.addAll(List.of("sh", "-c", GUARD, "strata-guard", stopSignal));
+      full.addAll(command);
+      ProcessBuilder builder = new ProcessBuilder(full).directory(workDir.toFile());
+      builder.environment().putAll(env);
+      builder.environment().put("STRATA_PID_FILE", pidFile.toString());
+      builder.redirectErrorStream(true);
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      LOG.debug("starting {}: {}", name, command);
+      Process process = builder.start();
+      return new ManagedProcess(name, process, logFile, pidFile);
+    } catch (IOException e) {
+      throw new PlatformException("cannot start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A server left running by an earlier JVM that could not stop it (its guard normally does): stop
+   * it before starting a new one on the same data directory.
+   */
+  private static void killLeftover(String name, Path pidFile) throws IOException {
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    String text = Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
+    Files.deleteIfExists(pidFile);
+    if (text.isEmpty()) {
+      return;
+    }
+    Optional<ProcessHandle> old = ProcessHandle.of(Long.parseLong(text));
+    if (old.isPresent() && old.get().isAlive()) {
+      LOG.warn("{}: stopping a leftover process {} from an earlier run", name, text);
+      old.get().destroy();
+      try {
+        old.get().onExit().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        old.get().destroyForcibly();
+      }
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The last lines of the server's log, for error messages. */
+  String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Asks the guard to stop the server, waits, then kills whatever is left. */
+  void stop(Duration timeout) {
+    if (!process.isAlive()) {
+      return;
+    }
+    // Closing the pipe is the guard's stop request; it works even through runuser.
+    try (OutputStream in = process.getOutputStream()) {
+      in.flush();
+    } catch (IOException ignored) {
+      // already closed
+    }
+    awaitExit(timeout);
+  }
+
+  /** Waits for the process (after the server was told to stop by other means). */
+  void awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {}; killing it", name, timeout);
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException ignored) {
+      // a stale pid file is checked against a live process before use
+    }
+  }
+
+  /** Resident memory of the server process tree in bytes, from /proc; -1 when not readable. */
+  long residentBytes() {
+    return process.descendants().mapToLong(ManagedProcess::rss).filter(v -> v > 0).sum();
+  }
+
+  private static long rss(ProcessHandle handle) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", handle.pid() + "", "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

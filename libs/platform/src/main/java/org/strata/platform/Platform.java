@@ -1,0 +1,205 @@
+package org.strata.platform;
+
+import io.minio.MinioClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Strata's infrastructure as real servers on 127.0.0.1: Kafka, PostgreSQL, S3 (s3proxy) and
+ * Keycloak, each in its own process, started in parallel where they are independent, health-checked
+ * before this returns, and stopped (in reverse order) by {@link #close()}.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  private final PlatformConfig config;
+  private final KafkaBroker kafka;
+  private final PostgresServer postgres;
+  private final S3Server s3;
+  private final KeycloakServer keycloak;
+  private final List<Server> started = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Duration> startupTimes =
+      Collections.synchronizedMap(new LinkedHashMap<>());
+
+  private Platform(PlatformConfig requested) {
+    this.config = requested.withResolvedPorts();
+    this.kafka = new KafkaBroker(config);
+    this.postgres = new PostgresServer(config);
+    this.s3 = new S3Server(config);
+    this.keycloak = new KeycloakServer(config, postgres);
+  }
+
+  /** Starts the configured components; on any failure, stops what was started and throws. */
+  public static Platform start(PlatformConfig config) {
+    Platform platform = new Platform(config);
+    try {
+      platform.ensureStarted(config.components());
+      return platform;
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts those of {@code components} that are not running yet (Keycloak brings PostgreSQL), so a
+   * test JVM can share one platform between tests that need different parts of it.
+   */
+  public synchronized void ensureStarted(Set<Component> components) {
+    boolean withKeycloak = components.contains(Component.KEYCLOAK);
+    CompletableFuture<Void> pg =
+        startAsync(components.contains(Component.POSTGRES) || withKeycloak ? postgres : null);
+    CompletableFuture<Void> kc = pg.thenCompose(v -> startAsync(withKeycloak ? keycloak : null));
+    try {
+      CompletableFuture.allOf(
+              pg,
+              kc,
+              startAsync(components.contains(Component.KAFKA) ? kafka : null),
+              startAsync(components.contains(Component.S3) ? s3 : null))
+          .join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new PlatformException(String.valueOf(cause.getMessage()), cause);
+    }
+  }
+
+  public boolean isStarted(Component component) {
+    return started.contains(server(component));
+  }
+
+  private Server server(Component component) {
+    return switch (component) {
+      case KAFKA -> kafka;
+      case POSTGRES -> postgres;
+      case S3 -> s3;
+      case KEYCLOAK -> keycloak;
+    };
+  }
+
+  private CompletableFuture<Void> startAsync(Server server) {
+    if (server == null || started.contains(server)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(
+        () -> {
+          long t0 = System.nanoTime();
+          started.add(server);
+          server.start();
+          Duration took = Duration.ofNanos(System.nanoTime() - t0);
+          startupTimes.put(server.name(), took);
+          LOG.info("{} ready in {} ms", server.name(), took.toMillis());
+        },
+        r -> Thread.ofPlatform().name("strata-start-" + server.name()).start(r));
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public String kafkaBootstrapServers() {
+    return require(kafka, Component.KAFKA).bootstrapServers();
+  }
+
+  /** An admin client on the broker; the caller closes it. */
+  public Admin kafkaAdmin() {
+    return require(kafka, Component.KAFKA).admin();
+  }
+
+  public String jdbcUrl(String database) {
+    return require(postgres, Component.POSTGRES).jdbcUrl(database);
+  }
+
+  public String postgresUser() {
+    return config.postgresUser();
+  }
+
+  public String postgresPassword() {
+    return config.postgresPassword();
+  }
+
+  public String s3Endpoint() {
+    return require(s3, Component.S3).endpoint();
+  }
+
+  /** A MinIO SDK client on the platform's object storage. */
+  public MinioClient s3Client() {
+    return require(s3, Component.S3).client();
+  }
+
+  public String keycloakUrl() {
+    return require(keycloak, Component.KEYCLOAK).url();
+  }
+
+  /** The OIDC issuer of the {@code strata} realm. */
+  public String oidcIssuer() {
+    return require(keycloak, Component.KEYCLOAK).realmUrl();
+  }
+
+  /** Every started component's client addresses as {@code strata.*} configuration keys. */
+  public Map<String, String> addresses() {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Server server : List.of(servers())) {
+      map.putAll(server.addresses());
+    }
+    return map;
+  }
+
+  /** How long each component took from launch to a passing health check. */
+  public Map<String, Duration> startupTimes() {
+    return Map.copyOf(startupTimes);
+  }
+
+  /** Resident memory of each component's processes, in bytes. */
+  public Map<String, Long> residentBytes() {
+    Map<String, Long> map = new LinkedHashMap<>();
+    for (Server server : servers()) {
+      map.put(server.name(), server.residentBytes());
+    }
+    return map;
+  }
+
+  private Server[] servers() {
+    return java.util.stream.Stream.of(postgres, kafka, s3, keycloak)
+        .filter(started::contains)
+        .toArray(Server[]::new);
+  }
+
+  private <T extends Server> T require(T server, Component component) {
+    if (!started.contains(server)) {
+      throw new IllegalStateException(component + " is not started on this platform");
+    }
+    return server;
+  }
+
+  /** Stops every started component: Keycloak first, PostgreSQL (which it uses) last. */
+  @Override
+  public void close() {
+    List<Server> order = new ArrayList<>();
+    for (Server server : new Server[] {keycloak, kafka, s3, postgres}) {
+      if (started.contains(server)) {
+        order.add(server);
+      }
+    }
+    for (Server server : order) {
+      try {
+        server.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping {} failed: {}", server.name(), e.toString());
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,142 @@
+package org.strata.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * {@code make run}'s platform: starts the real servers on their fixed ports with data under {@code
+ * ./var}, proves each address answers, prints them, writes them to {@code var/platform.env} for the
+ * services, and runs until interrupted (Ctrl-C stops everything it started).
+ *
+ * <p>Environment: {@code STRATA_DATA_DIR} (default {@code ./var}), {@code STRATA_PLATFORM_DIST}
+ * (default {@code libs/platform-dist/target/dist}), {@code STRATA_COMPONENTS} (default all, e.g.
+ * {@code kafka,postgres,s3}).
+ */
+public final class PlatformMain {
+  private PlatformMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dataDir = Path.of(env("STRATA_DATA_DIR", "var")).toAbsolutePath();
+    Path dist = Path.of(env("STRATA_PLATFORM_DIST", "libs/platform-dist/target/dist"));
+    Path realm = Path.of(env("STRATA_REALM_FILE", "deploy/keycloak/strata-realm.json"));
+    Set<Component> components = parseComponents(env("STRATA_COMPONENTS", ""));
+    PlatformConfig defaults = PlatformConfig.forRun(dataDir, dist, realm);
+    PlatformConfig config =
+        new PlatformConfig(
+            defaults.dataDir(),
+            defaults.distDir(),
+            defaults.host(),
+            components,
+            defaults.kafkaPort(),
+            defaults.kafkaControllerPort(),
+            defaults.kafkaHeap(),
+            defaults.postgresPort(),
+            defaults.postgresUser(),
+            defaults.postgresPassword(),
+            defaults.databases(),
+            defaults.s3Port(),
+            defaults.s3AccessKey(),
+            defaults.s3SecretKey(),
+            defaults.buckets(),
+            defaults.keycloakPort(),
+            defaults.keycloakManagementPort(),
+            defaults.keycloakRealmFile());
+    Files.createDirectories(dataDir);
+
+    System.out.println("Starting Strata's platform (" + components + ") with data in " + dataDir);
+    long t0 = System.nanoTime();
+    Platform platform = Platform.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping Strata's platform...");
+                  platform.close();
+                  System.out.println("Stopped.");
+                  stopped.countDown();
+                }));
+    writeEnvFile(dataDir.resolve("platform.env"), platform.addresses());
+    System.out.println(banner(platform, config, (System.nanoTime() - t0) / 1_000_000));
+    stopped.await();
+  }
+
+  private static Set<Component> parseComponents(String spec) {
+    if (spec.isBlank()) {
+      return EnumSet.allOf(Component.class);
+    }
+    return java.util.Arrays.stream(spec.split(","))
+        .map(s -> Component.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(Component.class)));
+  }
+
+  /** Shell-style KEY=value lines (keys upper-cased, dots to underscores) for the services. */
+  private static void writeEnvFile(Path file, Map<String, String> addresses) throws IOException {
+    StringBuilder text = new StringBuilder();
+    addresses.forEach(
+        (key, value) ->
+            text.append(key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"))
+                .append('=')
+                .append(value)
+                .append('\n'));
+    Files.writeString(file, text);
+  }
+
+  private static String banner(Platform platform, PlatformConfig config, long millis) {
+    PlatformProbe probe = new PlatformProbe(platform);
+    StringBuilder b = new StringBuilder();
+    String line = "-".repeat(78);
+    b.append(line).append('\n');
+    b.append(
+        String.format("Strata platform is up (%d ms), data in %s%n", millis, config.dataDir()));
+    b.append(line).append('\n');
+    if (config.has(Component.KAFKA)) {
+      b.append(
+          String.format(
+              "Kafka        %-34s %d topics%n",
+              platform.kafkaBootstrapServers(), probe.kafkaTopics().size()));
+    }
+    if (config.has(Component.POSTGRES)) {
+      b.append(
+          String.format(
+              "PostgreSQL   %-34s user %s / %s, %s%n",
+              platform.jdbcUrl("strata"),
+              config.postgresUser(),
+              config.postgresPassword(),
+              probe.postgresQuery("show server_version").split(" ")[0]));
+    }
+    if (config.has(Component.S3)) {
+      b.append(
+          String.format(
+              "S3 (s3proxy) %-34s key %s / %s, buckets %s%n",
+              platform.s3Endpoint(),
+              config.s3AccessKey(),
+              config.s3SecretKey(),
+              probe.s3Buckets()));
+    }
+    if (config.has(Component.KEYCLOAK)) {
+      probe.keycloakClientToken();
+      b.append(
+          String.format(
+              "Keycloak     %-34s admin / admin; realm strata, client %s issues tokens%n",
+              platform.keycloakUrl(), PlatformProbe.TEST_CLIENT_ID));
+      b.append(String.format("OIDC issuer  %s%n", platform.oidcIssuer()));
+    }
+    b.append(line).append('\n');
+    b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
+    b.append("\nCtrl-C stops everything.");
+    return b.toString();
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
