@@ -130,6 +130,17 @@ public final class PlatformMain {
       b.append(String.format("OIDC issuer  %s%n", platform.oidcIssuer()));
     }
     b.append(line).append('\n');
+    Map<String, java.time.Duration> times = platform.startupTimes();
+    platform
+        .residentBytes()
+        .forEach(
+            (name, rss) ->
+                b.append(
+                    String.format(
+                        "  %-10s started in %5.1f s, resident memory %4d MB%n",
+                        name,
+                        times.getOrDefault(name, java.time.Duration.ZERO).toMillis() / 1000.0,
+                        rss / (1024 * 1024))));
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
     b.append("\nCtrl-C stops everything.");
     return b.toString();

@@ -1,0 +1,53 @@
+# Strata: `make run` starts the whole archive on the embedded platform, `make test` runs every test.
+# Every target uses a JDK >= 21 found by deploy/scripts/find-jdk.sh (JAVA_HOME, PATH, /usr/lib/jvm).
+
+SHELL := /bin/bash
+JAVA_HOME := $(shell deploy/scripts/find-jdk.sh)
+export JAVA_HOME
+ifeq ($(JAVA_HOME),)
+$(error No JDK >= 21 found: see the message above)
+endif
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+MVN := ./mvnw -B --no-transfer-progress
+STRATA_DATA_DIR ?= $(CURDIR)/var
+export STRATA_DATA_DIR
+
+.PHONY: help build run test bench fmt deps-run deps-test clean
+
+help:
+	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
+	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
+	@echo "make bench  benchmarks (figures go to docs/performance.md)"
+	@echo "make fmt    format the code (the build fails on unformatted code)"
+	@echo "make build  compile and package everything, no tests"
+
+deps-run:
+	@deploy/scripts/install-debian-deps.sh run
+
+deps-test:
+	@deploy/scripts/install-debian-deps.sh test
+
+build:
+	$(MVN) -q install -DskipTests
+
+run: deps-run
+	@deploy/scripts/run.sh
+
+test: deps-test
+	$(MVN) install
+
+# `make bench` runs every benchmark, `make bench platform` (or another suite name) just one.
+ifeq (bench,$(firstword $(MAKECMDGOALS)))
+BENCH_SUITES := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+$(eval $(BENCH_SUITES):;@:)
+endif
+
+bench: deps-test
+	@deploy/scripts/bench.sh $(BENCH_SUITES)
+
+fmt:
+	$(MVN) -q spotless:apply -pl '!libs/platform-dist'
+
+clean:
+	$(MVN) -q clean

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make run`: build what is missing or out of date, then start the platform (and, as they are
+# added, the services) in the foreground. Ctrl-C stops everything that was started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+mvn_cmd=(./mvnw -B --no-transfer-progress -q)
+stamp=libs/platform/target/run-classpath.txt
+# Rebuild when any source, POM or resource is newer than the last build's classpath file.
+if [ ! -f "$stamp" ] || [ -n "$(find pom.xml libs services -newer "$stamp" \
+    \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+    -not -path '*/target/*' -print -quit 2>/dev/null)" ]; then
+  echo "Building Strata (first run downloads dependencies; this can take a few minutes)..."
+  "${mvn_cmd[@]}" install -DskipTests
+fi
+
+mkdir -p "$STRATA_DATA_DIR"
+cp="$(cat "$stamp"):$(ls libs/platform/target/strata-platform-*.jar | head -n 1)"
+exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.org.strata=info -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -cp "$cp" org.strata.platform.PlatformMain
