@@ -1,0 +1,27 @@
+package org.strata.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code make bench [suite ...]}: runs the named suites, or all of them. Each prints a Markdown
+ * table whose figures go to docs/performance.md, with its peer or ceiling from the same run.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> suites = args.length == 0 ? List.of("platform") : List.of(args);
+    Path work = Path.of(System.getProperty("strata.bench.dir", "target/bench")).toAbsolutePath();
+    Path dist =
+        Path.of(System.getProperty("strata.platform.dist", "libs/platform-dist/target/dist"));
+    Path realm = Path.of("deploy/keycloak/strata-realm.json");
+    for (String suite : suites) {
+      System.out.println("\n## " + suite + "\n");
+      switch (suite) {
+        case "platform" -> PlatformCeilings.run(work, dist, realm);
+        default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);
+      }
+    }
+  }
+}
