@@ -1,5 +1,6 @@
 package org.strata.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
@@ -10,6 +11,10 @@ import java.time.Instant;
  *
  * @param studyDate DICOM DA (0008,0020) exactly as received, possibly empty or malformed
  * @param version object version of this SOP instance, starting at 1
+ * @param attributes optional (added within v2): the instance's attributes that the index matches
+ *     and returns (patient, study, series and instance level, PS3.18 Table 10.6.1-5 and the
+ *     defaults of 10.6.3-3..5) in the DICOM JSON model (PS3.18 Annex F), without bulk data; the
+ *     index takes everything else it needs from here, so it never reads the object
  */
 public record InstanceStored(
     String eventId,
@@ -27,7 +32,8 @@ public record InstanceStored(
     String studyDate,
     ObjectLocation objectLocation,
     Source source,
-    int version)
+    int version,
+    JsonNode attributes)
     implements StrataEvent {
 
   public static final int SCHEMA_VERSION = 2;

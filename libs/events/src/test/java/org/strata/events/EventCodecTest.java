@@ -93,7 +93,8 @@ class EventCodecTest {
             null,
             stored.objectLocation(),
             stored.source(),
-            1);
+            1,
+            null);
 
     String text = new String(EventCodec.encode(withUmlaut), UTF_8);
 

@@ -50,7 +50,8 @@ class EventValidationTest {
                 null,
                 s.objectLocation(),
                 s.source(),
-                1));
+                1,
+                null));
     assertRejected(
         "sopClassUid is required",
         () ->
@@ -70,7 +71,8 @@ class EventValidationTest {
                 null,
                 s.objectLocation(),
                 s.source(),
-                1));
+                1,
+                null));
     assertRejected(
         "version must be >= 1",
         () ->
@@ -90,7 +92,8 @@ class EventValidationTest {
                 null,
                 s.objectLocation(),
                 s.source(),
-                0));
+                0,
+                null));
   }
 
   @Test

@@ -40,7 +40,8 @@ final class Samples {
         "20250102",
         location(),
         source(),
-        3);
+        3,
+        null);
   }
 
   static InstanceIndexed instanceIndexed() {

@@ -1,0 +1,348 @@
+package org.strata.index.repository;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.strata.index.service.IndexedInstance;
+import org.strata.index.service.PersonNames;
+
+/**
+ * The index's writes, as native SQL through Hibernate Reactive: upserts keyed by the natural keys
+ * (tenant + Patient ID + issuer, tenant + UID) make every statement idempotent, so a replayed event
+ * changes nothing. Every method runs inside the caller's transaction.
+ */
+@ApplicationScoped
+public class IndexRepository {
+
+  /** The pk of a row and whether this statement created it. */
+  public record Upserted(long pk, boolean created) {}
+
+  /** A study's aggregates after the change, for StudyUpdated. */
+  public record StudyAggregates(
+      int numberOfSeries, int numberOfInstances, List<String> modalities) {}
+
+  /** What became of one instance: new, a replay of the same event, or a new object version. */
+  public enum Outcome {
+    CREATED,
+    REPLAYED,
+    NEW_VERSION,
+    OLDER_VERSION_IGNORED
+  }
+
+  public Uni<Void> ensureTenant(Mutiny.Session s, String tenant, String defaultIssuer) {
+    return s.createNativeQuery(
+            "insert into tenant (id, default_issuer) values (:id, :issuer)"
+                + " on conflict (id) do nothing")
+        .setParameter("id", tenant)
+        .setParameter("issuer", defaultIssuer)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /**
+   * The patient of this instance, created if new. Demographics (name, birth date, sex) of an
+   * existing patient follow the most recent event (by its occurrence time); an older event never
+   * overwrites newer demographics, and an absent value never erases one. Each change is recorded in
+   * {@code patient_change}.
+   */
+  public Uni<Long> upsertPatient(Mutiny.Session s, IndexedInstance i) {
+    return s.createNativeQuery(
+            "insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
+                + " birth_date, sex, demographics_at) values (:tenant, :pid, :issuer,"
+                + " cast(:name as text), cast(:norm as text), cast(:birth as date),"
+                + " cast(:sex as text), cast(:at as timestamptz))"
+                + " on conflict on constraint patient_natural_key do nothing returning pk",
+            Long.class)
+        .setParameter("tenant", i.tenant())
+        .setParameter("pid", i.patientId())
+        .setParameter("issuer", i.issuerOfPatientId())
+        .setParameter("name", i.patientName())
+        .setParameter("norm", PersonNames.normalize(i.patientName()))
+        .setParameter("birth", i.patientBirthDate())
+        .setParameter("sex", i.patientSex())
+        .setParameter("at", i.occurredAt())
+        .getSingleResultOrNull()
+        .chain(pk -> pk != null ? Uni.createFrom().item(pk) : updateDemographics(s, i));
+  }
+
+  private Uni<Long> updateDemographics(Mutiny.Session s, IndexedInstance i) {
+    return s.createNativeQuery(
+            "select pk, patient_name, birth_date, sex, demographics_at from patient"
+                + " where tenant = :tenant and patient_id = :pid and issuer = :issuer for update",
+            Object[].class)
+        .setParameter("tenant", i.tenant())
+        .setParameter("pid", i.patientId())
+        .setParameter("issuer", i.issuerOfPatientId())
+        .getSingleResult()
+        .chain(
+            row -> {
+              long pk = ((Number) row[0]).longValue();
+              String oldName = (String) row[1];
+              LocalDate oldBirth = toLocalDate(row[2]);
+              String oldSex = (String) row[3];
+              Instant since = toInstant(row[4]);
+              String newName = i.patientName() != null ? i.patientName() : oldName;
+              LocalDate newBirth = i.patientBirthDate() != null ? i.patientBirthDate() : oldBirth;
+              String newSex = i.patientSex() != null ? i.patientSex() : oldSex;
+              boolean changed =
+                  !Objects.equals(oldName, newName)
+                      || !Objects.equals(oldBirth, newBirth)
+                      || !Objects.equals(oldSex, newSex);
+              if (!changed || i.occurredAt().isBefore(since)) {
+                return Uni.createFrom().item(pk);
+              }
+              return s.createNativeQuery(
+                      "with change as (insert into patient_change (patient_pk, event_id,"
+                          + " old_name, new_name, old_birth_date, new_birth_date, old_sex,"
+                          + " new_sex) values (:pk, cast(:event as uuid), cast(:oldName as text),"
+                          + " cast(:newName as text), cast(:oldBirth as date),"
+                          + " cast(:newBirth as date), cast(:oldSex as text),"
+                          + " cast(:newSex as text))) update patient set patient_name ="
+                          + " cast(:newName as text), patient_name_norm = cast(:norm as text),"
+                          + " birth_date = cast(:newBirth as date), sex = cast(:newSex as text),"
+                          + " demographics_at = cast(:at as timestamptz), updated_at = now()"
+                          + " where pk = :pk")
+                  .setParameter("pk", pk)
+                  .setParameter("event", i.eventId().toString())
+                  .setParameter("oldName", oldName)
+                  .setParameter("newName", newName)
+                  .setParameter("norm", PersonNames.normalize(newName))
+                  .setParameter("oldBirth", oldBirth)
+                  .setParameter("newBirth", newBirth)
+                  .setParameter("oldSex", oldSex)
+                  .setParameter("newSex", newSex)
+                  .setParameter("at", i.occurredAt())
+                  .executeUpdate()
+                  .replaceWith(pk);
+            });
+  }
+
+  public Uni<Upserted> upsertStudy(Mutiny.Session s, IndexedInstance i, long patientPk) {
+    return insertOrFind(
+        s,
+        s.createNativeQuery(
+                "insert into study (tenant, study_uid, patient_pk, study_date, study_time,"
+                    + " accession_number, study_id, study_description, referring_physician,"
+                    + " referring_physician_norm) values (:tenant, :uid, :patient,"
+                    + " cast(:date as date), cast(:time as time), cast(:acc as text),"
+                    + " cast(:sid as text), cast(:descr as text), cast(:ref as text),"
+                    + " cast(:refNorm as text))"
+                    + " on conflict on constraint study_natural_key do nothing returning pk",
+                Long.class)
+            .setParameter("tenant", i.tenant())
+            .setParameter("uid", i.studyUid())
+            .setParameter("patient", patientPk)
+            .setParameter("date", i.studyDate())
+            .setParameter("time", i.studyTime())
+            .setParameter("acc", i.accessionNumber())
+            .setParameter("sid", i.studyId())
+            .setParameter("descr", i.studyDescription())
+            .setParameter("ref", i.referringPhysician())
+            .setParameter("refNorm", PersonNames.normalize(i.referringPhysician())),
+        s.createNativeQuery(
+                "select pk from study where tenant = :tenant and study_uid = :uid", Long.class)
+            .setParameter("tenant", i.tenant())
+            .setParameter("uid", i.studyUid()));
+  }
+
+  public Uni<Upserted> upsertSeries(Mutiny.Session s, IndexedInstance i, long studyPk) {
+    return insertOrFind(
+        s,
+        s.createNativeQuery(
+                "insert into series (tenant, study_pk, series_uid, modality, series_number,"
+                    + " series_description, body_part_examined,"
+                    + " performed_procedure_step_start_date, performed_procedure_step_start_time)"
+                    + " values (:tenant, :study, :uid, cast(:modality as text),"
+                    + " cast(:number as integer), cast(:descr as text), cast(:body as text),"
+                    + " cast(:ppsDate as date), cast(:ppsTime as time))"
+                    + " on conflict on constraint series_natural_key do nothing returning pk",
+                Long.class)
+            .setParameter("tenant", i.tenant())
+            .setParameter("study", studyPk)
+            .setParameter("uid", i.seriesUid())
+            .setParameter("modality", i.modality())
+            .setParameter("number", i.seriesNumber())
+            .setParameter("descr", i.seriesDescription())
+            .setParameter("body", i.bodyPartExamined())
+            .setParameter("ppsDate", i.ppsStartDate())
+            .setParameter("ppsTime", i.ppsStartTime()),
+        s.createNativeQuery(
+                "select pk from series where tenant = :tenant and series_uid = :uid", Long.class)
+            .setParameter("tenant", i.tenant())
+            .setParameter("uid", i.seriesUid()));
+  }
+
+  private static Uni<Upserted> insertOrFind(
+      Mutiny.Session s, Mutiny.SelectionQuery<Long> insert, Mutiny.SelectionQuery<Long> find) {
+    return insert
+        .getSingleResultOrNull()
+        .chain(
+            pk ->
+                pk != null
+                    ? Uni.createFrom().item(new Upserted(pk, true))
+                    : find.getSingleResult().map(found -> new Upserted(found, false)));
+  }
+
+  /**
+   * Inserts the instance and its object location. A replay of the event that created it is a no-op;
+   * a later object version (a duplicate kept as a new version) replaces the location.
+   */
+  public Uni<Outcome> upsertInstance(Mutiny.Session s, IndexedInstance i, long seriesPk) {
+    return s.createNativeQuery(
+            "insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
+                + " instance_number, number_of_frames, pixel_rows, pixel_columns,"
+                + " transfer_syntax_uid, stored_event_id, version, attributes) values (:tenant,"
+                + " :series, :uid, :cuid, cast(:num as integer), cast(:frames as integer),"
+                + " cast(:rows as integer), cast(:cols as integer), :ts, cast(:event as uuid),"
+                + " :version, cast(:attrs as jsonb))"
+                + " on conflict on constraint instance_natural_key do nothing returning pk",
+            Long.class)
+        .setParameter("tenant", i.tenant())
+        .setParameter("series", seriesPk)
+        .setParameter("uid", i.sopInstanceUid())
+        .setParameter("cuid", i.sopClassUid())
+        .setParameter("num", i.instanceNumber())
+        .setParameter("frames", i.numberOfFrames())
+        .setParameter("rows", i.rows())
+        .setParameter("cols", i.columns())
+        .setParameter("ts", i.transferSyntaxUid())
+        .setParameter("event", i.eventId().toString())
+        .setParameter("version", i.version())
+        .setParameter("attrs", i.attributesJson())
+        .getSingleResultOrNull()
+        .chain(
+            pk ->
+                pk != null
+                    ? insertLocation(s, pk, i).replaceWith(Outcome.CREATED)
+                    : existingInstance(s, i));
+  }
+
+  private Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
+    return s.createNativeQuery(
+            "select pk, cast(stored_event_id as text), version from instance"
+                + " where tenant = :tenant and sop_instance_uid = :uid for update",
+            Object[].class)
+        .setParameter("tenant", i.tenant())
+        .setParameter("uid", i.sopInstanceUid())
+        .getSingleResult()
+        .chain(
+            row -> {
+              long pk = ((Number) row[0]).longValue();
+              UUID event = UUID.fromString((String) row[1]);
+              int version = ((Number) row[2]).intValue();
+              if (event.equals(i.eventId())) {
+                return Uni.createFrom().item(Outcome.REPLAYED);
+              }
+              if (i.version() <= version) {
+                return Uni.createFrom().item(Outcome.OLDER_VERSION_IGNORED);
+              }
+              return s.createNativeQuery(
+                      "update instance set stored_event_id = cast(:event as uuid), version ="
+                          + " :version, transfer_syntax_uid = :ts, attributes = cast(:attrs as"
+                          + " jsonb), indexed_at = now() where pk = :pk")
+                  .setParameter("event", i.eventId().toString())
+                  .setParameter("version", i.version())
+                  .setParameter("ts", i.transferSyntaxUid())
+                  .setParameter("attrs", i.attributesJson())
+                  .setParameter("pk", pk)
+                  .executeUpdate()
+                  .chain(
+                      () ->
+                          s.createNativeQuery("delete from object_location where instance_pk = :pk")
+                              .setParameter("pk", pk)
+                              .executeUpdate())
+                  .chain(() -> insertLocation(s, pk, i))
+                  .replaceWith(Outcome.NEW_VERSION);
+            });
+  }
+
+  private Uni<Integer> insertLocation(Mutiny.Session s, long instancePk, IndexedInstance i) {
+    return s.createNativeQuery(
+            "insert into object_location (instance_pk, bucket, object_key, size, sha256,"
+                + " sidecar_key, frame_index_key) values (:pk, :bucket, :key, :size,"
+                + " cast(:sha as text), cast(:sidecar as text), cast(:frames as text))")
+        .setParameter("pk", instancePk)
+        .setParameter("bucket", i.location().bucket())
+        .setParameter("key", i.location().key())
+        .setParameter("size", i.location().size())
+        .setParameter("sha", i.location().sha256())
+        .setParameter("sidecar", i.location().sidecarKey())
+        .setParameter("frames", i.location().frameIndexKey())
+        .executeUpdate();
+  }
+
+  /** Counts a new instance (and a new series) into the series and study aggregates. */
+  public Uni<Void> countInstance(
+      Mutiny.Session s, IndexedInstance i, long studyPk, long seriesPk, boolean newSeries) {
+    return s.createNativeQuery(
+            "update series set number_of_instances = number_of_instances + 1 where pk = :pk")
+        .setParameter("pk", seriesPk)
+        .executeUpdate()
+        .chain(
+            () ->
+                s.createNativeQuery(
+                        "update study set number_of_instances = number_of_instances + 1,"
+                            + " number_of_series = number_of_series + :newSeries,"
+                            + " modalities_in_study = case when cast(:modality as text) is null"
+                            + " or cast(:modality as text) = any(modalities_in_study) then"
+                            + " modalities_in_study else array_append(modalities_in_study,"
+                            + " cast(:modality as text)) end, sop_classes_in_study = case when"
+                            + " :cuid = any(sop_classes_in_study) then sop_classes_in_study"
+                            + " else array_append(sop_classes_in_study, cast(:cuid as text))"
+                            + " end, study_description = coalesce(study_description,"
+                            + " cast(:descr as text)), updated_at = now() where pk = :pk")
+                    .setParameter("newSeries", newSeries ? 1 : 0)
+                    .setParameter("modality", i.modality())
+                    .setParameter("cuid", i.sopClassUid())
+                    .setParameter("descr", i.studyDescription())
+                    .setParameter("pk", studyPk)
+                    .executeUpdate())
+        .replaceWithVoid();
+  }
+
+  public Uni<StudyAggregates> studyAggregates(Mutiny.Session s, long studyPk) {
+    return s.createNativeQuery(
+            "select number_of_series, number_of_instances,"
+                + " array_to_string(modalities_in_study, '\\') from study where pk = :pk",
+            Object[].class)
+        .setParameter("pk", studyPk)
+        .getSingleResult()
+        .map(
+            row ->
+                new StudyAggregates(
+                    ((Number) row[0]).intValue(),
+                    ((Number) row[1]).intValue(),
+                    row[2] == null || ((String) row[2]).isEmpty()
+                        ? List.of()
+                        : Arrays.asList(((String) row[2]).split("\\\\"))));
+  }
+
+  private static LocalDate toLocalDate(Object value) {
+    if (value == null || value instanceof LocalDate) {
+      return (LocalDate) value;
+    }
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate();
+    }
+    throw new IllegalStateException("unexpected date type " + value.getClass());
+  }
+
+  private static Instant toInstant(Object value) {
+    if (value instanceof Instant instant) {
+      return instant;
+    }
+    if (value instanceof java.time.OffsetDateTime odt) {
+      return odt.toInstant();
+    }
+    if (value instanceof java.sql.Timestamp ts) {
+      return ts.toInstant();
+    }
+    throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+  }
+}
