@@ -15,6 +15,15 @@ if [ ! -f "$stamp" ] || [ -n "$(find pom.xml libs services -newer "$stamp" \
 fi
 
 mkdir -p "$STRATA_DATA_DIR"
+
+# Every service that exists so far, on its fixed local HTTP port.
+declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [storage-tiering]=8084 [routing]=8085 [audit]=8086)
+services=()
+for name in ingest index query storage-tiering routing audit; do
+  jar=services/$name/target/quarkus-app/quarkus-run.jar
+  [ -f "$jar" ] && services+=("$name:${http_port[$name]}:$jar")
+done
+
 cp="$(cat "$stamp"):$(ls libs/platform/target/strata-platform-*.jar | head -n 1)"
 exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -Dorg.slf4j.simpleLogger.log.org.strata=info -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -cp "$cp" org.strata.platform.PlatformMain
+  -Dorg.slf4j.simpleLogger.log.org.strata=info -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -cp "$cp" org.strata.platform.PlatformMain "${services[@]}"

@@ -69,6 +69,7 @@ final class ManagedProcess {
       String asUser) {
     try {
       Files.createDirectories(logFile.getParent());
+      Files.createDirectories(workDir);
       Path pidFile = logFile.resolveSibling(name + ".pid");
       killLeftover(name, pidFile);
       List<String> full = new ArrayList<>();

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
@@ -53,18 +55,26 @@ public final class PlatformMain {
     System.out.println("Starting Strata's platform (" + components + ") with data in " + dataDir);
     long t0 = System.nanoTime();
     Platform platform = Platform.start(config);
+    List<ServiceProcess> services = new CopyOnWriteArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("\nStopping Strata's platform...");
+                  System.out.println("\nStopping Strata...");
+                  services.reversed().forEach(ServiceProcess::stop);
                   platform.close();
                   System.out.println("Stopped.");
                   stopped.countDown();
                 }));
     writeEnvFile(dataDir.resolve("platform.env"), platform.addresses());
-    System.out.println(banner(platform, config, (System.nanoTime() - t0) / 1_000_000));
+    for (String arg : args) {
+      ServiceProcess service = ServiceProcess.parse(arg);
+      services.add(service);
+      System.out.println("Starting service " + service.name() + "...");
+      service.start(dataDir, platform.addresses());
+    }
+    System.out.println(banner(platform, config, services, (System.nanoTime() - t0) / 1_000_000));
     stopped.await();
   }
 
@@ -82,14 +92,12 @@ public final class PlatformMain {
     StringBuilder text = new StringBuilder();
     addresses.forEach(
         (key, value) ->
-            text.append(key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"))
-                .append('=')
-                .append(value)
-                .append('\n'));
+            text.append(ServiceProcess.envName(key)).append('=').append(value).append('\n'));
     Files.writeString(file, text);
   }
 
-  private static String banner(Platform platform, PlatformConfig config, long millis) {
+  private static String banner(
+      Platform platform, PlatformConfig config, List<ServiceProcess> services, long millis) {
     PlatformProbe probe = new PlatformProbe(platform);
     StringBuilder b = new StringBuilder();
     String line = "-".repeat(78);
@@ -141,6 +149,15 @@ public final class PlatformMain {
                         name,
                         times.getOrDefault(name, java.time.Duration.ZERO).toMillis() / 1000.0,
                         rss / (1024 * 1024))));
+    for (ServiceProcess service : services) {
+      b.append(
+          String.format(
+              "  %-10s started in %5.1f s, resident memory %4d MB, %s (health: /q/health)%n",
+              service.name(),
+              service.startup().toMillis() / 1000.0,
+              service.residentBytes() / (1024 * 1024),
+              service.url()));
+    }
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
     b.append("\nCtrl-C stops everything.");
     return b.toString();

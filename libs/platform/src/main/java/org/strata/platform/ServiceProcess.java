@@ -1,0 +1,97 @@
+package org.strata.platform;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One of Strata's Quarkus services started by {@code make run} from its packaged {@code
+ * quarkus-run.jar}, configured through environment variables with the platform's addresses, and
+ * watched by the same process guard as the platform's servers.
+ */
+public final class ServiceProcess {
+  private final String name;
+  private final int httpPort;
+  private final Path jar;
+  private ManagedProcess process;
+  private Duration startup = Duration.ZERO;
+
+  /**
+   * @param spec {@code name:httpPort:path/to/quarkus-run.jar}
+   */
+  public static ServiceProcess parse(String spec) {
+    String[] parts = spec.split(":", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("service spec is name:port:jar, got " + spec);
+    }
+    return new ServiceProcess(parts[0], Integer.parseInt(parts[1]), Path.of(parts[2]));
+  }
+
+  public ServiceProcess(String name, int httpPort, Path jar) {
+    this.name = name;
+    this.httpPort = httpPort;
+    this.jar = jar.toAbsolutePath();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public Duration startup() {
+    return startup;
+  }
+
+  /** Starts the service with the platform's addresses and waits for its readiness check. */
+  public void start(Path dataDir, Map<String, String> platformAddresses) {
+    Ports.requireFree("127.0.0.1", httpPort, name);
+    long t0 = System.nanoTime();
+    Map<String, String> env = new LinkedHashMap<>();
+    platformAddresses.forEach((key, value) -> env.put(envName(key), value));
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+    List<String> command = new ArrayList<>(KafkaBroker.java());
+    command.addAll(List.of("-Xms64m", "-Xmx512m", "-jar", jar.toString()));
+    Path dir = dataDir.resolve("services").resolve(name);
+    process =
+        ManagedProcess.start(
+            name, command, dir.getParent(), dir.resolve(name + ".log"), env, "TERM", null);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    Waits.until(
+        process,
+        Duration.ofSeconds(120),
+        () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    startup = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  public long residentBytes() {
+    return process == null ? -1 : process.residentBytes();
+  }
+
+  public void stop() {
+    if (process != null) {
+      process.stop(Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * {@code strata.postgres.jdbc-url} becomes {@code STRATA_POSTGRES_JDBC_URL}, as Quarkus reads it.
+   */
+  static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
+  }
+}
