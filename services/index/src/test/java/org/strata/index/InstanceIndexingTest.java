@@ -8,30 +8,15 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceIndexed;
@@ -48,38 +33,7 @@ import org.strata.testkit.PlatformTestResource;
 @QuarkusTestResource(
     value = PlatformTestResource.class,
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres"))
-class InstanceIndexingTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
-
-  @ConfigProperty(name = "quarkus.datasource.username")
-  String user;
-
-  @ConfigProperty(name = "quarkus.datasource.password")
-  String password;
-
-  private KafkaProducer<String, byte[]> producer;
-
-  @BeforeEach
-  void producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-  }
-
-  @AfterEach
-  void close() {
-    producer.close();
-  }
-
+class InstanceIndexingTest extends IndexTestSupport {
   @Test
   void aStudyOfTwoSeriesIsIndexedWithItsAggregates() throws Exception {
     InstanceStoredMother first = new InstanceStoredMother();
@@ -297,63 +251,5 @@ class InstanceIndexingTest {
     assertEquals(
         "HONG GILDONG 洪 吉洞",
         query("select patient_name_norm from patient where patient_id = '" + kr.patientId + "'"));
-  }
-
-  private void publish(InstanceStored event) {
-    try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.INSTANCE_STORED.name(), event.key(), EventCodec.encode(event)))
-          .get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private KafkaConsumer<String, byte[]> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return new KafkaConsumer<>(p);
-  }
-
-  private void awaitInstances(String studyUid, int count) {
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                String.valueOf(count)
-                    .equals(
-                        query(
-                            "select count(*) from instance i join series s on s.pk = i.series_pk"
-                                + " join study st on st.pk = s.study_pk where st.study_uid = '"
-                                + studyUid
-                                + "'")));
-  }
-
-  /** Every row of the study, with counts, as one comparable string. */
-  private String snapshot(String studyUid) throws Exception {
-    return query(
-        "select st.number_of_series || '|' || st.number_of_instances || '|' || (select count(*)"
-            + " from object_location l join"
-            + " instance i on i.pk = l.instance_pk join series s on s.pk = i.series_pk where"
-            + " s.study_pk = st.pk) || '|' || (select count(*) from series s where s.study_pk ="
-            + " st.pk) || '|' || (select count(*) from instance i join series s on s.pk ="
-            + " i.series_pk where s.study_pk = st.pk) from study st where st.study_uid = '"
-            + studyUid
-            + "'");
-  }
-
-  private String query(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
   }
 }

@@ -10,10 +10,12 @@ import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.strata.events.EventCodec;
+import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceIndexed;
 import org.strata.events.InstanceStored;
 import org.strata.events.StrataEvent;
 import org.strata.events.StudyUpdated;
+import org.strata.index.repository.IndexRepository.StudyAggregates;
 import org.strata.index.service.IndexResult;
 
 /**
@@ -26,12 +28,36 @@ import org.strata.index.service.IndexResult;
 public class IndexEventPublisher {
   private final MutinyEmitter<byte[]> indexed;
   private final MutinyEmitter<byte[]> studyUpdated;
+  private final MutinyEmitter<byte[]> deletions;
 
   public IndexEventPublisher(
       @Channel("instance-indexed") MutinyEmitter<byte[]> indexed,
-      @Channel("study-updated") MutinyEmitter<byte[]> studyUpdated) {
+      @Channel("study-updated") MutinyEmitter<byte[]> studyUpdated,
+      @Channel("deletion-requests") MutinyEmitter<byte[]> deletions) {
     this.indexed = indexed;
     this.studyUpdated = studyUpdated;
+    this.deletions = deletions;
+  }
+
+  /** A deletion request from the admin API, acknowledged by Kafka before the API answers. */
+  public Uni<Void> publishDeletion(InstanceDeleted event) {
+    return send(deletions, event);
+  }
+
+  /** The study's state after a deletion was applied. */
+  public Uni<Void> publishStudyUpdate(InstanceDeleted deletion, StudyAggregates aggregates) {
+    return send(
+        studyUpdated,
+        new StudyUpdated(
+            UUID.nameUUIDFromBytes(
+                    ("study-updated:" + deletion.eventId()).getBytes(StandardCharsets.UTF_8))
+                .toString(),
+            Instant.now(),
+            deletion.tenant(),
+            deletion.studyInstanceUid(),
+            aggregates.numberOfSeries(),
+            aggregates.numberOfInstances(),
+            aggregates.modalities()));
   }
 
   public Uni<Void> publish(InstanceStored stored, IndexResult result) {

@@ -25,7 +25,10 @@ public class IndexRepository {
 
   /** A study's aggregates after the change, for StudyUpdated. */
   public record StudyAggregates(
-      int numberOfSeries, int numberOfInstances, List<String> modalities) {}
+      int numberOfSeries, int numberOfInstances, List<String> modalities) {
+    /** A study that is no longer in the index. */
+    public static final StudyAggregates NONE = new StudyAggregates(0, 0, List.of());
+  }
 
   /** What became of one instance: new, a replay of the same event, or a new object version. */
   public enum Outcome {
@@ -312,15 +315,17 @@ public class IndexRepository {
                 + " array_to_string(modalities_in_study, '\\') from study where pk = :pk",
             Object[].class)
         .setParameter("pk", studyPk)
-        .getSingleResult()
+        .getSingleResultOrNull()
         .map(
             row ->
-                new StudyAggregates(
-                    ((Number) row[0]).intValue(),
-                    ((Number) row[1]).intValue(),
-                    row[2] == null || ((String) row[2]).isEmpty()
-                        ? List.of()
-                        : Arrays.asList(((String) row[2]).split("\\\\"))));
+                row == null
+                    ? StudyAggregates.NONE
+                    : new StudyAggregates(
+                        ((Number) row[0]).intValue(),
+                        ((Number) row[1]).intValue(),
+                        row[2] == null || ((String) row[2]).isEmpty()
+                            ? List.of()
+                            : Arrays.asList(((String) row[2]).split("\\\\"))));
   }
 
   private static LocalDate toLocalDate(Object value) {

@@ -1,0 +1,107 @@
+package org.strata.index.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.events.InstanceDeleted;
+import org.strata.events.InstanceDeleted.Scope;
+import org.strata.index.service.DeletionService;
+
+/**
+ * Deletion of a tenant's studies, series and instances. A request is accepted (202) once its {@code
+ * InstanceDeleted} event is acknowledged by Kafka; the index and the object store apply it shortly
+ * after. Not yet protected: the OIDC admin role comes with the security work.
+ */
+@Path("/admin/tenants/{tenant}/studies/{study}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin: deletion")
+public class AdminResource {
+  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+  private static final int UID_MAX = 64;
+
+  private final DeletionService deletions;
+
+  public AdminResource(DeletionService deletions) {
+    this.deletions = deletions;
+  }
+
+  @DELETE
+  @Operation(summary = "Delete a study")
+  @APIResponse(responseCode = "202", description = "Deletion accepted and published")
+  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "404", description = "The tenant has no such study")
+  public Uni<Response> deleteStudy(
+      @PathParam("tenant") String tenant,
+      @PathParam("study") String study,
+      @QueryParam("reason") String reason) {
+    return delete(tenant, Scope.STUDY, study, null, null, reason);
+  }
+
+  @DELETE
+  @Path("/series/{series}")
+  @Operation(summary = "Delete a series")
+  @APIResponse(responseCode = "202", description = "Deletion accepted and published")
+  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "404", description = "The tenant has no such series")
+  public Uni<Response> deleteSeries(
+      @PathParam("tenant") String tenant,
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @QueryParam("reason") String reason) {
+    return delete(tenant, Scope.SERIES, study, series, null, reason);
+  }
+
+  @DELETE
+  @Path("/series/{series}/instances/{instance}")
+  @Operation(summary = "Delete an instance")
+  @APIResponse(responseCode = "202", description = "Deletion accepted and published")
+  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "404", description = "The tenant has no such instance")
+  public Uni<Response> deleteInstance(
+      @PathParam("tenant") String tenant,
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @QueryParam("reason") String reason) {
+    return delete(tenant, Scope.INSTANCE, study, series, instance, reason);
+  }
+
+  private Uni<Response> delete(
+      String tenant, Scope scope, String study, String series, String sop, String reason) {
+    for (String uid : new String[] {study, series, sop}) {
+      if (uid != null && (uid.length() > UID_MAX || !UID.matcher(uid).matches())) {
+        return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed UID: " + uid));
+      }
+    }
+    return deletions
+        .request(tenant, scope, study, series, sop, reason, "admin-api")
+        .map(
+            event ->
+                event == null
+                    ? error(Response.Status.NOT_FOUND, "nothing to delete in " + scope)
+                    : accepted(event));
+  }
+
+  private static Response accepted(InstanceDeleted event) {
+    return Response.accepted(
+            Map.of(
+                "eventId", event.eventId(),
+                "scope", event.scope().name(),
+                "objects", event.objects().size()))
+        .build();
+  }
+
+  private static Response error(Response.Status status, String reason) {
+    return Response.status(status).entity(Map.of("error", reason)).build();
+  }
+}

@@ -1,0 +1,83 @@
+package org.strata.index.service;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.strata.events.InstanceDeleted;
+import org.strata.index.messaging.IndexEventPublisher;
+import org.strata.index.repository.DeletionRepository;
+import org.strata.index.repository.IndexRepository;
+import org.strata.index.repository.IndexRepository.StudyAggregates;
+
+/**
+ * Deletion requests and their application. A request names what to delete and, from the index,
+ * which objects that is; it is published as {@link InstanceDeleted}, which the index (rows) and
+ * storage-tiering (objects) then apply, each at its own pace and idempotently.
+ */
+@ApplicationScoped
+public class DeletionService {
+  private final Mutiny.SessionFactory sessions;
+  private final DeletionRepository repository;
+  private final IndexRepository indexRepository;
+  private final IndexEventPublisher publisher;
+
+  public DeletionService(
+      Mutiny.SessionFactory sessions,
+      DeletionRepository repository,
+      IndexRepository indexRepository,
+      IndexEventPublisher publisher) {
+    this.sessions = sessions;
+    this.repository = repository;
+    this.indexRepository = indexRepository;
+    this.publisher = publisher;
+  }
+
+  /**
+   * Publishes the deletion of what is in scope, or returns null when the index has nothing there.
+   */
+  public Uni<InstanceDeleted> request(
+      String tenant,
+      InstanceDeleted.Scope scope,
+      String study,
+      String series,
+      String sop,
+      String reason,
+      String requestedBy) {
+    return sessions
+        .withSession(s -> repository.objectsOf(s, tenant, study, series, sop))
+        .chain(
+            objects -> {
+              if (objects.isEmpty()) {
+                return Uni.createFrom().nullItem();
+              }
+              InstanceDeleted event =
+                  new InstanceDeleted(
+                      UUID.randomUUID().toString(),
+                      Instant.now(),
+                      tenant,
+                      scope,
+                      study,
+                      series,
+                      sop,
+                      objects,
+                      reason,
+                      requestedBy);
+              return publisher.publishDeletion(event).replaceWith(event);
+            });
+  }
+
+  /** Applies a deletion to the index; the study's aggregates afterwards (zeros if it is gone). */
+  public Uni<StudyAggregates> apply(InstanceDeleted event) {
+    return sessions.withTransaction(
+        s ->
+            repository
+                .apply(s, event)
+                .chain(
+                    studyPk ->
+                        studyPk == null
+                            ? Uni.createFrom().item(StudyAggregates.NONE)
+                            : indexRepository.studyAggregates(s, studyPk)));
+  }
+}

@@ -1,0 +1,130 @@
+package org.strata.index;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.strata.events.EventCodec;
+import org.strata.events.InstanceDeleted;
+import org.strata.events.Topics;
+import org.strata.testkit.PlatformTestResource;
+
+/** The admin API's deletions, through Kafka, keep the index and its aggregates right. */
+@QuarkusTest
+@QuarkusTestResource(
+    value = PlatformTestResource.class,
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres"))
+class DeletionTest extends IndexTestSupport {
+
+  @Test
+  void deletingAnInstanceThenASeriesThenTheStudyKeepsAggregatesRight() throws Exception {
+    InstanceStoredMother ct1 = new InstanceStoredMother();
+    InstanceStoredMother ct2 = ct1.nextInstance();
+    InstanceStoredMother mr1 = ct1.nextSeries("MR", InstanceStoredMother.MR);
+    for (InstanceStoredMother m : List.of(ct1, ct2, mr1)) {
+      publish(m.build());
+    }
+    awaitInstances(ct1.studyUid, 3);
+    String base = "/admin/tenants/hosp-a/studies/" + ct1.studyUid;
+
+    given()
+        .delete(base + "/series/" + ct1.seriesUid + "/instances/" + ct2.sopUid)
+        .then()
+        .statusCode(202)
+        .body("scope", equalTo("INSTANCE"), "objects", equalTo(1));
+    awaitInstances(ct1.studyUid, 2);
+    awaitStudy(ct1.studyUid, "2|2|CT\\MR");
+
+    given()
+        .delete(base + "/series/" + mr1.seriesUid)
+        .then()
+        .statusCode(202)
+        .body("scope", equalTo("SERIES"));
+    awaitStudy(ct1.studyUid, "1|1|CT");
+    assertEquals(
+        InstanceStoredMother.CT,
+        query(
+            "select array_to_string(sop_classes_in_study, '\\') from study where study_uid = '"
+                + ct1.studyUid
+                + "'"));
+
+    given().delete(base).then().statusCode(202).body("objects", equalTo(1));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                query("select count(*) from study where study_uid = '" + ct1.studyUid + "'")
+                    .equals("0"));
+    // The patient stays: other studies may still come for them.
+    assertEquals(
+        "1", query("select count(*) from patient where patient_id = '" + ct1.patientId + "'"));
+
+    // The study deletion event tells storage-tiering exactly which object to remove.
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      consumer.subscribe(List.of(Topics.INSTANCE_DELETED.name()));
+      List<InstanceDeleted> seen = new ArrayList<>();
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                  if (ct1.studyUid.equals(r.key())) {
+                    seen.add(EventCodec.decode(r.value(), InstanceDeleted.class));
+                  }
+                }
+                return seen.size() == 3;
+              });
+      InstanceDeleted study = seen.get(2);
+      assertEquals(InstanceDeleted.Scope.STUDY, study.scope());
+      assertEquals(1, study.objects().size());
+      assertEquals(ct1.build().objectLocation().key(), study.objects().get(0).key());
+    }
+  }
+
+  @Test
+  void unknownStudiesAndMalformedUidsAreRefusedWithAReason() {
+    given()
+        .delete("/admin/tenants/hosp-a/studies/1.2.3.999999")
+        .then()
+        .statusCode(404)
+        .body("error", containsString("nothing to delete"));
+    given()
+        .delete("/admin/tenants/hosp-a/studies/1.2.abc")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("malformed UID"));
+  }
+
+  @Test
+  void anotherTenantsStudyCannotBeDeleted() {
+    InstanceStoredMother other = new InstanceStoredMother();
+    other.tenant = "hosp-b";
+    publish(other.build());
+    awaitInstances(other.studyUid, 1);
+    given().delete("/admin/tenants/hosp-a/studies/" + other.studyUid).then().statusCode(404);
+  }
+
+  private void awaitStudy(String studyUid, String expected) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                expected.equals(
+                    query(
+                        "select number_of_series || '|' || number_of_instances || '|' ||"
+                            + " array_to_string(modalities_in_study, '\\') from study where study_uid = '"
+                            + studyUid
+                            + "'")));
+  }
+}
