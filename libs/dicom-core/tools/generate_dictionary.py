@@ -76,6 +76,20 @@ def javadoc(text, indent="  "):
     return [f"{indent}/**"] + lines + [f"{indent} */"]
 
 
+def line_comment(text):
+    """A // comment filled to 100 columns, as google-java-format wraps long line comments."""
+    lines, current = [], ""
+    for word in text.split():
+        candidate = word if not current else current + " " + word
+        if len("// " + candidate) > MAX_LINE and current:
+            lines.append("// " + current)
+            current = word
+        else:
+            current = candidate
+    lines.append("// " + current)
+    return lines
+
+
 def constant(java_type, name, value):
     line = f"  public static final {java_type} {name} = {value};"
     if len(line) <= MAX_LINE:
@@ -135,8 +149,7 @@ def main():
             f.write(f"{uid}\t{keyword}\t{kind}\t{'R' if retired else ''}\t{name}\n")
 
     # Tag.java: one int constant per keyword; masks use x = 0 (e.g. OverlayData = 0x60003000).
-    out = [
-        f"// {header}",
+    out = line_comment(header) + [
         "package org.strata.dicom;",
         "",
         "/**",
@@ -161,8 +174,7 @@ def main():
     with open(os.path.join(java_dir, "Tag.java"), "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(out) + "\n")
 
-    out = [
-        f"// {header}",
+    out = line_comment(header) + [
         "package org.strata.dicom;",
         "",
         "/** Well-known DICOM UIDs (PS3.6 Annex A) named by their keyword. */",

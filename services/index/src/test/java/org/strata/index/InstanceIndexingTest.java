@@ -3,6 +3,7 @@ package org.strata.index;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -251,5 +252,26 @@ class InstanceIndexingTest extends IndexTestSupport {
     assertEquals(
         "HONG GILDONG 洪 吉洞",
         query("select patient_name_norm from patient where patient_id = '" + kr.patientId + "'"));
+  }
+
+  @Test
+  void lagAndOutcomesAreExposedAsMetrics() {
+    InstanceStoredMother m = new InstanceStoredMother();
+    m.occurredAt = java.time.Instant.now();
+    publish(m.build());
+    awaitInstances(m.studyUid, 1);
+    String metrics =
+        io.restassured.RestAssured.given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertTrue(metrics.contains("strata_index_lag_seconds_count"), "lag timer missing");
+    assertTrue(
+        metrics.contains("strata_index_instances_total{outcome=\"CREATED\"}"),
+        "outcome counter missing");
+    assertTrue(
+        metrics.contains("kafka_consumer_fetch_manager_records_lag"), "consumer lag missing");
   }
 }

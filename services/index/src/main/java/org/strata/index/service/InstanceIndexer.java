@@ -1,8 +1,11 @@
 package org.strata.index.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -82,6 +85,12 @@ public class InstanceIndexer {
               metrics
                   .counter("strata.index.instances", "outcome", result.outcome().name())
                   .increment();
+              // From the moment ingest stored the instance to its commit in the index.
+              Timer.builder("strata.index.lag")
+                  .description("Time from InstanceStored to the committed index row")
+                  .publishPercentiles(0.5, 0.95, 0.99)
+                  .register(metrics)
+                  .record(Duration.between(event.occurredAt(), Instant.now()));
               LOG.debugf(
                   "indexed %s of study %s: %s",
                   event.sopInstanceUid(), event.studyInstanceUid(), result.outcome());
