@@ -1,0 +1,171 @@
+package org.strata.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Strata's access to S3-compatible object storage (MinIO in production, s3proxy locally), through
+ * the MinIO SDK. Uploads stream: an object that fits in {@code singlePutLimit} bytes is sent as one
+ * PUT of known length, a larger one as a multipart upload in parts of {@code partSize}, so memory
+ * per upload is bounded whatever the object's size.
+ */
+public final class ObjectStore {
+  private final MinioClient client;
+  private final String bucket;
+  private final int singlePutLimit;
+  private final long partSize;
+
+  public ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
+    if (partSize < 5L * 1024 * 1024) {
+      throw new IllegalArgumentException("S3 parts are at least 5 MiB");
+    }
+    this.client = client;
+    this.bucket = bucket;
+    this.singlePutLimit = singlePutLimit;
+    this.partSize = partSize;
+  }
+
+  public static ObjectStore connect(
+      String endpoint, String accessKey, String secretKey, String bucket) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(endpoint)
+            .credentials(accessKey, secretKey)
+            .region("us-east-1")
+            .build();
+    return new ObjectStore(client, bucket, 8 * 1024 * 1024, 16L * 1024 * 1024);
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Metadata of an object, or empty when there is none under that key. */
+  public Optional<StoredObject> stat(String key) throws StorageException {
+    try {
+      StatObjectResponse r =
+          client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+      return Optional.of(new StoredObject(key, r.size(), r.userMetadata()));
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())
+          || "NoSuchObject".equals(e.errorResponse().code())) {
+        return Optional.empty();
+      }
+      throw new StorageException("stat failed: " + e.errorResponse().code(), e);
+    } catch (Exception e) {
+      throw new StorageException("stat failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Streams {@code in} to {@code key} and returns the number of bytes stored. The stream is read
+   * once; {@code userMetadata} becomes x-amz-meta-* headers.
+   */
+  public long put(String key, InputStream in, String contentType, Map<String, String> userMetadata)
+      throws StorageException, IOException {
+    byte[] head = in.readNBytes(singlePutLimit);
+    try {
+      if (head.length < singlePutLimit) {
+        client.putObject(
+            PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                    new ByteArrayInputStream(head), head.length, -1)
+                .contentType(contentType)
+                .userMetadata(userMetadata)
+                .build());
+        return head.length;
+      }
+      CountingInputStream counted =
+          new CountingInputStream(new SequenceInputStream(new ByteArrayInputStream(head), in));
+      client.putObject(
+          PutObjectArgs.builder().bucket(bucket).object(key).stream(counted, -1, partSize)
+              .contentType(contentType)
+              .userMetadata(userMetadata)
+              .build());
+      return counted.count();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StorageException("upload failed: " + e.getMessage(), e);
+    }
+  }
+
+  public InputStream get(String key) throws StorageException {
+    try {
+      return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new StorageException("download failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Bytes {@code offset} to {@code offset + length - 1} of the object (an HTTP range read). */
+  public InputStream getRange(String key, long offset, long length) throws StorageException {
+    try {
+      return client.getObject(
+          GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length).build());
+    } catch (Exception e) {
+      throw new StorageException("range read failed: " + e.getMessage(), e);
+    }
+  }
+
+  public void delete(String key) throws StorageException {
+    try {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new StorageException("delete failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A cheap reachability check for readiness probes. */
+  public boolean isReachable() {
+    try {
+      return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** An object's size and user metadata (keys without the x-amz-meta- prefix, lower case). */
+  public record StoredObject(String key, long size, Map<String, String> userMetadata) {}
+
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.strata.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.strata.platform.Component;
+import org.strata.platform.Platform;
+import org.strata.testkit.UsesPlatform;
+
+/** ObjectStore against real S3 (s3proxy): single PUTs, multipart streaming, ranges, metadata. */
+@UsesPlatform(Component.S3)
+class ObjectStoreTest {
+
+  @Test
+  void smallAndLargeObjectsRoundTripWithMetadataAndRanges(Platform platform) throws Exception {
+    ObjectStore store =
+        new ObjectStore(platform.s3Client(), "strata-objects", 1024 * 1024, 5L * 1024 * 1024);
+    byte[] small = random(1000, 1);
+    byte[] large = random(12 * 1024 * 1024 + 17, 2); // three 5 MiB parts, the last one short
+
+    assertEquals(
+        small.length,
+        store.put(
+            "t/1/2/3.dcm",
+            new ByteArrayInputStream(small),
+            "application/dicom",
+            Map.of("sha256", "abc")));
+    assertEquals(
+        large.length,
+        store.put("t/1/2/4.dcm", new ByteArrayInputStream(large), "application/dicom", Map.of()));
+
+    try (InputStream in = store.get("t/1/2/3.dcm")) {
+      assertArrayEquals(small, in.readAllBytes());
+    }
+    try (InputStream in = store.get("t/1/2/4.dcm")) {
+      assertArrayEquals(large, in.readAllBytes());
+    }
+    try (InputStream in = store.getRange("t/1/2/4.dcm", 6_000_000, 10)) {
+      byte[] expected = new byte[10];
+      System.arraycopy(large, 6_000_000, expected, 0, 10);
+      assertArrayEquals(expected, in.readAllBytes());
+    }
+    ObjectStore.StoredObject stat = store.stat("t/1/2/3.dcm").orElseThrow();
+    assertEquals(small.length, stat.size());
+    assertEquals("abc", stat.userMetadata().get("sha256"));
+    assertTrue(store.stat("t/1/2/nothing.dcm").isEmpty());
+    store.delete("t/1/2/3.dcm");
+    assertTrue(store.stat("t/1/2/3.dcm").isEmpty());
+  }
+
+  @Test
+  void keysAreDerivedFromUidsAndRejectAnythingElse() {
+    assertEquals(
+        "hosp-a/1.2/1.2.3/1.2.3.4.dcm",
+        ObjectKeys.instance("hosp-a", "1.2", "1.2.3", "1.2.3.4", 1));
+    assertEquals(
+        "hosp-a/1.2/1.2.3/1.2.3.4.v2.dcm",
+        ObjectKeys.instance("hosp-a", "1.2", "1.2.3", "1.2.3.4", 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> ObjectKeys.instance("hosp-a", "../x", "1", "1", 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> ObjectKeys.instance("Hosp A", "1", "1", "1", 1));
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}
