@@ -119,6 +119,20 @@ public final class ObjectStore {
     }
   }
 
+  /** A server-side copy (no bytes through this process). */
+  public void copy(String from, String to) throws StorageException {
+    try {
+      client.copyObject(
+          io.minio.CopyObjectArgs.builder()
+              .bucket(bucket)
+              .object(to)
+              .source(io.minio.CopySource.builder().bucket(bucket).object(from).build())
+              .build());
+    } catch (Exception e) {
+      throw new StorageException("copy failed: " + e.getMessage(), e);
+    }
+  }
+
   public void delete(String key) throws StorageException {
     try {
       client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());

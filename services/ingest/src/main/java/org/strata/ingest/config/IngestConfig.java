@@ -1,0 +1,63 @@
+package org.strata.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The ingest service's settings ({@code strata.ingest.*}). */
+@ConfigMapping(prefix = "strata.ingest")
+public interface IngestConfig {
+
+  /** Largest single object accepted, in bytes (default 8 GiB). */
+  @WithDefault("8589934592")
+  long maxObjectSize();
+
+  /** Largest part of an object before its pixel data (its header), read into memory to parse. */
+  @WithDefault("33554432")
+  int maxHeaderSize();
+
+  /** Most instances in one STOW-RS request. */
+  @WithDefault("10000")
+  int maxInstancesPerRequest();
+
+  /** Instances stored at the same time across all requests and associations. */
+  @WithDefault("16")
+  int maxConcurrentStores();
+
+  /** What to do with a known SOP Instance UID arriving with different content. */
+  @WithDefault("reject")
+  DuplicatePolicy duplicatePolicy();
+
+  /** How long to wait for Kafka to acknowledge an event before failing the store. */
+  @WithDefault("30s")
+  Duration publishTimeout();
+
+  /** Tenants (source hospitals). */
+  Tenants tenants();
+
+  /** DICOMweb base URL as clients see it, for RetrieveURL; default from the request. */
+  Optional<String> publicBaseUrl();
+
+  enum DuplicatePolicy {
+    /** A different object under a known SOP Instance UID fails (0x0111). */
+    REJECT,
+    /** It is kept as the instance's next version. */
+    KEEP_NEW_VERSION
+  }
+
+  interface Tenants {
+    /**
+     * Tenant of requests and associations that no rule maps; empty means such callers are refused
+     * (production). The local profile sets it, so a first storescu just works.
+     */
+    Optional<String> defaultTenant();
+
+    /** Calling AE title to tenant, e.g. {@code strata.ingest.tenants.by-calling-ae.CT01=hosp-a}. */
+    Map<String, String> byCallingAe();
+
+    /** Issuer of Patient ID per tenant, set on instances that arrive without one. */
+    Map<String, String> issuer();
+  }
+}

@@ -1,0 +1,173 @@
+package org.strata.ingest.rest;
+
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.events.InstanceStored;
+import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
+import org.strata.ingest.rest.MultipartRelatedReader.Part;
+import org.strata.ingest.service.IngestSource;
+import org.strata.ingest.service.InstanceIngestor;
+import org.strata.ingest.service.TenantResolver;
+
+/**
+ * STOW-RS (PS3.18 10.5): {@code POST {base}/studies[/{study}]} with a {@code multipart/related;
+ * type="application/dicom"} body. Parts are read and stored one after the other as streams; each is
+ * acknowledged in the response only once it is in object storage and its event in Kafka.
+ */
+@Path("/dicomweb/studies")
+@Tag(name = "STOW-RS")
+public class StowResource {
+  private static final String DICOM_JSON = "application/dicom+json";
+  private static final Pattern PARAM =
+      Pattern.compile(";\\s*([A-Za-z0-9_-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
+  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
+  private final InstanceIngestor ingestor;
+  private final TenantResolver tenants;
+  private final IngestConfig config;
+
+  public StowResource(InstanceIngestor ingestor, TenantResolver tenants, IngestConfig config) {
+    this.ingestor = ingestor;
+    this.tenants = tenants;
+    this.config = config;
+  }
+
+  @POST
+  @Blocking
+  @Consumes("multipart/related")
+  @Produces(DICOM_JSON)
+  @Operation(summary = "Store instances")
+  @APIResponse(responseCode = "200", description = "All instances stored")
+  @APIResponse(responseCode = "202", description = "Some stored, some failed or coerced")
+  @APIResponse(responseCode = "409", description = "None stored")
+  @APIResponse(responseCode = "400", description = "Malformed request")
+  @APIResponse(responseCode = "415", description = "Unsupported media type")
+  @APIResponse(responseCode = "503", description = "Storage unavailable: retry")
+  public Response store(
+      @HeaderParam("Content-Type") String contentType,
+      InputStream body,
+      @Context UriInfo uri,
+      @Context HttpServerRequest request) {
+    return handle(contentType, body, null, uri, request);
+  }
+
+  @POST
+  @Path("/{study}")
+  @Blocking
+  @Consumes("multipart/related")
+  @Produces(DICOM_JSON)
+  @Operation(summary = "Store instances of one study")
+  public Response storeStudy(
+      @PathParam("study") String study,
+      @HeaderParam("Content-Type") String contentType,
+      InputStream body,
+      @Context UriInfo uri,
+      @Context HttpServerRequest request) {
+    if (study.length() > 64 || !UID.matcher(study).matches()) {
+      return error(400, "malformed Study Instance UID in the URL");
+    }
+    return handle(contentType, body, study, uri, request);
+  }
+
+  private Response handle(
+      String contentType, InputStream body, String study, UriInfo uri, HttpServerRequest request) {
+    Map<String, String> params = parameters(contentType);
+    String type = params.getOrDefault("type", "application/dicom").toLowerCase(Locale.ROOT);
+    if (!type.equals("application/dicom")) {
+      return error(
+          415,
+          "type=\""
+              + type
+              + "\" is not supported; Strata accepts multipart/related;"
+              + " type=\"application/dicom\"");
+    }
+    String boundary = params.get("boundary");
+    if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+      return error(400, "multipart/related without a valid boundary parameter");
+    }
+    Optional<String> tenant = tenants.forHttpClient();
+    if (tenant.isEmpty()) {
+      return error(403, "no tenant is configured for this client");
+    }
+    IngestSource source =
+        new IngestSource(
+            tenant.get(),
+            InstanceStored.Channel.STOWRS,
+            null,
+            null,
+            request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+            null);
+    String base = config.publicBaseUrl().orElse(uri.getBaseUri().toString() + "dicomweb");
+    StowResponse response = new StowResponse(stripSlash(base), study);
+    MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
+    try {
+      for (Part part; (part = reader.next()) != null; ) {
+        if (response.results() >= config.maxInstancesPerRequest()) {
+          return error(413, "more than " + config.maxInstancesPerRequest() + " instances");
+        }
+        String partType = part.contentType().toLowerCase(Locale.ROOT);
+        if (!partType.isEmpty() && !partType.startsWith("application/dicom")) {
+          response.add(
+              org.strata.ingest.service.StoreResult.failedPart("part of type " + partType));
+          continue;
+        }
+        response.add(ingestor.store(part.body(), source, study, true));
+      }
+    } catch (MalformedMultipartException e) {
+      if (response.isEmpty()) {
+        return error(400, e.getMessage());
+      }
+      response.addFramingFailure();
+    } catch (IOException e) {
+      // The client went away or the body broke off: what was stored stays, nothing more is.
+      if (response.isEmpty()) {
+        return error(400, "request body could not be read: " + e.getMessage());
+      }
+      response.addFramingFailure();
+    }
+    if (response.isEmpty()) {
+      return error(400, "the request contains no parts");
+    }
+    return Response.status(response.status()).type(DICOM_JSON).entity(response.body()).build();
+  }
+
+  private static Map<String, String> parameters(String contentType) {
+    Map<String, String> params = new java.util.HashMap<>();
+    if (contentType == null) {
+      return params;
+    }
+    Matcher m = PARAM.matcher(contentType);
+    while (m.find()) {
+      params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
+    }
+    return params;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  static Response error(int status, String reason) {
+    return Response.status(status).type("application/json").entity(Map.of("error", reason)).build();
+  }
+}

@@ -1,0 +1,114 @@
+package org.strata.ingest.rest;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.strata.ingest.service.FailureReason;
+import org.strata.ingest.service.StoreResult;
+
+/**
+ * The Store Instances response (PS3.18 10.5.3): Retrieve URL, Referenced SOP Sequence with each
+ * stored instance's Retrieve URL and any Warning Reason, Failed SOP Sequence with Failure Reasons;
+ * and the HTTP status that goes with them.
+ */
+final class StowResponse {
+  /** Warning Reason (0008,1196) B000: Coercion of Data Elements. */
+  static final int COERCION_OF_DATA_ELEMENTS = 0xB000;
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final String baseUrl;
+  private final String targetStudy;
+  private final List<StoreResult> results = new ArrayList<>();
+
+  StowResponse(String baseUrl, String targetStudy) {
+    this.baseUrl = baseUrl;
+    this.targetStudy = targetStudy;
+  }
+
+  void add(StoreResult result) {
+    results.add(result);
+  }
+
+  boolean isEmpty() {
+    return results.isEmpty();
+  }
+
+  int results() {
+    return results.size();
+  }
+
+  /** 200 all stored; 202 some failed or warnings; 503 none stored, all transient; 409 none. */
+  int status() {
+    long stored = results.stream().filter(StoreResult::stored).count();
+    boolean warnings = results.stream().anyMatch(r -> r.stored() && !r.coercions().isEmpty());
+    if (stored == results.size()) {
+      return warnings ? 202 : 200;
+    }
+    if (stored > 0) {
+      return 202;
+    }
+    boolean allTransient = results.stream().allMatch(r -> r.failure().isTransient());
+    return allTransient ? 503 : 409;
+  }
+
+  ObjectNode body() {
+    ObjectNode root = JSON.objectNode();
+    if (targetStudy != null) {
+      attr(root, "00081190", "UR", JSON.textNode(baseUrl + "/studies/" + targetStudy));
+    }
+    ArrayNode referenced = JSON.arrayNode();
+    ArrayNode failed = JSON.arrayNode();
+    for (StoreResult r : results) {
+      ObjectNode item = JSON.objectNode();
+      if (r.sopClassUid() != null) {
+        attr(item, "00081150", "UI", JSON.textNode(r.sopClassUid()));
+      }
+      if (r.sopInstanceUid() != null) {
+        attr(item, "00081155", "UI", JSON.textNode(r.sopInstanceUid()));
+      }
+      if (r.stored()) {
+        attr(
+            item,
+            "00081190",
+            "UR",
+            JSON.textNode(
+                baseUrl
+                    + "/studies/"
+                    + r.studyInstanceUid()
+                    + "/series/"
+                    + r.seriesInstanceUid()
+                    + "/instances/"
+                    + r.sopInstanceUid()));
+        if (!r.coercions().isEmpty()) {
+          attr(item, "00081196", "US", JSON.numberNode(COERCION_OF_DATA_ELEMENTS));
+        }
+        referenced.add(item);
+      } else {
+        attr(item, "00081197", "US", JSON.numberNode(r.failure().code()));
+        failed.add(item);
+      }
+    }
+    if (!failed.isEmpty()) {
+      root.putObject("00081198").put("vr", "SQ").set("Value", failed);
+    }
+    if (!referenced.isEmpty()) {
+      root.putObject("00081199").put("vr", "SQ").set("Value", referenced);
+    }
+    return root;
+  }
+
+  /** A failure of the request's framing after some instances may have been stored. */
+  void addFramingFailure() {
+    results.add(
+        new StoreResult(
+            null, null, null, null, FailureReason.CANNOT_UNDERSTAND, "framing", false, List.of()));
+  }
+
+  private static void attr(
+      ObjectNode parent, String tag, String vr, com.fasterxml.jackson.databind.JsonNode v) {
+    parent.putObject(tag).put("vr", vr).set("Value", JSON.arrayNode().add(v));
+  }
+}

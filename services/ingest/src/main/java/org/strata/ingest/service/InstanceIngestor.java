@@ -1,0 +1,340 @@
+package org.strata.ingest.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Tag;
+import org.strata.events.InstanceStored;
+import org.strata.events.ObjectLocation;
+import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.messaging.InstanceStoredPublisher;
+import org.strata.ingest.messaging.InstanceStoredPublisher.PublishException;
+import org.strata.ingest.service.HeaderReader.RejectedException;
+import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStore;
+import org.strata.storage.StorageException;
+
+/**
+ * Stores one instance, whatever channel it came on: header parsed (never the pixel data), object
+ * streamed to S3 while its SHA-256 is computed, InstanceStored acknowledged by Kafka, and only then
+ * a success. One pass over the bytes, one S3 PUT and one Kafka round trip per new instance.
+ *
+ * <p>Strata never rewrites a received object: what WADO returns is byte for byte what was sent.
+ * Per-tenant coercions (such as the Issuer of Patient ID) apply to the index and metadata and are
+ * reported as warnings.
+ */
+@ApplicationScoped
+public class InstanceIngestor {
+  private static final Logger LOG = Logger.getLogger(InstanceIngestor.class);
+
+  private final ObjectStore store;
+  private final InstanceStoredPublisher publisher;
+  private final IngestConfig config;
+  private final MeterRegistry metrics;
+  private final Semaphore concurrentStores;
+
+  public InstanceIngestor(
+      ObjectStore store,
+      InstanceStoredPublisher publisher,
+      IngestConfig config,
+      MeterRegistry metrics) {
+    this.store = store;
+    this.publisher = publisher;
+    this.config = config;
+    this.metrics = metrics;
+    this.concurrentStores = new Semaphore(config.maxConcurrentStores(), true);
+  }
+
+  /**
+   * Stores the object read from {@code in} (a Part 10 file when {@code requireFileMeta}).
+   *
+   * @param expectedStudy the study the request targets (STOW-RS study URL), or null
+   */
+  public StoreResult store(
+      InputStream in, IngestSource source, String expectedStudy, boolean requireFileMeta)
+      throws IOException {
+    Timer.Sample sample = Timer.start(metrics);
+    // Back-pressure: wait for a slot rather than take on more than memory and S3 can bear.
+    concurrentStores.acquireUninterruptibly();
+    StoreResult result;
+    try {
+      result = storeNow(in, source, expectedStudy, requireFileMeta);
+    } finally {
+      concurrentStores.release();
+    }
+    String outcome =
+        result.stored() ? (result.duplicate() ? "duplicate" : "stored") : result.failure().name();
+    sample.stop(
+        metrics.timer(
+            "strata.ingest.store", "channel", source.channel().name(), "outcome", outcome));
+    metrics
+        .counter(
+            "strata.ingest.instances",
+            "channel",
+            source.channel().name(),
+            "tenant",
+            source.tenant(),
+            "outcome",
+            outcome)
+        .increment();
+    return result;
+  }
+
+  private StoreResult storeNow(
+      InputStream in, IngestSource source, String expectedStudy, boolean requireFileMeta)
+      throws IOException {
+    ParsedHeader header;
+    try {
+      header = HeaderReader.read(in, config.maxHeaderSize(), requireFileMeta);
+    } catch (RejectedException e) {
+      return StoreResult.failed(e.header, e.reason, e.getMessage());
+    }
+    if (expectedStudy != null && !expectedStudy.equals(header.studyInstanceUid())) {
+      return StoreResult.failed(
+          header,
+          FailureReason.DATASET_DOES_NOT_MATCH,
+          "Study Instance UID differs from the study of the request URL");
+    }
+
+    String tenant = source.tenant();
+    String key =
+        ObjectKeys.instance(
+            tenant,
+            header.studyInstanceUid(),
+            header.seriesInstanceUid(),
+            header.sopInstanceUid(),
+            1);
+    String eventId = UUID.randomUUID().toString();
+    Map<String, String> userMetadata = Map.of("strata-event-id", eventId, "strata-tenant", tenant);
+    MessageDigest sha256 = sha256();
+    LimitedInputStream limited =
+        new LimitedInputStream(
+            new SequenceInputStream(new ByteArrayInputStream(header.headerBytes()), in),
+            config.maxObjectSize());
+    CompletenessCheck complete =
+        new CompletenessCheck(limited, header.pixelDataEnd(), header.fragmentsStart());
+    InputStream body = new DigestInputStream(complete, sha256);
+
+    Optional<ObjectStore.StoredObject> existing;
+    long size;
+    String storedKey = key;
+    int version = 1;
+    boolean duplicate = false;
+    try {
+      existing = store.stat(key);
+      if (existing.isEmpty()) {
+        size = store.put(key, body, "application/dicom", userMetadata);
+      } else {
+        // Known SOP Instance UID: receive beside it, then compare content.
+        String incoming = key + ".incoming-" + eventId;
+        size = store.put(incoming, body, "application/dicom", userMetadata);
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        if (digest.equals(digestOf(key))) {
+          store.delete(incoming);
+          metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "true").increment();
+          return StoreResult.stored(header, true, List.of());
+        }
+        metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "false").increment();
+        if (config.duplicatePolicy() == IngestConfig.DuplicatePolicy.REJECT) {
+          store.delete(incoming);
+          return StoreResult.failed(
+              header,
+              FailureReason.DUPLICATE_SOP_INSTANCE,
+              "SOP Instance UID already stored with different content");
+        }
+        version = nextVersion(header, tenant);
+        storedKey =
+            ObjectKeys.instance(
+                tenant,
+                header.studyInstanceUid(),
+                header.seriesInstanceUid(),
+                header.sopInstanceUid(),
+                version);
+        store.copy(incoming, storedKey);
+        store.delete(incoming);
+        duplicate = false;
+        return publishOrUndo(header, source, eventId, storedKey, size, digest, version, true);
+      }
+    } catch (CompletenessCheck.TruncatedException e) {
+      return StoreResult.failed(header, FailureReason.CANNOT_UNDERSTAND, e.getMessage());
+    } catch (LimitedInputStream.TooLargeException e) {
+      return StoreResult.failed(
+          header, FailureReason.OBJECT_TOO_LARGE, "object larger than " + config.maxObjectSize());
+    } catch (StorageException e) {
+      if (complete.truncated()) {
+        return StoreResult.failed(
+            header, FailureReason.CANNOT_UNDERSTAND, "object truncated inside Pixel Data");
+      }
+      if (limited.exceeded()) {
+        // The SDK wraps our stream's failure; the upload was abandoned, nothing was stored.
+        return StoreResult.failed(
+            header, FailureReason.OBJECT_TOO_LARGE, "object larger than " + config.maxObjectSize());
+      }
+      LOG.warnf("object storage failed: %s", e.getMessage());
+      return StoreResult.failed(
+          header, FailureReason.OUT_OF_RESOURCES, "object storage unavailable, retry later");
+    }
+    String digest = HexFormat.of().formatHex(sha256.digest());
+    return publishOrUndo(header, source, eventId, storedKey, size, digest, version, duplicate);
+  }
+
+  private StoreResult publishOrUndo(
+      ParsedHeader header,
+      IngestSource source,
+      String eventId,
+      String key,
+      long size,
+      String digest,
+      int version,
+      boolean createdNewKey) {
+    List<String> coercions = new ArrayList<>();
+    String issuer = trimToNull(header.dataset().getString(Tag.IssuerOfPatientID));
+    String tenantIssuer = config.tenants().issuer().get(source.tenant());
+    if (issuer == null && tenantIssuer != null) {
+      issuer = tenantIssuer;
+      coercions.add("IssuerOfPatientID");
+    }
+    InstanceStored event =
+        new InstanceStored(
+            eventId,
+            Instant.now(),
+            source.tenant(),
+            header.studyInstanceUid(),
+            header.seriesInstanceUid(),
+            header.sopInstanceUid(),
+            header.sopClassUid(),
+            header.transferSyntaxUid(),
+            trimToNull(header.dataset().getString(Tag.PatientID)),
+            issuer,
+            trimToNull(header.dataset().getString(Tag.AccessionNumber)),
+            trimToNull(header.dataset().getString(Tag.Modality)),
+            trimToNull(header.dataset().getString(Tag.StudyDate)),
+            new ObjectLocation(
+                store.bucket(),
+                key,
+                size,
+                digest,
+                ObjectKeys.sidecar(
+                    source.tenant(),
+                    header.studyInstanceUid(),
+                    header.seriesInstanceUid(),
+                    header.sopInstanceUid()),
+                ObjectKeys.frameIndex(
+                    source.tenant(),
+                    header.studyInstanceUid(),
+                    header.seriesInstanceUid(),
+                    header.sopInstanceUid())),
+            source.toEventSource(),
+            version,
+            IndexAttributes.of(header.dataset(), coercions.isEmpty() ? null : issuer));
+    try {
+      publisher.publish(event);
+    } catch (PublishException e) {
+      LOG.warnf("event not acknowledged by Kafka (%s); removing the object", e.getMessage());
+      try {
+        store.delete(key);
+      } catch (StorageException deleteFailed) {
+        // The object stays without an event; the reconciler (ADR 0005) publishes or removes it.
+        metrics.counter("strata.ingest.orphans").increment();
+        LOG.warnf("object left without event (eventId %s): %s", eventId, deleteFailed.getMessage());
+      }
+      return StoreResult.failed(
+          header, FailureReason.OUT_OF_RESOURCES, "event log unavailable, retry later");
+    }
+    metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
+    LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
+    return StoreResult.stored(header, false, coercions);
+  }
+
+  /** SHA-256 of a stored object, read back (only for duplicates, which are rare). */
+  private String digestOf(String key) throws StorageException {
+    MessageDigest digest = sha256();
+    try (InputStream in = store.get(key)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new StorageException("reading the stored object failed: " + e.getMessage(), e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private int nextVersion(ParsedHeader h, String tenant) throws StorageException {
+    int version = 2;
+    while (store
+        .stat(
+            ObjectKeys.instance(
+                tenant, h.studyInstanceUid(), h.seriesInstanceUid(), h.sopInstanceUid(), version))
+        .isPresent()) {
+      version++;
+    }
+    return version;
+  }
+
+  private static String trimToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Fails the read once more than {@code limit} bytes went through. */
+  static final class LimitedInputStream extends FilterInputStream {
+    static final class TooLargeException extends IOException {
+      private static final long serialVersionUID = 1L;
+    }
+
+    private final long limit;
+    private long count;
+
+    boolean exceeded() {
+      return count > limit;
+    }
+
+    LimitedInputStream(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && ++count > limit) {
+        throw new TooLargeException();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && (count += n) > limit) {
+        throw new TooLargeException();
+      }
+      return n;
+    }
+  }
+}

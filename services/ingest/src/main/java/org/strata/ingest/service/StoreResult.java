@@ -1,0 +1,55 @@
+package org.strata.ingest.service;
+
+import java.util.List;
+
+/**
+ * The outcome for one instance: stored (possibly with coercion warnings, possibly a duplicate of
+ * what was already stored) or failed with a reason. The UIDs are null when the object could not be
+ * parsed far enough to know them.
+ */
+public record StoreResult(
+    String sopClassUid,
+    String sopInstanceUid,
+    String studyInstanceUid,
+    String seriesInstanceUid,
+    FailureReason failure,
+    String detail,
+    boolean duplicate,
+    List<String> coercions) {
+
+  public boolean stored() {
+    return failure == null;
+  }
+
+  static StoreResult failed(ParsedHeader header, FailureReason reason, String detail) {
+    return header == null
+        ? new StoreResult(null, null, null, null, reason, detail, false, List.of())
+        : new StoreResult(
+            header.sopClassUid(),
+            header.sopInstanceUid(),
+            header.studyInstanceUid(),
+            header.seriesInstanceUid(),
+            reason,
+            detail,
+            false,
+            List.of());
+  }
+
+  /** A part that is not a DICOM object at all. */
+  public static StoreResult failedPart(String detail) {
+    return new StoreResult(
+        null, null, null, null, FailureReason.CANNOT_UNDERSTAND, detail, false, List.of());
+  }
+
+  static StoreResult stored(ParsedHeader header, boolean duplicate, List<String> coercions) {
+    return new StoreResult(
+        header.sopClassUid(),
+        header.sopInstanceUid(),
+        header.studyInstanceUid(),
+        header.seriesInstanceUid(),
+        null,
+        null,
+        duplicate,
+        coercions);
+  }
+}

@@ -1,0 +1,352 @@
+package org.strata.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.strata.events.EventCodec;
+import org.strata.events.InstanceStored;
+import org.strata.events.Topics;
+import org.strata.storage.ObjectStore;
+import org.strata.testkit.PlatformTestResource;
+
+/**
+ * STOW-RS on the real platform (Kafka, S3): real sample files are stored byte for byte with their
+ * events; bad input gets the right failure, and leaves nothing behind.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+    value = PlatformTestResource.class,
+    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
+class StowTest {
+  private static final Path SAMPLES = Path.of("/usr/lib/python3/dist-packages/pydicom/data");
+  private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "strata.s3.endpoint")
+  String s3Endpoint;
+
+  @ConfigProperty(name = "strata.s3.access-key")
+  String s3AccessKey;
+
+  @ConfigProperty(name = "strata.s3.secret-key")
+  String s3SecretKey;
+
+  /** What dcmdump (not our parser) says of a sample: the UIDs that decide where it is stored. */
+  record Sample(Path file, byte[] bytes, boolean parsable, Map<String, String> uids) {
+    boolean storable() {
+      return parsable
+          && Stream.of("0002,0010", "0008,0016", "0008,0018", "0020,000d", "0020,000e")
+              .allMatch(
+                  t ->
+                      uids.get(t) != null
+                          && UID.matcher(uids.get(t)).matches()
+                          && uids.get(t).length() <= 64);
+    }
+
+    String sop() {
+      return uids.get("0008,0018");
+    }
+  }
+
+  @Test
+  void everyPydicomSampleIsStoredByteForByteWithItsEvent() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(SAMPLES)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).sorted().toList()) {
+        samples.add(dcmdump(f));
+      }
+    }
+    assertTrue(samples.size() > 60, "expected the pydicom samples, found " + samples.size());
+
+    // Expected outcome per part, in order: the first object of a SOP Instance UID is stored, the
+    // same bytes again are a duplicate (stored), different bytes under it are refused (0x0111).
+    Map<String, byte[]> firstBytes = new HashMap<>();
+    List<Integer> expected = new ArrayList<>();
+    for (Sample s : samples) {
+      if (!s.storable()) {
+        expected.add(0xC000);
+      } else if (!firstBytes.containsKey(s.sop())) {
+        firstBytes.put(s.sop(), s.bytes());
+        expected.add(0);
+      } else {
+        expected.add(java.util.Arrays.equals(firstBytes.get(s.sop()), s.bytes()) ? 0 : 0x0111);
+      }
+    }
+
+    Response response =
+        given()
+            .contentType(Multipart.CONTENT_TYPE)
+            .body(Multipart.of(samples.stream().map(Sample::bytes).toList()))
+            .post("/dicomweb/studies");
+    assertEquals(202, response.statusCode(), response.asString());
+    JsonPath json = response.jsonPath();
+    List<String> storedSops =
+        json.getList("'00081199'.Value.collect { it.'00081155'.Value[0] }", String.class);
+    List<Integer> failedReasons =
+        json.getList("'00081198'.Value.collect { it.'00081197'.Value[0] }", Integer.class);
+    List<String> expectedSops = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      if (expected.get(i) == 0) {
+        expectedSops.add(samples.get(i).sop() + " " + samples.get(i).file().getFileName());
+      }
+    }
+    Map<String, String> nameOf = new HashMap<>();
+    samples.forEach(x -> nameOf.putIfAbsent(x.sop(), x.file().getFileName().toString()));
+    assertEquals(
+        expectedSops.stream().map(x -> x.split(" ")[0]).sorted().toList(),
+        storedSops.stream().sorted().toList(),
+        "stored instances (expected: " + expectedSops + ")");
+    assertEquals(
+        expected.stream().filter(c -> c != 0).sorted().toList(),
+        failedReasons.stream().sorted().toList(),
+        "failure reasons");
+
+    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
+    Map<String, InstanceStored> events = events(firstBytes.keySet(), firstBytes.size());
+    for (Sample s : samples) {
+      if (!s.storable() || firstBytes.get(s.sop()) != s.bytes()) {
+        continue;
+      }
+      String key =
+          "local/"
+              + s.uids().get("0020,000d")
+              + "/"
+              + s.uids().get("0020,000e")
+              + "/"
+              + s.sop()
+              + ".dcm";
+      assertTrue(store.stat(key).isPresent(), "no object " + key + " for " + s.file());
+      try (InputStream in = store.get(key)) {
+        assertArrayEquals(s.bytes(), in.readAllBytes(), "object of " + s.file());
+      }
+      InstanceStored e = events.get(s.sop());
+      assertEquals(s.uids().get("0020,000d"), e.studyInstanceUid(), s.file().toString());
+      assertEquals(s.uids().get("0008,0016"), e.sopClassUid());
+      assertEquals(s.uids().get("0002,0010"), e.transferSyntaxUid());
+      assertEquals(key, e.objectLocation().key());
+      assertEquals(s.bytes().length, e.objectLocation().size());
+      assertEquals(sha256(s.bytes()), e.objectLocation().sha256());
+      assertEquals("local", e.tenant());
+      assertEquals(InstanceStored.Channel.STOWRS, e.source().channel());
+    }
+  }
+
+  @Test
+  void badInputIsRefusedWithTheRightReasonAndLeavesNothing() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String series = study + ".1";
+    byte[] good = DicomFiles.instance(study, series, series + ".1", "P1", 1024);
+
+    // Not DICOM at all.
+    stow(Multipart.of(List.of("hello, not dicom".getBytes())), null)
+        .then()
+        .statusCode(409)
+        .body(containsString("49152"));
+    // A non-DICOM media type part.
+    stow(Multipart.of(List.of(good), "text/plain"), null).then().statusCode(409);
+    // Truncated inside the header.
+    stow(Multipart.of(List.of(java.util.Arrays.copyOf(good, 200))), null)
+        .then()
+        .statusCode(409)
+        .body(containsString("49152"));
+    // Missing and malformed UIDs.
+    stow(Multipart.of(List.of(DicomFiles.instance(study, series, "1.2.abc", "P1", 16))), null)
+        .then()
+        .statusCode(409)
+        .body(containsString("49152"));
+    // A study that does not match the URL.
+    stow(Multipart.of(List.of(good)), "1.2.3.4")
+        .then()
+        .statusCode(409)
+        .body(containsString("43264"));
+    // A broken boundary: the closing delimiter never comes.
+    byte[] broken = Multipart.of(List.of(good));
+    stow(java.util.Arrays.copyOf(broken, broken.length - 30), null).then().statusCode(400);
+    // Another media type than application/dicom.
+    given()
+        .contentType(
+            "multipart/related; type=\"application/dicom+json\"; boundary=" + Multipart.BOUNDARY)
+        .body(Multipart.of(List.of("{}".getBytes())))
+        .post("/dicomweb/studies")
+        .then()
+        .statusCode(415)
+        .body(containsString("not supported"));
+    // An object over the configured maximum object size (test profile: 20 MB).
+    String bigSop = series + ".99";
+    stow(Multipart.of(List.of(DicomFiles.instance(study, series, bigSop, "P1", 21_000_000))), null)
+        .then()
+        .statusCode(409)
+        .body(containsString("42753"));
+    // A body over the configured request limit (test profile: 64 MB): refused before reading.
+    java.net.http.HttpResponse<String> tooBig =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + io.restassured.RestAssured.port
+                                + "/dicomweb/studies"))
+                    .header("Content-Type", Multipart.CONTENT_TYPE)
+                    .expectContinue(true)
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                            new byte[65 * 1024 * 1024]))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, tooBig.statusCode());
+
+    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
+    assertTrue(store.stat("local/" + study + "/" + series + "/" + bigSop + ".dcm").isEmpty());
+    assertTrue(store.stat("local/" + study + "/" + series + "/" + series + ".1.dcm").isEmpty());
+    assertEquals(0, events(java.util.Set.of(series + ".1", bigSop), 0).size(), "no event");
+  }
+
+  @Test
+  void theSameInstanceTwiceIsOneObjectAndOneEvent() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String series = study + ".1";
+    String sop = series + ".1";
+    byte[] file = DicomFiles.instance(study, series, sop, "P2", 4096);
+    stow(Multipart.of(List.of(file)), study).then().statusCode(202); // issuer coerced: warning
+    Response again = stow(Multipart.of(List.of(file)), study);
+    assertEquals(200, again.statusCode()); // acknowledged, nothing new stored, so nothing coerced
+    assertEquals(
+        List.of(sop),
+        again
+            .jsonPath()
+            .getList("'00081199'.Value.collect { it.'00081155'.Value[0] }", String.class));
+    assertEquals(1, events(java.util.Set.of(sop), 1).size());
+
+    // Different content under the same SOP Instance UID is refused (default policy).
+    byte[] other = DicomFiles.instance(study, series, sop, "P2", 4098);
+    stow(Multipart.of(List.of(other)), study).then().statusCode(409).body(containsString("273"));
+  }
+
+  @Test
+  void coercedIssuerIsReportedAsAWarningAndCarriedInTheEvent() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String sop = study + ".1.1";
+    Response r =
+        stow(Multipart.of(List.of(DicomFiles.instance(study, study + ".1", sop, "P3", 16))), study);
+    assertEquals(202, r.statusCode());
+    assertEquals(
+        List.of(0xB000),
+        r.jsonPath().getList("'00081199'.Value.collect { it.'00081196'.Value[0] }", Integer.class));
+    String retrieveUrl = r.jsonPath().getString("'00081190'.Value[0]");
+    assertTrue(
+        retrieveUrl.endsWith(":" + io.restassured.RestAssured.port + "/dicomweb/studies/" + study),
+        retrieveUrl);
+    InstanceStored e = events(java.util.Set.of(sop), 1).get(sop);
+    assertEquals("STRATA-LOCAL", e.issuerOfPatientId());
+    assertEquals("P3", e.patientId());
+    assertEquals(
+        "Test^Patient",
+        e.attributes().get("00100010").get("Value").get(0).get("Alphabetic").asText());
+  }
+
+  private Response stow(byte[] body, String study) {
+    return given()
+        .contentType(Multipart.CONTENT_TYPE)
+        .body(body)
+        .post(study == null ? "/dicomweb/studies" : "/dicomweb/studies/" + study);
+  }
+
+  /** The InstanceStored events of these SOP instances, once {@code expected} of them arrived. */
+  private Map<String, InstanceStored> events(java.util.Set<String> sops, int expected) {
+    Map<String, InstanceStored> found = new LinkedHashMap<>();
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+      consumer.subscribe(List.of(Topics.INSTANCE_STORED.name()));
+      long deadline = System.nanoTime() + (expected == 0 ? Duration.ofSeconds(5) : WAIT).toNanos();
+      while (System.nanoTime() < deadline && (expected == 0 || found.size() < expected)) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
+          if (sops.contains(e.sopInstanceUid())) {
+            assertEquals(e.studyInstanceUid(), r.key(), "record key");
+            found.merge(
+                e.sopInstanceUid(),
+                e,
+                (a, b) -> {
+                  throw new AssertionError("two events for " + a.sopInstanceUid());
+                });
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Sample dcmdump(Path file) throws Exception {
+    // The whole dump: top-level elements are the lines that are not indented.
+    List<String> command = new ArrayList<>(List.of("dcmdump", "-q", "-Un", "+L"));
+    command.add(file.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes());
+    process.waitFor(60, TimeUnit.SECONDS);
+    Map<String, String> uids = new HashMap<>();
+    Matcher m =
+        Pattern.compile("(?m)^\\((\\p{XDigit}{4},\\p{XDigit}{4})\\) UI \\[([^\\]]*)\\]")
+            .matcher(out);
+    while (m.find()) {
+      uids.putIfAbsent(m.group(1).toLowerCase(), m.group(2).replace("\0", "").trim());
+    }
+    // Some senders write UIDs with VR UN: dcmdump shows their bytes in hex.
+    Matcher un =
+        Pattern.compile("(?m)^\\((\\p{XDigit}{4},\\p{XDigit}{4})\\) UN ([0-9a-f\\\\]+)")
+            .matcher(out);
+    while (un.find()) {
+      StringBuilder text = new StringBuilder();
+      for (String hex : un.group(2).split("\\\\")) {
+        text.append((char) Integer.parseInt(hex, 16));
+      }
+      uids.putIfAbsent(un.group(1).toLowerCase(), text.toString().replace("\0", "").trim());
+    }
+    return new Sample(file, Files.readAllBytes(file), process.exitValue() == 0, uids);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
