@@ -13,13 +13,14 @@ MVN := ./mvnw -B --no-transfer-progress
 STRATA_DATA_DIR ?= $(CURDIR)/var
 export STRATA_DATA_DIR
 
-.PHONY: help build run test bench fmt deps-run deps-test clean
+.PHONY: help build run test bench fmt fuzz deps-run deps-test clean
 
 help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
 	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
 	@echo "make bench  benchmarks (figures go to docs/performance.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
+	@echo "make fuzz   the DICOM reader's mutation fuzz test, 10x longer (FUZZ_ITERATIONS, FUZZ_SEED)"
 	@echo "make build  compile and package everything, no tests"
 
 deps-run:
@@ -45,6 +46,13 @@ endif
 
 bench: deps-test
 	@deploy/scripts/bench.sh $(BENCH_SUITES)
+
+# `make fuzz`: libs/dicom-core's MutationFuzzTest with more iterations (350,000 in `make test`,
+# about 20 s; the default here takes a few minutes). FUZZ_SEED=S reproduces a reported failure.
+FUZZ_ITERATIONS ?= 3500000
+fuzz: deps-test
+	$(MVN) -q -pl libs/dicom-core test -Dtest=MutationFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dstrata.fuzz.iterations=$(FUZZ_ITERATIONS) $(if $(FUZZ_SEED),-Dstrata.fuzz.seed=$(FUZZ_SEED))
 
 fmt:
 	$(MVN) -q spotless:apply -pl '!libs/platform-dist'

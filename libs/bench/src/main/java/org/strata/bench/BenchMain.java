@@ -11,7 +11,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> suites = args.length == 0 ? List.of("platform", "index") : List.of(args);
+    List<String> suites = args.length == 0 ? List.of("platform", "ingest", "index") : List.of(args);
     Path work = Path.of(System.getProperty("strata.bench.dir", "target/bench")).toAbsolutePath();
     Path dist =
         Path.of(System.getProperty("strata.platform.dist", "libs/platform-dist/target/dist"));
@@ -20,9 +20,13 @@ public final class BenchMain {
       System.out.println("\n## " + suite + "\n");
       switch (suite) {
         case "platform" -> PlatformCeilings.run(work, dist, realm);
+        case "ingest" ->
+            org.strata.bench.ingest.IngestBenchmark.run(
+                work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
         case "index" ->
             org.strata.bench.index.IndexBenchmark.run(
                 work, dist, realm, Path.of("services/index/target/quarkus-app/quarkus-run.jar"));
+        case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);
       }
     }

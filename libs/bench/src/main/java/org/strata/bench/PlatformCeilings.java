@@ -59,7 +59,7 @@ public final class PlatformCeilings {
   }
 
   /** Seconds taken by {@code count} PUTs of {@code size} bytes from {@code threads} threads. */
-  static double s3Puts(MinioClient s3, int size, int threads, int count) throws Exception {
+  public static double s3Puts(MinioClient s3, int size, int threads, int count) throws Exception {
     byte[] body = new byte[size];
     new Random(42).nextBytes(body);
     AtomicInteger next = new AtomicInteger();

@@ -76,6 +76,17 @@ public final class Platform implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops one component (for failure tests); {@link #ensureStarted} starts it again on the same
+   * ports and data.
+   */
+  public synchronized void stop(Component component) {
+    Server server = server(component);
+    if (started.remove(server)) {
+      server.stop();
+    }
+  }
+
   public boolean isStarted(Component component) {
     return started.contains(server(component));
   }

@@ -286,6 +286,9 @@ public final class DicomInputStream implements Closeable {
 
   /** The dictionary VR, with the choices PS3.5 leaves to context made as dcmtk makes them. */
   private VR implicitVR(int tag, Attributes context) {
+    if (Tags.isGroupLength(tag)) {
+      return VR.UL; // private groups too (PS3.5 7.2), as DCMTK reads them
+    }
     List<VR> vrs = dictionary.vrsOf(tag);
     if (vrs.size() == 1) {
       return vrs.get(0);
@@ -432,7 +435,8 @@ public final class DicomInputStream implements Closeable {
       }
       boolean undefined = length == ElementHeader.UNDEFINED;
       long itemEnd = undefined ? -1 : in.position() + length;
-      if (itemEnd > in.position() + in.remainingKnown()) {
+      // (Not itemEnd > position + remainingKnown: that overflows when the input size is unknown.)
+      if (!undefined && length > in.remainingKnown()) {
         throw new DicomParseException(offset, "item runs past the end of input");
       }
       Attributes item = sequence.addItem(c.bigEndian());

@@ -159,9 +159,12 @@ class DcmdumpComparisonTest {
   }
 
   private static boolean same(DumpLine a, DumpLine b) {
+    // DCMTK's "xs": US or SS left undecided in implicit VR (e.g. palette descriptors of a data set
+    // without Pixel Representation); its values print as US.
+    boolean xs = b.vr().equals("xs") && (a.vr().equals("US") || a.vr().equals("SS"));
     if (a.depth() != b.depth()
         || !a.tag().equals(b.tag())
-        || !a.vr().equals(b.vr())
+        || !(a.vr().equals(b.vr()) || xs)
         || !a.length().equals(b.length())) {
       return false;
     }

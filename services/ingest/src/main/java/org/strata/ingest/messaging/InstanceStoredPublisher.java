@@ -38,9 +38,10 @@ public class InstanceStoredPublisher {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.publishTimeout().toMillis());
+    // Kafka requires delivery timeout >= linger + request timeout.
     p.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        Math.min(15000, (int) config.publishTimeout().toMillis()));
+        (int) Math.min(15000, config.publishTimeout().toMillis() / 2));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -76,6 +76,11 @@ public class InstanceIngestor {
     StoreResult result;
     try {
       result = storeNow(in, source, expectedStudy, requireFileMeta);
+    } catch (RuntimeException e) {
+      // A defect, not the sender's fault: a failure status, never a success, never a crash.
+      LOG.errorf("store failed unexpectedly: %s", e.getClass().getName());
+      LOG.debug("store failure", e);
+      result = StoreResult.failed(null, FailureReason.PROCESSING_FAILURE, "internal error");
     } finally {
       concurrentStores.release();
     }

@@ -1,0 +1,96 @@
+package org.strata.bench.ingest;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import org.strata.bench.PlatformCeilings;
+import org.strata.platform.Component;
+import org.strata.platform.Platform;
+import org.strata.platform.PlatformConfig;
+import org.strata.platform.ServiceProcess;
+
+/**
+ * {@code make bench ingest}: STOW-RS into Strata (acknowledged = in S3 and its event acked by
+ * Kafka) and into Orthanc (Debian, default configuration) with the same generated files in the same
+ * run, and the raw s3proxy PUT rate at the same concurrency as the ceiling.
+ */
+public final class IngestBenchmark {
+  private IngestBenchmark() {}
+
+  public static void run(Path work, Path dist, Path realm, Path serviceJar) throws Exception {
+    int large = Integer.getInteger("strata.bench.ingest.instances", 300);
+    int small = Integer.getInteger("strata.bench.ingest.small", 2000);
+    Path dir = Files.createDirectories(work.resolve("ingest"));
+    List<byte[]> warmup = SyntheticInstances.ct(40, 512, 512, 1);
+    List<byte[]> ct = SyntheticInstances.ct(large, 512, 512, 2);
+    List<byte[]> ct10 = SyntheticInstances.ct(large, 512, 512, 3);
+    List<byte[]> tiny = SyntheticInstances.ct(small, 2, 2, 4);
+
+    System.out.println("| system | scenario | instances | result | failed requests |");
+    System.out.println("|---|---|---|---|---|");
+    PlatformConfig config =
+        PlatformConfig.forTests(
+            dir.resolve("strata"), dist, realm, EnumSet.of(Component.KAFKA, Component.S3));
+    try (Platform platform = Platform.start(config)) {
+      ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
+      ingest.start(dir.resolve("strata"), platform.addresses());
+      try {
+        String stow = ingest.url() + "/dicomweb/studies";
+        StowLoad.stow(stow, warmup, 1, 4);
+        report("Strata", "STOW-RS 0.5 MB CT, 1/request, 4 clients", StowLoad.stow(stow, ct, 1, 4));
+        report(
+            "Strata", "STOW-RS 0.5 MB CT, 10/request, 4 clients", StowLoad.stow(stow, ct10, 10, 4));
+        report("Strata", "STOW-RS 2x2 px, 10/request, 4 clients", StowLoad.stow(stow, tiny, 10, 4));
+        System.out.printf(
+            "| Strata | ingest service resident memory after the run | | %d MB | |%n",
+            ingest.residentBytes() / (1024 * 1024));
+      } finally {
+        ingest.stop();
+      }
+      double ceiling = PlatformCeilings.s3Puts(platform.s3Client(), 512 * 1024, 4, 300);
+      System.out.printf(
+          "| s3proxy alone (ceiling) | PUT 512 KB, 4 threads | 300 | %.0f PUT/s | |%n",
+          300 / ceiling);
+    }
+
+    try (OrthancServer orthanc =
+        OrthancServer.start(dir.resolve("orthanc"), freePort(), freePort())) {
+      String stow = orthanc.url() + "/dicom-web/studies";
+      StowLoad.stow(stow, warmup, 1, 4);
+      List<byte[]> ctB = SyntheticInstances.ct(large, 512, 512, 5);
+      List<byte[]> ct10B = SyntheticInstances.ct(large, 512, 512, 6);
+      List<byte[]> tinyB = SyntheticInstances.ct(small, 2, 2, 7);
+      List<byte[]> restB = SyntheticInstances.ct(large, 512, 512, 8);
+      report(
+          "Orthanc 1.10",
+          "STOW-RS 0.5 MB CT, 1/request, 4 clients",
+          StowLoad.stow(stow, ctB, 1, 4));
+      report(
+          "Orthanc 1.10",
+          "STOW-RS 0.5 MB CT, 10/request, 4 clients",
+          StowLoad.stow(stow, ct10B, 10, 4));
+      report(
+          "Orthanc 1.10",
+          "STOW-RS 2x2 px, 10/request, 4 clients",
+          StowLoad.stow(stow, tinyB, 10, 4));
+      report(
+          "Orthanc 1.10",
+          "REST POST /instances 0.5 MB CT, 10 clients",
+          StowLoad.raw(orthanc.url() + "/instances", restB, 10));
+    }
+  }
+
+  private static void report(String system, String scenario, StowLoad.Result r) {
+    System.out.printf(
+        "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d |%n",
+        system, scenario, r.instances(), r.perSecond(), r.megabytesPerSecond(), r.failedRequests());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

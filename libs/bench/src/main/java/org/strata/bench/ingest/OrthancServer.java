@@ -1,0 +1,85 @@
+package org.strata.bench.ingest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Orthanc from Debian as the peer: default configuration (SQLite index, files on the same disk),
+ * the DICOMweb plugin enabled, bound to loopback, in a directory of its own.
+ */
+final class OrthancServer implements AutoCloseable {
+  private final Process process;
+  private final int httpPort;
+
+  private OrthancServer(Process process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+  }
+
+  static OrthancServer start(Path dir, int httpPort, int dicomPort) throws Exception {
+    Files.createDirectories(dir);
+    Path config = dir.resolve("orthanc.json");
+    Files.writeString(
+        config,
+        """
+        {
+          "Name": "STRATA-BENCH-PEER",
+          "StorageDirectory": "%s",
+          "IndexDirectory": "%s",
+          "HttpPort": %d,
+          "DicomPort": %d,
+          "RemoteAccessAllowed": false,
+          "AuthenticationEnabled": false,
+          "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+          "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
+        }
+        """
+            .formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, dicomPort));
+    Process process =
+        new ProcessBuilder("Orthanc", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("orthanc.log").toFile())
+            .start();
+    OrthancServer server = new OrthancServer(process, httpPort);
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/system")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return server;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Orthanc exited: see " + dir.resolve("orthanc.log"));
+      }
+      Thread.sleep(200);
+    }
+    server.close();
+    throw new IllegalStateException("Orthanc did not start: see " + dir.resolve("orthanc.log"));
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
