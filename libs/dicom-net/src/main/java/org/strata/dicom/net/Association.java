@@ -1,0 +1,769 @@
+package org.strata.dicom.net;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.strata.dicom.net.pdu.AAbort;
+import org.strata.dicom.net.pdu.AAbortException;
+import org.strata.dicom.net.pdu.AAssociateAC;
+import org.strata.dicom.net.pdu.AAssociateRJ;
+import org.strata.dicom.net.pdu.AAssociateRJException;
+import org.strata.dicom.net.pdu.AAssociateRQ;
+import org.strata.dicom.net.pdu.AReleaseRP;
+import org.strata.dicom.net.pdu.AReleaseRQ;
+import org.strata.dicom.net.pdu.PDataTF;
+import org.strata.dicom.net.pdu.Pdu;
+import org.strata.dicom.net.pdu.PduReader;
+import org.strata.dicom.net.pdu.PduWriter;
+import org.strata.dicom.net.pdu.Pdv;
+import org.strata.dicom.net.pdu.PresentationContextAC;
+import org.strata.dicom.net.pdu.PresentationContextRQ;
+import org.strata.dicom.net.pdu.UserInformation;
+
+/**
+ * One DICOM association over one TCP connection, driven by the PS3.8 state machine ({@link State}).
+ *
+ * <p>Threading: blocking I/O, one owner thread that reads (the server's per-association virtual
+ * thread, or the client's caller). Incoming PDVs are pulled from the socket only when the owner
+ * asks for them, so a slow consumer of a data set stream slows the peer down through TCP
+ * (back-pressure) and nothing is buffered beyond one PDU. Writes are serialized by a lock and may
+ * come from any thread; {@link #abort()} may be called from any thread.
+ *
+ * <p>Timers: the ARTIM timer and the idle timeout are socket read timeouts chosen by state (see
+ * {@link AssociationConfig}). Protocol errors (malformed, unrecognized or unexpected PDUs) send
+ * A-ABORT with the PS3.8 reason and end in {@link AAbortException}.
+ */
+public final class Association implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Association.class);
+  private static final AtomicInteger SERIAL = new AtomicInteger();
+
+  /** Writes a data set into the fragmenting stream of a message. */
+  @FunctionalInterface
+  public interface DataWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * A received DIMSE message: its command, and the data set stream if the command announces one (to
+   * be read before the next message; what is left is skipped).
+   */
+  public record Message(
+      PresentationContext presentationContext, CommandSet command, InputStream data) {}
+
+  private final Socket socket;
+  private final boolean requestor;
+  private final AssociationConfig config;
+  private final PduReader reader;
+  private final PduWriter writer;
+  private final InputStream socketIn;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ArrayDeque<Pdv> pending = new ArrayDeque<>();
+  private final AtomicInteger messageIds = new AtomicInteger();
+  private final Map<Integer, PresentationContext> contexts = new LinkedHashMap<>();
+  private final String name;
+  private volatile State state;
+  private AAssociateRQ request;
+  private AAssociateAC acceptance;
+  private int sendPduLength;
+  private UserIdentityAuthenticator.AuthenticatedUser user;
+  private DataInputStream openData;
+  private byte[] sendBuffer; // one per association, used under the write lock
+
+  private Association(Socket socket, boolean requestor, AssociationConfig config, State initial)
+      throws IOException {
+    this.socket = socket;
+    this.requestor = requestor;
+    this.config = config;
+    socket.setTcpNoDelay(true);
+    this.socketIn = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+    this.reader = new PduReader(socketIn, config.maxPduLength(), config.maxAssociateLength());
+    this.writer =
+        new PduWriter(new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+    this.state = initial;
+    this.name = (requestor ? "scu-" : "scp-") + SERIAL.incrementAndGet();
+  }
+
+  // ------------------------------------------------------------------ establishment
+
+  /**
+   * Requests an association over a connected socket (Sta4 to Sta5 to Sta6).
+   *
+   * @throws AAssociateRJException if the peer rejects
+   * @throws AAbortException if the peer aborts, or on a protocol error
+   */
+  public static Association request(Socket socket, AssociationConfig config, AAssociateRQ rq)
+      throws IOException {
+    Association as = new Association(socket, true, config, State.Sta4);
+    try {
+      as.request = rq;
+      as.sendPdu(rq);
+      as.state = State.Sta5;
+      Pdu pdu = as.readPdu();
+      switch (pdu) {
+        case AAssociateAC ac -> as.established(ac, rq.userInformation(), ac.userInformation());
+        case AAssociateRJ rj -> {
+          as.state = State.Sta1;
+          as.closeSocket();
+          throw new AAssociateRJException(rj);
+        }
+        case AAbort a -> throw as.abortReceived(a);
+        default -> throw as.unexpected(pdu);
+      }
+      return as;
+    } catch (IOException | RuntimeException e) {
+      as.closeSocket();
+      throw e;
+    }
+  }
+
+  /** An acceptor on a freshly accepted connection (Sta2: ARTIM runs until the request). */
+  static Association acceptor(Socket socket, AssociationConfig config) throws IOException {
+    return new Association(socket, false, config, State.Sta2);
+  }
+
+  /** Sta2: awaits the A-ASSOCIATE-RQ; then Sta3, awaiting {@link #accept} or {@link #reject}. */
+  AAssociateRQ readRequest() throws IOException {
+    Pdu pdu = readPdu();
+    switch (pdu) {
+      case AAssociateRQ rq -> {
+        request = rq;
+        state = State.Sta3;
+        return rq;
+      }
+      case AAbort a -> throw abortReceived(a);
+      default -> throw unexpected(pdu);
+    }
+  }
+
+  /** Sta3 to Sta6. */
+  void accept(AAssociateAC ac, UserIdentityAuthenticator.AuthenticatedUser user)
+      throws IOException {
+    requireState(State.Sta3);
+    this.user = user;
+    sendPdu(ac);
+    established(ac, request.userInformation(), ac.userInformation());
+  }
+
+  /** Sta3 to Sta13, then waits (ARTIM) for the peer to close. */
+  void reject(AAssociateRJ rj) throws IOException {
+    requireState(State.Sta3);
+    sendPdu(rj);
+    state = State.Sta13;
+    awaitTransportClose();
+  }
+
+  private void established(AAssociateAC ac, UserInformation rqInfo, UserInformation acInfo) {
+    this.acceptance = ac;
+    for (PresentationContextAC pc : ac.presentationContexts()) {
+      PresentationContextRQ proposed = request.presentationContext(pc.id());
+      if (pc.accepted() && proposed != null) {
+        contexts.put(
+            pc.id(),
+            new PresentationContext(pc.id(), proposed.abstractSyntax(), pc.transferSyntax()));
+      }
+    }
+    long peerMax = requestor ? acInfo.maxLength() : rqInfo.maxLength();
+    long ours = config.maxSendPduLength();
+    long len = peerMax <= 0 ? ours : Math.min(peerMax, ours);
+    sendPduLength = (int) Math.max(len, 7);
+    state = State.Sta6;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{}: established {} -> {}, {} of {} contexts accepted, send PDU length {}",
+          name,
+          request.callingAE(),
+          request.calledAE(),
+          contexts.size(),
+          request.presentationContexts().size(),
+          sendPduLength);
+    }
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  public State state() {
+    return state;
+  }
+
+  public boolean isEstablished() {
+    return state == State.Sta6;
+  }
+
+  public boolean isRequestor() {
+    return requestor;
+  }
+
+  public String callingAE() {
+    return request == null ? null : request.callingAE();
+  }
+
+  public String calledAE() {
+    return request == null ? null : request.calledAE();
+  }
+
+  public AAssociateRQ associateRQ() {
+    return request;
+  }
+
+  public AAssociateAC associateAC() {
+    return acceptance;
+  }
+
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) socket.getRemoteSocketAddress();
+  }
+
+  /** The authenticated user of an accepted association; null when anonymous. */
+  public UserIdentityAuthenticator.AuthenticatedUser user() {
+    return user;
+  }
+
+  /** Accepted presentation contexts, in the order of the proposal. */
+  public List<PresentationContext> presentationContexts() {
+    return List.copyOf(contexts.values());
+  }
+
+  public PresentationContext presentationContext(int id) {
+    return contexts.get(id);
+  }
+
+  /** The first accepted context for the abstract syntax in the transfer syntax, or null. */
+  public PresentationContext findContext(String abstractSyntax, String transferSyntax) {
+    for (PresentationContext pc : contexts.values()) {
+      if (pc.abstractSyntax().equals(abstractSyntax)
+          && (transferSyntax == null || pc.transferSyntax().equals(transferSyntax))) {
+        return pc;
+      }
+    }
+    return null;
+  }
+
+  /** The P-DATA-TF length we send (the peer's maximum, capped by ours). */
+  public int sendPduLength() {
+    return sendPduLength;
+  }
+
+  public int nextMessageId() {
+    int id = messageIds.incrementAndGet() & 0xFFFF;
+    return id != 0 ? id : messageIds.incrementAndGet() & 0xFFFF;
+  }
+
+  @Override
+  public String toString() {
+    return name + "[" + callingAE() + "->" + calledAE() + ", " + state + "]";
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /**
+   * Sends a DIMSE message: the command, then the data set written by {@code data} (null: none),
+   * fragmented into P-DATA-TF PDUs of at most the peer's maximum length. If writing the data set
+   * fails the message cannot be completed and the association is aborted.
+   */
+  public void writeMessage(PresentationContext pc, CommandSet command, DataWriter data)
+      throws IOException {
+    writeLock.lock();
+    try {
+      State s = state;
+      if (s != State.Sta6 && s != State.Sta8) {
+        throw new IOException("cannot send a message in state " + s + " (" + this + ")");
+      }
+      try (PDataOutputStream out = new PDataOutputStream(pc.id(), Pdv.COMMAND)) {
+        out.write(command.encode());
+      }
+      if (data != null) {
+        PDataOutputStream out = new PDataOutputStream(pc.id(), 0);
+        data.writeTo(out);
+        out.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (state == State.Sta6 || state == State.Sta8) {
+        abortQuietly(new AAbort(AAbort.SOURCE_SERVICE_USER, 0));
+      }
+      throw e;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void sendPdu(Pdu pdu) throws IOException {
+    writeLock.lock();
+    try {
+      writer.write(pdu);
+    } finally {
+      writeLock.unlock();
+    }
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("{}: sent {}", name, Pdu.name(pdu.type()));
+    }
+  }
+
+  /** Fragments a message part into P-DATA-TF PDUs with one PDV each. Caller holds the lock. */
+  private final class PDataOutputStream extends OutputStream {
+    private final int pcid;
+    private final int header;
+    private final byte[] buf;
+    private int count;
+    private boolean closed;
+
+    PDataOutputStream(int pcid, int header) {
+      this.pcid = pcid;
+      this.header = header;
+      int size = Math.max(1, sendPduLength - 6);
+      if (sendBuffer == null || sendBuffer.length != size) {
+        sendBuffer = new byte[size];
+      }
+      this.buf = sendBuffer;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (count == buf.length) {
+        flushFragment(false);
+      }
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      while (len > 0) {
+        if (count == buf.length) {
+          flushFragment(false);
+        }
+        int n = Math.min(len, buf.length - count);
+        System.arraycopy(b, off, buf, count, n);
+        count += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void flushFragment(boolean last) throws IOException {
+      if (state != State.Sta6 && state != State.Sta8) {
+        throw new IOException("association no longer established (" + state + ")");
+      }
+      writer.writePData(pcid, header | (last ? Pdv.LAST : 0), buf, 0, count);
+      count = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        flushFragment(true);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  /**
+   * Reads the next DIMSE message; null when the peer released the association (we answered the
+   * A-RELEASE-RQ). Any unread rest of the previous message's data set is skipped first.
+   */
+  public Message readMessage() throws IOException {
+    if (openData != null) {
+      openData.skipRest();
+      openData = null;
+    }
+    Pdv pdv = nextPdv(false);
+    if (pdv == null) {
+      return null;
+    }
+    if (!pdv.command()) {
+      throw protocolError(AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "data PDV without a command");
+    }
+    PresentationContext pc = contexts.get(pdv.presentationContextId());
+    if (pc == null) {
+      throw protocolError(
+          AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
+          "PDV on presentation context " + pdv.presentationContextId() + " that is not accepted");
+    }
+    byte[] command;
+    if (pdv.last()) {
+      command =
+          java.util.Arrays.copyOfRange(pdv.buffer(), pdv.offset(), pdv.offset() + pdv.length());
+    } else {
+      ByteArrayOutputStream acc = new ByteArrayOutputStream(512);
+      acc.write(pdv.buffer(), pdv.offset(), pdv.length());
+      do {
+        pdv = nextPdv(true);
+        if (!pdv.command() || pdv.presentationContextId() != pc.id()) {
+          throw protocolError(
+              AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "command fragments interrupted");
+        }
+        if (acc.size() + pdv.length() > CommandSet.MAX_ENCODED_LENGTH) {
+          throw protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, "command set too long");
+        }
+        acc.write(pdv.buffer(), pdv.offset(), pdv.length());
+      } while (!pdv.last());
+      command = acc.toByteArray();
+    }
+    CommandSet cmd;
+    try {
+      cmd = CommandSet.decode(command, command.length);
+    } catch (AAbortException e) {
+      throw protocolError(e.reason(), e.getMessage());
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: received {} on context {}", name, cmd, pc.id());
+    }
+    InputStream data = null;
+    if (cmd.hasDataSet()) {
+      openData = new DataInputStream(pc.id());
+      data = openData;
+    }
+    return new Message(pc, cmd, data);
+  }
+
+  /**
+   * The next PDV; null if the peer released the association (only outside a message).
+   *
+   * @param inMessage true while a message is incomplete: a release request is then a protocol error
+   */
+  private Pdv nextPdv(boolean inMessage) throws IOException {
+    while (pending.isEmpty()) {
+      Pdu pdu = readPdu();
+      switch (pdu) {
+        case PDataTF p -> {
+          if (state != State.Sta6 && state != State.Sta7) {
+            throw unexpected(pdu);
+          }
+          pending.addAll(p.pdvs());
+        }
+        case AReleaseRQ r -> {
+          if (state != State.Sta6 || inMessage) {
+            throw unexpected(pdu);
+          }
+          state = State.Sta8;
+          // local A-RELEASE response: always affirmative
+          sendPdu(AReleaseRP.INSTANCE);
+          state = State.Sta13;
+          LOG.debug("{}: released by peer", name);
+          awaitTransportClose();
+          return null;
+        }
+        case AAbort a -> throw abortReceived(a);
+        default -> throw unexpected(pdu);
+      }
+    }
+    return pending.poll();
+  }
+
+  /** Pipes the data PDVs of one message; reads the socket only when the consumer reads. */
+  private final class DataInputStream extends InputStream {
+    private final int pcid;
+    private Pdv current;
+    private int pos;
+    private boolean last;
+    private boolean failed;
+
+    DataInputStream(int pcid) {
+      this.pcid = pcid;
+    }
+
+    private boolean fill() throws IOException {
+      while (current == null || pos == current.length()) {
+        if (last) {
+          return false;
+        }
+        if (failed) {
+          throw new IOException("data set stream failed earlier");
+        }
+        Pdv pdv;
+        try {
+          pdv = nextPdv(true);
+          if (pdv.command() || pdv.presentationContextId() != pcid) {
+            throw protocolError(
+                AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
+                "data set fragments interrupted by another message");
+          }
+        } catch (IOException e) {
+          failed = true;
+          throw e;
+        }
+        current = pdv;
+        pos = 0;
+        last = pdv.last();
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (!fill()) {
+        return -1;
+      }
+      return current.buffer()[current.offset() + pos++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, current.length() - pos);
+      System.arraycopy(current.buffer(), current.offset() + pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return current == null ? 0 : current.length() - pos;
+    }
+
+    void skipRest() throws IOException {
+      while (fill()) {
+        pos = current.length();
+      }
+    }
+
+    /** Closing does not end the message: the rest is skipped before the next one. */
+    @Override
+    public void close() {}
+  }
+
+  /** Reads a PDU with the timer of the current state; handles timeouts and malformed PDUs. */
+  private Pdu readPdu() throws IOException {
+    State s = state;
+    long timeout =
+        (s == State.Sta6 || s == State.Sta8 ? config.idleTimeout() : config.artimTimeout())
+            .toMillis();
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout)));
+    Pdu pdu;
+    try {
+      pdu = reader.read();
+    } catch (SocketTimeoutException e) {
+      if (s == State.Sta2 || s == State.Sta13) {
+        // ARTIM expiry: close the transport connection (AA-2)
+        state = State.Sta1;
+        closeSocket();
+        throw new SocketTimeoutException("ARTIM timer expired in " + s);
+      }
+      abortQuietly(new AAbort(AAbort.SOURCE_SERVICE_PROVIDER, AAbort.REASON_NOT_SPECIFIED));
+      throw new AAbortException(
+          AAbort.SOURCE_SERVICE_PROVIDER,
+          AAbort.REASON_NOT_SPECIFIED,
+          (s == State.Sta6 ? "idle timeout" : "ARTIM timer expired") + " in " + s + ", aborted");
+    } catch (AAbortException e) {
+      LOG.debug("{}: malformed PDU: {}", name, e.getMessage());
+      abortQuietly(e.toPdu());
+      throw e;
+    } catch (IOException e) {
+      state = State.Sta1;
+      closeSocket();
+      throw e;
+    }
+    if (pdu == null) {
+      state = State.Sta1;
+      closeSocket();
+      throw new EOFException("peer closed the connection in " + s);
+    }
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("{}: received {} in {}", name, Pdu.name(pdu.type()), s);
+    }
+    return pdu;
+  }
+
+  // ------------------------------------------------------------------ release and abort
+
+  /**
+   * Releases the association (A-RELEASE-RQ, then waits for A-RELEASE-RP with the ARTIM timer),
+   * handling a release collision (PS3.8 Sta9 to Sta12). Data arriving meanwhile is discarded.
+   */
+  public void release() throws IOException {
+    if (openData != null) {
+      openData.skipRest();
+      openData = null;
+    }
+    requireState(State.Sta6);
+    sendPdu(AReleaseRQ.INSTANCE);
+    state = State.Sta7;
+    while (true) {
+      Pdu pdu = readPdu();
+      switch (pdu) {
+        case PDataTF p -> {
+          if (state != State.Sta7) {
+            throw unexpected(pdu);
+          }
+          LOG.debug("{}: P-DATA-TF discarded while awaiting A-RELEASE-RP", name);
+        }
+        case AReleaseRP rp -> {
+          switch (state) {
+            case Sta7, Sta11 -> {
+              state = State.Sta1;
+              closeSocket();
+              return;
+            }
+            case Sta10 -> {
+              state = State.Sta12;
+              sendPdu(AReleaseRP.INSTANCE);
+              state = State.Sta13;
+              awaitTransportClose();
+              return;
+            }
+            default -> throw unexpected(pdu);
+          }
+        }
+        case AReleaseRQ rq -> {
+          if (state != State.Sta7) {
+            throw unexpected(pdu);
+          }
+          LOG.debug("{}: release collision", name);
+          if (requestor) {
+            state = State.Sta9;
+            sendPdu(AReleaseRP.INSTANCE);
+            state = State.Sta11;
+          } else {
+            state = State.Sta10;
+          }
+        }
+        case AAbort a -> throw abortReceived(a);
+        default -> throw unexpected(pdu);
+      }
+    }
+  }
+
+  /** A-ABORT (service-user) and close; safe from any thread and in any state. */
+  public void abort() {
+    abortFromAnyThread(new AAbort(AAbort.SOURCE_SERVICE_USER, 0));
+  }
+
+  void abortFromAnyThread(AAbort pdu) {
+    State s = state;
+    state = State.Sta13;
+    if (s != State.Sta1 && s != State.Sta13) {
+      try {
+        if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
+          try {
+            writer.write(pdu);
+          } finally {
+            writeLock.unlock();
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    state = State.Sta1;
+    closeSocket();
+  }
+
+  /** Sends A-ABORT (owner thread), then waits for the peer to close (Sta13, ARTIM). */
+  private void abortQuietly(AAbort pdu) {
+    State s = state;
+    if (s == State.Sta1 || s == State.Sta13) {
+      closeSocket();
+      state = State.Sta1;
+      return;
+    }
+    state = State.Sta13;
+    try {
+      sendPdu(pdu);
+      awaitTransportClose();
+    } catch (IOException e) {
+      LOG.trace("{}: sending A-ABORT failed: {}", name, e.toString());
+    } finally {
+      state = State.Sta1;
+      closeSocket();
+    }
+  }
+
+  private AAbortException unexpected(Pdu pdu) {
+    return protocolError(
+        AAbort.REASON_UNEXPECTED_PDU, "unexpected " + Pdu.name(pdu.type()) + " in " + state);
+  }
+
+  private AAbortException protocolError(int reason, String message) {
+    LOG.debug("{}: protocol error: {}", name, message);
+    AAbortException e = AAbortException.provider(reason, message);
+    abortQuietly(e.toPdu());
+    return e;
+  }
+
+  private AAbortException abortReceived(AAbort a) {
+    State s = state;
+    state = State.Sta1;
+    closeSocket();
+    return new AAbortException(a.source(), a.reason(), true, "aborted by peer in " + s + ":");
+  }
+
+  /**
+   * Sta13: half-closes our side and discards what the peer still sends until it closes or the ARTIM
+   * timer expires, so that our last PDU is delivered before the connection goes.
+   */
+  private void awaitTransportClose() {
+    try {
+      socket.shutdownOutput();
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.artimTimeout().toMillis()));
+      byte[] sink = new byte[8192];
+      long budget = 1L << 20;
+      while (budget > 0) {
+        int n = socketIn.read(sink);
+        if (n < 0) {
+          break;
+        }
+        budget -= n;
+      }
+    } catch (IOException e) {
+      // timeout or reset: close anyway
+    } finally {
+      state = State.Sta1;
+      closeSocket();
+    }
+  }
+
+  void closeSocket() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+
+  private void requireState(State expected) throws IOException {
+    if (state != expected) {
+      throw new IOException("operation needs " + expected + " but association is in " + state);
+    }
+  }
+
+  /** Releases an established association; otherwise just closes the connection. */
+  @Override
+  public void close() throws IOException {
+    if (state == State.Sta6) {
+      try {
+        release();
+      } catch (IOException e) {
+        abort();
+        throw e;
+      }
+    } else {
+      closeSocket();
+      state = State.Sta1;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.strata.dicom.net;
+
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.strata.dicom.net.pdu.AAssociateRJ;
+import org.strata.dicom.net.pdu.AAssociateRJException;
+import org.strata.dicom.net.pdu.AAssociateRQ;
+
+/**
+ * Acceptor policy, asked before negotiation: throw {@link AAssociateRJException} to reject. Combine
+ * policies with {@link #and}.
+ */
+@FunctionalInterface
+public interface AssociationAcceptor {
+
+  /**
+   * @param rq the request
+   * @param remote the peer's address
+   * @param localAeTitles the AE titles the server serves
+   */
+  void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
+      throws AAssociateRJException;
+
+  /** Rejects (permanent, service-user, reason 7) a called AE title the server does not serve. */
+  static AssociationAcceptor knownCalledAE() {
+    return (rq, remote, local) -> {
+      if (!local.contains(rq.calledAE())) {
+        throw new AAssociateRJException(
+            AAssociateRJ.RESULT_PERMANENT,
+            AAssociateRJ.SOURCE_SERVICE_USER,
+            AAssociateRJ.REASON_CALLED_AE_NOT_RECOGNIZED,
+            "called AE title not served:");
+      }
+    };
+  }
+
+  /** Accepts every called AE title (promiscuous): unknown ones get the first AE's capabilities. */
+  static AssociationAcceptor anyCalledAE() {
+    return (rq, remote, local) -> {};
+  }
+
+  /** Rejects (permanent, service-user, reason 3) a calling AE title not in {@code allowed}. */
+  static AssociationAcceptor callingAEIn(Set<String> allowed) {
+    Set<String> copy = Set.copyOf(allowed);
+    return (rq, remote, local) -> {
+      if (!copy.contains(rq.callingAE())) {
+        throw new AAssociateRJException(
+            AAssociateRJ.RESULT_PERMANENT,
+            AAssociateRJ.SOURCE_SERVICE_USER,
+            AAssociateRJ.REASON_CALLING_AE_NOT_RECOGNIZED,
+            "calling AE title not allowed:");
+      }
+    };
+  }
+
+  default AssociationAcceptor and(AssociationAcceptor next) {
+    return (rq, remote, local) -> {
+      check(rq, remote, local);
+      next.check(rq, remote, local);
+    };
+  }
+}

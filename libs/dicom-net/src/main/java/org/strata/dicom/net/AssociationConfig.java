@@ -1,0 +1,71 @@
+package org.strata.dicom.net;
+
+import java.time.Duration;
+import org.strata.dicom.net.pdu.PduReader;
+
+/**
+ * Limits and timers of one association.
+ *
+ * @param maxPduLength the maximum P-DATA-TF length we receive (announced in our user information)
+ * @param maxSendPduLength cap on the P-DATA-TF length we send, applied below the peer's maximum
+ *     (and used alone when the peer announces 0, "unlimited")
+ * @param maxAssociateLength hard limit for a received A-ASSOCIATE-RQ/AC PDU
+ * @param artimTimeout the ARTIM timer: awaiting A-ASSOCIATE-RQ (Sta2), A-ASSOCIATE-AC/RJ (Sta5),
+ *     A-RELEASE-RP (Sta7, Sta10, Sta11) and the transport close (Sta13)
+ * @param idleTimeout how long an established association may stay silent while we wait for the peer
+ *     (Sta6 read timeout, also between PDVs of a data set); then A-ABORT
+ */
+public record AssociationConfig(
+    int maxPduLength,
+    int maxSendPduLength,
+    int maxAssociateLength,
+    Duration artimTimeout,
+    Duration idleTimeout) {
+
+  public static final int MIN_PDU_LENGTH = 4096;
+
+  public static final AssociationConfig DEFAULTS =
+      new AssociationConfig(
+          64 * 1024,
+          1 << 20,
+          PduReader.DEFAULT_MAX_ASSOCIATE_LENGTH,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(120));
+
+  public AssociationConfig {
+    if (maxPduLength < MIN_PDU_LENGTH || maxPduLength > PduReader.HARD_MAX_PDATA_LENGTH) {
+      throw new IllegalArgumentException("maxPduLength out of range: " + maxPduLength);
+    }
+    if (maxSendPduLength < MIN_PDU_LENGTH || maxSendPduLength > PduReader.HARD_MAX_PDATA_LENGTH) {
+      throw new IllegalArgumentException("maxSendPduLength out of range: " + maxSendPduLength);
+    }
+    if (maxAssociateLength < 1024) {
+      throw new IllegalArgumentException("maxAssociateLength too small: " + maxAssociateLength);
+    }
+    if (artimTimeout.isNegative() || artimTimeout.isZero()) {
+      throw new IllegalArgumentException("artimTimeout must be positive");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive");
+    }
+  }
+
+  public AssociationConfig withMaxPduLength(int max) {
+    return new AssociationConfig(
+        max, maxSendPduLength, maxAssociateLength, artimTimeout, idleTimeout);
+  }
+
+  public AssociationConfig withMaxSendPduLength(int max) {
+    return new AssociationConfig(maxPduLength, max, maxAssociateLength, artimTimeout, idleTimeout);
+  }
+
+  public AssociationConfig withArtimTimeout(Duration d) {
+    return new AssociationConfig(
+        maxPduLength, maxSendPduLength, maxAssociateLength, d, idleTimeout);
+  }
+
+  public AssociationConfig withIdleTimeout(Duration d) {
+    return new AssociationConfig(
+        maxPduLength, maxSendPduLength, maxAssociateLength, artimTimeout, d);
+  }
+}
