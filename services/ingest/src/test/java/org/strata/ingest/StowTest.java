@@ -303,7 +303,8 @@ class StowTest {
       while (System.nanoTime() < deadline && (expected == 0 || found.size() < expected)) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
-          if (sops.contains(e.sopInstanceUid())) {
+          // Other test classes store the same samples under other tenants.
+          if (sops.contains(e.sopInstanceUid()) && "local".equals(e.tenant())) {
             assertEquals(e.studyInstanceUid(), r.key(), "record key");
             found.merge(
                 e.sopInstanceUid(),

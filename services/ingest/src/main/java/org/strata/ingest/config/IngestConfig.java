@@ -34,11 +34,36 @@ public interface IngestConfig {
   @WithDefault("30s")
   Duration publishTimeout();
 
+  /** The storage SCP (DIMSE C-STORE and C-ECHO). */
+  Dimse dimse();
+
   /** Tenants (source hospitals). */
   Tenants tenants();
 
   /** DICOMweb base URL as clients see it, for RetrieveURL; default from the request. */
   Optional<String> publicBaseUrl();
+
+  interface Dimse {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Listen address; the local profile binds loopback only. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** 0 picks a free port (tests). */
+    @WithDefault("11112")
+    int port();
+
+    @WithDefault("STRATA")
+    String aeTitle();
+
+    @WithDefault("100")
+    int maxAssociations();
+
+    @WithDefault("5m")
+    Duration idleTimeout();
+  }
 
   enum DuplicatePolicy {
     /** A different object under a known SOP Instance UID fails (0x0111). */

@@ -70,12 +70,26 @@ public class InstanceIngestor {
   public StoreResult store(
       InputStream in, IngestSource source, String expectedStudy, boolean requireFileMeta)
       throws IOException {
+    return store(in, source, expectedStudy, null, requireFileMeta);
+  }
+
+  /**
+   * As {@link #store(InputStream, IngestSource, String, boolean)}, also checking the SOP Instance
+   * UID the DIMSE command announced.
+   */
+  public StoreResult store(
+      InputStream in,
+      IngestSource source,
+      String expectedStudy,
+      String expectedSopInstance,
+      boolean requireFileMeta)
+      throws IOException {
     Timer.Sample sample = Timer.start(metrics);
     // Back-pressure: wait for a slot rather than take on more than memory and S3 can bear.
     concurrentStores.acquireUninterruptibly();
     StoreResult result;
     try {
-      result = storeNow(in, source, expectedStudy, requireFileMeta);
+      result = storeNow(in, source, expectedStudy, expectedSopInstance, requireFileMeta);
     } catch (RuntimeException e) {
       // A defect, not the sender's fault: a failure status, never a success, never a crash.
       LOG.errorf("store failed unexpectedly: %s", e.getClass().getName());
@@ -103,7 +117,11 @@ public class InstanceIngestor {
   }
 
   private StoreResult storeNow(
-      InputStream in, IngestSource source, String expectedStudy, boolean requireFileMeta)
+      InputStream in,
+      IngestSource source,
+      String expectedStudy,
+      String expectedSopInstance,
+      boolean requireFileMeta)
       throws IOException {
     ParsedHeader header;
     try {
@@ -118,6 +136,12 @@ public class InstanceIngestor {
           "Study Instance UID differs from the study of the request URL");
     }
 
+    if (expectedSopInstance != null && !expectedSopInstance.equals(header.sopInstanceUid())) {
+      return StoreResult.failed(
+          header,
+          FailureReason.DATASET_DOES_NOT_MATCH,
+          "SOP Instance UID differs from the one in the C-STORE request");
+    }
     String tenant = source.tenant();
     String key =
         ObjectKeys.instance(

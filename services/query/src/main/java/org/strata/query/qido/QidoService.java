@@ -1,0 +1,60 @@
+package org.strata.query.qido;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
+@ApplicationScoped
+public class QidoService {
+  private static final Logger LOG = Logger.getLogger(QidoService.class);
+
+  private final Pool pool;
+
+  public QidoService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * @param json the JSON array of the matches, null when there are none
+   * @param count how many data sets {@code json} holds
+   * @param truncated whether more matches follow (the next page starts at offset + count)
+   */
+  public record Result(String json, int count, boolean truncated) {}
+
+  /**
+   * @param tenant the caller's tenant: every table of the query is limited to it
+   * @param retrieveBase the base of RetrieveURL values, without trailing slash
+   */
+  public Uni<Result> search(QidoRequest request, String tenant, String retrieveBase) {
+    ReturnAttributes returns = ReturnAttributes.of(request);
+    Sql sql = QidoQuery.build(request, tenant, returns.needsInstanceAttributes());
+    return pool.preparedQuery(sql.text())
+        .execute(Tuple.from(new ArrayList<>(sql.params())))
+        .map(
+            rows -> {
+              List<Row> page = new ArrayList<>(request.limit());
+              boolean truncated = false;
+              for (Row row : rows) {
+                if (page.size() == request.limit()) {
+                  truncated = true;
+                  break;
+                }
+                page.add(row);
+              }
+              // Counts and the level only: query values can be PHI.
+              LOG.debugf(
+                  "%s search: %d match(es)%s", request.level(), page.size(), truncated ? "+" : "");
+              if (page.isEmpty()) {
+                return new Result(null, 0, false);
+              }
+              return new Result(
+                  ResultRows.toJson(page, request, returns, retrieveBase), page.size(), truncated);
+            });
+  }
+}

@@ -1,0 +1,168 @@
+package org.strata.query.qido;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.DicomParseException;
+import org.strata.dicom.Tag;
+import org.strata.dicom.VR;
+import org.strata.dicom.dict.ElementDictionary;
+import org.strata.dicom.json.DicomJsonReader;
+import org.strata.dicom.json.DicomJsonWriter;
+
+/**
+ * Rows of a {@link QidoQuery} as DICOM JSON (PS3.18 Annex F): column values, computed attributes
+ * (Specific Character Set, Instance Availability, RetrieveURL) and, for attributes the index has no
+ * column for, values from the instance's {@code attributes} (the DICOM JSON InstanceStored
+ * carried).
+ */
+final class ResultRows {
+  private static final Logger LOG = Logger.getLogger(ResultRows.class);
+  private static final DateTimeFormatter DA = DateTimeFormatter.ofPattern("yyyyMMdd");
+  private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
+
+  private ResultRows() {}
+
+  /** The JSON array of the rows' data sets. */
+  static String toJson(
+      List<Row> rows, QidoRequest request, ReturnAttributes returns, String retrieveBase) {
+    StringWriter out = new StringWriter();
+    try (DicomJsonWriter writer = new DicomJsonWriter(out)) {
+      writer.startArray();
+      for (Row row : rows) {
+        writer.write(dataset(row, request.level(), returns, retrieveBase));
+      }
+      writer.endArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  static Attributes dataset(Row row, Level level, ReturnAttributes returns, String retrieveBase) {
+    Attributes instance = instanceAttributes(row, level, returns);
+    Attributes out = new Attributes();
+    for (int tag : returns.tags()) {
+      if (ReturnAttributes.computed(tag)) {
+        computed(out, tag, row, level, retrieveBase);
+        continue;
+      }
+      QidoAttribute a = QidoAttribute.of(tag);
+      if (a != null) {
+        if (level.atOrBelow(a.level())) {
+          column(out, a, row);
+        }
+      } else if (instance != null && instance.contains(tag)) {
+        out.set(tag, instance.vr(tag), instance.value(tag));
+      } else {
+        // Asked for and unknown here: returned empty, as a C-FIND return key would be.
+        out.set(tag, ElementDictionary.standard().vrOf(tag), null);
+      }
+    }
+    if (returns.all() && level == Level.INSTANCE && instance != null) {
+      for (int tag : instance.tags()) {
+        if (!out.contains(tag)
+            && QidoAttribute.of(tag) == null
+            && !ReturnAttributes.computed(tag)) {
+          out.set(tag, instance.vr(tag), instance.value(tag));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Attributes instanceAttributes(Row row, Level level, ReturnAttributes returns) {
+    if (level != Level.INSTANCE && !returns.needsInstanceAttributes()) {
+      return null;
+    }
+    String json = row.getString("attributes");
+    if (json == null) {
+      return null;
+    }
+    try {
+      return DicomJsonReader.parse(json);
+    } catch (DicomParseException e) {
+      // The index stored what ingest sent; a value we cannot read is left out, not an error.
+      LOG.debugf("unreadable attributes of an indexed instance: %s", e.reason());
+      return null;
+    }
+  }
+
+  private static void computed(Attributes out, int tag, Row row, Level level, String base) {
+    if (tag == Tag.SpecificCharacterSet) {
+      out.setString(tag, VR.CS, "ISO_IR 192");
+    } else if (tag == Tag.InstanceAvailability) {
+      // Every indexed object is in the hot tier until storage tiering exists.
+      out.setString(tag, VR.CS, "ONLINE");
+    } else if (tag == Tag.RetrieveURL) {
+      String url = base + "/studies/" + row.getString("study_uid");
+      if (level.atOrBelow(Level.SERIES)) {
+        url += "/series/" + row.getString("series_uid");
+      }
+      if (level == Level.INSTANCE) {
+        url += "/instances/" + row.getString("sop_instance_uid");
+      }
+      out.setString(tag, VR.UR, url);
+    }
+  }
+
+  private static void column(Attributes out, QidoAttribute a, Row row) {
+    String c = a.column();
+    VR vr = a.vr();
+    switch (vr) {
+      case DA -> {
+        LocalDate d = row.getLocalDate(c);
+        set(out, a, d == null ? null : DA.format(d));
+      }
+      case TM -> {
+        LocalTime t = row.getLocalTime(c);
+        set(out, a, t == null ? null : time(t));
+      }
+      case IS -> {
+        Integer i = row.getInteger(c);
+        set(out, a, i == null ? null : i.toString());
+      }
+      case US -> {
+        Integer i = row.getInteger(c);
+        out.set(a.tag(), vr, i == null ? null : new byte[] {(byte) (i & 0xFF), (byte) (i >>> 8)});
+      }
+      default -> {
+        if (a.tag() == Tag.ModalitiesInStudy || a.tag() == Tag.SOPClassesInStudy) {
+          String[] values = row.getArrayOfStrings(c);
+          if (values == null || values.length == 0) {
+            out.set(a.tag(), vr, null);
+          } else {
+            out.setString(a.tag(), vr, values);
+          }
+        } else {
+          String value = row.getString(c);
+          if (a.tag() == Tag.PatientID && value != null && value.startsWith("~")) {
+            value = null; // the index's key for a study without Patient ID, not a Patient ID
+          }
+          set(out, a, value);
+        }
+      }
+    }
+  }
+
+  private static void set(Attributes out, QidoAttribute a, String value) {
+    if (value == null || value.isEmpty()) {
+      out.set(a.tag(), a.vr(), null);
+    } else {
+      out.setString(a.tag(), a.vr(), value);
+    }
+  }
+
+  private static String time(LocalTime t) {
+    String hms = TM.format(t);
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? hms : hms + "." + String.format("%06d", micros);
+  }
+}
