@@ -158,6 +158,24 @@ public final class PlatformMain {
               service.residentBytes() / (1024 * 1024),
               service.url()));
     }
+    for (ServiceProcess service : services) {
+      switch (service.name()) {
+        case "ingest" -> {
+          b.append(String.format("STOW-RS      %s/dicomweb/studies%n", service.url()));
+          b.append(
+              String.format(
+                  "Storage SCP  AE STRATA at 127.0.0.1:11112 (any calling AE -> tenant local)%n"));
+        }
+        case "query" ->
+            b.append(String.format("QIDO-RS      %s/dicomweb/studies%n", service.url()));
+        case "index" ->
+            b.append(
+                String.format(
+                    "Index admin  %s/admin/tenants/{tenant}/studies/{study} (DELETE)%n",
+                    service.url()));
+        default -> {}
+      }
+    }
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
     b.append("\nCtrl-C stops everything.");
     return b.toString();
