@@ -434,6 +434,23 @@ public final class Association implements Closeable {
   }
 
   /**
+   * The next message if its first bytes have arrived, else null at once: how an SCP notices a
+   * C-CANCEL-RQ between the responses of an operation without a second reading thread. Also null
+   * when the peer released the association meanwhile ({@link #isEstablished()} is then false).
+   * Blocks only while the rest of a message that has started to arrive comes in.
+   */
+  public Message pollMessage() throws IOException {
+    if (openData != null) {
+      openData.skipRest();
+      openData = null;
+    }
+    if (pending.isEmpty() && socketIn.available() == 0) {
+      return null;
+    }
+    return readMessage();
+  }
+
+  /**
    * The next PDV; null if the peer released the association (only outside a message).
    *
    * @param inMessage true while a message is incomplete: a release request is then a protocol error

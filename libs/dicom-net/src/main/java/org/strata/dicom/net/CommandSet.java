@@ -158,6 +158,35 @@ public final class CommandSet {
         .setUID(Tag.AffectedSOPInstanceUID, sopInstanceUid);
   }
 
+  /** C-FIND-RQ, C-GET-RQ or C-MOVE-RQ (then with the move destination); an identifier follows. */
+  public static CommandSet queryRetrieveRQ(
+      int commandField, int messageId, String sopClassUid, int priority, String moveDestination) {
+    CommandSet cmd =
+        new CommandSet()
+            .setUID(Tag.AffectedSOPClassUID, sopClassUid)
+            .setUS(Tag.CommandField, commandField)
+            .setUS(Tag.MessageID, messageId)
+            .setUS(Tag.Priority, priority)
+            .setUS(Tag.CommandDataSetType, Dimse.DATA_SET_PRESENT);
+    if (moveDestination != null) {
+      cmd.setText(Tag.MoveDestination, moveDestination);
+    }
+    return cmd;
+  }
+
+  /** C-CANCEL-RQ for the operation with message id {@code messageIdBeingCancelled}. */
+  public static CommandSet cCancelRQ(int messageIdBeingCancelled) {
+    return new CommandSet()
+        .setUS(Tag.CommandField, Dimse.C_CANCEL_RQ)
+        .setUS(Tag.MessageIDBeingRespondedTo, messageIdBeingCancelled)
+        .setUS(Tag.CommandDataSetType, Dimse.NO_DATA_SET);
+  }
+
+  /** Marks this command as followed by a data set (or not). */
+  public CommandSet withDataSet(boolean present) {
+    return setUS(Tag.CommandDataSetType, present ? Dimse.DATA_SET_PRESENT : Dimse.NO_DATA_SET);
+  }
+
   /**
    * The response to {@code rq} (any C- or N- request): command field with bit 15 set, the request's
    * message id and affected SOP class and instance, no data set.

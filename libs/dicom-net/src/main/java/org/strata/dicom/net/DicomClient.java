@@ -12,6 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.Tag;
 import org.strata.dicom.UID;
 import org.strata.dicom.dict.UIDs;
 import org.strata.dicom.io.TransferSyntax;
@@ -194,6 +197,107 @@ public final class DicomClient implements Closeable {
               }
             })
         .status();
+  }
+
+  /** A C-STORE sub-operation of a C-MOVE: the request names the move originator. */
+  int storeSubOperation(
+      String sopClassUid,
+      String sopInstanceUid,
+      String transferSyntax,
+      InputStream dataSet,
+      String moveOriginatorAE,
+      int moveOriginatorMessageId)
+      throws IOException {
+    PresentationContext pc = contextFor(sopClassUid, transferSyntax);
+    CommandSet rq =
+        CommandSet.cStoreRQ(
+                association.nextMessageId(), sopClassUid, sopInstanceUid, Dimse.PRIORITY_MEDIUM)
+            .setText(Tag.MoveOriginatorApplicationEntityTitle, moveOriginatorAE)
+            .setUS(Tag.MoveOriginatorMessageID, moveOriginatorMessageId);
+    return exchange(pc, rq, dataSet::transferTo).status();
+  }
+
+  /** The outcome of a C-FIND: the final status and the matches received before it. */
+  public record FindResult(int status, List<Attributes> matches, boolean cancelled) {}
+
+  /**
+   * C-FIND on an accepted context of {@code informationModel} (e.g. {@code
+   * UID.StudyRootQueryRetrieveInformationModelFind}): sends {@code keys}, collects every match.
+   */
+  public FindResult find(String informationModel, Attributes keys) throws IOException {
+    List<Attributes> matches = new ArrayList<>();
+    int status = find(informationModel, keys, m -> matches.add(m) || true);
+    return new FindResult(status, List.copyOf(matches), status == Status.CANCEL);
+  }
+
+  /**
+   * C-FIND with a callback per match: when it returns false, a C-CANCEL-RQ is sent and matches
+   * still arriving are ignored. Returns the final status (FE00 after a cancel, unless the SCP had
+   * finished first).
+   */
+  public FindResult find(String informationModel, Attributes keys, int maxMatches)
+      throws IOException {
+    List<Attributes> matches = new ArrayList<>();
+    int status =
+        find(
+            informationModel,
+            keys,
+            m -> {
+              matches.add(m);
+              return matches.size() < maxMatches;
+            });
+    return new FindResult(status, List.copyOf(matches), status == Status.CANCEL);
+  }
+
+  /** C-FIND; {@code onMatch} returns false to cancel. Returns the final status. */
+  public int find(String informationModel, Attributes keys, Predicate<Attributes> onMatch)
+      throws IOException {
+    PresentationContext pc = association.findContext(informationModel, null);
+    if (pc == null) {
+      throw new NoPresentationContextException(
+          "no accepted presentation context for " + name(informationModel));
+    }
+    CommandSet rq =
+        CommandSet.queryRetrieveRQ(
+            Dimse.C_FIND_RQ,
+            association.nextMessageId(),
+            informationModel,
+            Dimse.PRIORITY_MEDIUM,
+            null);
+    boolean cancelled = false;
+    try {
+      association.writeMessage(pc, rq, Identifier.writer(keys, pc.transferSyntax()));
+      while (true) {
+        Association.Message m = association.readMessage();
+        if (m == null) {
+          throw new IOException("association released by the peer before the response");
+        }
+        CommandSet rsp = m.command();
+        if (rsp.messageIdBeingRespondedTo() != rq.messageId()
+            || rsp.commandField() != Dimse.C_FIND_RSP) {
+          throw new IOException("response " + rsp + " does not match request " + rq);
+        }
+        if (!Status.isPending(rsp.status())) {
+          return rsp.status();
+        }
+        if (m.data() == null || cancelled) {
+          continue;
+        }
+        Attributes match;
+        try {
+          match = Identifier.read(m.data(), pc.transferSyntax());
+        } catch (DimseException e) {
+          throw new IOException("C-FIND-RSP with an unreadable identifier", e);
+        }
+        if (!onMatch.test(match)) {
+          cancelled = true;
+          association.writeMessage(pc, CommandSet.cCancelRQ(rq.messageId()), null);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      association.abort();
+      throw e;
+    }
   }
 
   private PresentationContext contextFor(String sopClass, String ts)

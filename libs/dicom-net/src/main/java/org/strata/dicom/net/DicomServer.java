@@ -344,6 +344,19 @@ public final class DicomServer implements Closeable {
       return applicationEntity(new ApplicationEntity(aeTitle, caps));
     }
 
+    /**
+     * An AE with Verification SCP, Storage SCP, Patient/Study Root FIND, MOVE and GET SCP, and the
+     * storage SCU role for C-GET sub-operations.
+     */
+    public Builder archiveAE(String aeTitle) {
+      List<TransferCapability> caps = new ArrayList<>();
+      caps.add(TransferCapability.verificationScp());
+      caps.addAll(TransferCapability.storageScp());
+      caps.addAll(TransferCapability.queryRetrieveScp());
+      caps.addAll(TransferCapability.storageScu());
+      return applicationEntity(new ApplicationEntity(aeTitle, caps));
+    }
+
     public Builder registry(DimseRegistry registry) {
       this.registry = registry;
       return this;

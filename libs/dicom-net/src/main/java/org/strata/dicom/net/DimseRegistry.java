@@ -35,6 +35,28 @@ public final class DimseRegistry {
     return this;
   }
 
+  /** Registers a C-FIND SCP for Patient Root and Study Root Query/Retrieve FIND. */
+  public DimseRegistry registerFind(CFindHandler handler) {
+    DimseRequestHandler h = QueryRetrieveScp.find(handler);
+    register(UID.PatientRootQueryRetrieveInformationModelFind, h);
+    return register(UID.StudyRootQueryRetrieveInformationModelFind, h);
+  }
+
+  /** Registers a C-MOVE SCP for Patient Root and Study Root Query/Retrieve MOVE. */
+  public DimseRegistry registerMove(
+      RetrieveHandler handler, MoveDestinations destinations, DicomClient.Options options) {
+    DimseRequestHandler h = QueryRetrieveScp.move(handler, destinations, options);
+    register(UID.PatientRootQueryRetrieveInformationModelMove, h);
+    return register(UID.StudyRootQueryRetrieveInformationModelMove, h);
+  }
+
+  /** Registers a C-GET SCP for Patient Root and Study Root Query/Retrieve GET. */
+  public DimseRegistry registerGet(RetrieveHandler handler) {
+    DimseRequestHandler h = QueryRetrieveScp.get(handler);
+    register(UID.PatientRootQueryRetrieveInformationModelGet, h);
+    return register(UID.StudyRootQueryRetrieveInformationModelGet, h);
+  }
+
   public DimseRequestHandler handler(String sopClassUid) {
     return handlers.get(sopClassUid);
   }

@@ -14,6 +14,14 @@ public final class Status {
   public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
   public static final int CANNOT_UNDERSTAND = 0xC000;
 
+  // Query/retrieve (PS3.4 C.4): failures and warnings of C-FIND, C-MOVE, C-GET
+  public static final int UNABLE_TO_PROCESS = 0xC000;
+  public static final int IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
+  public static final int UNABLE_TO_CALCULATE_NUMBER_OF_MATCHES = 0xA701;
+  public static final int UNABLE_TO_PERFORM_SUB_OPERATIONS = 0xA702;
+  public static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
+  public static final int SUB_OPERATIONS_COMPLETE_WITH_FAILURES = 0xB000;
+
   // General failures (PS3.7 C.5)
   public static final int PROCESSING_FAILURE = 0x0110;
   public static final int DUPLICATE_SOP_INSTANCE = 0x0111;

@@ -80,6 +80,47 @@ public record TransferCapability(String sopClassUid, Role role, List<String> tra
         List.of(UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian));
   }
 
+  /** The Query/Retrieve SOP classes served by {@link QueryRetrieveScp}. */
+  public static final List<String> QUERY_RETRIEVE_SOP_CLASSES =
+      List.of(
+          UID.PatientRootQueryRetrieveInformationModelFind,
+          UID.StudyRootQueryRetrieveInformationModelFind,
+          UID.PatientRootQueryRetrieveInformationModelMove,
+          UID.StudyRootQueryRetrieveInformationModelMove,
+          UID.PatientRootQueryRetrieveInformationModelGet,
+          UID.StudyRootQueryRetrieveInformationModelGet);
+
+  /**
+   * Patient Root and Study Root FIND, MOVE and GET as SCP, with explicit and implicit VR little
+   * endian and deflated explicit VR little endian for the identifiers.
+   */
+  public static List<TransferCapability> queryRetrieveScp() {
+    List<TransferCapability> caps = new ArrayList<>();
+    for (String sop : QUERY_RETRIEVE_SOP_CLASSES) {
+      caps.add(
+          new TransferCapability(
+              sop,
+              Role.SCP,
+              List.of(
+                  UID.ExplicitVRLittleEndian,
+                  UID.ImplicitVRLittleEndian,
+                  UID.DeflatedExplicitVRLittleEndian)));
+    }
+    return caps;
+  }
+
+  /**
+   * Every storage SOP class in the SCU role with every transfer syntax: what a C-GET SCP needs so
+   * that a requestor proposing the SCP role (role selection) gets its storage contexts accepted.
+   */
+  public static List<TransferCapability> storageScu() {
+    List<TransferCapability> caps = new ArrayList<>();
+    for (String sop : storageSopClasses()) {
+      caps.add(new TransferCapability(sop, Role.SCU, allTransferSyntaxes()));
+    }
+    return caps;
+  }
+
   /** Every storage SOP class as SCP, every transfer syntax the toolkit knows. */
   public static List<TransferCapability> storageScp() {
     List<TransferCapability> caps = new ArrayList<>();
