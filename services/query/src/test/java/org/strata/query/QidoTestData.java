@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The known data set of the query tests, written straight into the index schema over JDBC (the
  * index service does not run here; its migration is applied from the copy in {@code
- * db/index-schema.sql}). Aggregates are written as the index would compute them.
+ * ../index/.../V1__index.sql}). Aggregates are written as the index would compute them.
  *
  * <pre>
  * tenant local (the service's default tenant)
@@ -90,7 +90,9 @@ final class QidoTestData {
       try (Statement s = c.createStatement()) {
         s.execute(
             Files.readString(
-                Path.of("src/test/resources/db/index-schema.sql"), StandardCharsets.UTF_8));
+                // The index service's own migration: query reads the schema index owns.
+                Path.of("../index/src/main/resources/db/migration/V1__index.sql"),
+                StandardCharsets.UTF_8));
       }
       new QidoTestData().load(c);
       c.commit();

@@ -1,0 +1,216 @@
+package org.strata.ingest.derivatives;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.DicomParseException;
+import org.strata.dicom.Fragments;
+import org.strata.dicom.Tag;
+import org.strata.dicom.VR;
+import org.strata.dicom.io.DicomInputStream;
+import org.strata.dicom.io.FrameIndex;
+import org.strata.dicom.io.ReadOptions;
+import org.strata.dicom.io.TransferSyntax;
+import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.events.InstanceStored;
+import org.strata.events.ObjectLocation;
+import org.strata.ingest.config.IngestConfig;
+import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStore;
+import org.strata.storage.RangeReadChannel;
+import org.strata.storage.StorageException;
+
+/**
+ * Writes the derivatives of one stored instance (ADR 0005: off the acknowledged path): the metadata
+ * sidecar and the frame index, from one streaming read of the object.
+ *
+ * <p>The object is parsed as it arrives from S3 with a bulk-data threshold: every binary value (and
+ * fragment) longer than the threshold is skipped and recorded as a reference (offset, length) into
+ * the object, so memory holds only the small attributes, never the pixel data. The few values the
+ * frame index needs that were skipped (a large offset table, the first bytes of fragments) are read
+ * back with range requests.
+ *
+ * <p>Sidecar: the data set (without the file meta information) in the DICOM JSON model (PS3.18
+ * Annex F), with the tenant's coercions the event carries (Issuer of Patient ID), and every value
+ * above the threshold as a BulkDataURI {@code
+ * {base}/studies/{study}/series/{series}/instances/{sop}/bulkdata/{offset}-{length}}: the byte
+ * range of the value in the stored object. For encapsulated pixel data the range runs from the
+ * Basic Offset Table's item tag to the end of the last fragment (items with their headers, without
+ * the sequence delimiter).
+ *
+ * <p>Idempotent: the same event gives the same bytes under the same keys, so a replay or a second
+ * delivery only rewrites them.
+ */
+@ApplicationScoped
+public class DerivativesWriter {
+
+  private final ObjectStore store;
+  private final String baseUrl;
+  private final long bulkDataThreshold;
+
+  public DerivativesWriter(
+      ObjectStore store,
+      IngestConfig config,
+      @ConfigProperty(name = "strata.derivatives.bulk-data-threshold", defaultValue = "1024")
+          long bulkDataThreshold) {
+    this.store = store;
+    this.baseUrl = stripSlash(config.publicBaseUrl().orElse("/dicomweb"));
+    this.bulkDataThreshold = bulkDataThreshold;
+  }
+
+  /** What became of one event. */
+  public record Result(Outcome outcome, String reason, String frameIndexSkipped) {
+    static Result skipped(String reason) {
+      return new Result(Outcome.SKIPPED, reason, null);
+    }
+  }
+
+  public enum Outcome {
+    /** The sidecar (and the frame index unless {@code frameIndexSkipped}) was written. */
+    WRITTEN,
+    /** Nothing written, for a reason that a retry would not change. */
+    SKIPPED
+  }
+
+  /**
+   * Writes the derivatives of {@code event}'s object.
+   *
+   * @throws StorageException, IOException when object storage failed: worth a retry
+   * @throws DicomParseException when the stored object does not parse: not worth one
+   */
+  public Result write(InstanceStored event) throws StorageException, IOException {
+    ObjectLocation location = event.objectLocation();
+    if (location.sidecarKey() == null && location.frameIndexKey() == null) {
+      return Result.skipped("no-keys");
+    }
+    Optional<ObjectStore.StoredObject> object = store.stat(location.key());
+    if (object.isEmpty()) {
+      // Deleted since (e.g. its event was published but the acknowledgement timed out).
+      return Result.skipped("object-missing");
+    }
+    String nextVersion =
+        ObjectKeys.instance(
+            event.tenant(),
+            event.studyInstanceUid(),
+            event.seriesInstanceUid(),
+            event.sopInstanceUid(),
+            event.version() + 1);
+    if (store.stat(nextVersion).isPresent()) {
+      // The derivative keys are per instance, not per version: a replayed older version's event
+      // must not overwrite the derivatives of the newer one.
+      return Result.skipped("superseded");
+    }
+
+    ReadOptions options = ReadOptions.DEFAULTS.withBulkData(bulkDataThreshold, null);
+    Attributes dataset;
+    TransferSyntax ts;
+    try (InputStream in = store.get(location.key());
+        DicomInputStream dicom = new DicomInputStream(in, options)) {
+      dicom.readFileMetaInformation();
+      ts = dicom.transferSyntax();
+      if (ts.deflated()) {
+        // Values of a deflated data set have no offsets in the object: no bulk data references
+        // and no frame index; reading it would load the pixel data. Query falls back to the object.
+        return Result.skipped("deflated");
+      }
+      dataset = dicom.readDataset();
+    }
+
+    String frameIndexSkipped = null;
+    if (location.frameIndexKey() != null) {
+      frameIndexSkipped = writeFrameIndex(location, object.get().size(), dataset, ts, event);
+    }
+    if (location.sidecarKey() != null) {
+      writeSidecar(location, dataset, event);
+    }
+    return new Result(Outcome.WRITTEN, null, frameIndexSkipped);
+  }
+
+  /** Returns null when written, else why not. */
+  private String writeFrameIndex(
+      ObjectLocation location,
+      long size,
+      Attributes dataset,
+      TransferSyntax ts,
+      InstanceStored event)
+      throws StorageException, IOException {
+    if (!dataset.contains(Tag.PixelData)
+        && !dataset.contains(Tag.FloatPixelData)
+        && !dataset.contains(Tag.DoubleFloatPixelData)) {
+      return "no-pixel-data";
+    }
+    FrameIndex index;
+    try (FileChannel channel = new RangeReadChannel(store, location.key(), size)) {
+      index = FrameIndex.of(dataset, ts, channel);
+    } catch (IllegalArgumentException | DicomParseException e) {
+      // E.g. fragments without offset table or codec markers, or attributes that contradict the
+      // pixel data length: such an object needs a decode pass (not done here).
+      return "not-indexable";
+    }
+    byte[] bytes = index.toBytes();
+    store.put(
+        location.frameIndexKey(),
+        new ByteArrayInputStream(bytes),
+        "application/octet-stream",
+        Map.of("strata-event-id", event.eventId()));
+    return null;
+  }
+
+  private void writeSidecar(ObjectLocation location, Attributes dataset, InstanceStored event)
+      throws StorageException, IOException {
+    String issuer = dataset.getString(Tag.IssuerOfPatientID);
+    if ((issuer == null || issuer.isBlank()) && event.issuerOfPatientId() != null) {
+      // The tenant's coercion applies to metadata too (ADR 0005); the object stays as received.
+      dataset.setString(Tag.IssuerOfPatientID, VR.LO, event.issuerOfPatientId());
+    }
+    String instanceUrl =
+        baseUrl
+            + "/studies/"
+            + event.studyInstanceUid()
+            + "/series/"
+            + event.seriesInstanceUid()
+            + "/instances/"
+            + event.sopInstanceUid()
+            + "/bulkdata/";
+    ByteArrayOutputStream json = new ByteArrayOutputStream(16 * 1024);
+    try (DicomJsonWriter writer =
+        new DicomJsonWriter(
+            json, bulkDataThreshold, (path, vr, value) -> bulkDataUri(instanceUrl, value))) {
+      writer.write(dataset);
+    }
+    store.put(
+        location.sidecarKey(),
+        new ByteArrayInputStream(json.toByteArray()),
+        "application/dicom+json",
+        Map.of("strata-event-id", event.eventId()));
+  }
+
+  /** The WADO-RS bulkdata URI of a value left in the object; null keeps a loaded value inline. */
+  static String bulkDataUri(String instanceUrl, Object value) {
+    if (value instanceof BulkDataRef ref) {
+      return instanceUrl + ref.offset() + "-" + ref.length();
+    }
+    if (value instanceof Fragments f && f.size() > 0) {
+      long start = f.offset(0) - 8;
+      int last = f.size() - 1;
+      Object v = f.get(last);
+      long end =
+          f.offset(last)
+              + (v instanceof byte[] b ? b.length : v instanceof BulkDataRef r ? r.length() : 0);
+      return instanceUrl + start + "-" + (end - start);
+    }
+    return null;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

@@ -1,0 +1,210 @@
+package org.strata.query.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.strata.dicom.io.FrameIndex;
+import org.strata.query.config.QueryConfig;
+import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.Multipart;
+import org.strata.query.wado.Negotiation;
+import org.strata.query.wado.StoredInstance;
+import org.strata.query.wado.WadoException;
+import org.strata.query.wado.WadoService;
+
+/**
+ * WADO-RS, the Retrieve transaction of PS3.18 10.4, phase 1: studies, series and instances as
+ * {@code multipart/related; type="application/dicom"} (each object as stored), their metadata as
+ * {@code application/dicom+json}, and frames as {@code multipart/related;
+ * type="application/octet-stream"}. 404 when nothing of the caller's tenant matches, 406 for a
+ * media type or transfer syntax that needs transcoding, 400 for malformed UIDs or frame lists.
+ * Methods are blocking (worker threads); bodies are streamed.
+ */
+@Path("/dicomweb")
+public class WadoResource {
+  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+  private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
+
+  /** Frames per request; a longer list is refused (400). */
+  static final int MAX_FRAMES = 10_000;
+
+  private final WadoService service;
+  private final QueryConfig config;
+
+  public WadoResource(WadoService service, QueryConfig config) {
+    this.service = service;
+    this.config = config;
+  }
+
+  @GET
+  @Path("/studies/{study}")
+  public Response study(@PathParam("study") String study, @Context HttpHeaders headers) {
+    return instances(uids(study, null, null), headers);
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}")
+  public Response series(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @Context HttpHeaders headers) {
+    return instances(uids(study, series, null), headers);
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}/instances/{instance}")
+  public Response instance(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @Context HttpHeaders headers) {
+    return instances(uids(study, series, instance), headers);
+  }
+
+  @GET
+  @Path("/studies/{study}/metadata")
+  public Response studyMetadata(
+      @PathParam("study") String study, @Context HttpHeaders headers, @Context UriInfo uri) {
+    return metadata(uids(study, null, null), headers, uri);
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}/metadata")
+  public Response seriesMetadata(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @Context HttpHeaders headers,
+      @Context UriInfo uri) {
+    return metadata(uids(study, series, null), headers, uri);
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}/instances/{instance}/metadata")
+  public Response instanceMetadata(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @Context HttpHeaders headers,
+      @Context UriInfo uri) {
+    return metadata(uids(study, series, instance), headers, uri);
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+  public Response frames(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @PathParam("frames") String frameList,
+      @Context HttpHeaders headers) {
+    String[] u = uids(study, series, instance);
+    int[] frames = frameNumbers(frameList);
+    String tenant = tenant();
+    StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
+    Negotiation.requireMultipart(
+        accept(headers), Negotiation.OCTET_STREAM, List.of(i.transferSyntaxUid()));
+    FrameIndex index = service.frameIndex(tenant, i);
+    for (int f : frames) {
+      if (f > index.frameCount()) {
+        throw WadoException.badRequest(
+            "frame number out of range: the instance has " + index.frameCount() + " frame(s)");
+      }
+      if (index.bitOffset(f - 1) != 0) {
+        throw WadoException.notAcceptable(
+            "packed 1-bit frames that do not start on a byte are not served yet");
+      }
+    }
+    String boundary = Multipart.newBoundary();
+    StreamingOutput body = out -> service.writeFrames(tenant, i, index, frames, out, boundary);
+    return Response.ok(body)
+        .type(Multipart.contentType(Negotiation.OCTET_STREAM, boundary))
+        .build();
+  }
+
+  private Response instances(String[] u, HttpHeaders headers) {
+    AcceptedTypes accept = accept(headers);
+    String tenant = tenant();
+    List<StoredInstance> found = service.locate(tenant, u[0], u[1], u[2]);
+    List<String> syntaxes = new ArrayList<>();
+    for (StoredInstance i : found) {
+      syntaxes.add(i.transferSyntaxUid());
+    }
+    Negotiation.requireMultipart(accept, Negotiation.DICOM, syntaxes);
+    String boundary = Multipart.newBoundary();
+    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary);
+    return Response.ok(body).type(Multipart.contentType(Negotiation.DICOM, boundary)).build();
+  }
+
+  private Response metadata(String[] u, HttpHeaders headers, UriInfo uri) {
+    Negotiation.requireDicomJson(accept(headers));
+    String tenant = tenant();
+    List<StoredInstance> found = service.locate(tenant, u[0], u[1], u[2]);
+    String base = retrieveBase(uri);
+    StreamingOutput body = out -> service.writeMetadata(tenant, found, out, base);
+    return Response.ok(body).type(Negotiation.DICOM_JSON).build();
+  }
+
+  private static AcceptedTypes accept(HttpHeaders headers) {
+    return AcceptedTypes.parse(headers.getRequestHeader(HttpHeaders.ACCEPT));
+  }
+
+  /** The path's UIDs, checked: 400 for one that is not a UID (the value is not repeated). */
+  private static String[] uids(String study, String series, String instance) {
+    check(study, "StudyInstanceUID");
+    if (series != null) {
+      check(series, "SeriesInstanceUID");
+    }
+    if (instance != null) {
+      check(instance, "SOPInstanceUID");
+    }
+    return new String[] {study, series, instance};
+  }
+
+  private static void check(String uid, String name) {
+    if (uid == null || uid.length() > 64 || !UID.matcher(uid).matches()) {
+      throw WadoException.badRequest(name + " in the path is not a valid UID");
+    }
+  }
+
+  /** {@code 1,3,5}: frame numbers from 1, in the order asked; 400 otherwise. */
+  static int[] frameNumbers(String list) {
+    if (list == null || !FRAME_LIST.matcher(list).matches()) {
+      throw WadoException.badRequest(
+          "frame list must be frame numbers from 1, comma separated (e.g. 1,3,5)");
+    }
+    String[] parts = list.split(",");
+    if (parts.length > MAX_FRAMES) {
+      throw WadoException.badRequest("at most " + MAX_FRAMES + " frames per request");
+    }
+    int[] frames = new int[parts.length];
+    for (int k = 0; k < parts.length; k++) {
+      frames[k] = Integer.parseInt(parts[k]);
+      if (frames[k] < 1) {
+        throw WadoException.badRequest("frame numbers start at 1");
+      }
+    }
+    return frames;
+  }
+
+  /** The caller's tenant: {@code strata.query.default-tenant} until OIDC (as for QIDO-RS). */
+  private String tenant() {
+    return config.defaultTenant();
+  }
+
+  private String retrieveBase(UriInfo uri) {
+    String base =
+        config
+            .retrieveBaseUrl()
+            .filter(s -> !s.isBlank())
+            .orElseGet(() -> uri.getBaseUri().resolve("dicomweb").toString());
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+}

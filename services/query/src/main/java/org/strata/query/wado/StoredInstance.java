@@ -1,0 +1,20 @@
+package org.strata.query.wado;
+
+/**
+ * One indexed instance of the caller's tenant and where its object is: a row of {@code instance}
+ * joined with its series, study and {@code object_location}.
+ *
+ * @param sidecarKey key of the metadata sidecar (DICOM JSON) the ingest writes asynchronously; the
+ *     object may not exist yet
+ * @param frameIndexKey key of the serialized {@code FrameIndex}, same caveat
+ */
+public record StoredInstance(
+    String studyUid,
+    String seriesUid,
+    String sopInstanceUid,
+    String transferSyntaxUid,
+    String bucket,
+    String objectKey,
+    long size,
+    String sidecarKey,
+    String frameIndexKey) {}

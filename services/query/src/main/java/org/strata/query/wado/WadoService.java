@@ -1,0 +1,273 @@
+package org.strata.query.wado;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.DicomParseException;
+import org.strata.dicom.Tag;
+import org.strata.dicom.VR;
+import org.strata.dicom.io.DicomInputStream;
+import org.strata.dicom.io.ElementHeader;
+import org.strata.dicom.io.FrameIndex;
+import org.strata.dicom.io.ReadOptions;
+import org.strata.dicom.io.TransferSyntax;
+import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.storage.RangeReadChannel;
+import org.strata.storage.StorageException;
+
+/**
+ * WADO-RS Retrieve (PS3.18 10.4), phase 1: instances, metadata and frames of one tenant, streamed
+ * from S3 as stored. Blocking: runs on worker threads, bytes go from the S3 response to the HTTP
+ * response through a small buffer, so memory does not depend on object sizes.
+ */
+@ApplicationScoped
+public class WadoService {
+  private static final Logger LOG = Logger.getLogger(WadoService.class);
+
+  /** A frame index is about 5 bytes per frame; anything larger is not one. */
+  private static final int MAX_FRAME_INDEX_BYTES = 16 * 1024 * 1024;
+
+  /** Values above this stay in the object when a frame index is computed from it. */
+  private static final int BULK_THRESHOLD = 64 * 1024;
+
+  private final InstanceLocator locator;
+  private final Storage storage;
+
+  public WadoService(InstanceLocator locator, Storage storage) {
+    this.locator = locator;
+    this.storage = storage;
+  }
+
+  /** The tenant's instances under the UIDs; 404 when there are none. */
+  public List<StoredInstance> locate(String tenant, String study, String series, String sop) {
+    List<StoredInstance> found = new ArrayList<>();
+    for (StoredInstance i : locator.find(tenant, study, series, sop)) {
+      // Defence in depth: an object outside the tenant's prefix is never served.
+      if (Storage.underTenant(tenant, i.objectKey())) {
+        found.add(i);
+      } else {
+        LOG.warnf("index row of tenant %s points outside the tenant's prefix; not served", tenant);
+      }
+    }
+    if (found.isEmpty()) {
+      throw WadoException.notFound(
+          sop != null
+              ? "no such instance"
+              : series != null
+                  ? "no such series, or no stored instances in it"
+                  : "no such study," + " or no stored instances in it");
+    }
+    return found;
+  }
+
+  /** Each object as one {@code application/dicom} part, byte for byte as stored. */
+  public void writeInstances(
+      String tenant, List<StoredInstance> instances, OutputStream out, String boundary)
+      throws IOException {
+    Multipart multipart = new Multipart(out, boundary);
+    for (StoredInstance i : instances) {
+      multipart.startPart(
+          Negotiation.DICOM + "; transfer-syntax=" + i.transferSyntaxUid(), i.size());
+      try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+        long copied = in.transferTo(out);
+        if (copied != i.size()) {
+          throw new IOException(
+              "stored object has " + copied + " bytes, the index says " + i.size());
+        }
+      } catch (StorageException e) {
+        LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+        throw new IOException("object storage failed", e);
+      }
+      multipart.endPart();
+    }
+    multipart.finish();
+  }
+
+  /**
+   * The metadata of each instance, as a DICOM JSON array: the sidecar when it exists (copied as
+   * is), else the object's attributes before Pixel Data read from S3, with Pixel Data as a
+   * BulkDataURI ({@code {instanceUrl}/bulkdata/7FE00010}).
+   *
+   * @param base the RetrieveURL base ({@code .../dicomweb}) for BulkDataURIs
+   */
+  public void writeMetadata(
+      String tenant, List<StoredInstance> instances, OutputStream out, String base)
+      throws IOException {
+    out.write('[');
+    boolean first = true;
+    for (StoredInstance i : instances) {
+      if (!first) {
+        out.write(',');
+      }
+      first = false;
+      Optional<InputStream> sidecar;
+      try {
+        sidecar = storage.openIfExists(tenant, i.bucket(), i.sidecarKey());
+      } catch (StorageException e) {
+        LOG.warnf("sidecar of tenant %s not readable: %s", tenant, Storage.describe(e));
+        sidecar = Optional.empty(); // the object itself is the source of truth
+      }
+      if (sidecar.isPresent()) {
+        try (InputStream in = sidecar.get()) {
+          in.transferTo(out);
+        }
+      } else {
+        headerJson(tenant, i, out, base);
+      }
+    }
+    out.write(']');
+    out.flush();
+  }
+
+  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Attributes ds;
+    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
+        DicomInputStream dis =
+            new DicomInputStream(
+                new BufferedInputStream(in, 64 * 1024),
+                ReadOptions.DEFAULTS.withStopBeforeTag(Tag.PixelData))) {
+      dis.readFileMetaInformation();
+      ds = dis.readDataset();
+      if (dis.stoppedBeforeTag()) {
+        ElementHeader pixel = dis.readHeader();
+        if (pixel != null) {
+          long length = pixel.undefinedLength() ? 0 : pixel.length();
+          // Encapsulated pixel data is OB (PS3.5 A.4), whatever VR a writer put on the wire.
+          ds.set(
+              Tag.PixelData,
+              pixel.undefinedLength() ? VR.OB : pixel.vr(),
+              new BulkDataRef(null, pixel.valueOffset(), length),
+              pixel.valueOffset());
+        }
+      }
+      // Closing here stops the download: the pixel data is not read.
+    } catch (StorageException e) {
+      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    } catch (DicomParseException e) {
+      LOG.warnf("stored object of tenant %s not parseable at offset %d", tenant, e.offset());
+      throw new IOException("stored object not parseable", e);
+    }
+    String bulk =
+        base
+            + "/studies/"
+            + i.studyUid()
+            + "/series/"
+            + i.seriesUid()
+            + "/instances/"
+            + i.sopInstanceUid()
+            + "/bulkdata/7FE00010";
+    // Not closed: that would close the response stream, which goes on with the next instance.
+    DicomJsonWriter json =
+        new DicomJsonWriter(
+            out,
+            -1,
+            (path, vr, value) -> path.length == 1 && path[0] == Tag.PixelData ? bulk : null);
+    json.write(ds);
+    json.flush();
+  }
+
+  /**
+   * The frame index of an instance: the stored one when ingest has written it, else computed from
+   * the object (read once from S3, values above 64 KiB skipped; offset tables and fragment starts
+   * left in the object are read by range).
+   */
+  public FrameIndex frameIndex(String tenant, StoredInstance i) {
+    try {
+      Optional<InputStream> stored = storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
+      if (stored.isPresent()) {
+        byte[] bytes;
+        try (InputStream in = stored.get()) {
+          bytes = in.readNBytes(MAX_FRAME_INDEX_BYTES + 1);
+        }
+        try {
+          if (bytes.length <= MAX_FRAME_INDEX_BYTES) {
+            return FrameIndex.fromBytes(bytes);
+          }
+        } catch (RuntimeException e) {
+          // fall through: computed from the object
+        }
+        LOG.warnf("frame index of tenant %s unreadable; computing it from the object", tenant);
+      }
+      return computeFrameIndex(tenant, i);
+    } catch (StorageException | IOException e) {
+      LOG.warnf("frame index of tenant %s not available: %s", tenant, Storage.describe(e));
+      throw new WadoException(503, "object storage did not answer; retry later");
+    }
+  }
+
+  private FrameIndex computeFrameIndex(String tenant, StoredInstance i)
+      throws StorageException, IOException {
+    if (TransferSyntax.of(i.transferSyntaxUid()).deflated()) {
+      throw WadoException.notAcceptable(
+          "frames of a deflated object cannot be served as stored (no transcoding yet)");
+    }
+    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
+        DicomInputStream dis =
+            new DicomInputStream(
+                new BufferedInputStream(in, 64 * 1024),
+                ReadOptions.DEFAULTS.withBulkData(BULK_THRESHOLD, "s3:object"));
+        RangeReadChannel channel =
+            new RangeReadChannel(storage.store(i.bucket()), i.objectKey(), i.size())) {
+      dis.readFileMetaInformation();
+      TransferSyntax ts = dis.transferSyntax();
+      Attributes ds = dis.readDataset();
+      if (!ds.contains(Tag.PixelData)
+          && !ds.contains(Tag.FloatPixelData)
+          && !ds.contains(Tag.DoubleFloatPixelData)) {
+        throw WadoException.badRequest("the instance has no pixel data, so no frames");
+      }
+      return FrameIndex.of(ds, ts, channel);
+    } catch (DicomParseException e) {
+      LOG.warnf("stored object of tenant %s not parseable at offset %d", tenant, e.offset());
+      throw new WadoException(500, "the stored object cannot be parsed");
+    } catch (IllegalArgumentException e) {
+      throw WadoException.notAcceptable(
+          "the frames of this object cannot be located without decoding (not supported yet)");
+    }
+  }
+
+  /** The frames (1-based numbers) as {@code application/octet-stream} parts, bytes as stored. */
+  public void writeFrames(
+      String tenant,
+      StoredInstance i,
+      FrameIndex index,
+      int[] frames,
+      OutputStream out,
+      String boundary)
+      throws IOException {
+    Multipart multipart = new Multipart(out, boundary);
+    String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + i.transferSyntaxUid();
+    for (int frame : frames) {
+      List<FrameIndex.Range> ranges = index.ranges(frame - 1);
+      long length = 0;
+      for (FrameIndex.Range r : ranges) {
+        length += r.length();
+      }
+      multipart.startPart(type, length);
+      for (FrameIndex.Range r : ranges) {
+        try (InputStream in =
+            storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
+          long copied = in.transferTo(out);
+          if (copied != r.length()) {
+            throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
+          }
+        } catch (StorageException e) {
+          LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
+          throw new IOException("object storage failed", e);
+        }
+      }
+      multipart.endPart();
+    }
+    multipart.finish();
+  }
+}

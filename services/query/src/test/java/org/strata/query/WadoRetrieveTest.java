@@ -1,0 +1,135 @@
+package org.strata.query;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.strata.query.WadoTestData.CT_SERIES;
+import static org.strata.query.WadoTestData.CT_SOP;
+import static org.strata.query.WadoTestData.CT_STUDY;
+import static org.strata.query.WadoTestData.LEAK_STUDY;
+import static org.strata.query.WadoTestData.OTHER_STUDY;
+import static org.strata.query.WadoTestData.SC16_SOP;
+import static org.strata.query.WadoTestData.SC_SERIES;
+import static org.strata.query.WadoTestData.SC_SOP;
+import static org.strata.query.WadoTestData.SC_STUDY;
+import static org.strata.query.WadoTestData.sample;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.strata.testkit.PlatformTestResource;
+
+/** WADO-RS retrieval of studies, series and instances: the stored objects, byte for byte. */
+@QuarkusTest
+@TestProfile(WadoTestSupport.WadoProfile.class)
+@QuarkusTestResource(
+    value = PlatformTestResource.class,
+    restrictToAnnotatedClass = true,
+    initArgs = @ResourceArg(name = "components", value = "postgres,s3"))
+class WadoRetrieveTest extends WadoTestSupport {
+  static final String CT_PATH = "/studies/" + CT_STUDY + "/series/" + CT_SERIES;
+  static final String SC_PATH = "/studies/" + SC_STUDY + "/series/" + SC_SERIES;
+
+  @Test
+  void instanceIsTheStoredObject() throws Exception {
+    List<Part> parts = parts(get(CT_PATH + "/instances/" + CT_SOP, DICOM), "application/dicom");
+    assertEquals(1, parts.size());
+    assertEquals(
+        "application/dicom; transfer-syntax=" + WadoTestData.EXPLICIT_LE,
+        parts.get(0).contentType());
+    assertArrayEquals(sample("CT_small.dcm"), parts.get(0).body());
+  }
+
+  @Test
+  void seriesAndStudyInInstanceNumberOrder() throws Exception {
+    byte[] rle8 = sample("SC_rgb_rle_2frame.dcm");
+    byte[] rle16 = sample("SC_rgb_rle_16bit_2frame.dcm");
+    for (String path : List.of(SC_PATH, "/studies/" + SC_STUDY)) {
+      List<Part> parts = parts(get(path, DICOM), "application/dicom");
+      assertEquals(2, parts.size(), path);
+      assertArrayEquals(rle8, parts.get(0).body(), path);
+      assertArrayEquals(rle16, parts.get(1).body(), path);
+      assertEquals(
+          "application/dicom; transfer-syntax=" + WadoTestData.RLE, parts.get(1).contentType());
+    }
+    List<Part> one = parts(get(SC_PATH + "/instances/" + SC16_SOP, DICOM), "application/dicom");
+    assertEquals(1, one.size());
+    assertArrayEquals(rle16, one.get(0).body());
+  }
+
+  @Test
+  void acceptForms() throws Exception {
+    byte[] ct = sample("CT_small.dcm");
+    for (String accept :
+        List.of(
+            DICOM + "; transfer-syntax=*",
+            "multipart/related; type=application/dicom; transfer-syntax=*",
+            DICOM + "; transfer-syntax=" + WadoTestData.EXPLICIT_LE,
+            "*/*",
+            "multipart/related",
+            "application/zip, " + DICOM + ";q=0.5")) {
+      List<Part> parts = parts(get("/studies/" + CT_STUDY, accept), "application/dicom");
+      assertEquals(1, parts.size(), accept);
+      assertArrayEquals(ct, parts.get(0).body(), accept);
+    }
+    // Both SC objects are RLE: asking for RLE is asking for them as stored.
+    assertEquals(
+        2,
+        parts(get(SC_PATH, DICOM + "; transfer-syntax=" + WadoTestData.RLE), "application/dicom")
+            .size());
+  }
+
+  @Test
+  void transcodingAndOtherTypesAreNotAcceptable() throws Exception {
+    assertProblem(
+        get(SC_PATH, DICOM + "; transfer-syntax=" + WadoTestData.EXPLICIT_LE), 406, "transcoding");
+    assertProblem(
+        get("/studies/" + CT_STUDY, DICOM + "; transfer-syntax=1.2.840.10008.1.2.4.50"),
+        406,
+        "transcoding");
+    assertProblem(get("/studies/" + CT_STUDY, "application/zip"), 406, "multipart/related");
+    assertProblem(
+        get("/studies/" + CT_STUDY, "multipart/related; type=\"application/octet-stream\""),
+        406,
+        "multipart/related");
+  }
+
+  @Test
+  void notFound() throws Exception {
+    assertProblem(get("/studies/1.2.3.4.5", DICOM), 404, "no such study");
+    assertProblem(get("/studies/" + SC_STUDY + "/series/1.2.3", DICOM), 404, "no such series");
+    assertProblem(get(SC_PATH + "/instances/1.2.3", DICOM), 404, "no such instance");
+    // the instance exists, but in another series
+    assertProblem(get(CT_PATH + "/instances/" + SC_SOP, DICOM), 404, "no such instance");
+  }
+
+  @Test
+  void tenantIsolation() throws Exception {
+    // Indexed (and stored) for tenant wado-b only.
+    assertProblem(get("/studies/" + OTHER_STUDY, DICOM), 404, "no such study");
+    assertProblem(
+        get(
+            "/studies/"
+                + OTHER_STUDY
+                + "/series/"
+                + OTHER_STUDY
+                + ".1/instances/"
+                + OTHER_STUDY
+                + ".1.1",
+            DICOM),
+        404,
+        "no such instance");
+    // Indexed for wado, but its object key lies under wado-b's prefix: never served.
+    assertProblem(get("/studies/" + LEAK_STUDY, DICOM), 404, "no such study");
+    assertProblem(get("/studies/" + LEAK_STUDY + "/metadata", "application/dicom+json"), 404, "");
+  }
+
+  @Test
+  void malformedUids() throws Exception {
+    assertProblem(get("/studies/abc", DICOM), 400, "StudyInstanceUID");
+    assertProblem(get("/studies/" + CT_STUDY + "/series/1..2", DICOM), 400, "SeriesInstanceUID");
+    assertProblem(get(CT_PATH + "/instances/1.2.x", DICOM), 400, "SOPInstanceUID");
+  }
+}
