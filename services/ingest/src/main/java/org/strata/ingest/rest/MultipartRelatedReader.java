@@ -32,6 +32,12 @@ public final class MultipartRelatedReader {
 
   private static final int MAX_HEADER_BYTES = 16 * 1024;
 
+  /**
+   * RFC 2046 allows 70 characters; real senders use more (Orthanc's DICOMweb plugin: 73), so up to
+   * 256 are accepted.
+   */
+  public static final int MAX_BOUNDARY = 256;
+
   private final InputStream in;
   private final byte[] delimiter; // CRLF "--" boundary
   private final byte[] buf;
@@ -42,8 +48,9 @@ public final class MultipartRelatedReader {
   private PartBody current;
 
   public MultipartRelatedReader(InputStream in, String boundary) {
-    if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
-      throw new IllegalArgumentException("a multipart boundary has 1 to 70 characters");
+    if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
+      throw new IllegalArgumentException(
+          "a multipart boundary has 1 to " + MAX_BOUNDARY + " characters");
     }
     this.in = in;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);

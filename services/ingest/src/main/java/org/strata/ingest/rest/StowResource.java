@@ -102,7 +102,9 @@ public class StowResource {
               + " type=\"application/dicom\"");
     }
     String boundary = params.get("boundary");
-    if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+    if (boundary == null
+        || boundary.isEmpty()
+        || boundary.length() > MultipartRelatedReader.MAX_BOUNDARY) {
       return error(400, "multipart/related without a valid boundary parameter");
     }
     Optional<String> tenant = tenants.forHttpClient();
