@@ -101,6 +101,47 @@ public final class ObjectStore {
     }
   }
 
+  /**
+   * What {@link #putIfAbsent} did: stored the object, or found one under the key and stored
+   * nothing, handing back the unsent bytes so the caller can put them elsewhere.
+   */
+  public record PutOutcome(boolean stored, long size, InputStream unsent) {}
+
+  /**
+   * Streams {@code in} to {@code key} unless an object is already there. An object that fits one
+   * PUT is sent with {@code If-None-Match: *} (one request; S3, MinIO and s3proxy answer 412 when
+   * the key exists); a larger one is checked with a HEAD first, then uploaded in parts.
+   */
+  public PutOutcome putIfAbsent(
+      String key, InputStream in, String contentType, Map<String, String> userMetadata)
+      throws StorageException, IOException {
+    byte[] head = in.readNBytes(singlePutLimit);
+    if (head.length < singlePutLimit) {
+      try {
+        client.putObject(
+            PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                    new ByteArrayInputStream(head), head.length, -1)
+                .contentType(contentType)
+                .userMetadata(userMetadata)
+                .headers(Map.of("If-None-Match", "*"))
+                .build());
+        return new PutOutcome(true, head.length, null);
+      } catch (ErrorResponseException e) {
+        if (e.response().code() == 412) {
+          return new PutOutcome(false, head.length, new ByteArrayInputStream(head));
+        }
+        throw new StorageException("upload failed: " + e.errorResponse().code(), e);
+      } catch (Exception e) {
+        throw new StorageException("upload failed: " + e.getMessage(), e);
+      }
+    }
+    InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
+    if (stat(key).isPresent()) {
+      return new PutOutcome(false, -1, whole);
+    }
+    return new PutOutcome(true, put(key, whole, contentType, userMetadata), null);
+  }
+
   public InputStream get(String key) throws StorageException {
     try {
       return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());

@@ -56,6 +56,28 @@ class ObjectStoreTest {
   }
 
   @Test
+  void putIfAbsentStoresOnceAndHandsBackTheBytesOtherwise(Platform platform) throws Exception {
+    ObjectStore store =
+        new ObjectStore(platform.s3Client(), "strata-objects", 1024 * 1024, 5L * 1024 * 1024);
+    for (int size : new int[] {1000, 6 * 1024 * 1024 + 3}) { // one PUT; multipart
+      byte[] first = random(size, 3);
+      byte[] second = random(size, 4);
+      String key = "t/absent/" + size + ".dcm";
+      ObjectStore.PutOutcome a =
+          store.putIfAbsent(key, new ByteArrayInputStream(first), "application/dicom", Map.of());
+      assertTrue(a.stored());
+      assertEquals(size, a.size());
+      ObjectStore.PutOutcome b =
+          store.putIfAbsent(key, new ByteArrayInputStream(second), "application/dicom", Map.of());
+      assertTrue(!b.stored(), "second put under the same key must not store");
+      assertArrayEquals(second, b.unsent().readAllBytes(), "unsent bytes handed back whole");
+      try (InputStream in = store.get(key)) {
+        assertArrayEquals(first, in.readAllBytes(), "the first object is untouched");
+      }
+    }
+  }
+
+  @Test
   void keysAreDerivedFromUidsAndRejectAnythingElse() {
     assertEquals(
         "hosp-a/1.2/1.2.3/1.2.3.4.dcm",

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
@@ -161,19 +160,19 @@ public class InstanceIngestor {
         new CompletenessCheck(limited, header.pixelDataEnd(), header.fragmentsStart());
     InputStream body = new DigestInputStream(complete, sha256);
 
-    Optional<ObjectStore.StoredObject> existing;
     long size;
     String storedKey = key;
     int version = 1;
     boolean duplicate = false;
     try {
-      existing = store.stat(key);
-      if (existing.isEmpty()) {
-        size = store.put(key, body, "application/dicom", userMetadata);
+      ObjectStore.PutOutcome outcome =
+          store.putIfAbsent(key, body, "application/dicom", userMetadata);
+      if (outcome.stored()) {
+        size = outcome.size();
       } else {
         // Known SOP Instance UID: receive beside it, then compare content.
         String incoming = key + ".incoming-" + eventId;
-        size = store.put(incoming, body, "application/dicom", userMetadata);
+        size = store.put(incoming, outcome.unsent(), "application/dicom", userMetadata);
         String digest = HexFormat.of().formatHex(sha256.digest());
         if (digest.equals(digestOf(key))) {
           store.delete(incoming);

@@ -2,6 +2,8 @@ package org.strata.query.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code strata.query.*}: the query service's settings. */
@@ -28,4 +30,36 @@ public interface QueryConfig {
    * empty: the base of the request ({@code scheme://host:port/dicomweb}).
    */
   Optional<String> retrieveBaseUrl();
+
+  /** {@code strata.query.dimse.*}: the DIMSE Query/Retrieve SCP. */
+  Dimse dimse();
+
+  /** The Query/Retrieve SCP's AE (Patient and Study Root FIND, MOVE, GET). */
+  interface Dimse {
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("STRATA-QR")
+    String aeTitle();
+
+    /** Listen address; the local profile binds loopback only. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** 0 picks a free port (tests). */
+    @WithDefault("11113")
+    int port();
+
+    @WithDefault("100")
+    int maxAssociations();
+
+    @WithDefault("5m")
+    Duration idleTimeout();
+
+    /**
+     * C-MOVE destinations: AE title to {@code host:port} ({@code [v6]:port} for IPv6). A C-MOVE to
+     * any other AE title fails with A801.
+     */
+    Map<String, String> destinations();
+  }
 }

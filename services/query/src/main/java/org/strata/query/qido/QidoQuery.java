@@ -18,7 +18,7 @@ final class QidoQuery {
       "st.study_uid, st.study_date, st.study_time, st.accession_number, st.study_id,"
           + " st.study_description, st.referring_physician, st.number_of_series,"
           + " st.number_of_instances, st.modalities_in_study, st.sop_classes_in_study,"
-          + " p.patient_id, p.patient_name, p.birth_date, p.sex";
+          + " p.patient_id, p.patient_name, p.birth_date, p.sex, p.pk as patient_pk";
   private static final String SERIES_COLUMNS =
       ", s.series_uid, s.modality, s.series_number, s.series_description, s.body_part_examined,"
           + " s.performed_procedure_step_start_date as pps_start_date,"

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
 
 /** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
 @ApplicationScoped
@@ -56,5 +57,43 @@ public class QidoService {
               return new Result(
                   ResultRows.toJson(page, request, returns, retrieveBase), page.size(), truncated);
             });
+  }
+
+  /** One match as a data set of the request's return attributes, and the pk of its patient. */
+  public record Match(Attributes dataset, long patientPk) {}
+
+  /**
+   * @param matches at most {@code limit} matches from {@code offset}
+   * @param more whether more matches follow
+   */
+  public record Page(List<Match> matches, boolean more) {}
+
+  /**
+   * One page of a search as data sets (the C-FIND SCP); blocking, so called on a virtual or worker
+   * thread. The same SQL and matching as {@link #search}.
+   *
+   * @throws QidoException a matching value that cannot be matched (at SQL building time)
+   */
+  public Page page(QidoRequest request, String tenant, String retrieveBase) {
+    ReturnAttributes returns = ReturnAttributes.of(request);
+    Sql sql = QidoQuery.build(request, tenant, returns.needsInstanceAttributes());
+    List<Match> page = new ArrayList<>();
+    boolean more = false;
+    for (Row row :
+        pool.preparedQuery(sql.text())
+            .execute(Tuple.from(new ArrayList<>(sql.params())))
+            .await()
+            .indefinitely()) {
+      if (page.size() == request.limit()) {
+        more = true;
+        break;
+      }
+      page.add(
+          new Match(
+              ResultRows.dataset(row, request.level(), returns, retrieveBase),
+              row.getLong("patient_pk")));
+    }
+    LOG.debugf("%s C-FIND page: %d match(es)%s", request.level(), page.size(), more ? "+" : "");
+    return new Page(page, more);
   }
 }

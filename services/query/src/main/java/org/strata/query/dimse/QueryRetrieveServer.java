@@ -1,0 +1,322 @@
+package org.strata.query.dimse;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.Tag;
+import org.strata.dicom.UID;
+import org.strata.dicom.VR;
+import org.strata.dicom.net.ApplicationEntity;
+import org.strata.dicom.net.AssociationConfig;
+import org.strata.dicom.net.CFindHandler;
+import org.strata.dicom.net.DicomClient;
+import org.strata.dicom.net.DicomServer;
+import org.strata.dicom.net.DimseException;
+import org.strata.dicom.net.DimseRegistry;
+import org.strata.dicom.net.MoveDestinations;
+import org.strata.dicom.net.QueryRequest;
+import org.strata.dicom.net.RetrieveHandler;
+import org.strata.dicom.net.Status;
+import org.strata.dicom.net.TransferCapability;
+import org.strata.query.config.QueryConfig;
+import org.strata.query.qido.FindKeys;
+import org.strata.query.qido.QidoException;
+import org.strata.query.qido.QidoService;
+import org.strata.query.wado.Storage;
+
+/**
+ * The query service's DIMSE Query/Retrieve SCP on its own AE ({@code strata.query.dimse.*}):
+ * Patient Root and Study Root C-FIND, C-MOVE and C-GET, for the deployment's default tenant.
+ *
+ * <p>C-FIND runs the QIDO-RS search of the identifier ({@link FindKeys}) page by page, each match a
+ * Pending response carrying exactly the requested keys. C-MOVE and C-GET locate the instances in
+ * the index and stream each object from S3 as the sub-operation's data set, as stored (file meta
+ * information skipped, in the stored transfer syntax).
+ */
+@ApplicationScoped
+public class QueryRetrieveServer {
+  private static final Logger LOG = Logger.getLogger(QueryRetrieveServer.class);
+
+  /** Matches per database round trip of a C-FIND. */
+  static final int PAGE_SIZE = 100;
+
+  private final QidoService qido;
+  private final RetrieveLocator locator;
+  private final Storage storage;
+  private final QueryConfig config;
+  private DicomServer server;
+
+  public QueryRetrieveServer(
+      QidoService qido, RetrieveLocator locator, Storage storage, QueryConfig config) {
+    this.qido = qido;
+    this.locator = locator;
+    this.storage = storage;
+    this.config = config;
+  }
+
+  void start(@Observes StartupEvent event) throws IOException {
+    QueryConfig.Dimse dimse = config.dimse();
+    if (!dimse.enabled()) {
+      return;
+    }
+    MoveDestinations destinations = MoveDestinations.of(destinations(dimse.destinations()));
+    DimseRegistry registry =
+        new DimseRegistry()
+            .registerFind(this::find)
+            .registerMove(this::retrieve, destinations, DicomClient.Options.DEFAULTS)
+            .registerGet(this::retrieve);
+    List<TransferCapability> caps = new ArrayList<>();
+    caps.add(TransferCapability.verificationScp());
+    caps.addAll(TransferCapability.queryRetrieveScp());
+    caps.addAll(TransferCapability.storageScu()); // C-GET sub-operations
+    server =
+        DicomServer.builder()
+            .bind(dimse.host(), dimse.port())
+            .applicationEntity(new ApplicationEntity(dimse.aeTitle(), caps))
+            .registry(registry)
+            .maxAssociations(dimse.maxAssociations())
+            .associationConfig(AssociationConfig.DEFAULTS.withIdleTimeout(dimse.idleTimeout()))
+            .build()
+            .start();
+    LOG.infof(
+        "Query/Retrieve SCP %s listening on %s:%d, %d move destination(s)",
+        dimse.aeTitle(), dimse.host(), server.port(), dimse.destinations().size());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** The port actually bound (a free one when configured as 0); -1 when not running. */
+  public int port() {
+    return server == null ? -1 : server.port();
+  }
+
+  /** {@code AE=host:port} entries; a malformed one stops the start. */
+  static Map<String, InetSocketAddress> destinations(Map<String, String> config) {
+    Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+    config.forEach(
+        (ae, address) -> {
+          String a = address.trim();
+          int colon = a.lastIndexOf(':');
+          if (colon <= 0 || colon == a.length() - 1) {
+            throw new IllegalArgumentException(
+                "strata.query.dimse.destinations." + ae + " must be host:port");
+          }
+          String host = a.substring(0, colon);
+          if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+          }
+          int port;
+          try {
+            port = Integer.parseInt(a.substring(colon + 1));
+          } catch (NumberFormatException e) {
+            port = -1;
+          }
+          if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(
+                "strata.query.dimse.destinations." + ae + ": invalid port");
+          }
+          out.put(ae.trim(), InetSocketAddress.createUnresolved(host, port));
+        });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- C-FIND
+
+  private Stream<CFindHandler.Match> find(QueryRequest rq, Attributes keys) throws DimseException {
+    String level = keys.getString(Tag.QueryRetrieveLevel);
+    checkLevel(rq, level);
+    FindKeys.Translation t;
+    QidoService.Page first;
+    String tenant = config.defaultTenant();
+    String base = config.retrieveBaseUrl().map(b -> b.replaceAll("/+$", "")).orElse("");
+    try {
+      t = FindKeys.translate(level, keys, PAGE_SIZE);
+      first = qido.page(t.at(0), tenant, base); // a malformed value fails here, before any match
+    } catch (QidoException e) {
+      // The reason names the key, never its value.
+      throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
+    }
+    LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
+    boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
+    Iterator<CFindHandler.Match> matches =
+        new Iterator<>() {
+          QidoService.Page page = first;
+          int index;
+          int offset;
+          final Set<Long> patients = new HashSet<>();
+          CFindHandler.Match next;
+
+          @Override
+          public boolean hasNext() {
+            while (next == null) {
+              if (index == page.matches().size()) {
+                if (!page.more()) {
+                  return false;
+                }
+                offset += page.matches().size();
+                page = qido.page(t.at(offset), tenant, base);
+                index = 0;
+                continue;
+              }
+              QidoService.Match m = page.matches().get(index++);
+              if (t.patientLevel() && !patients.add(m.patientPk())) {
+                continue; // one response per patient
+              }
+              next =
+                  new CFindHandler.Match(
+                      response(keys, m.dataset(), level, t.patientLevel(), retrieveUrl),
+                      t.optionalKeysUnsupported());
+            }
+            return true;
+          }
+
+          @Override
+          public CFindHandler.Match next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            CFindHandler.Match m = next;
+            next = null;
+            return m;
+          }
+        };
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(matches, Spliterator.ORDERED), false);
+  }
+
+  /** Study Root has no PATIENT level; the level must be one of the four. */
+  private static void checkLevel(QueryRequest rq, String level) throws DimseException {
+    if (FindKeys.level(level) == null) {
+      throw new DimseException(
+          Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "missing or unknown Query/Retrieve Level");
+    }
+    if (level.trim().equals("PATIENT") && !patientRoot(rq.sopClassUid())) {
+      throw new DimseException(
+          Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "no PATIENT level in Study Root");
+    }
+  }
+
+  private static boolean patientRoot(String sopClass) {
+    return UID.PatientRootQueryRetrieveInformationModelFind.equals(sopClass)
+        || UID.PatientRootQueryRetrieveInformationModelMove.equals(sopClass)
+        || UID.PatientRootQueryRetrieveInformationModelGet.equals(sopClass);
+  }
+
+  /**
+   * The response identifier: exactly the requested keys (in UTF-8), with the match's values; a key
+   * the match has no value for is returned empty.
+   */
+  private Attributes response(
+      Attributes keys, Attributes match, String level, boolean patientLevel, boolean retrieveUrl) {
+    Attributes out = new Attributes();
+    out.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+    for (int tag : keys.tags()) {
+      if (tag == Tag.SpecificCharacterSet || (tag & 0xFFFF) == 0 || (tag >>> 16 & 1) == 1) {
+        continue;
+      }
+      if (tag == Tag.QueryRetrieveLevel) {
+        out.setString(tag, VR.CS, level.trim());
+      } else if (tag == Tag.RetrieveAETitle) {
+        out.setString(tag, VR.AE, config.dimse().aeTitle());
+      } else if (match.contains(tag)
+          && (!patientLevel || FindKeys.PATIENT_KEYS.contains(tag))
+          && (tag != Tag.RetrieveURL || retrieveUrl)) {
+        out.set(tag, match.vr(tag), match.value(tag));
+      } else {
+        out.set(tag, keys.vr(tag), null);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- C-MOVE and C-GET
+
+  private List<RetrieveHandler.Instance> retrieve(QueryRequest rq, Attributes keys)
+      throws IOException, DimseException {
+    String level = keys.getString(Tag.QueryRetrieveLevel);
+    checkLevel(rq, level);
+    String l = level.trim();
+    int depth = List.of("PATIENT", "STUDY", "SERIES", "IMAGE").indexOf(l);
+    int unique =
+        switch (l) {
+          case "PATIENT" -> Tag.PatientID;
+          case "STUDY" -> Tag.StudyInstanceUID;
+          case "SERIES" -> Tag.SeriesInstanceUID;
+          default -> Tag.SOPInstanceUID;
+        };
+    if (keys.getString(unique) == null) {
+      throw new DimseException(
+          Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "no unique key for the " + l + " level");
+    }
+    String tenant = config.defaultTenant();
+    List<RetrieveLocator.Located> found;
+    try {
+      found =
+          locator.find(
+              tenant,
+              keys.getString(Tag.PatientID),
+              uids(keys, Tag.StudyInstanceUID, depth >= 1),
+              uids(keys, Tag.SeriesInstanceUID, depth >= 2),
+              uids(keys, Tag.SOPInstanceUID, depth >= 3));
+    } catch (RuntimeException e) {
+      throw new IOException("index lookup failed: " + e.getClass().getSimpleName(), e);
+    }
+    LOG.debugf(
+        "%s %s level from %s: %d instance(s)",
+        rq.moveDestination() == null ? "C-GET" : "C-MOVE", l, rq.callingAE(), found.size());
+    List<RetrieveHandler.Instance> out = new ArrayList<>(found.size());
+    for (RetrieveLocator.Located i : found) {
+      out.add(
+          new RetrieveHandler.Instance(
+              i.sopClassUid(), i.sopInstanceUid(), i.transferSyntaxUid(), () -> open(tenant, i)));
+    }
+    return out;
+  }
+
+  private java.io.InputStream open(String tenant, RetrieveLocator.Located i) throws IOException {
+    try {
+      return StoredDataSet.open(storage.open(tenant, i.bucket(), i.objectKey()));
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      // S3 error code or class only: the message can carry the key (UIDs).
+      throw new IOException("stored object not readable: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** The UID list of {@code tag} if it applies at this level and is given, else null. */
+  private static String[] uids(Attributes keys, int tag, boolean applies) {
+    if (!applies) {
+      return null;
+    }
+    String[] values = keys.getStrings(tag);
+    List<String> nonEmpty = new ArrayList<>();
+    for (String v : values) {
+      if (!v.isBlank()) {
+        nonEmpty.add(v.trim());
+      }
+    }
+    return nonEmpty.isEmpty() ? null : nonEmpty.toArray(String[]::new);
+  }
+}
