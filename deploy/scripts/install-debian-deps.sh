@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Strata's build, tests and `make run` need, only when one is missing.
 # Usage: install-debian-deps.sh [run|test]
-#   run  : what `make run` needs (PostgreSQL server binaries)
+#   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL)
 #   test : plus the real DICOM peers and sample files the tests use
 set -euo pipefail
 
 profile=${1:-test}
-pkgs=(postgresql)
+# nginx, not nginx-light: bookworm's nginx-light is only a transitional package for nginx and trixie
+# has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
+pkgs=(postgresql nginx)
 if [ "$profile" = test ]; then
   pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools)
 fi
@@ -25,7 +27,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Keep package post-install scripts from starting system services (Debian's own PostgreSQL
-# cluster on 5432, Orthanc on 4242/8042): Strata starts its own instances on its own ports.
+# cluster on 5432, nginx on 80, Orthanc on 4242/8042): Strata starts its own instances on its own
+# ports.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [ ! -e "$policy" ]; then

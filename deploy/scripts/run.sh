@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: build what is missing or out of date, then start the platform (and, as they are
-# added, the services) in the foreground. Ctrl-C stops everything that was started.
+# added, the services) in the foreground, then nginx (Debian's, from install-debian-deps.sh run)
+# in front of ingest and query as the one DICOMweb base URL http://127.0.0.1:8080/dicomweb
+# (deploy/nginx/strata.conf.template; STRATA_NGINX overrides the binary). Ctrl-C stops everything
+# that was started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

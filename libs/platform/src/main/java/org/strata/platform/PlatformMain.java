@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -56,26 +58,61 @@ public final class PlatformMain {
     long t0 = System.nanoTime();
     Platform platform = Platform.start(config);
     List<ServiceProcess> services = new CopyOnWriteArrayList<>();
+    for (String arg : args) {
+      services.add(ServiceProcess.parse(arg));
+    }
+    // The DICOMweb base URL needs both ends of the method routing: ingest (STOW) and query.
+    Optional<ServiceProcess> ingest = service(services, "ingest");
+    Optional<ServiceProcess> query = service(services, "query");
+    Optional<DicomwebProxy> proxy =
+        ingest.isPresent() && query.isPresent()
+            ? DicomwebProxy.find(
+                env("STRATA_NGINX", ""),
+                Path.of(env("STRATA_NGINX_TEMPLATE", "deploy/nginx/strata.conf.template")))
+            : Optional.empty();
+    if (ingest.isPresent() && query.isPresent() && proxy.isEmpty()) {
+      System.out.println(
+          "nginx not found (deploy/scripts/install-debian-deps.sh run installs it): no DICOMweb"
+              + " base URL, use the services' own ports");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("\nStopping Strata...");
+                  proxy.ifPresent(DicomwebProxy::stop);
                   services.reversed().forEach(ServiceProcess::stop);
                   platform.close();
                   System.out.println("Stopped.");
                   stopped.countDown();
                 }));
     writeEnvFile(dataDir.resolve("platform.env"), platform.addresses());
-    for (String arg : args) {
-      ServiceProcess service = ServiceProcess.parse(arg);
-      services.add(service);
-      System.out.println("Starting service " + service.name() + "...");
-      service.start(dataDir, platform.addresses());
+    Map<String, String> serviceEnv = new LinkedHashMap<>(platform.addresses());
+    if (proxy.isPresent()) {
+      // Retrieve URLs (STOW responses, QIDO RetrieveURL, BulkDataURIs) name the public base.
+      serviceEnv.put("strata.ingest.public-base-url", DicomwebProxy.baseUrl());
+      serviceEnv.put("strata.query.retrieve-base-url", DicomwebProxy.baseUrl());
     }
-    System.out.println(banner(platform, config, services, (System.nanoTime() - t0) / 1_000_000));
+    for (ServiceProcess service : services) {
+      System.out.println("Starting service " + service.name() + "...");
+      service.start(dataDir, serviceEnv);
+    }
+    if (proxy.isPresent()) {
+      System.out.println("Starting nginx (DICOMweb base URL)...");
+      proxy.get().start(dataDir, hostPort(ingest.get()), hostPort(query.get()));
+    }
+    System.out.println(
+        banner(platform, config, services, proxy, (System.nanoTime() - t0) / 1_000_000));
     stopped.await();
+  }
+
+  private static Optional<ServiceProcess> service(List<ServiceProcess> services, String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  private static String hostPort(ServiceProcess service) {
+    return service.url().substring("http://".length());
   }
 
   private static Set<Component> parseComponents(String spec) {
@@ -97,7 +134,11 @@ public final class PlatformMain {
   }
 
   private static String banner(
-      Platform platform, PlatformConfig config, List<ServiceProcess> services, long millis) {
+      Platform platform,
+      PlatformConfig config,
+      List<ServiceProcess> services,
+      Optional<DicomwebProxy> proxy,
+      long millis) {
     PlatformProbe probe = new PlatformProbe(platform);
     StringBuilder b = new StringBuilder();
     String line = "-".repeat(78);
@@ -158,6 +199,21 @@ public final class PlatformMain {
               service.residentBytes() / (1024 * 1024),
               service.url()));
     }
+    proxy.ifPresent(
+        p ->
+            b.append(
+                String.format(
+                    "  %-10s started in %5.1f s, resident memory %4d MB, %s%n",
+                    "nginx",
+                    p.startup().toMillis() / 1000.0,
+                    p.residentBytes() / (1024 * 1024),
+                    DicomwebProxy.baseUrl())));
+    proxy.ifPresent(
+        p ->
+            b.append(
+                String.format(
+                    "DICOMweb base URL %s (STOW POST -> ingest, QIDO/WADO GET -> query)%n",
+                    DicomwebProxy.baseUrl())));
     for (ServiceProcess service : services) {
       switch (service.name()) {
         case "ingest" -> {
