@@ -126,9 +126,12 @@ public class IndexRepository {
             });
   }
 
+  /**
+   * One round trip: inserts the study, or touches the existing row (it is updated by {@link
+   * #countInstance} anyway), and says which; {@code xmax = 0} marks a row this statement inserted.
+   */
   public Uni<Upserted> upsertStudy(Mutiny.Session s, IndexedInstance i, long patientPk) {
-    return insertOrFind(
-        s,
+    return upserted(
         s.createNativeQuery(
                 "insert into study (tenant, study_uid, patient_pk, study_date, study_time,"
                     + " accession_number, study_id, study_description, referring_physician,"
@@ -136,8 +139,9 @@ public class IndexRepository {
                     + " cast(:date as date), cast(:time as time), cast(:acc as text),"
                     + " cast(:sid as text), cast(:descr as text), cast(:ref as text),"
                     + " cast(:refNorm as text))"
-                    + " on conflict on constraint study_natural_key do nothing returning pk",
-                Long.class)
+                    + " on conflict on constraint study_natural_key do update set updated_at ="
+                    + " now() returning pk, (xmax = 0)",
+                Object[].class)
             .setParameter("tenant", i.tenant())
             .setParameter("uid", i.studyUid())
             .setParameter("patient", patientPk)
@@ -147,16 +151,12 @@ public class IndexRepository {
             .setParameter("sid", i.studyId())
             .setParameter("descr", i.studyDescription())
             .setParameter("ref", i.referringPhysician())
-            .setParameter("refNorm", PersonNames.normalize(i.referringPhysician())),
-        s.createNativeQuery(
-                "select pk from study where tenant = :tenant and study_uid = :uid", Long.class)
-            .setParameter("tenant", i.tenant())
-            .setParameter("uid", i.studyUid()));
+            .setParameter("refNorm", PersonNames.normalize(i.referringPhysician())));
   }
 
+  /** One round trip, as {@link #upsertStudy}; an existing series keeps its attributes. */
   public Uni<Upserted> upsertSeries(Mutiny.Session s, IndexedInstance i, long studyPk) {
-    return insertOrFind(
-        s,
+    return upserted(
         s.createNativeQuery(
                 "insert into series (tenant, study_pk, series_uid, modality, series_number,"
                     + " series_description, body_part_examined,"
@@ -164,8 +164,9 @@ public class IndexRepository {
                     + " values (:tenant, :study, :uid, cast(:modality as text),"
                     + " cast(:number as integer), cast(:descr as text), cast(:body as text),"
                     + " cast(:ppsDate as date), cast(:ppsTime as time))"
-                    + " on conflict on constraint series_natural_key do nothing returning pk",
-                Long.class)
+                    + " on conflict on constraint series_natural_key do update set modality ="
+                    + " coalesce(series.modality, excluded.modality) returning pk, (xmax = 0)",
+                Object[].class)
             .setParameter("tenant", i.tenant())
             .setParameter("study", studyPk)
             .setParameter("uid", i.seriesUid())
@@ -174,22 +175,13 @@ public class IndexRepository {
             .setParameter("descr", i.seriesDescription())
             .setParameter("body", i.bodyPartExamined())
             .setParameter("ppsDate", i.ppsStartDate())
-            .setParameter("ppsTime", i.ppsStartTime()),
-        s.createNativeQuery(
-                "select pk from series where tenant = :tenant and series_uid = :uid", Long.class)
-            .setParameter("tenant", i.tenant())
-            .setParameter("uid", i.seriesUid()));
+            .setParameter("ppsTime", i.ppsStartTime()));
   }
 
-  private static Uni<Upserted> insertOrFind(
-      Mutiny.Session s, Mutiny.SelectionQuery<Long> insert, Mutiny.SelectionQuery<Long> find) {
-    return insert
-        .getSingleResultOrNull()
-        .chain(
-            pk ->
-                pk != null
-                    ? Uni.createFrom().item(new Upserted(pk, true))
-                    : find.getSingleResult().map(found -> new Upserted(found, false)));
+  private static Uni<Upserted> upserted(Mutiny.SelectionQuery<Object[]> upsert) {
+    return upsert
+        .getSingleResult()
+        .map(row -> new Upserted(((Number) row[0]).longValue(), Boolean.TRUE.equals(row[1])));
   }
 
   /**
@@ -280,8 +272,11 @@ public class IndexRepository {
         .executeUpdate();
   }
 
-  /** Counts a new instance (and a new series) into the series and study aggregates. */
-  public Uni<Void> countInstance(
+  /**
+   * Counts a new instance (and a new series) into the series and study aggregates, and returns the
+   * study's aggregates afterwards (same statement).
+   */
+  public Uni<StudyAggregates> countInstance(
       Mutiny.Session s, IndexedInstance i, long studyPk, long seriesPk, boolean newSeries) {
     return s.createNativeQuery(
             "update series set number_of_instances = number_of_instances + 1 where pk = :pk")
@@ -299,14 +294,17 @@ public class IndexRepository {
                             + " :cuid = any(sop_classes_in_study) then sop_classes_in_study"
                             + " else array_append(sop_classes_in_study, cast(:cuid as text))"
                             + " end, study_description = coalesce(study_description,"
-                            + " cast(:descr as text)), updated_at = now() where pk = :pk")
+                            + " cast(:descr as text)), updated_at = now() where pk = :pk"
+                            + " returning number_of_series, number_of_instances,"
+                            + " array_to_string(modalities_in_study, '\\')",
+                        Object[].class)
                     .setParameter("newSeries", newSeries ? 1 : 0)
                     .setParameter("modality", i.modality())
                     .setParameter("cuid", i.sopClassUid())
                     .setParameter("descr", i.studyDescription())
                     .setParameter("pk", studyPk)
-                    .executeUpdate())
-        .replaceWithVoid();
+                    .getSingleResultOrNull()
+                    .map(IndexRepository::aggregates));
   }
 
   public Uni<StudyAggregates> studyAggregates(Mutiny.Session s, long studyPk) {
@@ -316,16 +314,19 @@ public class IndexRepository {
             Object[].class)
         .setParameter("pk", studyPk)
         .getSingleResultOrNull()
-        .map(
-            row ->
-                row == null
-                    ? StudyAggregates.NONE
-                    : new StudyAggregates(
-                        ((Number) row[0]).intValue(),
-                        ((Number) row[1]).intValue(),
-                        row[2] == null || ((String) row[2]).isEmpty()
-                            ? List.of()
-                            : Arrays.asList(((String) row[2]).split("\\\\"))));
+        .map(IndexRepository::aggregates);
+  }
+
+  /** (number_of_series, number_of_instances, modalities joined by backslash) of a study row. */
+  private static StudyAggregates aggregates(Object[] row) {
+    return row == null
+        ? StudyAggregates.NONE
+        : new StudyAggregates(
+            ((Number) row[0]).intValue(),
+            ((Number) row[1]).intValue(),
+            row[2] == null || ((String) row[2]).isEmpty()
+                ? List.of()
+                : Arrays.asList(((String) row[2]).split("\\\\")));
   }
 
   private static LocalDate toLocalDate(Object value) {

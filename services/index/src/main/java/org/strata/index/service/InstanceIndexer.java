@@ -70,11 +70,8 @@ public class InstanceIndexer {
                                                                 study.pk(),
                                                                 series.pk(),
                                                                 series.created())
-                                                            : Uni.createFrom().voidItem())
-                                                        .chain(
-                                                            () ->
-                                                                repository.studyAggregates(
-                                                                    s, study.pk()))
+                                                            : repository.studyAggregates(
+                                                                s, study.pk()))
                                                         .map(
                                                             aggregates ->
                                                                 new IndexResult(
