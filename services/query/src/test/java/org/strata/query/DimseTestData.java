@@ -3,14 +3,11 @@ package org.strata.query;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.Date;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.strata.platform.Component;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
@@ -74,19 +71,10 @@ final class DimseTestData {
     put(s3, SC_STUDY, SC_SERIES, SC_SOP);
     put(s3, MR_STUDY, MR_SERIES, MR_SOP);
 
-    var config = ConfigProvider.getConfig();
-    try (Connection c =
-        DriverManager.getConnection(
-            config.getValue("quarkus.datasource.jdbc.url", String.class),
-            config.getValue("quarkus.datasource.username", String.class),
-            config.getValue("quarkus.datasource.password", String.class))) {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("select count(*) from tenant where id = 'dimse'")) {
-        rs.next();
-        if (rs.getInt(1) > 0) {
-          loaded = true;
-          return;
-        }
+    try (Connection c = IndexDb.connect()) {
+      if (IndexDb.hasTenant(c, "dimse")) {
+        loaded = true;
+        return;
       }
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -151,7 +139,7 @@ final class DimseTestData {
       ps.setString(3, norm);
       ps.setDate(4, Date.valueOf(birth));
       ps.setString(5, sex);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -176,7 +164,7 @@ final class DimseTestData {
       ps.setInt(5, count);
       ps.setInt(6, count);
       ps.setString(7, "{" + modality + "}");
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -189,7 +177,7 @@ final class DimseTestData {
       ps.setLong(1, study);
       ps.setString(2, uid);
       ps.setString(3, modality);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -213,7 +201,7 @@ final class DimseTestData {
       ps.setString(3, sopClass);
       ps.setString(4, ts);
       ps.setObject(5, UUID.randomUUID());
-      pk = pk(ps);
+      pk = IndexDb.pk(ps);
     }
     String key = ObjectKeys.instance(TENANT, study, seriesUid, sop, 1);
     try (PreparedStatement ps =
@@ -224,13 +212,6 @@ final class DimseTestData {
       ps.setString(2, key);
       ps.setLong(3, WadoTestData.sample(FILES.get(sop)).length);
       ps.executeUpdate();
-    }
-  }
-
-  private static long pk(PreparedStatement ps) throws Exception {
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }

@@ -5,14 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Types;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The known data set of the query tests, written straight into the index schema over JDBC (the
@@ -70,12 +68,7 @@ final class QidoTestData {
     if (loaded) {
       return;
     }
-    var config = ConfigProvider.getConfig();
-    try (Connection c =
-        DriverManager.getConnection(
-            config.getValue("quarkus.datasource.jdbc.url", String.class),
-            config.getValue("quarkus.datasource.username", String.class),
-            config.getValue("quarkus.datasource.password", String.class))) {
+    try (Connection c = IndexDb.connect()) {
       // The database outlives this class: Quarkus reloads test classes when the test profile
       // changes, while the platform (and its PostgreSQL) lives as long as the JVM.
       try (Statement s = c.createStatement();
@@ -355,7 +348,7 @@ final class QidoTestData {
       ps.setString(5, norm);
       ps.setDate(6, Date.valueOf(birth));
       ps.setString(7, sex);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -397,7 +390,7 @@ final class QidoTestData {
       ps.setInt(12, instances);
       ps.setString(13, modalities);
       ps.setString(14, sopClasses);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -431,7 +424,7 @@ final class QidoTestData {
       ps.setObject(8, ppsDate == null ? null : Date.valueOf(ppsDate), Types.DATE);
       ps.setObject(9, ppsTime == null ? null : Time.valueOf(ppsTime), Types.TIME);
       ps.setInt(10, instances);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -477,7 +470,7 @@ final class QidoTestData {
         ps.setObject(8, size, Types.INTEGER);
         ps.setObject(9, UUID.randomUUID());
         ps.setString(10, attributes);
-        pk = pk(ps);
+        pk = IndexDb.pk(ps);
       }
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -487,13 +480,6 @@ final class QidoTestData {
         ps.setString(2, tenant + "/" + sop + ".dcm");
         ps.executeUpdate();
       }
-    }
-  }
-
-  private static long pk(PreparedStatement ps) throws Exception {
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }

@@ -5,14 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.strata.platform.Component;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
@@ -130,19 +127,10 @@ final class WadoTestData {
     s3.delete(ObjectKeys.sidecar(TENANT, CT_STUDY, CT_SERIES, CT_SOP));
     s3.delete(ObjectKeys.frameIndex(TENANT, CT_STUDY, CT_SERIES, CT_SOP));
 
-    var config = ConfigProvider.getConfig();
-    try (Connection c =
-        DriverManager.getConnection(
-            config.getValue("quarkus.datasource.jdbc.url", String.class),
-            config.getValue("quarkus.datasource.username", String.class),
-            config.getValue("quarkus.datasource.password", String.class))) {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("select count(*) from tenant where id = 'wado'")) {
-        rs.next();
-        if (rs.getInt(1) > 0) {
-          loaded = true;
-          return;
-        }
+    try (Connection c = IndexDb.connect()) {
+      if (IndexDb.hasTenant(c, "wado")) {
+        loaded = true;
+        return;
       }
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -204,7 +192,7 @@ final class WadoTestData {
                 + " 'HOSP-W', now()) returning pk")) {
       ps.setString(1, tenant);
       ps.setString(2, id);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -216,7 +204,7 @@ final class WadoTestData {
       ps.setString(1, tenant);
       ps.setString(2, uid);
       ps.setLong(3, patient);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -230,7 +218,7 @@ final class WadoTestData {
       ps.setLong(2, study);
       ps.setString(3, uid);
       ps.setInt(4, number);
-      return pk(ps);
+      return IndexDb.pk(ps);
     }
   }
 
@@ -257,7 +245,7 @@ final class WadoTestData {
       ps.setInt(4, number);
       ps.setString(5, ts);
       ps.setObject(6, UUID.randomUUID());
-      pk = pk(ps);
+      pk = IndexDb.pk(ps);
     }
     String base = objectKey.substring(0, objectKey.length() - ".dcm".length());
     try (PreparedStatement ps =
@@ -271,13 +259,6 @@ final class WadoTestData {
       ps.setString(5, base + ".json");
       ps.setString(6, base + ".frames");
       ps.executeUpdate();
-    }
-  }
-
-  private static long pk(PreparedStatement ps) throws Exception {
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }
