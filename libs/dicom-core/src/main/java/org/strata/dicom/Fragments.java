@@ -62,4 +62,28 @@ public final class Fragments {
   public List<Object> values() {
     return Collections.unmodifiableList(values);
   }
+
+  /**
+   * The encapsulated octet stream as PS3.5 A.4 lays it out: each fragment as an item (FFFE,E000)
+   * padded to even length, then the sequence delimiter, little endian.
+   *
+   * @throws IllegalArgumentException if a fragment is a bulk data reference, not loaded bytes
+   */
+  public byte[] encapsulatedStream() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int k = 0; k < size(); k++) {
+      if (!(get(k) instanceof byte[] b)) {
+        throw new IllegalArgumentException("fragment " + k + " is not loaded");
+      }
+      int n = b.length + (b.length & 1);
+      bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0});
+      bytes.writeBytes(new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+      bytes.writeBytes(b);
+      if ((b.length & 1) != 0) {
+        bytes.write(0);
+      }
+    }
+    bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0});
+    return bytes.toByteArray();
+  }
 }

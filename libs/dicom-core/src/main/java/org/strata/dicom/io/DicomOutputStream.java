@@ -13,6 +13,7 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.ByteSwap;
 import org.strata.dicom.Fragments;
 import org.strata.dicom.Sequence;
 import org.strata.dicom.Tag;
@@ -430,13 +431,7 @@ public final class DicomOutputStream implements Closeable {
   }
 
   static void swap(byte[] b, int off, int len, int unit) {
-    for (int p = off; p + unit <= off + len; p += unit) {
-      for (int a = p, z = p + unit - 1; a < z; a++, z--) {
-        byte t = b[a];
-        b[a] = b[z];
-        b[z] = t;
-      }
-    }
+    ByteSwap.inPlace(b, off, len, unit);
   }
 
   // ---------------------------------------------------------------- lengths

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.ByteSwap;
 import org.strata.dicom.Fragments;
 import org.strata.dicom.Sequence;
 import org.strata.dicom.Tag;
@@ -178,7 +179,7 @@ public final class DicomJsonWriter implements Closeable {
         out.write(",\"BulkDataURI\":");
         string(uri);
       } else {
-        inline(encapsulated((Fragments) value));
+        inline(((Fragments) value).encapsulatedStream());
       }
     } else if (value != null && ((byte[]) value).length > 0) {
       writeValue(ds, tag, vr, (byte[]) value);
@@ -197,7 +198,7 @@ public final class DicomJsonWriter implements Closeable {
           out.write(",\"BulkDataURI\":");
           string(uri);
         } else {
-          byte[] le = ds.bigEndian() ? littleEndian(bytes, vr.unitSize()) : bytes;
+          byte[] le = ds.bigEndian() ? ByteSwap.swapped(bytes, vr.unitSize()) : bytes;
           // Odd values are padded as they would be encoded (as DCMTK does).
           inline((le.length & 1) == 0 ? le : java.util.Arrays.copyOf(le, le.length + 1));
         }
@@ -279,37 +280,6 @@ public final class DicomJsonWriter implements Closeable {
     out.write(",\"InlineBinary\":\"");
     out.write(Base64.getEncoder().encodeToString(bytes));
     out.write('"');
-  }
-
-  private static byte[] littleEndian(byte[] b, int unit) {
-    byte[] out = b.clone();
-    if (unit > 1) {
-      for (int p = 0; p + unit <= out.length; p += unit) {
-        for (int k = 0; k < unit; k++) {
-          out[p + k] = b[p + unit - 1 - k];
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The encapsulated octet stream: items (FFFE,E000) and the sequence delimiter, LE. */
-  private static byte[] encapsulated(Fragments f) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    for (int k = 0; k < f.size(); k++) {
-      if (!(f.get(k) instanceof byte[] b)) {
-        throw new IllegalArgumentException("fragment " + k + " is not loaded: give a URI callback");
-      }
-      int n = b.length + (b.length & 1);
-      bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0});
-      bytes.writeBytes(new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
-      bytes.writeBytes(b);
-      if ((b.length & 1) != 0) {
-        bytes.write(0);
-      }
-    }
-    bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0});
-    return bytes.toByteArray();
   }
 
   /** An IS or DS value as a JSON number when it is one, else as a string. */

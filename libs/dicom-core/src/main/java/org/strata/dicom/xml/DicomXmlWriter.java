@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.ByteSwap;
 import org.strata.dicom.Fragments;
 import org.strata.dicom.PersonName;
 import org.strata.dicom.Sequence;
@@ -128,7 +129,7 @@ public final class DicomXmlWriter implements Closeable {
       return;
     }
     if (value instanceof Fragments f) {
-      inline(encapsulated(f));
+      inline(f.encapsulatedStream());
       return;
     }
     if (value == null || ((byte[]) value).length == 0) {
@@ -137,7 +138,7 @@ public final class DicomXmlWriter implements Closeable {
     byte[] bytes = (byte[]) value;
     switch (vr) {
       case OB, OD, OF, OL, OV, OW, UN -> {
-        inline(ds.bigEndian() ? swap(bytes, vr.unitSize()) : bytes);
+        inline(ds.bigEndian() ? ByteSwap.swapped(bytes, vr.unitSize()) : bytes);
         return;
       }
       case PN -> {
@@ -204,34 +205,6 @@ public final class DicomXmlWriter implements Closeable {
     out.write("<InlineBinary>");
     out.write(Base64.getEncoder().encodeToString(bytes));
     out.write("</InlineBinary>");
-  }
-
-  private static byte[] swap(byte[] b, int unit) {
-    byte[] out = b.clone();
-    for (int p = 0; unit > 1 && p + unit <= out.length; p += unit) {
-      for (int k = 0; k < unit; k++) {
-        out[p + k] = b[p + unit - 1 - k];
-      }
-    }
-    return out;
-  }
-
-  private static byte[] encapsulated(Fragments f) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    for (int k = 0; k < f.size(); k++) {
-      if (!(f.get(k) instanceof byte[] b)) {
-        throw new IllegalArgumentException("fragment " + k + " is not loaded");
-      }
-      int n = b.length + (b.length & 1);
-      bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0});
-      bytes.writeBytes(new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
-      bytes.writeBytes(b);
-      if ((b.length & 1) != 0) {
-        bytes.write(0);
-      }
-    }
-    bytes.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0});
-    return bytes.toByteArray();
   }
 
   /** Escapes markup characters and replaces characters XML 1.0 does not allow. */
