@@ -22,7 +22,11 @@ public final class BenchMain {
         case "platform" -> PlatformCeilings.run(work, dist, realm);
         case "ingest" ->
             org.strata.bench.ingest.IngestBenchmark.run(
-                work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
+                work,
+                dist,
+                realm,
+                Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
+                Path.of("services/index/target/quarkus-app/quarkus-run.jar"));
         case "index" ->
             org.strata.bench.index.IndexBenchmark.run(
                 work, dist, realm, Path.of("services/index/target/quarkus-app/quarkus-run.jar"));

@@ -4,7 +4,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.strata.bench.PlatformCeilings;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
@@ -19,7 +21,8 @@ import org.strata.platform.ServiceProcess;
 public final class IngestBenchmark {
   private IngestBenchmark() {}
 
-  public static void run(Path work, Path dist, Path realm, Path serviceJar) throws Exception {
+  public static void run(Path work, Path dist, Path realm, Path serviceJar, Path indexJar)
+      throws Exception {
     int large = Integer.getInteger("strata.bench.ingest.instances", 300);
     int small = Integer.getInteger("strata.bench.ingest.small", 2000);
     Path dir = Files.createDirectories(work.resolve("ingest"));
@@ -32,10 +35,17 @@ public final class IngestBenchmark {
     System.out.println("|---|---|---|---|---|");
     PlatformConfig config =
         PlatformConfig.forTests(
-            dir.resolve("strata"), dist, realm, EnumSet.of(Component.KAFKA, Component.S3));
+            dir.resolve("strata"),
+            dist,
+            realm,
+            EnumSet.of(Component.KAFKA, Component.S3, Component.POSTGRES));
     try (Platform platform = Platform.start(config)) {
+      // Durable-only acknowledgement (what C-STORE always does): STOW-RS does not wait for the
+      // index, which is not running.
+      Map<String, String> durableOnly = new HashMap<>(platform.addresses());
+      durableOnly.put("strata.ingest.read-your-writes.enabled", "false");
       ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
-      ingest.start(dir.resolve("strata"), platform.addresses());
+      ingest.start(dir.resolve("strata"), durableOnly);
       try {
         String stow = ingest.url() + "/dicomweb/studies";
         StowLoad.stow(stow, warmup, 1, 4);
@@ -48,6 +58,35 @@ public final class IngestBenchmark {
             ingest.residentBytes() / (1024 * 1024));
       } finally {
         ingest.stop();
+      }
+      // Read-your-writes (ADR 0010, the default): the index runs beside ingest on the same two
+      // cores and every STOW-RS answer waits until its instances are searchable.
+      ServiceProcess index = new ServiceProcess("index", freePort(), indexJar);
+      index.start(dir.resolve("strata"), platform.addresses());
+      ServiceProcess ryw = new ServiceProcess("ingest", freePort(), serviceJar);
+      ryw.start(dir.resolve("strata"), platform.addresses());
+      try {
+        String stow = ryw.url() + "/dicomweb/studies";
+        StowLoad.stow(stow, SyntheticInstances.ct(40, 512, 512, 9), 1, 4);
+        report(
+            "Strata + index",
+            "STOW-RS 0.5 MB CT, 1/request, 4 clients, read-your-writes",
+            StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 10), 1, 4));
+        report(
+            "Strata + index",
+            "STOW-RS 0.5 MB CT, 10/request, 4 clients, read-your-writes",
+            StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 11), 10, 4));
+        report(
+            "Strata + index",
+            "STOW-RS 2x2 px, 10/request, 4 clients, read-your-writes",
+            StowLoad.stow(stow, SyntheticInstances.ct(small, 2, 2, 12), 10, 4));
+        System.out.println(
+            "| Strata + index | wait for the index after durability (p50 / p99 / max) | | "
+                + IndexWait.scrape(ryw.url())
+                + " | |");
+      } finally {
+        ryw.stop();
+        index.stop();
       }
       double ceiling = PlatformCeilings.s3Puts(platform.s3Client(), 512 * 1024, 4, 300);
       System.out.printf(

@@ -43,6 +43,21 @@ public interface IngestConfig {
   /** DICOMweb base URL as clients see it, for RetrieveURL; default from the request. */
   Optional<String> publicBaseUrl();
 
+  /** STOW-RS waits for the index before answering, so a following QIDO finds the instances. */
+  ReadYourWrites readYourWrites();
+
+  interface ReadYourWrites {
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Longest wait for the index after the object is durable; past it the answer is still a success
+     * (the object is safe) with a Warning header saying indexing is pending.
+     */
+    @WithDefault("2s")
+    Duration timeout();
+  }
+
   interface Dimse {
     @WithDefault("true")
     boolean enabled();

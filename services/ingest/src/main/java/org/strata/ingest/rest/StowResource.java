@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceStored;
 import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
 import org.strata.ingest.rest.MultipartRelatedReader.Part;
 import org.strata.ingest.service.IngestSource;
@@ -45,9 +46,15 @@ public class StowResource {
   private final InstanceIngestor ingestor;
   private final TenantResolver tenants;
   private final IngestConfig config;
+  private final IndexAcknowledgements indexAcks;
 
-  public StowResource(InstanceIngestor ingestor, TenantResolver tenants, IngestConfig config) {
+  public StowResource(
+      InstanceIngestor ingestor,
+      TenantResolver tenants,
+      IngestConfig config,
+      IndexAcknowledgements indexAcks) {
     this.ingestor = ingestor;
+    this.indexAcks = indexAcks;
     this.tenants = tenants;
     this.config = config;
   }
@@ -150,7 +157,13 @@ public class StowResource {
     if (response.isEmpty()) {
       return error(400, "the request contains no parts");
     }
-    return Response.status(response.status()).type(DICOM_JSON).entity(response.body()).build();
+    Response.ResponseBuilder answer =
+        Response.status(response.status()).type(DICOM_JSON).entity(response.body());
+    if (!indexAcks.awaitIndexed(response.newEventIds())) {
+      // Durable, but a QIDO sent now may not find everything yet (ADR 0010).
+      answer.header("Warning", "299 strata \"stored; indexing pending, not yet searchable\"");
+    }
+    return answer.build();
   }
 
   private static Map<String, String> parameters(String contentType) {

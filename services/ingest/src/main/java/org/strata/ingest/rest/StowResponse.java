@@ -40,6 +40,11 @@ final class StowResponse {
     return results.size();
   }
 
+  /** Event ids of the objects this request newly stored (not duplicates, not failures). */
+  List<String> newEventIds() {
+    return results.stream().map(StoreResult::eventId).filter(id -> id != null).toList();
+  }
+
   /** 200 all stored; 202 some failed or warnings; 503 none stored, all transient; 409 none. */
   int status() {
     long stored = results.stream().filter(StoreResult::stored).count();
@@ -104,7 +109,15 @@ final class StowResponse {
   void addFramingFailure() {
     results.add(
         new StoreResult(
-            null, null, null, null, FailureReason.CANNOT_UNDERSTAND, "framing", false, List.of()));
+            null,
+            null,
+            null,
+            null,
+            FailureReason.CANNOT_UNDERSTAND,
+            "framing",
+            false,
+            List.of(),
+            null));
   }
 
   private static void attr(

@@ -23,6 +23,7 @@ import org.strata.dicom.Tag;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
 import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.messaging.InstanceStoredPublisher;
 import org.strata.ingest.messaging.InstanceStoredPublisher.PublishException;
 import org.strata.ingest.service.HeaderReader.RejectedException;
@@ -45,6 +46,7 @@ public class InstanceIngestor {
 
   private final ObjectStore store;
   private final InstanceStoredPublisher publisher;
+  private final IndexAcknowledgements indexAcks;
   private final IngestConfig config;
   private final MeterRegistry metrics;
   private final Semaphore concurrentStores;
@@ -52,10 +54,12 @@ public class InstanceIngestor {
   public InstanceIngestor(
       ObjectStore store,
       InstanceStoredPublisher publisher,
+      IndexAcknowledgements indexAcks,
       IngestConfig config,
       MeterRegistry metrics) {
     this.store = store;
     this.publisher = publisher;
+    this.indexAcks = indexAcks;
     this.config = config;
     this.metrics = metrics;
     this.concurrentStores = new Semaphore(config.maxConcurrentStores(), true);
@@ -177,7 +181,7 @@ public class InstanceIngestor {
         if (digest.equals(digestOf(key))) {
           store.delete(incoming);
           metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "true").increment();
-          return StoreResult.stored(header, true, List.of());
+          return StoreResult.stored(header, true, List.of(), null);
         }
         metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "false").increment();
         if (config.duplicatePolicy() == IngestConfig.DuplicatePolicy.REJECT) {
@@ -272,9 +276,17 @@ public class InstanceIngestor {
             source.toEventSource(),
             version,
             IndexAttributes.of(header.dataset(), coercions.isEmpty() ? null : issuer));
+    // Only STOW-RS clients wait for the index (read-your-writes); register before publishing.
+    boolean awaited = source.channel() == InstanceStored.Channel.STOWRS;
+    if (awaited) {
+      indexAcks.expect(eventId);
+    }
     try {
       publisher.publish(event);
     } catch (PublishException e) {
+      if (awaited) {
+        indexAcks.forget(eventId);
+      }
       LOG.warnf("event not acknowledged by Kafka (%s); removing the object", e.getMessage());
       try {
         store.delete(key);
@@ -288,7 +300,7 @@ public class InstanceIngestor {
     }
     metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
     LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
-    return StoreResult.stored(header, false, coercions);
+    return StoreResult.stored(header, false, coercions, eventId);
   }
 
   /** SHA-256 of a stored object, read back (only for duplicates, which are rare). */

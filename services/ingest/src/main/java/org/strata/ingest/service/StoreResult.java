@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The outcome for one instance: stored (possibly with coercion warnings, possibly a duplicate of
  * what was already stored) or failed with a reason. The UIDs are null when the object could not be
- * parsed far enough to know them.
+ * parsed far enough to know them. {@code eventId} names the InstanceStored event of a newly stored
+ * object, so a caller can wait until the index has applied it (read-your-writes).
  */
 public record StoreResult(
     String sopClassUid,
@@ -15,7 +16,8 @@ public record StoreResult(
     FailureReason failure,
     String detail,
     boolean duplicate,
-    List<String> coercions) {
+    List<String> coercions,
+    String eventId) {
 
   public boolean stored() {
     return failure == null;
@@ -23,7 +25,7 @@ public record StoreResult(
 
   static StoreResult failed(ParsedHeader header, FailureReason reason, String detail) {
     return header == null
-        ? new StoreResult(null, null, null, null, reason, detail, false, List.of())
+        ? new StoreResult(null, null, null, null, reason, detail, false, List.of(), null)
         : new StoreResult(
             header.sopClassUid(),
             header.sopInstanceUid(),
@@ -32,16 +34,21 @@ public record StoreResult(
             reason,
             detail,
             false,
-            List.of());
+            List.of(),
+            null);
   }
 
   /** A part that is not a DICOM object at all. */
   public static StoreResult failedPart(String detail) {
     return new StoreResult(
-        null, null, null, null, FailureReason.CANNOT_UNDERSTAND, detail, false, List.of());
+        null, null, null, null, FailureReason.CANNOT_UNDERSTAND, detail, false, List.of(), null);
   }
 
-  static StoreResult stored(ParsedHeader header, boolean duplicate, List<String> coercions) {
+  /**
+   * @param eventId the InstanceStored event published for a new object, null for a duplicate
+   */
+  static StoreResult stored(
+      ParsedHeader header, boolean duplicate, List<String> coercions, String eventId) {
     return new StoreResult(
         header.sopClassUid(),
         header.sopInstanceUid(),
@@ -50,6 +57,7 @@ public record StoreResult(
         null,
         null,
         duplicate,
-        coercions);
+        coercions,
+        eventId);
   }
 }
