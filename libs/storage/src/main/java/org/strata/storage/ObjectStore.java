@@ -194,6 +194,47 @@ public final class ObjectStore {
   /** An object's size and user metadata (keys without the x-amz-meta- prefix, lower case). */
   public record StoredObject(String key, long size, Map<String, String> userMetadata) {}
 
+  /** An entry of a listing: key, size and when it was last written. */
+  public record ListedObject(String key, long size, java.time.Instant lastModified) {}
+
+  /**
+   * Every object under {@code prefix} (all levels), fetched page by page as the caller iterates:
+   * memory stays flat whatever the bucket holds. Listing errors surface as {@link
+   * java.io.UncheckedIOException} from the iterator.
+   */
+  public Iterable<ListedObject> list(String prefix) {
+    Iterable<io.minio.Result<io.minio.messages.Item>> results =
+        client.listObjects(
+            io.minio.ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .recursive(true)
+                .build());
+    return () -> {
+      java.util.Iterator<io.minio.Result<io.minio.messages.Item>> it = results.iterator();
+      return new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public ListedObject next() {
+          try {
+            io.minio.messages.Item item = it.next().get();
+            return new ListedObject(
+                item.objectName(),
+                item.size(),
+                item.lastModified() == null ? null : item.lastModified().toInstant());
+          } catch (Exception e) {
+            throw new java.io.UncheckedIOException(
+                new IOException("listing failed: " + e.getMessage(), e));
+          }
+        }
+      };
+    };
+  }
+
   private static final class CountingInputStream extends java.io.FilterInputStream {
     private long count;
 

@@ -46,6 +46,29 @@ public interface IngestConfig {
   /** STOW-RS waits for the index before answering, so a following QIDO finds the instances. */
   ReadYourWrites readYourWrites();
 
+  /** Finds objects stored without their event (ADR 0011). */
+  Reconciler reconciler();
+
+  interface Reconciler {
+    /** Whether this replica runs the reconciler periodically (it can always be run on demand). */
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("1h")
+    Duration interval();
+
+    /** Objects younger than this are left alone: their request may still be publishing. */
+    @WithDefault("15m")
+    Duration grace();
+
+    /**
+     * How far back each run looks (objects modified, events read); keep it under the topic's
+     * retention. Runs overlap by {@code window - interval}, so a missed run is caught up.
+     */
+    @WithDefault("6h")
+    Duration window();
+  }
+
   interface ReadYourWrites {
     @WithDefault("true")
     boolean enabled();

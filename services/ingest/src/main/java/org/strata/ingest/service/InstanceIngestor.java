@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
@@ -154,7 +156,7 @@ public class InstanceIngestor {
             header.sopInstanceUid(),
             1);
     String eventId = UUID.randomUUID().toString();
-    Map<String, String> userMetadata = Map.of("strata-event-id", eventId, "strata-tenant", tenant);
+    Map<String, String> userMetadata = ObjectMetadata.of(eventId, source, Instant.now());
     MessageDigest sha256 = sha256();
     LimitedInputStream limited =
         new LimitedInputStream(
@@ -237,6 +239,44 @@ public class InstanceIngestor {
       int version,
       boolean createdNewKey) {
     List<String> coercions = new ArrayList<>();
+    InstanceStored event = event(header, source, eventId, key, size, digest, version, coercions);
+    // Only STOW-RS clients wait for the index (read-your-writes); register before publishing.
+    boolean awaited = source.channel() == InstanceStored.Channel.STOWRS;
+    if (awaited) {
+      indexAcks.expect(eventId);
+    }
+    try {
+      publisher.publish(event);
+    } catch (PublishException e) {
+      if (awaited) {
+        indexAcks.forget(eventId);
+      }
+      LOG.warnf("event not acknowledged by Kafka (%s); removing the object", e.getMessage());
+      try {
+        store.delete(key);
+      } catch (StorageException deleteFailed) {
+        // The object stays without an event; the reconciler (ADR 0005) publishes or removes it.
+        metrics.counter("strata.ingest.orphans").increment();
+        LOG.warnf("object left without event (eventId %s): %s", eventId, deleteFailed.getMessage());
+      }
+      return StoreResult.failed(
+          header, FailureReason.OUT_OF_RESOURCES, "event log unavailable, retry later");
+    }
+    metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
+    LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
+    return StoreResult.stored(header, false, coercions, eventId);
+  }
+
+  /** The event that announces a stored object; adds the coercions it applies to the list. */
+  private InstanceStored event(
+      ParsedHeader header,
+      IngestSource source,
+      String eventId,
+      String key,
+      long size,
+      String digest,
+      int version,
+      List<String> coercions) {
     String issuer = trimToNull(header.dataset().getString(Tag.IssuerOfPatientID));
     String tenantIssuer = config.tenants().issuer().get(source.tenant());
     if (issuer == null && tenantIssuer != null) {
@@ -276,31 +316,49 @@ public class InstanceIngestor {
             source.toEventSource(),
             version,
             IndexAttributes.of(header.dataset(), coercions.isEmpty() ? null : issuer));
-    // Only STOW-RS clients wait for the index (read-your-writes); register before publishing.
-    boolean awaited = source.channel() == InstanceStored.Channel.STOWRS;
-    if (awaited) {
-      indexAcks.expect(eventId);
+    return event;
+  }
+
+  /**
+   * Publishes the InstanceStored event of an object that is in the bucket without one (an ingest
+   * process died between the PUT and the Kafka acknowledgement): read back, parsed and hashed as on
+   * arrival, with the event id and source recorded in the object's metadata, so the event is the
+   * one the original request would have published.
+   *
+   * @return false when the object carries no Strata metadata (not ours: left alone)
+   */
+  public boolean republish(String key) throws IOException, StorageException, PublishException {
+    Map<String, String> meta =
+        store.stat(key).orElseThrow(() -> new IOException("object vanished")).userMetadata();
+    Optional<IngestSource> source = ObjectMetadata.source(meta);
+    String eventId = meta.get(ObjectMetadata.EVENT_ID);
+    if (source.isEmpty() || eventId == null) {
+      return false;
     }
-    try {
-      publisher.publish(event);
-    } catch (PublishException e) {
-      if (awaited) {
-        indexAcks.forget(eventId);
-      }
-      LOG.warnf("event not acknowledged by Kafka (%s); removing the object", e.getMessage());
+    MessageDigest sha256 = sha256();
+    ParsedHeader header;
+    long size;
+    try (InputStream in = new DigestInputStream(store.get(key), sha256)) {
       try {
-        store.delete(key);
-      } catch (StorageException deleteFailed) {
-        // The object stays without an event; the reconciler (ADR 0005) publishes or removes it.
-        metrics.counter("strata.ingest.orphans").increment();
-        LOG.warnf("object left without event (eventId %s): %s", eventId, deleteFailed.getMessage());
+        header = HeaderReader.read(in, config.maxHeaderSize(), true);
+      } catch (RejectedException e) {
+        throw new IOException("stored object does not parse: " + e.getMessage(), e);
       }
-      return StoreResult.failed(
-          header, FailureReason.OUT_OF_RESOURCES, "event log unavailable, retry later");
+      size = header.headerBytes().length + in.transferTo(OutputStream.nullOutputStream());
     }
-    metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
-    LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
-    return StoreResult.stored(header, false, coercions, eventId);
+    InstanceStored event =
+        event(
+            header,
+            source.get(),
+            eventId,
+            key,
+            size,
+            HexFormat.of().formatHex(sha256.digest()),
+            ObjectMetadata.version(key),
+            new ArrayList<>());
+    publisher.publish(event);
+    LOG.debugf("republished the event of %s", key);
+    return true;
   }
 
   /** SHA-256 of a stored object, read back (only for duplicates, which are rare). */

@@ -1,0 +1,176 @@
+package org.strata.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.strata.events.EventCodec;
+import org.strata.events.InstanceStored;
+import org.strata.events.Topics;
+import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStore;
+import org.strata.testkit.PlatformTestResource;
+
+/**
+ * The orphan reconciler (ADR 0011) against real S3 and Kafka. An orphan is made exactly as a crash
+ * between the PUT and the Kafka acknowledgement leaves it: the object with its metadata, no event.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+    value = PlatformTestResource.class,
+    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
+class OrphanReconcilerTest {
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "strata.s3.endpoint")
+  String s3Endpoint;
+
+  @ConfigProperty(name = "strata.s3.access-key")
+  String s3AccessKey;
+
+  @ConfigProperty(name = "strata.s3.secret-key")
+  String s3SecretKey;
+
+  @Test
+  void orphansGetTheirEventLeftoversGoForeignObjectsStay() throws Exception {
+    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
+    String study = uid(), series = uid();
+
+    // 1. An instance stored normally: it has its event and must not get a second one.
+    String normalSop = uid();
+    given()
+        .contentType(Multipart.CONTENT_TYPE)
+        .body(Multipart.of(List.of(DicomFiles.instance(study, series, normalSop, "REC-1", 4096))))
+        .post("/dicomweb/studies")
+        .then()
+        .statusCode(202);
+
+    // 2. The orphan: PUT done with the pipeline's metadata, then the process died.
+    String orphanSop = uid();
+    byte[] orphan = DicomFiles.instance(study, series, orphanSop, "REC-1", 70_000);
+    String orphanKey = ObjectKeys.instance("local", study, series, orphanSop, 1);
+    String eventId = UUID.randomUUID().toString();
+    store.put(
+        orphanKey,
+        new ByteArrayInputStream(orphan),
+        "application/dicom",
+        Map.of(
+            "strata-event-id", eventId,
+            "strata-tenant", "local",
+            "strata-channel", "DIMSE",
+            "strata-calling-ae", "ORPHANSCU",
+            "strata-called-ae", "STRATA"));
+
+    // 3. A leftover of an interrupted duplicate comparison, and 4. an object that is not ours.
+    String leftover = ObjectKeys.instance("local", study, series, uid(), 1) + ".incoming-x";
+    store.put(leftover, new ByteArrayInputStream(new byte[10]), "application/dicom", Map.of());
+    String foreignKey = ObjectKeys.instance("local", study, series, uid(), 1);
+    store.put(foreignKey, new ByteArrayInputStream(orphan), "application/dicom", Map.of());
+
+    JsonPath first = reconcile();
+    assertTrue(first.getLong("republished") >= 1, first.prettify());
+    assertTrue(first.getLong("foreign") >= 1, first.prettify());
+    assertTrue(first.getLong("leftoversRemoved") >= 1, first.prettify());
+    assertEquals(0, first.getLong("failed"), first.prettify());
+
+    List<InstanceStored> orphanEvents = eventsOf(orphanSop);
+    assertEquals(1, orphanEvents.size(), "exactly one event for the orphan");
+    InstanceStored e = orphanEvents.get(0);
+    assertEquals(eventId, e.eventId(), "the event the original request would have published");
+    assertEquals(orphanKey, e.objectLocation().key());
+    assertEquals(orphan.length, e.objectLocation().size());
+    assertEquals(sha256(orphan), e.objectLocation().sha256());
+    assertEquals(study, e.studyInstanceUid());
+    assertEquals("REC-1", e.patientId());
+    assertEquals(InstanceStored.Channel.DIMSE, e.source().channel());
+    assertEquals("ORPHANSCU", e.source().callingAeTitle());
+    assertEquals(1, eventsOf(normalSop).size(), "a stored instance is not announced twice");
+    assertFalse(store.stat(leftover).isPresent(), "the leftover upload is removed");
+    assertTrue(store.stat(foreignKey).isPresent(), "an object without Strata metadata is kept");
+    assertTrue(eventsOf(foreignKey.substring(foreignKey.lastIndexOf('/') + 1)).isEmpty());
+
+    // A second run finds nothing new to do: what it announced is now on the topic.
+    JsonPath second = reconcile();
+    assertEquals(0, second.getLong("republished"), second.prettify());
+    assertEquals(1, eventsOf(orphanSop).size());
+  }
+
+  @Test
+  void badDurationsAreRefused() {
+    given().post("/admin/reconcile?grace=15minutes").then().statusCode(400);
+    given().post("/admin/reconcile?grace=PT1H&window=PT10M").then().statusCode(400);
+  }
+
+  private static JsonPath reconcile() {
+    return given()
+        .post("/admin/reconcile?grace=PT0S&window=PT1H")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  /** Every InstanceStored on the topic for a SOP Instance UID (or a key's file name). */
+  private List<InstanceStored> eventsOf(String sopOrFileName) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<InstanceStored> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> tps =
+          c.partitionsFor(Topics.INSTANCE_STORED.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> ends = c.endOffsets(tps);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read the topic to its end");
+        }
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
+          if (e.sopInstanceUid().equals(sopOrFileName)
+              || e.objectLocation().key().endsWith("/" + sopOrFileName)) {
+            found.add(e);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static String uid() {
+    return "2.25." + new BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
+  }
+}
