@@ -312,7 +312,8 @@ public final class DicomServer implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.info("DICOM server on port {} closed", bindAddress.getPort());
+    LOG.info(
+        "DICOM server on port {} closed", ss == null ? bindAddress.getPort() : ss.getLocalPort());
   }
 
   /**

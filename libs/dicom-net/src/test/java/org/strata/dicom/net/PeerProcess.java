@@ -47,6 +47,19 @@ final class PeerProcess implements AutoCloseable {
     throw new IOException(command.get(0) + " did not come up on port " + port);
   }
 
+  /** Waits until something accepts TCP connections on {@code port} (hang guard: 300 x 100 ms). */
+  static void awaitPort(int port) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      try {
+        new Socket(InetAddress.getLoopbackAddress(), port).close();
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException("nothing listens on port " + port);
+  }
+
   String log() throws IOException {
     return Files.readString(log);
   }
