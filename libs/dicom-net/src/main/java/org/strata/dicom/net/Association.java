@@ -228,6 +228,11 @@ public final class Association implements Closeable {
     return acceptance;
   }
 
+  /** The connection (an {@link javax.net.ssl.SSLSocket} with DICOM TLS). */
+  Socket socket() {
+    return socket;
+  }
+
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) socket.getRemoteSocketAddress();
   }
