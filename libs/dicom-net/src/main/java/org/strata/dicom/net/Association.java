@@ -463,10 +463,32 @@ public final class Association implements Closeable {
       openData.skipRest();
       openData = null;
     }
-    if (pending.isEmpty() && socketIn.available() == 0) {
+    if (pending.isEmpty() && socketIn.available() == 0 && !tlsBytesArrived()) {
       return null;
     }
     return readMessage();
+  }
+
+  /**
+   * With TLS, available() counts only bytes already decrypted, so a C-CANCEL-RQ waiting in the
+   * socket would never be seen: peek one byte with a 1 ms timeout instead.
+   */
+  private boolean tlsBytesArrived() throws IOException {
+    if (!(socket instanceof javax.net.ssl.SSLSocket)) {
+      return false;
+    }
+    int timeout = socket.getSoTimeout();
+    socket.setSoTimeout(1);
+    try {
+      socketIn.mark(1);
+      socketIn.read(); // -1 at the end of the stream: readMessage reports it
+      socketIn.reset();
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } finally {
+      socket.setSoTimeout(timeout);
+    }
   }
 
   /**

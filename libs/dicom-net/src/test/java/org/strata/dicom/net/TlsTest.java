@@ -263,6 +263,47 @@ class TlsTest {
     assertTrue(rcv.server.awaitIdle(Duration.ofSeconds(30)));
   }
 
+  /** A C-CANCEL-RQ is noticed over TLS too (bytes not yet decrypted are not "available"). */
+  @Test
+  void cancelOfAnEndlessFindOverTls() throws Exception {
+    QrArchive archive = new QrArchive(tmp.resolve("archive"));
+    DimseRegistry registry = new DimseRegistry().registerFind(archive.endlessHandler());
+    try (DicomServer server =
+        DicomServer.builder()
+            .bind("127.0.0.1", 0)
+            .archiveAE("QRSCP")
+            .registry(registry)
+            .tls(serverTls())
+            .build()
+            .start()) {
+      TlsConfig client =
+          TlsConfig.of(
+              keyStore(clientKey, clientCert), PW, trustStore("client-trust", serverCert), PW);
+      try (DicomClient c =
+          DicomClient.connect(
+              "127.0.0.1",
+              server.port(),
+              "ME",
+              "QRSCP",
+              DicomClient.proposal()
+                  .verification()
+                  .add(
+                      org.strata.dicom.UID.StudyRootQueryRetrieveInformationModelFind,
+                      org.strata.dicom.UID.ExplicitVRLittleEndian),
+              DicomClient.Options.DEFAULTS.withTls(client))) {
+        org.strata.dicom.Attributes keys = new org.strata.dicom.Attributes();
+        keys.setString(org.strata.dicom.Tag.QueryRetrieveLevel, org.strata.dicom.VR.CS, "STUDY");
+        DicomClient.FindResult r =
+            c.find(org.strata.dicom.UID.StudyRootQueryRetrieveInformationModelFind, keys, 3);
+        assertEquals(Status.CANCEL, r.status());
+        assertEquals(3, r.matches().size());
+        assertEquals(Status.SUCCESS, c.echo()); // the association stays usable
+      }
+      assertTrue(server.awaitIdle(Duration.ofSeconds(30)));
+      assertEquals(1, archive.streamsClosed.get());
+    }
+  }
+
   private static java.net.Socket socketOf(DicomClient c) {
     return c.association().socket();
   }
