@@ -38,6 +38,7 @@ import org.strata.dicom.net.pdu.UserInformation;
  */
 class UnexpectedPduTest {
   DicomServer server;
+  long socketsBefore;
 
   static final AAssociateAC SOME_AC =
       new AAssociateAC(
@@ -59,11 +60,13 @@ class UnexpectedPduTest {
             .associationConfig(AssociationConfig.DEFAULTS.withArtimTimeout(Duration.ofSeconds(2)))
             .build()
             .start();
+    socketsBefore = OpenSockets.count();
   }
 
   @AfterEach
   void noLeak() throws InterruptedException {
     assertTrue(server.awaitIdle(Duration.ofSeconds(30)));
+    assertEquals(socketsBefore, OpenSockets.count(), "no socket left open");
     assertEquals(1, server.liveThreadCount(), "only the accept thread may live");
     server.close();
   }
