@@ -253,7 +253,7 @@ class OrthancScuTest {
       assertEquals(Status.SUCCESS, c.requestStorageCommitment(rq));
     }
     // Orthanc reports on a new association to STRATA (hang guard only)
-    StorageCommitment.Result r = report.get(60, TimeUnit.SECONDS);
+    StorageCommitment.Result r = report.get(120, TimeUnit.SECONDS);
     assertEquals("2.25.7777", r.transactionUid());
     assertEquals(
         List.of(
@@ -289,10 +289,10 @@ class OrthancScuTest {
     assertEquals(200, posted.statusCode(), posted.body());
     String tx = field(posted.body(), "ID");
     assertNotNull(tx, posted.body());
-    // poll Orthanc's view of the transaction until it is no longer pending (hang guard: 300)
+    // poll Orthanc's view of the transaction until it is no longer pending (hang guard: 1200)
     String state = null;
     String json = null;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 1200; i++) {
       json =
           http.send(
                   HttpRequest.newBuilder(
