@@ -345,10 +345,22 @@ public final class DicomClient implements Closeable {
 
   /**
    * The outcome of a C-MOVE or C-GET: the final status, the sub-operation counts of the final
-   * response (-1 where the SCP left one out) and its Failed SOP Instance UID List.
+   * response (-1 where the SCP left one out; remaining is only sent after a cancel) and its Failed
+   * SOP Instance UID List.
    */
   public record RetrieveResult(
-      int status, int completed, int failed, int warning, List<String> failedInstances) {}
+      int status,
+      int remaining,
+      int completed,
+      int failed,
+      int warning,
+      List<String> failedInstances) {}
+
+  /** Sees each Pending response of a C-MOVE or C-GET; returning false sends a C-CANCEL-RQ. */
+  @FunctionalInterface
+  public interface RetrieveProgress {
+    boolean onPending(int remaining, int completed, int failed, int warning);
+  }
 
   /**
    * C-MOVE on an accepted context of {@code informationModel} (e.g. {@code
@@ -356,6 +368,13 @@ public final class DicomClient implements Closeable {
    * destination} over an association of its own. Waits for the final response.
    */
   public RetrieveResult move(String informationModel, Attributes keys, String destination)
+      throws IOException {
+    return move(informationModel, keys, destination, null);
+  }
+
+  /** C-MOVE with a progress callback that can cancel (null: none). */
+  public RetrieveResult move(
+      String informationModel, Attributes keys, String destination, RetrieveProgress progress)
       throws IOException {
     PresentationContext pc = requireContext(informationModel);
     CommandSet rq =
@@ -365,7 +384,7 @@ public final class DicomClient implements Closeable {
             informationModel,
             Dimse.PRIORITY_MEDIUM,
             AeTitles.check(destination));
-    return retrieve(pc, rq, keys, null);
+    return retrieve(pc, rq, keys, null, progress);
   }
 
   /**
@@ -375,6 +394,13 @@ public final class DicomClient implements Closeable {
    */
   public RetrieveResult get(String informationModel, Attributes keys, CStoreHandler onStore)
       throws IOException {
+    return get(informationModel, keys, onStore, null);
+  }
+
+  /** C-GET with a progress callback that can cancel (null: none). */
+  public RetrieveResult get(
+      String informationModel, Attributes keys, CStoreHandler onStore, RetrieveProgress progress)
+      throws IOException {
     PresentationContext pc = requireContext(informationModel);
     CommandSet rq =
         CommandSet.queryRetrieveRQ(
@@ -383,12 +409,17 @@ public final class DicomClient implements Closeable {
             informationModel,
             Dimse.PRIORITY_MEDIUM,
             null);
-    return retrieve(pc, rq, keys, new DimseRegistry().registerStorage(onStore));
+    return retrieve(pc, rq, keys, new DimseRegistry().registerStorage(onStore), progress);
   }
 
   private RetrieveResult retrieve(
-      PresentationContext pc, CommandSet rq, Attributes keys, DimseRegistry storageScp)
+      PresentationContext pc,
+      CommandSet rq,
+      Attributes keys,
+      DimseRegistry storageScp,
+      RetrieveProgress progress)
       throws IOException {
+    boolean cancelled = false;
     try {
       association.writeMessage(pc, rq, Identifier.writer(keys, pc.transferSyntax()));
       while (true) {
@@ -409,6 +440,16 @@ public final class DicomClient implements Closeable {
           throw new IOException("response " + rsp + " does not match request " + rq);
         }
         if (Status.isPending(rsp.status())) {
+          if (progress != null
+              && !cancelled
+              && !progress.onPending(
+                  rsp.getInt(Tag.NumberOfRemainingSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfCompletedSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfFailedSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfWarningSuboperations, -1))) {
+            cancelled = true;
+            association.writeMessage(pc, CommandSet.cCancelRQ(rq.messageId()), null);
+          }
           continue;
         }
         List<String> failedUids = List.of();
@@ -423,6 +464,7 @@ public final class DicomClient implements Closeable {
         }
         return new RetrieveResult(
             rsp.status(),
+            rsp.getInt(Tag.NumberOfRemainingSuboperations, -1),
             rsp.getInt(Tag.NumberOfCompletedSuboperations, -1),
             rsp.getInt(Tag.NumberOfFailedSuboperations, -1),
             rsp.getInt(Tag.NumberOfWarningSuboperations, -1),

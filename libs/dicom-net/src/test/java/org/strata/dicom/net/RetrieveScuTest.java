@@ -72,7 +72,7 @@ class RetrieveScuTest {
               "127.0.0.1", qr.port(), "ME", "QRSCP", proposal, DicomClient.Options.DEFAULTS)) {
         DicomClient.RetrieveResult m =
             c.move(UID.StudyRootQueryRetrieveInformationModelMove, study("2.25.100.3"), "PARTIAL");
-        assertEquals(new DicomClient.RetrieveResult(0xB000, 2, 1, 0, List.of(FAILING)), m);
+        assertEquals(new DicomClient.RetrieveResult(0xB000, -1, 2, 1, 0, List.of(FAILING)), m);
         assertEquals(Set.of("2.25.100.3.1.1", "2.25.100.3.1.3"), moved);
 
         DicomClient.RetrieveResult g =
@@ -80,7 +80,7 @@ class RetrieveScuTest {
                 UID.StudyRootQueryRetrieveInformationModelGet,
                 study("2.25.100.3"),
                 failingOne(got));
-        assertEquals(new DicomClient.RetrieveResult(0xB000, 2, 1, 0, List.of(FAILING)), g);
+        assertEquals(new DicomClient.RetrieveResult(0xB000, -1, 2, 1, 0, List.of(FAILING)), g);
         assertEquals(Set.of("2.25.100.3.1.1", "2.25.100.3.1.3"), got);
 
         // all fine, several operations on one association
@@ -93,8 +93,38 @@ class RetrieveScuTest {
                   got.add(rq.sopInstanceUid());
                   return Status.SUCCESS;
                 });
-        assertEquals(new DicomClient.RetrieveResult(0, 2, 0, 0, List.of()), ok);
+        assertEquals(new DicomClient.RetrieveResult(0, -1, 2, 0, 0, List.of()), ok);
         assertTrue(got.containsAll(Set.of("2.25.100.1.1.1", "2.25.100.1.1.2")));
+      }
+      // cancel after the first Pending response: FE00; one or two sub-operations done, depending
+      // on whether the C-CANCEL-RQ overtakes the second C-STORE; the rest is reported remaining
+      try (DicomClient c =
+          DicomClient.connect(
+              "127.0.0.1", qr.port(), "ME", "QRSCP", proposal, DicomClient.Options.DEFAULTS)) {
+        Set<String> some = ConcurrentHashMap.newKeySet();
+        java.util.List<Integer> pendingRemaining = new java.util.ArrayList<>();
+        DicomClient.RetrieveResult r =
+            c.get(
+                UID.StudyRootQueryRetrieveInformationModelGet,
+                study("2.25.100.3"),
+                (rq, data) -> {
+                  data.readAllBytes();
+                  some.add(rq.sopInstanceUid());
+                  return Status.SUCCESS;
+                },
+                (remaining, completed, failed, warning) -> {
+                  pendingRemaining.add(remaining);
+                  return false;
+                });
+        assertEquals(Status.CANCEL, r.status());
+        assertEquals(List.of(2), pendingRemaining.subList(0, 1));
+        assertTrue(r.completed() == 1 || r.completed() == 2, r.toString());
+        assertEquals(3 - r.completed(), r.remaining());
+        assertEquals(r.completed(), some.size());
+        assertEquals(
+            Status.SUCCESS,
+            c.move(UID.StudyRootQueryRetrieveInformationModelMove, study("2.25.100.4"), "PARTIAL")
+                .status()); // the association goes on
       }
       assertTrue(qr.awaitIdle(Duration.ofSeconds(30)));
       assertTrue(dest.awaitIdle(Duration.ofSeconds(30)));
