@@ -263,6 +263,46 @@ class TlsTest {
     assertTrue(rcv.server.awaitIdle(Duration.ofSeconds(30)));
   }
 
+  /** Our TLS client against DCMTK's storescp +tls (OpenSSL, BCP 195 profile). */
+  @Test
+  void ourClientOverTlsToStorescp() throws Exception {
+    assumeTrue(Dcmtk.available("storescp"), "dcmtk missing");
+    Path out = Files.createDirectories(tmp.resolve("storescp"));
+    try (StoreScpProcess scp =
+        new StoreScpProcess(
+            out,
+            "STORESCP",
+            "+tls",
+            serverKey.toString(),
+            serverCert.toString(),
+            "+cf",
+            clientCert.toString())) {
+      TlsConfig client =
+          TlsConfig.of(
+              keyStore(clientKey, clientCert), PW, trustStore("client-trust", serverCert), PW);
+      Part10File file =
+          Part10File.read(TestFiles.write(tmp, "d.dcm", TestFiles.smallInstance("2.25.63.1", 1)));
+      try (DicomClient c =
+          DicomClient.connect(
+              "127.0.0.1",
+              scp.port,
+              "ME",
+              "STORESCP",
+              DicomClient.proposal().verification().add(file),
+              DicomClient.Options.DEFAULTS.withTls(client))) {
+        assertEquals(Status.SUCCESS, c.echo());
+        assertEquals(Status.SUCCESS, c.store(file), scp.log());
+      }
+      List<Path> written;
+      try (var files = Files.list(out)) {
+        written = files.toList();
+      }
+      assertEquals(1, written.size(), scp.log());
+      assertArrayEquals(
+          SampleFiles.dataset(file), SampleFiles.dataset(Part10File.read(written.get(0))));
+    }
+  }
+
   /** A C-CANCEL-RQ is noticed over TLS too (bytes not yet decrypted are not "available"). */
   @Test
   void cancelOfAnEndlessFindOverTls() throws Exception {
