@@ -20,7 +20,8 @@ import org.strata.dicom.net.pdu.RoleSelection;
  * association is handed out again only to a caller asking for the same peer, AE titles and
  * proposal, only while it is established, and only if the peer sent nothing while it was idle (a
  * release request or abort found then discards it). Idle associations are released after {@code
- * maxIdle}, checked whenever the pool is used (no timer thread).
+ * maxIdle}, checked whenever the pool is used (no timer thread); keep it below the peers' idle
+ * timeouts (ours: 120 s by default), so that the peer rarely ends one first.
  *
  * <p>Safe because an association carries no state between operations (window 1, no outstanding
  * response). What a pool cannot know: a peer that dropped the TCP connection silently; the first
