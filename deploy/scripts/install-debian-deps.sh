@@ -10,7 +10,7 @@ profile=${1:-test}
 # has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
 pkgs=(postgresql nginx)
 if [ "$profile" = test ]; then
-  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools)
+  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools openssl)
 fi
 
 missing=()

@@ -84,6 +84,8 @@ public final class Association implements Closeable {
   private UserIdentityAuthenticator.AuthenticatedUser user;
   private DataInputStream openData;
   private byte[] sendBuffer; // one per association, used under the write lock
+  private volatile long writeStarted; // System.nanoTime() | 1 while inside a socket write, else 0
+  private volatile boolean writeTimedOut;
 
   private Association(Socket socket, boolean requestor, AssociationConfig config, State initial)
       throws IOException {
@@ -97,6 +99,7 @@ public final class Association implements Closeable {
         new PduWriter(new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
     this.state = initial;
     this.name = (requestor ? "scu-" : "scp-") + SERIAL.incrementAndGet();
+    WriteWatchdog.watch(this);
   }
 
   // ------------------------------------------------------------------ establishment
@@ -225,6 +228,11 @@ public final class Association implements Closeable {
     return acceptance;
   }
 
+  /** The connection (an {@link javax.net.ssl.SSLSocket} with DICOM TLS). */
+  Socket socket() {
+    return socket;
+  }
+
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) socket.getRemoteSocketAddress();
   }
@@ -305,8 +313,12 @@ public final class Association implements Closeable {
   private void sendPdu(Pdu pdu) throws IOException {
     writeLock.lock();
     try {
+      beginWrite();
       writer.write(pdu);
+    } catch (IOException e) {
+      throw writeFailure(e);
     } finally {
+      writeStarted = 0;
       writeLock.unlock();
     }
     if (LOG.isTraceEnabled()) {
@@ -359,7 +371,14 @@ public final class Association implements Closeable {
       if (state != State.Sta6 && state != State.Sta8) {
         throw new IOException("association no longer established (" + state + ")");
       }
-      writer.writePData(pcid, header | (last ? Pdv.LAST : 0), buf, 0, count);
+      beginWrite();
+      try {
+        writer.writePData(pcid, header | (last ? Pdv.LAST : 0), buf, 0, count);
+      } catch (IOException e) {
+        throw writeFailure(e);
+      } finally {
+        writeStarted = 0;
+      }
       count = 0;
     }
 
@@ -444,10 +463,32 @@ public final class Association implements Closeable {
       openData.skipRest();
       openData = null;
     }
-    if (pending.isEmpty() && socketIn.available() == 0) {
+    if (pending.isEmpty() && socketIn.available() == 0 && !tlsBytesArrived()) {
       return null;
     }
     return readMessage();
+  }
+
+  /**
+   * With TLS, available() counts only bytes already decrypted, so a C-CANCEL-RQ waiting in the
+   * socket would never be seen: peek one byte with a 1 ms timeout instead.
+   */
+  private boolean tlsBytesArrived() throws IOException {
+    if (!(socket instanceof javax.net.ssl.SSLSocket)) {
+      return false;
+    }
+    int timeout = socket.getSoTimeout();
+    socket.setSoTimeout(1);
+    try {
+      socketIn.mark(1);
+      socketIn.read(); // -1 at the end of the stream: readMessage reports it
+      socketIn.reset();
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } finally {
+      socket.setSoTimeout(timeout);
+    }
   }
 
   /**
@@ -675,8 +716,10 @@ public final class Association implements Closeable {
       try {
         if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
           try {
+            beginWrite();
             writer.write(pdu);
           } finally {
+            writeStarted = 0;
             writeLock.unlock();
           }
         }
@@ -754,7 +797,35 @@ public final class Association implements Closeable {
     }
   }
 
+  private void beginWrite() {
+    writeStarted = System.nanoTime() | 1;
+  }
+
+  private IOException writeFailure(IOException e) {
+    if (!writeTimedOut) {
+      return e;
+    }
+    IOException t =
+        new java.net.SocketTimeoutException(
+            "write timeout: the peer did not read for " + config.writeTimeout() + ", closed");
+    t.initCause(e);
+    return t;
+  }
+
+  /** Called by {@link WriteWatchdog}: closes the connection of a write blocked too long. */
+  void checkWriteTimeout(long now) {
+    long started = writeStarted;
+    if (started != 0 && now - started > config.writeTimeout().toNanos()) {
+      writeTimedOut = true;
+      LOG.info(
+          "{}: write blocked for more than {}, connection closed", name, config.writeTimeout());
+      state = State.Sta1;
+      closeSocket();
+    }
+  }
+
   void closeSocket() {
+    WriteWatchdog.unwatch(this);
     try {
       socket.close();
     } catch (IOException e) {

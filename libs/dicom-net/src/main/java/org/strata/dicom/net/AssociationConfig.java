@@ -14,13 +14,16 @@ import org.strata.dicom.net.pdu.PduReader;
  *     A-RELEASE-RP (Sta7, Sta10, Sta11) and the transport close (Sta13)
  * @param idleTimeout how long an established association may stay silent while we wait for the peer
  *     (Sta6 read timeout, also between PDVs of a data set); then A-ABORT
+ * @param writeTimeout how long one PDU write may block because the peer does not read; then the
+ *     connection is closed (no A-ABORT can get through) and the write fails
  */
 public record AssociationConfig(
     int maxPduLength,
     int maxSendPduLength,
     int maxAssociateLength,
     Duration artimTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration writeTimeout) {
 
   public static final int MIN_PDU_LENGTH = 4096;
 
@@ -30,7 +33,8 @@ public record AssociationConfig(
           1 << 20,
           PduReader.DEFAULT_MAX_ASSOCIATE_LENGTH,
           Duration.ofSeconds(30),
-          Duration.ofSeconds(120));
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(60));
 
   public AssociationConfig {
     if (maxPduLength < MIN_PDU_LENGTH || maxPduLength > PduReader.HARD_MAX_PDATA_LENGTH) {
@@ -48,24 +52,33 @@ public record AssociationConfig(
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout must be positive");
     }
+    if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+      throw new IllegalArgumentException("writeTimeout must be positive");
+    }
   }
 
   public AssociationConfig withMaxPduLength(int max) {
     return new AssociationConfig(
-        max, maxSendPduLength, maxAssociateLength, artimTimeout, idleTimeout);
+        max, maxSendPduLength, maxAssociateLength, artimTimeout, idleTimeout, writeTimeout);
   }
 
   public AssociationConfig withMaxSendPduLength(int max) {
-    return new AssociationConfig(maxPduLength, max, maxAssociateLength, artimTimeout, idleTimeout);
+    return new AssociationConfig(
+        maxPduLength, max, maxAssociateLength, artimTimeout, idleTimeout, writeTimeout);
   }
 
   public AssociationConfig withArtimTimeout(Duration d) {
     return new AssociationConfig(
-        maxPduLength, maxSendPduLength, maxAssociateLength, d, idleTimeout);
+        maxPduLength, maxSendPduLength, maxAssociateLength, d, idleTimeout, writeTimeout);
   }
 
   public AssociationConfig withIdleTimeout(Duration d) {
     return new AssociationConfig(
-        maxPduLength, maxSendPduLength, maxAssociateLength, artimTimeout, d);
+        maxPduLength, maxSendPduLength, maxAssociateLength, artimTimeout, d, writeTimeout);
+  }
+
+  public AssociationConfig withWriteTimeout(Duration d) {
+    return new AssociationConfig(
+        maxPduLength, maxSendPduLength, maxAssociateLength, artimTimeout, idleTimeout, d);
   }
 }

@@ -20,6 +20,7 @@ import org.strata.dicom.dict.UIDs;
 import org.strata.dicom.io.TransferSyntax;
 import org.strata.dicom.net.pdu.AAssociateRQ;
 import org.strata.dicom.net.pdu.PresentationContextRQ;
+import org.strata.dicom.net.pdu.RoleSelection;
 import org.strata.dicom.net.pdu.UserIdentityRQ;
 import org.strata.dicom.net.pdu.UserInformation;
 
@@ -39,17 +40,29 @@ import org.strata.dicom.net.pdu.UserInformation;
 public final class DicomClient implements Closeable {
 
   /** Connection options. */
+  /**
+   * Connection options.
+   *
+   * @param tls null for plain TCP; otherwise DICOM TLS (PS3.15 B.1/B.9) with this configuration
+   */
   public record Options(
-      AssociationConfig config, Duration connectTimeout, UserIdentityRQ userIdentity) {
+      AssociationConfig config,
+      Duration connectTimeout,
+      UserIdentityRQ userIdentity,
+      TlsConfig tls) {
     public static final Options DEFAULTS =
-        new Options(AssociationConfig.DEFAULTS, Duration.ofSeconds(10), null);
+        new Options(AssociationConfig.DEFAULTS, Duration.ofSeconds(10), null, null);
 
     public Options withConfig(AssociationConfig c) {
-      return new Options(c, connectTimeout, userIdentity);
+      return new Options(c, connectTimeout, userIdentity, tls);
     }
 
     public Options withUserIdentity(UserIdentityRQ id) {
-      return new Options(config, connectTimeout, id);
+      return new Options(config, connectTimeout, id, tls);
+    }
+
+    public Options withTls(TlsConfig t) {
+      return new Options(config, connectTimeout, userIdentity, t);
     }
   }
 
@@ -57,6 +70,7 @@ public final class DicomClient implements Closeable {
   public static final class Proposal {
     private final Map<String, Set<String>> bySyntaxes = new LinkedHashMap<>();
     private final List<PresentationContextRQ> contexts = new ArrayList<>();
+    private final Map<String, RoleSelection> roles = new LinkedHashMap<>();
 
     /** One context for {@code abstractSyntax} with these transfer syntaxes. */
     public Proposal add(String abstractSyntax, String... transferSyntaxes) {
@@ -81,8 +95,34 @@ public final class DicomClient implements Closeable {
       return add(file.sopClassUid(), file.transferSyntaxUid());
     }
 
+    /**
+     * SCP/SCU role selection for {@code sopClass}: the roles we propose to take (PS3.7 D.3.3.4).
+     */
+    public Proposal role(String sopClass, boolean scu, boolean scp) {
+      roles.put(sopClass, new RoleSelection(sopClass, scu, scp));
+      return this;
+    }
+
+    /**
+     * A storage context in which we take the SCP role only: what a C-GET SCU proposes for each SOP
+     * class it wants to receive (the C-STORE sub-operations come back on this association).
+     */
+    public Proposal retrieveStorage(String sopClass, String... transferSyntaxes) {
+      return add(sopClass, transferSyntaxes).role(sopClass, false, true);
+    }
+
+    /** Storage Commitment Push Model as SCU (explicit and implicit VR little endian). */
+    public Proposal storageCommitment() {
+      return add(
+          UID.StorageCommitmentPushModel, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
+    }
+
     public List<PresentationContextRQ> contexts() {
       return List.copyOf(contexts);
+    }
+
+    public List<RoleSelection> roleSelections() {
+      return List.copyOf(roles.values());
     }
   }
 
@@ -117,7 +157,7 @@ public final class DicomClient implements Closeable {
                 Implementation.VERSION_NAME,
                 null,
                 null,
-                List.of(),
+                proposal.roleSelections(),
                 options.userIdentity(),
                 null));
     if (rq.presentationContexts().isEmpty()) {
@@ -126,6 +166,9 @@ public final class DicomClient implements Closeable {
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(host, port), (int) options.connectTimeout().toMillis());
+      if (options.tls() != null) {
+        socket = options.tls().clientHandshake(socket, host, port, options.connectTimeout());
+      }
       return new DicomClient(Association.request(socket, options.config(), rq));
     } catch (IOException | RuntimeException e) {
       socket.close();
@@ -298,6 +341,210 @@ public final class DicomClient implements Closeable {
       association.abort();
       throw e;
     }
+  }
+
+  /**
+   * The outcome of a C-MOVE or C-GET: the final status, the sub-operation counts of the final
+   * response (-1 where the SCP left one out; remaining is only sent after a cancel) and its Failed
+   * SOP Instance UID List.
+   */
+  public record RetrieveResult(
+      int status,
+      int remaining,
+      int completed,
+      int failed,
+      int warning,
+      List<String> failedInstances) {}
+
+  /** Sees each Pending response of a C-MOVE or C-GET; returning false sends a C-CANCEL-RQ. */
+  @FunctionalInterface
+  public interface RetrieveProgress {
+    boolean onPending(int remaining, int completed, int failed, int warning);
+  }
+
+  /**
+   * C-MOVE on an accepted context of {@code informationModel} (e.g. {@code
+   * UID.StudyRootQueryRetrieveInformationModelMove}): the SCP sends the matches to {@code
+   * destination} over an association of its own. Waits for the final response.
+   */
+  public RetrieveResult move(String informationModel, Attributes keys, String destination)
+      throws IOException {
+    return move(informationModel, keys, destination, null);
+  }
+
+  /** C-MOVE with a progress callback that can cancel (null: none). */
+  public RetrieveResult move(
+      String informationModel, Attributes keys, String destination, RetrieveProgress progress)
+      throws IOException {
+    PresentationContext pc = requireContext(informationModel);
+    CommandSet rq =
+        CommandSet.queryRetrieveRQ(
+            Dimse.C_MOVE_RQ,
+            association.nextMessageId(),
+            informationModel,
+            Dimse.PRIORITY_MEDIUM,
+            AeTitles.check(destination));
+    return retrieve(pc, rq, keys, null, progress);
+  }
+
+  /**
+   * C-GET on an accepted context of {@code informationModel}: the SCP sends the matches back on
+   * this association as C-STORE sub-operations, each handed to {@code onStore} (the C-STORE-RSP
+   * carries its status). Propose the storage contexts with {@link Proposal#retrieveStorage}.
+   */
+  public RetrieveResult get(String informationModel, Attributes keys, CStoreHandler onStore)
+      throws IOException {
+    return get(informationModel, keys, onStore, null);
+  }
+
+  /** C-GET with a progress callback that can cancel (null: none). */
+  public RetrieveResult get(
+      String informationModel, Attributes keys, CStoreHandler onStore, RetrieveProgress progress)
+      throws IOException {
+    PresentationContext pc = requireContext(informationModel);
+    CommandSet rq =
+        CommandSet.queryRetrieveRQ(
+            Dimse.C_GET_RQ,
+            association.nextMessageId(),
+            informationModel,
+            Dimse.PRIORITY_MEDIUM,
+            null);
+    return retrieve(pc, rq, keys, new DimseRegistry().registerStorage(onStore), progress);
+  }
+
+  private RetrieveResult retrieve(
+      PresentationContext pc,
+      CommandSet rq,
+      Attributes keys,
+      DimseRegistry storageScp,
+      RetrieveProgress progress)
+      throws IOException {
+    boolean cancelled = false;
+    try {
+      association.writeMessage(pc, rq, Identifier.writer(keys, pc.transferSyntax()));
+      while (true) {
+        Association.Message m = association.readMessage();
+        if (m == null) {
+          throw new IOException("association released by the peer before the response");
+        }
+        CommandSet rsp = m.command();
+        if (Dimse.isRequest(rsp.commandField())) {
+          if (storageScp == null || rsp.commandField() != Dimse.C_STORE_RQ) {
+            throw new IOException("unexpected " + Dimse.name(rsp.commandField()) + " during " + rq);
+          }
+          storageScp.dispatch(association, m); // a C-GET sub-operation
+          continue;
+        }
+        if (rsp.messageIdBeingRespondedTo() != rq.messageId()
+            || rsp.commandField() != (rq.commandField() | 0x8000)) {
+          throw new IOException("response " + rsp + " does not match request " + rq);
+        }
+        if (Status.isPending(rsp.status())) {
+          if (progress != null
+              && !cancelled
+              && !progress.onPending(
+                  rsp.getInt(Tag.NumberOfRemainingSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfCompletedSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfFailedSuboperations, -1),
+                  rsp.getInt(Tag.NumberOfWarningSuboperations, -1))) {
+            cancelled = true;
+            association.writeMessage(pc, CommandSet.cCancelRQ(rq.messageId()), null);
+          }
+          continue;
+        }
+        List<String> failedUids = List.of();
+        if (m.data() != null) {
+          try {
+            Attributes id = Identifier.read(m.data(), pc.transferSyntax());
+            String[] uids = id.getStrings(Tag.FailedSOPInstanceUIDList);
+            failedUids = uids == null ? List.of() : List.of(uids);
+          } catch (DimseException e) {
+            throw new IOException("final response with an unreadable identifier", e);
+          }
+        }
+        return new RetrieveResult(
+            rsp.status(),
+            rsp.getInt(Tag.NumberOfRemainingSuboperations, -1),
+            rsp.getInt(Tag.NumberOfCompletedSuboperations, -1),
+            rsp.getInt(Tag.NumberOfFailedSuboperations, -1),
+            rsp.getInt(Tag.NumberOfWarningSuboperations, -1),
+            failedUids);
+      }
+    } catch (IOException | RuntimeException e) {
+      association.abort();
+      throw e;
+    }
+  }
+
+  /**
+   * Storage commitment request (N-ACTION-RQ, Storage Commitment Push Model); returns the
+   * N-ACTION-RSP status. The result comes later: on this association ({@link
+   * #awaitStorageCommitmentResult}) or on one the SCP opens to our {@link DicomServer} (see {@link
+   * DimseRegistry#registerStorageCommitmentReports}).
+   */
+  public int requestStorageCommitment(StorageCommitment.Request request) throws IOException {
+    PresentationContext pc = requireContext(StorageCommitment.SOP_CLASS);
+    CommandSet rq = StorageCommitment.nActionRQ(association.nextMessageId());
+    return exchange(pc, rq, Identifier.writer(request.toAttributes(), pc.transferSyntax()))
+        .status();
+  }
+
+  /**
+   * Waits on this association for the storage commitment report (N-EVENT-REPORT-RQ) and answers it.
+   * Returns null if the SCP releases the association first (it then reports on a new one). Bounded
+   * by the idle timeout of {@link AssociationConfig}, after which the association is aborted.
+   */
+  public StorageCommitment.Result awaitStorageCommitmentResult() throws IOException {
+    try {
+      Association.Message m = association.readMessage();
+      if (m == null) {
+        return null;
+      }
+      CommandSet rq = m.command();
+      if (rq.commandField() != Dimse.N_EVENT_REPORT_RQ
+          || !StorageCommitment.SOP_CLASS.equals(rq.affectedSopClassUid())
+          || m.data() == null) {
+        throw new IOException("expected a storage commitment N-EVENT-REPORT-RQ, got " + rq);
+      }
+      StorageCommitment.Result result;
+      try {
+        result =
+            StorageCommitment.Result.of(
+                Identifier.read(m.data(), m.presentationContext().transferSyntax()));
+      } catch (DimseException e) {
+        association.writeMessage(
+            m.presentationContext(),
+            StorageCommitment.nEventReportRSP(rq, e.status(), e.errorComment()),
+            null);
+        throw new IOException("unreadable storage commitment report", e);
+      }
+      association.writeMessage(
+          m.presentationContext(),
+          StorageCommitment.nEventReportRSP(rq, Status.SUCCESS, null),
+          null);
+      return result;
+    } catch (IOException | RuntimeException e) {
+      association.abort();
+      throw e;
+    }
+  }
+
+  /** The SCP's report on an association it opened (N-EVENT-REPORT-RQ); returns the status. */
+  int sendStorageCommitmentResult(StorageCommitment.Result result) throws IOException {
+    PresentationContext pc = requireContext(StorageCommitment.SOP_CLASS);
+    CommandSet rq =
+        StorageCommitment.nEventReportRQ(association.nextMessageId(), result.eventTypeId());
+    return exchange(pc, rq, Identifier.writer(result.toAttributes(), pc.transferSyntax())).status();
+  }
+
+  private PresentationContext requireContext(String abstractSyntax)
+      throws NoPresentationContextException {
+    PresentationContext pc = association.findContext(abstractSyntax, null);
+    if (pc == null) {
+      throw new NoPresentationContextException(
+          "no accepted presentation context for " + name(abstractSyntax));
+    }
+    return pc;
   }
 
   private PresentationContext contextFor(String sopClass, String ts)

@@ -44,6 +44,7 @@ public final class DicomServer implements Closeable {
   private final UserIdentityAuthenticator authenticator;
   private final AssociationConfig config;
   private final int maxAssociations;
+  private final TlsConfig tls;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Set<Association> associations = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
@@ -64,6 +65,7 @@ public final class DicomServer implements Closeable {
     this.authenticator = b.authenticator;
     this.config = b.config;
     this.maxAssociations = b.maxAssociations;
+    this.tls = b.tls;
     ThreadFactory base =
         Thread.ofVirtual().name("dimse-" + bindAddress.getPort() + "-", 0).factory();
     this.threadFactory =
@@ -83,16 +85,17 @@ public final class DicomServer implements Closeable {
     if (serverSocket != null) {
       throw new IllegalStateException("already started");
     }
-    ServerSocket ss = new ServerSocket();
+    ServerSocket ss = tls == null ? new ServerSocket() : tls.serverSocket();
     ss.setReuseAddress(true);
     ss.bind(bindAddress, 128);
     serverSocket = ss;
     acceptThread = threadFactory.newThread(this::acceptLoop);
     acceptThread.start();
     LOG.info(
-        "DICOM server listening on {}:{} for {}",
+        "DICOM server listening on {}:{}{} for {}",
         ss.getInetAddress().getHostAddress(),
         ss.getLocalPort(),
+        tls == null ? "" : " (TLS " + tls.protocols() + ")",
         aes.keySet());
     return this;
   }
@@ -208,7 +211,7 @@ public final class DicomServer implements Closeable {
           rq.calledAE(),
           as.remoteAddress().getAddress().getHostAddress());
       Association.Message msg;
-      while ((msg = as.readMessage()) != null) {
+      while (as.isEstablished() && (msg = as.readMessage()) != null) {
         registry.dispatch(as, msg);
       }
       LOG.debug("{}: released", as);
@@ -309,7 +312,8 @@ public final class DicomServer implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.info("DICOM server on port {} closed", bindAddress.getPort());
+    LOG.info(
+        "DICOM server on port {} closed", ss == null ? bindAddress.getPort() : ss.getLocalPort());
   }
 
   /**
@@ -324,6 +328,13 @@ public final class DicomServer implements Closeable {
     private UserIdentityAuthenticator authenticator = UserIdentityAuthenticator.NONE;
     private AssociationConfig config = AssociationConfig.DEFAULTS;
     private int maxAssociations = 100;
+    private TlsConfig tls;
+
+    /** DICOM TLS on this server's port (null: plain TCP). */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
 
     public Builder bind(String host, int port) {
       this.host = host;
@@ -345,8 +356,9 @@ public final class DicomServer implements Closeable {
     }
 
     /**
-     * An AE with Verification SCP, Storage SCP, Patient/Study Root FIND, MOVE and GET SCP, and the
-     * storage SCU role for C-GET sub-operations.
+     * An AE with Verification SCP, Storage SCP, Patient/Study Root FIND, MOVE and GET SCP, the
+     * storage SCU role for C-GET sub-operations, and Storage Commitment Push Model (SCP, and SCU to
+     * accept reports); register the handlers in the {@link DimseRegistry}.
      */
     public Builder archiveAE(String aeTitle) {
       List<TransferCapability> caps = new ArrayList<>();
@@ -354,6 +366,7 @@ public final class DicomServer implements Closeable {
       caps.addAll(TransferCapability.storageScp());
       caps.addAll(TransferCapability.queryRetrieveScp());
       caps.addAll(TransferCapability.storageScu());
+      caps.addAll(TransferCapability.storageCommitment());
       return applicationEntity(new ApplicationEntity(aeTitle, caps));
     }
 

@@ -13,9 +13,11 @@ public final class Dimse {
   public static final int C_ECHO_RQ = 0x0030;
   public static final int C_ECHO_RSP = 0x8030;
   public static final int N_EVENT_REPORT_RQ = 0x0100;
+  public static final int N_EVENT_REPORT_RSP = 0x8100;
   public static final int N_GET_RQ = 0x0110;
   public static final int N_SET_RQ = 0x0120;
   public static final int N_ACTION_RQ = 0x0130;
+  public static final int N_ACTION_RSP = 0x8130;
   public static final int N_CREATE_RQ = 0x0140;
   public static final int N_DELETE_RQ = 0x0150;
   public static final int C_CANCEL_RQ = 0x0FFF;
@@ -52,6 +54,8 @@ public final class Dimse {
       case N_GET_RQ -> "N-GET-RQ";
       case N_SET_RQ -> "N-SET-RQ";
       case N_ACTION_RQ -> "N-ACTION-RQ";
+      case N_ACTION_RSP -> "N-ACTION-RSP";
+      case N_EVENT_REPORT_RSP -> "N-EVENT-REPORT-RSP";
       case N_CREATE_RQ -> "N-CREATE-RQ";
       case N_DELETE_RQ -> "N-DELETE-RQ";
       case C_CANCEL_RQ -> "C-CANCEL-RQ";

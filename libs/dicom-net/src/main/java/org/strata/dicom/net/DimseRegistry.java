@@ -17,6 +17,9 @@ public final class DimseRegistry {
 
   private final Map<String, DimseRequestHandler> handlers = new ConcurrentHashMap<>();
 
+  /** Handlers of one command of a SOP class (key "uid/field"), consulted first. */
+  private final Map<String, DimseRequestHandler> byCommand = new ConcurrentHashMap<>();
+
   public DimseRegistry() {
     register(UID.Verification, DimseRegistry::echo);
   }
@@ -24,6 +27,48 @@ public final class DimseRegistry {
   public DimseRegistry register(String sopClassUid, DimseRequestHandler handler) {
     handlers.put(sopClassUid, handler);
     return this;
+  }
+
+  /**
+   * Registers {@code handler} for one command of a SOP class only (e.g. N-ACTION-RQ and
+   * N-EVENT-REPORT-RQ of Storage Commitment handled by different parts of an application).
+   */
+  public DimseRegistry register(String sopClassUid, int commandField, DimseRequestHandler handler) {
+    byCommand.put(sopClassUid + "/" + commandField, handler);
+    return this;
+  }
+
+  /**
+   * Storage Commitment Push Model SCP: N-ACTION-RQ answered, {@code handler} asked, the report sent
+   * on the requesting association if still open, else on a new association to the requestor's
+   * address from {@code requestors}.
+   */
+  public DimseRegistry registerStorageCommitment(
+      StorageCommitmentHandler handler, AeDirectory requestors, DicomClient.Options options) {
+    return registerStorageCommitment(
+        handler, requestors, options, StorageCommitmentScp.ReportDelivery.SAME_ASSOCIATION_IF_OPEN);
+  }
+
+  public DimseRegistry registerStorageCommitment(
+      StorageCommitmentHandler handler,
+      AeDirectory requestors,
+      DicomClient.Options options,
+      StorageCommitmentScp.ReportDelivery delivery) {
+    return register(
+        StorageCommitment.SOP_CLASS,
+        Dimse.N_ACTION_RQ,
+        StorageCommitmentScp.nAction(handler, requestors, options, delivery, this));
+  }
+
+  /**
+   * Storage Commitment SCU: receives reports (N-EVENT-REPORT-RQ) the SCP sends on an association it
+   * opens to us. The AE needs {@link TransferCapability#storageCommitment()}.
+   */
+  public DimseRegistry registerStorageCommitmentReports(StorageCommitmentListener listener) {
+    return register(
+        StorageCommitment.SOP_CLASS,
+        Dimse.N_EVENT_REPORT_RQ,
+        StorageCommitmentScp.nEventReport(listener));
   }
 
   /** Registers {@code handler} for every storage SOP class of the dictionary. */
@@ -105,7 +150,15 @@ public final class DimseRegistry {
       return; // no operation to cancel: requests are served one at a time
     }
     String sop = rq.sopClassUid();
-    DimseRequestHandler h = sop == null ? null : handlers.get(sop);
+    DimseRequestHandler h = null;
+    if (sop != null) {
+      if (!byCommand.isEmpty()) {
+        h = byCommand.get(sop + "/" + field);
+      }
+      if (h == null) {
+        h = handlers.get(sop);
+      }
+    }
     int status;
     String comment;
     Throwable cause = null;

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Where a C-MOVE destination AE title listens; null when unknown (the C-MOVE fails with A801). */
 @FunctionalInterface
-public interface MoveDestinations {
-  InetSocketAddress lookup(String aeTitle);
+public interface MoveDestinations extends AeDirectory {
 
   /** A fixed table. */
   static MoveDestinations of(Map<String, InetSocketAddress> table) {

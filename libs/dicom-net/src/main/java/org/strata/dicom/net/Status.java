@@ -27,9 +27,13 @@ public final class Status {
   public static final int DUPLICATE_SOP_INSTANCE = 0x0111;
   public static final int NO_SUCH_OBJECT_INSTANCE = 0x0112;
   public static final int INVALID_OBJECT_INSTANCE = 0x0117;
+  public static final int NO_SUCH_EVENT_TYPE = 0x0113;
+  public static final int INVALID_ARGUMENT_VALUE = 0x0115;
   public static final int NO_SUCH_SOP_CLASS = 0x0118;
   public static final int CLASS_INSTANCE_CONFLICT = 0x0119;
+  public static final int MISSING_ATTRIBUTE = 0x0120;
   public static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
+  public static final int NO_SUCH_ACTION_TYPE = 0x0123;
   public static final int NOT_AUTHORIZED = 0x0124;
   public static final int DUPLICATE_INVOCATION = 0x0210;
   public static final int UNRECOGNIZED_OPERATION = 0x0211;

@@ -121,6 +121,18 @@ public record TransferCapability(String sopClassUid, Role role, List<String> tra
     return caps;
   }
 
+  /**
+   * Storage Commitment Push Model in both roles with explicit and implicit VR little endian: SCP
+   * for requests (N-ACTION), SCU so that an SCP opening an association to send its report
+   * (N-EVENT-REPORT, proposing the SCP role) is accepted.
+   */
+  public static List<TransferCapability> storageCommitment() {
+    List<String> ts = List.of(UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
+    return List.of(
+        new TransferCapability(UID.StorageCommitmentPushModel, Role.SCP, ts),
+        new TransferCapability(UID.StorageCommitmentPushModel, Role.SCU, ts));
+  }
+
   /** Every storage SOP class as SCP, every transfer syntax the toolkit knows. */
   public static List<TransferCapability> storageScp() {
     List<TransferCapability> caps = new ArrayList<>();

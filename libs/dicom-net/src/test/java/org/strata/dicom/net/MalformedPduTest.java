@@ -35,6 +35,7 @@ class MalformedPduTest {
   static final int MAX_PDU = 16384;
 
   DicomServer server;
+  long socketsBefore;
   final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -64,11 +65,13 @@ class MalformedPduTest {
                     .withIdleTimeout(Duration.ofSeconds(3)))
             .build()
             .start();
+    socketsBefore = OpenSockets.count();
   }
 
   @AfterEach
   void noLeak() throws InterruptedException {
     assertTrue(server.awaitIdle(Duration.ofSeconds(30)), "associations did not end");
+    assertEquals(socketsBefore, OpenSockets.count(), "no socket left open");
     assertEquals(0, server.activeAssociations());
     assertEquals(1, server.liveThreadCount(), "only the accept thread may live");
     server.close();

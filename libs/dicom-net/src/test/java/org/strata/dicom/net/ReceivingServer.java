@@ -35,6 +35,11 @@ final class ReceivingServer implements AutoCloseable {
 
   ReceivingServer(Path dir, AssociationConfig config, UserIdentityAuthenticator auth)
       throws IOException {
+    this(dir, config, auth, null);
+  }
+
+  ReceivingServer(Path dir, AssociationConfig config, UserIdentityAuthenticator auth, TlsConfig tls)
+      throws IOException {
     this.dir = Files.createDirectories(dir);
     DimseRegistry registry =
         new DimseRegistry()
@@ -65,6 +70,7 @@ final class ReceivingServer implements AutoCloseable {
             .registry(registry)
             .associationConfig(config)
             .authenticator(auth)
+            .tls(tls)
             .build()
             .start();
   }
