@@ -30,6 +30,9 @@ public final class BenchMain {
         case "index" ->
             org.strata.bench.index.IndexBenchmark.run(
                 work, dist, realm, Path.of("services/index/target/quarkus-app/quarkus-run.jar"));
+        case "large" ->
+            org.strata.bench.ingest.LargeObjectBenchmark.run(
+                work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
         case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         case "dimse" -> org.strata.bench.dimse.DimseBench.run(work);
         default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);

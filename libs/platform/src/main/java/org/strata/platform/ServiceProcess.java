@@ -18,6 +18,7 @@ import java.util.Map;
  * watched by the same process guard as the platform's servers.
  */
 public final class ServiceProcess {
+  private String maxHeap = "512m";
   private final String name;
   private final int httpPort;
   private final Path jar;
@@ -41,6 +42,12 @@ public final class ServiceProcess {
     this.jar = jar.toAbsolutePath();
   }
 
+  /** The JVM's maximum heap (-Xmx), 512m unless set before {@link #start}. */
+  public ServiceProcess maxHeap(String xmx) {
+    this.maxHeap = xmx;
+    return this;
+  }
+
   public String name() {
     return name;
   }
@@ -61,7 +68,7 @@ public final class ServiceProcess {
     platformAddresses.forEach((key, value) -> env.put(envName(key), value));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
     List<String> command = new ArrayList<>(KafkaBroker.java());
-    command.addAll(List.of("-Xms64m", "-Xmx512m", "-jar", jar.toString()));
+    command.addAll(List.of("-Xms64m", "-Xmx" + maxHeap, "-jar", jar.toString()));
     Path dir = dataDir.resolve("services").resolve(name);
     process =
         ManagedProcess.start(

@@ -30,10 +30,38 @@ final class SyntheticInstances {
     return files;
   }
 
+  /**
+   * A multi-frame CT of {@code frames} frames, up to and including the Pixel Data element header:
+   * the caller streams the {@code rows * columns * 2 * frames} pixel bytes after it.
+   */
+  static byte[] multiFrameHeader(int rows, int columns, int frames, long seed) {
+    Random random = new Random(seed);
+    String root = "2.25." + Math.abs(random.nextLong());
+    long length = 2L * rows * columns * frames;
+    if (length > 0xFFFFFFFEL) {
+      throw new IllegalArgumentException("pixel data over 4 GiB needs encapsulation");
+    }
+    return file(root + ".1", root + ".2", root + ".3.1", 1, rows, columns, frames, length, null);
+  }
+
   private static byte[] instance(
       String study, String series, String sop, int number, int rows, int columns, byte[] pixels) {
+    return file(study, series, sop, number, rows, columns, 1, pixels.length, pixels);
+  }
+
+  private static byte[] file(
+      String study,
+      String series,
+      String sop,
+      int number,
+      int rows,
+      int columns,
+      int frames,
+      long pixelLength,
+      byte[] pixels) {
     String ct = "1.2.840.10008.5.1.4.1.1.2";
-    ByteArrayOutputStream ds = new ByteArrayOutputStream(pixels.length + 1024);
+    ByteArrayOutputStream ds =
+        new ByteArrayOutputStream((pixels == null ? 0 : pixels.length) + 1024);
     str(ds, 0x00080016, "UI", ct);
     str(ds, 0x00080018, "UI", sop);
     str(ds, 0x00080020, "DA", "20250102");
@@ -51,14 +79,19 @@ final class SyntheticInstances {
     str(ds, 0x00200013, "IS", Integer.toString(number));
     us(ds, 0x00280002, 1);
     str(ds, 0x00280004, "CS", "MONOCHROME2");
+    if (frames > 1) {
+      str(ds, 0x00280008, "IS", Integer.toString(frames));
+    }
     us(ds, 0x00280010, rows);
     us(ds, 0x00280011, columns);
     us(ds, 0x00280100, 16);
     us(ds, 0x00280101, 16);
     us(ds, 0x00280102, 15);
     us(ds, 0x00280103, 0);
-    header(ds, 0x7FE00010, "OW", pixels.length);
-    ds.writeBytes(pixels);
+    header(ds, 0x7FE00010, "OW", (int) pixelLength); // unsigned 32-bit on the wire
+    if (pixels != null) {
+      ds.writeBytes(pixels);
+    }
 
     ByteArrayOutputStream meta = new ByteArrayOutputStream();
     header(meta, 0x00020001, "OB", 2);
