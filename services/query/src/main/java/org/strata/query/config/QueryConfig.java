@@ -31,6 +31,33 @@ public interface QueryConfig {
    */
   Optional<String> retrieveBaseUrl();
 
+  /** {@code strata.query.fhir.*}: FHIR R4 ImagingStudy. */
+  Fhir fhir();
+
+  /** FHIR R4 ImagingStudy read and search ({@code /fhir}). */
+  interface Fhir {
+    /** Studies per search Bundle when the request has no {@code _count}. */
+    @WithDefault("20")
+    int defaultCount();
+
+    /** The largest {@code _count} accepted (each study carries its series and instances). */
+    @WithDefault("100")
+    int maxCount();
+
+    /**
+     * Time zone of the DICOM study dates and times (which carry none): FHIR {@code started} gets
+     * this offset, and search dates without one are read in it.
+     */
+    @WithDefault("UTC")
+    String zone();
+
+    /**
+     * Base of fullUrl and paging links, e.g. {@code https://pacs.example.org/fhir}; default from
+     * the request.
+     */
+    Optional<String> baseUrl();
+  }
+
   /** {@code strata.query.dimse.*}: the DIMSE Query/Retrieve SCP. */
   Dimse dimse();
 
