@@ -88,5 +88,20 @@ public interface QueryConfig {
      * any other AE title fails with A801.
      */
     Map<String, String> destinations();
+
+    /**
+     * The known-AE file ({@link KnownAes}: AE title, host, port, tenant), read at start: a calling
+     * AE listed there queries its tenant, and a listed AE with host and port is a C-MOVE
+     * destination for callers of the same tenant. Empty: no file.
+     */
+    Optional<String> knownAesFile();
+
+    /**
+     * Whether calling AEs not in the known-AE file may associate; they query {@code
+     * strata.query.default-tenant}. True in the local profile ({@code make run}); production sets
+     * false, and unknown callers are rejected (A-ASSOCIATE-RJ, calling AE not recognized).
+     */
+    @WithDefault("false")
+    boolean acceptUnknownAes();
   }
 }
