@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -347,6 +348,34 @@ class FhirImagingStudyTest {
           i.getDiagnostics().contains(kv[1]) && !kv[1].isEmpty() && kv[1].length() > 4,
           "the reason does not repeat the value: " + i.getDiagnostics());
     }
+  }
+
+  @Test
+  void capabilityStatementAndOpenApi() throws Exception {
+    ExtractableResponse<Response> r = get("/metadata");
+    assertEquals(200, r.statusCode(), r.asString());
+    CapabilityStatement c = strictParser().parseResource(CapabilityStatement.class, r.asString());
+    assertEquals("4.0.1", c.getFhirVersion().toCode());
+    CapabilityStatement.CapabilityStatementRestResourceComponent res =
+        c.getRestFirstRep().getResourceFirstRep();
+    assertEquals("ImagingStudy", res.getType());
+    assertEquals(
+        List.of("read", "search-type"),
+        res.getInteraction().stream().map(i -> i.getCode().toCode()).toList());
+    assertEquals(
+        List.of("patient", "identifier", "_id", "started", "modality"),
+        res.getSearchParam().stream().map(p -> p.getName()).toList());
+
+    JsonNode openapi =
+        JSON.readTree(given().accept("application/json").get("/q/openapi").asString());
+    JsonNode search = openapi.at("/paths/~1fhir~1ImagingStudy/get");
+    List<String> params = new ArrayList<>();
+    search.path("parameters").forEach(p -> params.add(p.path("name").asText()));
+    assertTrue(
+        params.containsAll(
+            List.of("patient:identifier", "identifier", "started", "modality", "_count")),
+        params.toString());
+    assertFalse(openapi.at("/paths/~1fhir~1ImagingStudy~1{id}/get").isMissingNode());
   }
 
   @Test

@@ -5,9 +5,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.ZoneId;
+import java.util.Date;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.strata.query.config.QueryConfig;
 
@@ -92,6 +95,47 @@ public class ImagingStudyService {
     }
     return json(bundle);
   }
+
+  /** The CapabilityStatement of {@code GET metadata}: ImagingStudy read and search, JSON. */
+  public String capabilities(String fhirBase) {
+    CapabilityStatement c = new CapabilityStatement();
+    c.setStatus(Enumerations.PublicationStatus.ACTIVE);
+    c.setDate(STARTED);
+    c.setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE);
+    c.getSoftware().setName("Strata query service");
+    c.getImplementation().setDescription("Strata imaging archive").setUrl(fhirBase);
+    c.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
+    c.addFormat("application/fhir+json");
+    CapabilityStatement.CapabilityStatementRestComponent rest =
+        c.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+    CapabilityStatement.CapabilityStatementRestResourceComponent r =
+        rest.addResource().setType("ImagingStudy");
+    r.setProfile("http://hl7.org/fhir/StructureDefinition/ImagingStudy");
+    r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
+    r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+    r.addSearchParam()
+        .setName("patient")
+        .setType(Enumerations.SearchParamType.REFERENCE)
+        .setDocumentation(
+            "patient:identifier=[system|]value (also patient.identifier,"
+                + " subject:Patient.identifier): the subject's Patient ID and issuer");
+    r.addSearchParam()
+        .setName("identifier")
+        .setType(Enumerations.SearchParamType.TOKEN)
+        .setDocumentation("urn:dicom:uid|urn:oid:<StudyInstanceUID>, or an accession number");
+    r.addSearchParam().setName("_id").setType(Enumerations.SearchParamType.TOKEN);
+    r.addSearchParam()
+        .setName("started")
+        .setType(Enumerations.SearchParamType.DATE)
+        .setDocumentation("prefixes eq ne gt lt ge le");
+    r.addSearchParam()
+        .setName("modality")
+        .setType(Enumerations.SearchParamType.TOKEN)
+        .setDocumentation("DCM codes, e.g. http://dicom.nema.org/resources/ontology/DCM|CT");
+    return json(c);
+  }
+
+  private static final Date STARTED = new Date();
 
   /** Paging links of a search answer. */
   public record Links(String self, String next, String previous) {}

@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.fhir.ImagingStudySearch;
 import org.strata.query.fhir.ImagingStudyService;
@@ -22,6 +27,7 @@ import org.strata.query.fhir.ImagingStudyService;
  * OperationOutcome. Limited to the caller's tenant as QIDO-RS is. Blocking (worker threads).
  */
 @Path("/fhir")
+@Tag(name = "FHIR R4", description = "ImagingStudy read and search")
 @Produces({FhirResource.FHIR_JSON, "application/json"})
 public class FhirResource {
   public static final String FHIR_JSON = "application/fhir+json";
@@ -35,13 +41,63 @@ public class FhirResource {
   }
 
   @GET
+  @Path("/metadata")
+  @Operation(
+      summary = "CapabilityStatement",
+      description = "What this FHIR endpoint serves: ImagingStudy read and search, JSON only.")
+  @APIResponse(responseCode = "200", description = "CapabilityStatement (application/fhir+json)")
+  public Response metadata(@Context UriInfo uri) {
+    return ok(service.capabilities(fhirBase(uri)));
+  }
+
+  @GET
   @Path("/ImagingStudy/{id}")
-  public Response read(@PathParam("id") String id, @Context UriInfo uri) {
+  @Operation(
+      summary = "Read an ImagingStudy",
+      description =
+          "The study of the caller's tenant whose StudyInstanceUID is the id, with its series,"
+              + " instances and a contained Endpoint (dicom-wado-rs) naming the DICOMweb base.")
+  @APIResponse(responseCode = "200", description = "ImagingStudy (application/fhir+json)")
+  @APIResponse(responseCode = "400", description = "OperationOutcome: the id is not a UID")
+  @APIResponse(responseCode = "404", description = "OperationOutcome: no such study")
+  public Response read(
+      @Parameter(description = "StudyInstanceUID") @PathParam("id") String id,
+      @Context UriInfo uri) {
     return ok(service.read(tenant(), id, dicomwebBase(uri)));
   }
 
   @GET
   @Path("/ImagingStudy")
+  @Operation(
+      summary = "Search ImagingStudy",
+      description =
+          "A searchset Bundle of the caller's tenant's studies, newest first. Occurrences of a"
+              + " parameter are ANDed, comma-separated values ORed; unknown parameters: 400.")
+  @Parameter(
+      name = "patient:identifier",
+      in = ParameterIn.QUERY,
+      description =
+          "[system|]Patient ID; system urn:oid:<issuer> or urn:strata:issuer:<issuer>. Also"
+              + " accepted as patient.identifier, subject:identifier, subject.identifier,"
+              + " subject:Patient.identifier")
+  @Parameter(
+      name = "identifier",
+      in = ParameterIn.QUERY,
+      description =
+          "urn:dicom:uid|urn:oid:<StudyInstanceUID>, urn:oid:<UID>, or an accession number")
+  @Parameter(name = "_id", in = ParameterIn.QUERY, description = "StudyInstanceUID")
+  @Parameter(
+      name = "started",
+      in = ParameterIn.QUERY,
+      description = "[eq|ne|gt|lt|ge|le]YYYY[-MM[-DD[Thh:mm[:ss[.f]][Z|+hh:mm]]]]; repeatable")
+  @Parameter(
+      name = "modality",
+      in = ParameterIn.QUERY,
+      description = "[http://dicom.nema.org/resources/ontology/DCM|]code, e.g. CT")
+  @Parameter(name = "_count", in = ParameterIn.QUERY, description = "studies per page")
+  @Parameter(name = "_offset", in = ParameterIn.QUERY, description = "studies skipped (paging)")
+  @APIResponse(responseCode = "200", description = "Bundle searchset (application/fhir+json)")
+  @APIResponse(responseCode = "400", description = "OperationOutcome: a bad parameter")
   public Response search(@Context UriInfo uri) {
     Map<String, List<String>> params = new LinkedHashMap<>(uri.getQueryParameters(true));
     ImagingStudySearch search =
