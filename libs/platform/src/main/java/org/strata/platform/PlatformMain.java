@@ -212,8 +212,10 @@ public final class PlatformMain {
         p ->
             b.append(
                 String.format(
-                    "DICOMweb base URL %s (STOW POST -> ingest, QIDO/WADO GET -> query)%n",
-                    DicomwebProxy.baseUrl())));
+                    "DICOMweb base URL %s (STOW POST -> ingest, QIDO/WADO GET -> query),"
+                        + " FHIR %s%n",
+                    DicomwebProxy.baseUrl(),
+                    DicomwebProxy.baseUrl().replaceFirst("/dicomweb$", "/fhir"))));
     for (ServiceProcess service : services) {
       switch (service.name()) {
         case "ingest" -> {
@@ -222,8 +224,14 @@ public final class PlatformMain {
               String.format(
                   "Storage SCP  AE STRATA at 127.0.0.1:11112 (any calling AE -> tenant local)%n"));
         }
-        case "query" ->
-            b.append(String.format("QIDO-RS      %s/dicomweb/studies%n", service.url()));
+        case "query" -> {
+          b.append(String.format("QIDO-RS      %s/dicomweb/studies%n", service.url()));
+          b.append(String.format("FHIR R4      %s/fhir/ImagingStudy%n", service.url()));
+          b.append(
+              String.format(
+                  "Q/R SCP      AE STRATA-QR at 127.0.0.1:11113 (calling AEs and tenants:"
+                      + " deploy/known-aes.conf; others -> tenant local)%n"));
+        }
         case "index" ->
             b.append(
                 String.format(

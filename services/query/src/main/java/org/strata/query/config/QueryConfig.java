@@ -31,6 +31,33 @@ public interface QueryConfig {
    */
   Optional<String> retrieveBaseUrl();
 
+  /** {@code strata.query.fhir.*}: FHIR R4 ImagingStudy. */
+  Fhir fhir();
+
+  /** FHIR R4 ImagingStudy read and search ({@code /fhir}). */
+  interface Fhir {
+    /** Studies per search Bundle when the request has no {@code _count}. */
+    @WithDefault("20")
+    int defaultCount();
+
+    /** The largest {@code _count} accepted (each study carries its series and instances). */
+    @WithDefault("100")
+    int maxCount();
+
+    /**
+     * Time zone of the DICOM study dates and times (which carry none): FHIR {@code started} gets
+     * this offset, and search dates without one are read in it.
+     */
+    @WithDefault("UTC")
+    String zone();
+
+    /**
+     * Base of fullUrl and paging links, e.g. {@code https://pacs.example.org/fhir}; default from
+     * the request.
+     */
+    Optional<String> baseUrl();
+  }
+
   /** {@code strata.query.dimse.*}: the DIMSE Query/Retrieve SCP. */
   Dimse dimse();
 
@@ -61,5 +88,20 @@ public interface QueryConfig {
      * any other AE title fails with A801.
      */
     Map<String, String> destinations();
+
+    /**
+     * The known-AE file ({@link KnownAes}: AE title, host, port, tenant), read at start: a calling
+     * AE listed there queries its tenant, and a listed AE with host and port is a C-MOVE
+     * destination for callers of the same tenant. Empty: no file.
+     */
+    Optional<String> knownAesFile();
+
+    /**
+     * Whether calling AEs not in the known-AE file may associate; they query {@code
+     * strata.query.default-tenant}. True in the local profile ({@code make run}); production sets
+     * false, and unknown callers are rejected (A-ASSOCIATE-RJ, calling AE not recognized).
+     */
+    @WithDefault("false")
+    boolean acceptUnknownAes();
   }
 }

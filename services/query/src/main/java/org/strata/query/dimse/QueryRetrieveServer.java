@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,6 +25,7 @@ import org.strata.dicom.Tag;
 import org.strata.dicom.UID;
 import org.strata.dicom.VR;
 import org.strata.dicom.net.ApplicationEntity;
+import org.strata.dicom.net.AssociationAcceptor;
 import org.strata.dicom.net.AssociationConfig;
 import org.strata.dicom.net.CFindHandler;
 import org.strata.dicom.net.DicomClient;
@@ -35,6 +37,10 @@ import org.strata.dicom.net.QueryRequest;
 import org.strata.dicom.net.RetrieveHandler;
 import org.strata.dicom.net.Status;
 import org.strata.dicom.net.TransferCapability;
+import org.strata.dicom.net.pdu.AAssociateRJ;
+import org.strata.dicom.net.pdu.AAssociateRJException;
+import org.strata.dicom.net.pdu.AAssociateRQ;
+import org.strata.query.config.KnownAes;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
@@ -43,7 +49,9 @@ import org.strata.query.wado.Storage;
 
 /**
  * The query service's DIMSE Query/Retrieve SCP on its own AE ({@code strata.query.dimse.*}):
- * Patient Root and Study Root C-FIND, C-MOVE and C-GET, for the deployment's default tenant.
+ * Patient Root and Study Root C-FIND, C-MOVE and C-GET, each limited to the calling AE's tenant
+ * from the known-AE file ({@link KnownAes}; unknown callers get the default tenant in the local
+ * profile and are rejected otherwise).
  *
  * <p>C-FIND runs the QIDO-RS search of the identifier ({@link FindKeys}) page by page, each match a
  * Pending response carrying exactly the requested keys. C-MOVE and C-GET locate the instances in
@@ -62,6 +70,7 @@ public class QueryRetrieveServer {
   private final Storage storage;
   private final QueryConfig config;
   private DicomServer server;
+  private KnownAes knownAes = KnownAes.none();
 
   public QueryRetrieveServer(
       QidoService qido, RetrieveLocator locator, Storage storage, QueryConfig config) {
@@ -76,7 +85,17 @@ public class QueryRetrieveServer {
     if (!dimse.enabled()) {
       return;
     }
-    MoveDestinations destinations = MoveDestinations.of(destinations(dimse.destinations()));
+    knownAes =
+        dimse.knownAesFile().isPresent()
+            ? KnownAes.read(Path.of(dimse.knownAesFile().get()))
+            : KnownAes.none();
+    Map<String, InetSocketAddress> configured = destinations(dimse.destinations());
+    // The known-AE file first; strata.query.dimse.destinations (no tenant) after it.
+    MoveDestinations destinations =
+        ae -> {
+          KnownAes.KnownAe known = knownAes.find(ae);
+          return known != null && known.address() != null ? known.address() : configured.get(ae);
+        };
     DimseRegistry registry =
         new DimseRegistry()
             .registerFind(this::find)
@@ -91,13 +110,51 @@ public class QueryRetrieveServer {
             .bind(dimse.host(), dimse.port())
             .applicationEntity(new ApplicationEntity(dimse.aeTitle(), caps))
             .registry(registry)
+            .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
             .associationConfig(AssociationConfig.DEFAULTS.withIdleTimeout(dimse.idleTimeout()))
             .build()
             .start();
     LOG.infof(
-        "Query/Retrieve SCP %s listening on %s:%d, %d move destination(s)",
-        dimse.aeTitle(), dimse.host(), server.port(), dimse.destinations().size());
+        "Query/Retrieve SCP %s listening on %s:%d, %d known AE(s), %d other move destination(s),"
+            + " unknown calling AEs %s",
+        dimse.aeTitle(),
+        dimse.host(),
+        server.port(),
+        knownAes.size(),
+        configured.size(),
+        dimse.acceptUnknownAes() ? "query the default tenant" : "rejected");
+  }
+
+  /**
+   * Rejects (calling AE not recognized) a calling AE that is not in the known-AE file, unless
+   * unknown callers are accepted (local profile).
+   */
+  private void checkCallingAe(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
+      throws AAssociateRJException {
+    if (knownAes.find(rq.callingAE()) == null && !config.dimse().acceptUnknownAes()) {
+      throw new AAssociateRJException(
+          AAssociateRJ.RESULT_PERMANENT,
+          AAssociateRJ.SOURCE_SERVICE_USER,
+          AAssociateRJ.REASON_CALLING_AE_NOT_RECOGNIZED,
+          "calling AE title not known:");
+    }
+  }
+
+  /**
+   * The tenant a request is limited to: the calling AE's from the known-AE file, else (unknown
+   * callers accepted) the default tenant.
+   */
+  String tenant(QueryRequest rq) throws DimseException {
+    KnownAes.KnownAe known = knownAes.find(rq.callingAE());
+    if (known != null) {
+      return known.tenant();
+    }
+    if (config.dimse().acceptUnknownAes()) {
+      return config.defaultTenant();
+    }
+    // The acceptor rejected such associations already; kept as a second line.
+    throw new DimseException(Status.NOT_AUTHORIZED, "calling AE not known");
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -148,7 +205,7 @@ public class QueryRetrieveServer {
     checkLevel(rq, level);
     FindKeys.Translation t;
     QidoService.Page first;
-    String tenant = config.defaultTenant();
+    String tenant = tenant(rq);
     String base = config.retrieveBaseUrl().map(b -> b.replaceAll("/+$", "")).orElse("");
     try {
       t = FindKeys.translate(level, keys, PAGE_SIZE);
@@ -269,7 +326,16 @@ public class QueryRetrieveServer {
       throw new DimseException(
           Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "no unique key for the " + l + " level");
     }
-    String tenant = config.defaultTenant();
+    String tenant = tenant(rq);
+    if (rq.moveDestination() != null) {
+      // A known destination of another tenant is refused as if unknown: one hospital's
+      // images never go to another's AE.
+      KnownAes.KnownAe dest = knownAes.find(rq.moveDestination());
+      if (dest != null && !dest.tenant().equals(tenant)) {
+        throw new DimseException(
+            Status.MOVE_DESTINATION_UNKNOWN, "move destination of another tenant");
+      }
+    }
     List<RetrieveLocator.Located> found;
     try {
       found =

@@ -1,0 +1,122 @@
+package org.strata.query.config;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The known DICOM application entities of the deployment: AE title, host, port and tenant, one per
+ * line of a plain text file ({@code deploy/known-aes.conf}), read at start. One file for every
+ * service that talks DIMSE (query's Q/R SCP now, routing later), edited without a rebuild:
+ *
+ * <pre>
+ * # AE title   host        port   tenant
+ * CT01         10.0.0.5    104    hosp-a
+ * VIEWER-B     viewer.b    11112  hosp-b
+ * MODALITY-X   -           -      hosp-a     (calls in only: not a C-MOVE destination)
+ * </pre>
+ *
+ * Fields are separated by blanks; {@code #} starts a comment. AE titles are unique, 1 to 16
+ * characters without backslash or control characters; host and port are both given or both {@code
+ * -}.
+ */
+public final class KnownAes {
+  /** One known AE; {@code host} null (and port 0) when it only calls in. */
+  public record KnownAe(String aeTitle, String host, int port, String tenant) {
+    /** Where C-MOVE sends to it, or null. */
+    public InetSocketAddress address() {
+      return host == null ? null : InetSocketAddress.createUnresolved(host, port);
+    }
+  }
+
+  private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  private final Map<String, KnownAe> byTitle;
+
+  private KnownAes(Map<String, KnownAe> byTitle) {
+    this.byTitle = Map.copyOf(byTitle);
+  }
+
+  public static KnownAes none() {
+    return new KnownAes(Map.of());
+  }
+
+  /**
+   * Reads the file.
+   *
+   * @throws IllegalArgumentException naming the line of a malformed entry (the service does not
+   *     start with a half-read table)
+   */
+  public static KnownAes read(Path file) throws IOException {
+    return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  static KnownAes parse(List<String> lines, String source) {
+    Map<String, KnownAe> out = new LinkedHashMap<>();
+    for (int n = 0; n < lines.size(); n++) {
+      String line = lines.get(n);
+      int hash = line.indexOf('#');
+      if (hash >= 0) {
+        line = line.substring(0, hash);
+      }
+      line = line.strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String where = source + ":" + (n + 1) + ": ";
+      String[] f = line.split("\\s+");
+      if (f.length != 4) {
+        throw new IllegalArgumentException(where + "expected: AE-title host port tenant");
+      }
+      if (!AE_TITLE.matcher(f[0]).matches()) {
+        throw new IllegalArgumentException(where + "invalid AE title");
+      }
+      if (!TENANT.matcher(f[3]).matches()) {
+        throw new IllegalArgumentException(where + "invalid tenant");
+      }
+      String host = null;
+      int port = 0;
+      if (f[1].equals("-") != f[2].equals("-")) {
+        throw new IllegalArgumentException(where + "host and port are both given or both -");
+      }
+      if (!f[1].equals("-")) {
+        host =
+            f[1].startsWith("[") && f[1].endsWith("]")
+                ? f[1].substring(1, f[1].length() - 1)
+                : f[1];
+        try {
+          port = Integer.parseInt(f[2]);
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException(where + "invalid port");
+        }
+      }
+      if (out.put(f[0], new KnownAe(f[0], host, port, f[3])) != null) {
+        throw new IllegalArgumentException(where + "AE title listed twice");
+      }
+    }
+    return new KnownAes(out);
+  }
+
+  /** The entry of an AE title (compared as sent, blanks trimmed), or null. */
+  public KnownAe find(String aeTitle) {
+    return aeTitle == null ? null : byTitle.get(aeTitle.strip());
+  }
+
+  public int size() {
+    return byTitle.size();
+  }
+
+  public java.util.Set<String> titles() {
+    return byTitle.keySet();
+  }
+}

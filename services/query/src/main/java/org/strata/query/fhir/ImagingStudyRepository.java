@@ -1,0 +1,164 @@
+package org.strata.query.fhir;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads studies with their series and instances from the index for ImagingStudy, limited to one
+ * tenant (every table filtered by it): one query for the page of studies, one for their series, one
+ * for those series' instances. Blocking (worker threads).
+ */
+@ApplicationScoped
+public class ImagingStudyRepository {
+  private static final String STUDIES =
+      "select st.pk, st.study_uid, st.study_date, st.study_time, st.accession_number,"
+          + " st.study_description, st.number_of_series, st.number_of_instances,"
+          + " st.modalities_in_study, st.updated_at, p.patient_id, p.issuer"
+          + " from study st join patient p on p.pk = st.patient_pk and p.tenant = $1"
+          + " where st.tenant = $1";
+
+  /** QIDO-RS's order: newest first, undated last, then newest indexed. */
+  private static final String ORDER =
+      " order by st.study_date desc nulls last, st.study_time desc nulls last, st.pk desc";
+
+  private static final String SERIES =
+      "select se.pk, se.study_pk, se.series_uid, se.series_number, se.modality,"
+          + " se.series_description, se.number_of_instances,"
+          + " se.performed_procedure_step_start_date, se.performed_procedure_step_start_time"
+          + " from series se where se.tenant = $1 and se.study_pk = any($2)"
+          + " order by se.series_number nulls last, se.pk";
+
+  private static final String INSTANCES =
+      "select i.series_pk, i.sop_instance_uid, i.sop_class_uid, i.instance_number"
+          + " from instance i where i.tenant = $1 and i.series_pk = any($2)"
+          + " order by i.instance_number nulls last, i.pk";
+
+  public record Study(
+      long pk,
+      String uid,
+      LocalDate date,
+      LocalTime time,
+      String accessionNumber,
+      String description,
+      int numberOfSeries,
+      int numberOfInstances,
+      List<String> modalities,
+      OffsetDateTime updatedAt,
+      String patientId,
+      String issuer,
+      List<Series> series) {}
+
+  public record Series(
+      String uid,
+      Integer number,
+      String modality,
+      String description,
+      int numberOfInstances,
+      LocalDate startDate,
+      LocalTime startTime,
+      List<Instance> instances) {}
+
+  public record Instance(String uid, String sopClassUid, Integer number) {}
+
+  /** A page of matches and whether more follow. */
+  public record Page(List<Study> studies, boolean more) {}
+
+  private final Pool pool;
+
+  public ImagingStudyRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The study of this UID in the tenant, or null. */
+  public Study read(String tenant, String studyUid) {
+    List<Study> found =
+        studies(STUDIES + " and st.study_uid = $2", Tuple.of(tenant, studyUid), tenant);
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  public Page search(String tenant, ImagingStudySearch search) {
+    List<Object> params = new ArrayList<>();
+    params.add(tenant);
+    params.addAll(search.params());
+    params.add(search.count() + 1); // the extra row tells whether more follow
+    params.add(search.offset());
+    String sql =
+        STUDIES
+            + search.where()
+            + ORDER
+            + " limit $"
+            + (params.size() - 1)
+            + " offset $"
+            + params.size();
+    List<Study> found = studies(sql, Tuple.from(params), tenant);
+    boolean more = found.size() > search.count();
+    return new Page(more ? found.subList(0, search.count()) : found, more);
+  }
+
+  private List<Study> studies(String sql, Tuple params, String tenant) {
+    Map<Long, Study> studies = new LinkedHashMap<>();
+    for (Row r : pool.preparedQuery(sql).execute(params).await().indefinitely()) {
+      String[] modalities = r.getArrayOfStrings(8);
+      studies.put(
+          r.getLong(0),
+          new Study(
+              r.getLong(0),
+              r.getString(1),
+              r.getLocalDate(2),
+              r.getLocalTime(3),
+              r.getString(4),
+              r.getString(5),
+              r.getInteger(6),
+              r.getInteger(7),
+              modalities == null ? List.of() : List.of(modalities),
+              r.getOffsetDateTime(9),
+              r.getString(10),
+              r.getString(11),
+              new ArrayList<>()));
+    }
+    if (studies.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, Series> series = new LinkedHashMap<>();
+    for (Row r :
+        pool.preparedQuery(SERIES)
+            .execute(Tuple.of(tenant, studies.keySet().toArray(Long[]::new)))
+            .await()
+            .indefinitely()) {
+      Series s =
+          new Series(
+              r.getString(2),
+              r.getInteger(3),
+              r.getString(4),
+              r.getString(5),
+              r.getInteger(6),
+              r.getLocalDate(7),
+              r.getLocalTime(8),
+              new ArrayList<>());
+      series.put(r.getLong(0), s);
+      studies.get(r.getLong(1)).series().add(s);
+    }
+    if (!series.isEmpty()) {
+      for (Row r :
+          pool.preparedQuery(INSTANCES)
+              .execute(Tuple.of(tenant, series.keySet().toArray(Long[]::new)))
+              .await()
+              .indefinitely()) {
+        series
+            .get(r.getLong(0))
+            .instances()
+            .add(new Instance(r.getString(1), r.getString(2), r.getInteger(3)));
+      }
+    }
+    return new ArrayList<>(studies.values());
+  }
+}

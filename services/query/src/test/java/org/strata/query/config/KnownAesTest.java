@@ -1,0 +1,59 @@
+package org.strata.query.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KnownAesTest {
+
+  @Test
+  void parsesEntriesCommentsAndCallInOnlyAes() {
+    KnownAes aes =
+        KnownAes.parse(
+            List.of(
+                "# AE title host port tenant",
+                "",
+                "CT01   -   -   hosp-a   # modality",
+                "  VIEWER\t10.0.0.7  104 hosp-b",
+                "V6 [::1] 11112 hosp-b"),
+            "f");
+    assertEquals(3, aes.size());
+    assertEquals(new KnownAes.KnownAe("CT01", null, 0, "hosp-a"), aes.find("CT01"));
+    assertNull(aes.find("CT01").address());
+    assertEquals("hosp-b", aes.find("VIEWER ").tenant());
+    assertEquals(InetSocketAddress.createUnresolved("10.0.0.7", 104), aes.find("VIEWER").address());
+    assertEquals("::1", aes.find("V6").host());
+    assertNull(aes.find("ct01"), "AE titles are case-sensitive");
+    assertNull(aes.find(null));
+  }
+
+  @Test
+  void malformedLinesStopTheStartWithTheirLineNumber() {
+    for (String bad :
+        List.of(
+            "CT01 - - ",
+            "CT01 host - hosp-a",
+            "CT01 host 0 hosp-a",
+            "CT01 host 70000 hosp-a",
+            "CT01 host x hosp-a",
+            "THIS-AE-TITLE-IS-TOO-LONG - - hosp-a",
+            "CT01 - - bad/tenant",
+            "CT01 - - a b")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> KnownAes.parse(List.of("# header", bad), "known-aes.conf"),
+              bad);
+      assertTrue(e.getMessage().startsWith("known-aes.conf:2: "), e.getMessage());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KnownAes.parse(List.of("A - - t", "A - - u"), "f"),
+        "listed twice");
+  }
+}
