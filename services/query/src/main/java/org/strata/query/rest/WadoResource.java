@@ -11,9 +11,12 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.strata.dicom.codec.PixelDescription;
+import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.FrameTranscoding;
 import org.strata.query.wado.Multipart;
 import org.strata.query.wado.Negotiation;
 import org.strata.query.wado.StoredInstance;
@@ -109,9 +112,20 @@ public class WadoResource {
     int[] frames = frameNumbers(frameList);
     String tenant = tenant();
     StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
-    Negotiation.requireMultipart(
-        accept(headers), Negotiation.OCTET_STREAM, List.of(i.transferSyntaxUid()));
+    String target =
+        Negotiation.transferSyntax(
+            accept(headers),
+            Negotiation.OCTET_STREAM,
+            List.of(i.transferSyntaxUid()),
+            FrameTranscoding::can);
     FrameIndex index = service.frameIndex(tenant, i);
+    PixelDescription image = target == null ? null : pixelDescription(tenant, i);
+    if (image != null) {
+      String refusal = FrameTranscoding.refusal(i.transferSyntaxUid(), image);
+      if (refusal != null) {
+        throw WadoException.notAcceptable(refusal);
+      }
+    }
     for (int f : frames) {
       if (f > index.frameCount()) {
         throw WadoException.badRequest(
@@ -123,7 +137,8 @@ public class WadoResource {
       }
     }
     String boundary = Multipart.newBoundary();
-    StreamingOutput body = out -> service.writeFrames(tenant, i, index, frames, out, boundary);
+    StreamingOutput body =
+        out -> service.writeFrames(tenant, i, index, frames, out, boundary, target, image);
     return Response.ok(body)
         .type(Multipart.contentType(Negotiation.OCTET_STREAM, boundary))
         .build();
@@ -137,9 +152,10 @@ public class WadoResource {
     for (StoredInstance i : found) {
       syntaxes.add(i.transferSyntaxUid());
     }
-    Negotiation.requireMultipart(accept, Negotiation.DICOM, syntaxes);
+    String target =
+        Negotiation.transferSyntax(accept, Negotiation.DICOM, syntaxes, Transcoder::canTranscode);
     String boundary = Multipart.newBoundary();
-    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary);
+    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary, target);
     return Response.ok(body).type(Multipart.contentType(Negotiation.DICOM, boundary)).build();
   }
 
@@ -150,6 +166,14 @@ public class WadoResource {
     String base = retrieveBase(uri);
     StreamingOutput body = out -> service.writeMetadata(tenant, found, out, base);
     return Response.ok(body).type(Negotiation.DICOM_JSON).build();
+  }
+
+  private PixelDescription pixelDescription(String tenant, StoredInstance i) {
+    try {
+      return PixelDescription.of(service.header(tenant, i));
+    } catch (java.io.IOException e) {
+      throw new WadoException(503, "object storage did not answer; retry later");
+    }
   }
 
   private static AcceptedTypes accept(HttpHeaders headers) {

@@ -2,6 +2,7 @@ package org.strata.query.wado;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,9 @@ import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
+import org.strata.dicom.codec.CodecException;
+import org.strata.dicom.codec.PixelDescription;
+import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.ElementHeader;
 import org.strata.dicom.io.FrameIndex;
@@ -68,23 +72,41 @@ public class WadoService {
     return found;
   }
 
-  /** Each object as one {@code application/dicom} part, byte for byte as stored. */
+  /**
+   * Each object as one {@code application/dicom} part: byte for byte as stored (with its
+   * Content-Length) when {@code target} is null or the stored syntax, else transcoded to {@code
+   * target} as it streams (no Content-Length: the size is known only at the end).
+   */
   public void writeInstances(
-      String tenant, List<StoredInstance> instances, OutputStream out, String boundary)
+      String tenant,
+      List<StoredInstance> instances,
+      OutputStream out,
+      String boundary,
+      String target)
       throws IOException {
     Multipart multipart = new Multipart(out, boundary);
     for (StoredInstance i : instances) {
+      boolean asStored = target == null || target.equals(i.transferSyntaxUid());
       multipart.startPart(
-          Negotiation.DICOM + "; transfer-syntax=" + i.transferSyntaxUid(), i.size());
+          Negotiation.DICOM + "; transfer-syntax=" + (asStored ? i.transferSyntaxUid() : target),
+          asStored ? i.size() : -1);
       try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
-        long copied = in.transferTo(out);
-        if (copied != i.size()) {
-          throw new IOException(
-              "stored object has " + copied + " bytes, the index says " + i.size());
+        if (asStored) {
+          long copied = in.transferTo(out);
+          if (copied != i.size()) {
+            throw new IOException(
+                "stored object has " + copied + " bytes, the index says " + i.size());
+          }
+        } else {
+          Transcoder.transcode(in, out, target);
         }
       } catch (StorageException e) {
         LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
         throw new IOException("object storage failed", e);
+      } catch (CodecException | DicomParseException e) {
+        // The part has begun: the response can only be cut short. No UIDs in the log.
+        LOG.warnf("object of tenant %s not transcodable: %s", tenant, e.getMessage());
+        throw new IOException("transcoding failed", e);
       }
       multipart.endPart();
     }
@@ -127,8 +149,11 @@ public class WadoService {
     out.flush();
   }
 
-  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
-      throws IOException {
+  /**
+   * The attributes before Pixel Data, read from the object in S3 (the download stops there), with
+   * Pixel Data as a {@link BulkDataRef} (offset and length in the object) when present.
+   */
+  public Attributes header(String tenant, StoredInstance i) throws IOException {
     Attributes ds;
     try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
         DicomInputStream dis =
@@ -139,7 +164,7 @@ public class WadoService {
       ds = dis.readDataset();
       if (dis.stoppedBeforeTag()) {
         ElementHeader pixel = dis.readHeader();
-        if (pixel != null) {
+        if (pixel != null && pixel.tag() == Tag.PixelData) {
           long length = pixel.undefinedLength() ? 0 : pixel.length();
           // Encapsulated pixel data is OB (PS3.5 A.4), whatever VR a writer put on the wire.
           ds.set(
@@ -157,6 +182,12 @@ public class WadoService {
       LOG.warnf("stored object of tenant %s not parseable at offset %d", tenant, e.offset());
       throw new IOException("stored object not parseable", e);
     }
+    return ds;
+  }
+
+  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Attributes ds = header(tenant, i);
     String bulk =
         base
             + "/studies/"
@@ -236,38 +267,68 @@ public class WadoService {
     }
   }
 
-  /** The frames (1-based numbers) as {@code application/octet-stream} parts, bytes as stored. */
+  /**
+   * The frames (1-based numbers) as {@code application/octet-stream} parts: bytes as stored when
+   * {@code target} is null, else each frame read whole (one at a time) and transcoded.
+   *
+   * @param image the instance's pixel description, needed when transcoding
+   */
   public void writeFrames(
       String tenant,
       StoredInstance i,
       FrameIndex index,
       int[] frames,
       OutputStream out,
-      String boundary)
+      String boundary,
+      String target,
+      PixelDescription image)
       throws IOException {
     Multipart multipart = new Multipart(out, boundary);
-    String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + i.transferSyntaxUid();
+    String type =
+        Negotiation.OCTET_STREAM
+            + "; transfer-syntax="
+            + (target == null ? i.transferSyntaxUid() : target);
     for (int frame : frames) {
       List<FrameIndex.Range> ranges = index.ranges(frame - 1);
       long length = 0;
       for (FrameIndex.Range r : ranges) {
         length += r.length();
       }
-      multipart.startPart(type, length);
-      for (FrameIndex.Range r : ranges) {
-        try (InputStream in =
-            storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
-          long copied = in.transferTo(out);
-          if (copied != r.length()) {
-            throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
-          }
-        } catch (StorageException e) {
-          LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
-          throw new IOException("object storage failed", e);
+      if (target == null) {
+        multipart.startPart(type, length);
+        copyRanges(tenant, i, ranges, out);
+      } else {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream((int) Math.min(length, 1 << 24));
+        copyRanges(tenant, i, ranges, stored);
+        byte[] bytes;
+        try {
+          bytes = FrameTranscoding.transcode(stored.toByteArray(), i.transferSyntaxUid(), image);
+        } catch (CodecException e) {
+          LOG.warnf("frame of tenant %s not transcodable: %s", tenant, e.getMessage());
+          throw new IOException("transcoding failed", e);
         }
+        multipart.startPart(type, bytes.length);
+        out.write(bytes);
       }
       multipart.endPart();
     }
     multipart.finish();
+  }
+
+  private void copyRanges(
+      String tenant, StoredInstance i, List<FrameIndex.Range> ranges, OutputStream out)
+      throws IOException {
+    for (FrameIndex.Range r : ranges) {
+      try (InputStream in =
+          storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
+        long copied = in.transferTo(out);
+        if (copied != r.length()) {
+          throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
+        }
+      } catch (StorageException e) {
+        LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
+        throw new IOException("object storage failed", e);
+      }
+    }
   }
 }
