@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
+import org.strata.dicom.io.TransferSyntax;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.BulkData;
 import org.strata.query.wado.FrameTranscoding;
 import org.strata.query.wado.Multipart;
 import org.strata.query.wado.Negotiation;
@@ -144,6 +146,35 @@ public class WadoResource {
         .build();
   }
 
+  @GET
+  @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{range}")
+  public Response bulkData(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @PathParam("range") String range,
+      @Context HttpHeaders headers) {
+    String[] u = uids(study, series, instance);
+    BulkData.Range r = BulkData.parse(range);
+    String tenant = tenant();
+    StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
+    boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
+    // A deflated object's ranges count in the inflated data, whose size is not indexed.
+    if (!deflated && (r.offset() >= i.size() || r.length() > i.size() - r.offset())) {
+      throw WadoException.badRequest("bulk data range lies outside the stored object");
+    }
+    boolean multipart = Negotiation.bulkDataMultipart(accept(headers), i.transferSyntaxUid());
+    String boundary = multipart ? Multipart.newBoundary() : null;
+    StreamingOutput body =
+        out -> service.writeBulkData(tenant, i, r.offset(), r.length(), out, boundary);
+    return Response.ok(body)
+        .type(
+            multipart
+                ? Multipart.contentType(Negotiation.OCTET_STREAM, boundary)
+                : Negotiation.OCTET_STREAM)
+        .build();
+  }
+
   private Response instances(String[] u, HttpHeaders headers) {
     AcceptedTypes accept = accept(headers);
     String tenant = tenant();
@@ -170,7 +201,7 @@ public class WadoResource {
 
   private PixelDescription pixelDescription(String tenant, StoredInstance i) {
     try {
-      return PixelDescription.of(service.header(tenant, i));
+      return PixelDescription.of(service.header(tenant, i, false));
     } catch (java.io.IOException e) {
       throw new WadoException(503, "object storage did not answer; retry later");
     }

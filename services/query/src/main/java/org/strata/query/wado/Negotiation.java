@@ -79,6 +79,34 @@ public final class Negotiation {
           + " implicit, 1.2.840.10008.1.2.2 big endian, 1.2.840.10008.1.2.1.99 deflated) from a"
           + " native, deflated, RLE Lossless or JPEG Baseline object";
 
+  /**
+   * How bulk data goes out: true for {@code multipart/related; type="application/octet-stream"}
+   * (the PS3.18 default, also for {@code *}/{@code *} and {@code multipart/*}), false for a bare
+   * {@code application/octet-stream} body. Bytes as stored: a transfer-syntax other than {@code *}
+   * or the stored one is 406.
+   */
+  public static boolean bulkDataMultipart(AcceptedTypes accept, String stored) {
+    for (AcceptedTypes.Range r : accept.ranges()) {
+      String ts = r.param("transfer-syntax");
+      boolean asStored = ts == null || ts.strip().equals("*") || ts.strip().equals(stored);
+      String type = r.param("type");
+      if (r.isWildcard()
+          || r.mediaType().equals("multipart/*")
+          || (r.mediaType().equals("multipart/related")
+              && (type == null || type.strip().equalsIgnoreCase(OCTET_STREAM))
+              && asStored)) {
+        return true;
+      }
+      if ((r.mediaType().equals(OCTET_STREAM) || r.mediaType().equals("application/*"))
+          && asStored) {
+        return false;
+      }
+    }
+    throw WadoException.notAcceptable(
+        "bulk data is served as stored, as multipart/related; type=\"application/octet-stream\""
+            + " or application/octet-stream");
+  }
+
   /** Checks that DICOM JSON is acceptable ({@code application/dicom+json}, JSON or any). */
   public static void requireDicomJson(AcceptedTypes accept) {
     for (AcceptedTypes.Range r : accept.ranges()) {

@@ -14,6 +14,7 @@ import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Tag;
+import org.strata.dicom.Tags;
 import org.strata.dicom.VR;
 import org.strata.dicom.codec.CodecException;
 import org.strata.dicom.codec.PixelDescription;
@@ -150,10 +151,14 @@ public class WadoService {
   }
 
   /**
-   * The attributes before Pixel Data, read from the object in S3 (the download stops there), with
-   * Pixel Data as a {@link BulkDataRef} (offset and length in the object) when present.
+   * The attributes before Pixel Data, read from the object in S3 (the download stops there).
+   *
+   * @param pixelRange also record where Pixel Data's value lies, as a {@link BulkDataRef} (offset,
+   *     length) in the stored object: native data from its header; encapsulated data from the Basic
+   *     Offset Table's item tag to the end of the last fragment (the items are walked, so the
+   *     object is read to there), the range ingest's sidecars name
    */
-  public Attributes header(String tenant, StoredInstance i) throws IOException {
+  public Attributes header(String tenant, StoredInstance i, boolean pixelRange) throws IOException {
     Attributes ds;
     try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
         DicomInputStream dis =
@@ -162,10 +167,10 @@ public class WadoService {
                 ReadOptions.DEFAULTS.withStopBeforeTag(Tag.PixelData))) {
       dis.readFileMetaInformation();
       ds = dis.readDataset();
-      if (dis.stoppedBeforeTag()) {
+      if (pixelRange && dis.stoppedBeforeTag()) {
         ElementHeader pixel = dis.readHeader();
         if (pixel != null && pixel.tag() == Tag.PixelData) {
-          long length = pixel.undefinedLength() ? 0 : pixel.length();
+          long length = pixel.undefinedLength() ? itemsLength(dis) : pixel.length();
           // Encapsulated pixel data is OB (PS3.5 A.4), whatever VR a writer put on the wire.
           ds.set(
               Tag.PixelData,
@@ -174,7 +179,7 @@ public class WadoService {
               pixel.valueOffset());
         }
       }
-      // Closing here stops the download: the pixel data is not read.
+      // Closing here stops the download: the rest is not read.
     } catch (StorageException e) {
       LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
       throw new IOException("object storage failed", e);
@@ -185,24 +190,42 @@ public class WadoService {
     return ds;
   }
 
+  /** Bytes from the first item tag of encapsulated pixel data to the end of its last item. */
+  private static long itemsLength(DicomInputStream dis) throws IOException {
+    long start = dis.position();
+    long end = start;
+    ElementHeader h;
+    while ((h = dis.readHeader()) != null && h.tag() == Tags.ITEM && !h.undefinedLength()) {
+      for (long left = h.length(); left > 0; ) {
+        int n = (int) Math.min(64 * 1024, left);
+        dis.readValue(n);
+        left -= n;
+      }
+      end = h.valueOffset() + h.length();
+    }
+    return end - start;
+  }
+
   private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
       throws IOException {
-    Attributes ds = header(tenant, i);
-    String bulk =
+    Attributes ds = header(tenant, i, true);
+    String instanceUrl =
         base
             + "/studies/"
             + i.studyUid()
             + "/series/"
             + i.seriesUid()
             + "/instances/"
-            + i.sopInstanceUid()
-            + "/bulkdata/7FE00010";
+            + i.sopInstanceUid();
     // Not closed: that would close the response stream, which goes on with the next instance.
     DicomJsonWriter json =
         new DicomJsonWriter(
             out,
             -1,
-            (path, vr, value) -> path.length == 1 && path[0] == Tag.PixelData ? bulk : null);
+            (path, vr, value) ->
+                path.length == 1 && path[0] == Tag.PixelData && value instanceof BulkDataRef r
+                    ? BulkData.uri(instanceUrl, r.offset(), r.length())
+                    : null);
     json.write(ds);
     json.flush();
   }
@@ -329,6 +352,79 @@ public class WadoService {
         LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
         throw new IOException("object storage failed", e);
       }
+    }
+  }
+
+  /**
+   * Bytes {@code offset} to {@code offset + length - 1} of the object's data set as encoded (after
+   * inflation for a deflated object: its BulkDataURIs count there), one {@code
+   * application/octet-stream} part, or the bare bytes when {@code boundary} is null.
+   */
+  public void writeBulkData(
+      String tenant, StoredInstance i, long offset, long length, OutputStream out, String boundary)
+      throws IOException {
+    Multipart multipart = boundary == null ? null : new Multipart(out, boundary);
+    if (multipart != null) {
+      multipart.startPart(Negotiation.OCTET_STREAM, length);
+    }
+    try {
+      if (TransferSyntax.of(i.transferSyntaxUid()).deflated()) {
+        try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 64 * 1024))) {
+          dis.readFileMetaInformation();
+          InputStream inflated = dis.remaining();
+          inflated.skipNBytes(offset);
+          long copied = new BoundedInput(inflated, length).transferTo(out);
+          if (copied != length) {
+            throw new IOException("bulk data range runs past the end of the data set");
+          }
+        }
+      } else {
+        copyRanges(tenant, i, List.of(new FrameIndex.Range(offset, length)), out);
+      }
+    } catch (StorageException e) {
+      LOG.warnf("bulk data of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    }
+    if (multipart != null) {
+      multipart.endPart();
+      multipart.finish();
+    }
+    out.flush();
+  }
+
+  /** At most {@code left} bytes of a stream. */
+  private static final class BoundedInput extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedInput(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
     }
   }
 }
