@@ -212,7 +212,7 @@ public class WadoResource {
   }
 
   /** The path's UIDs, checked: 400 for one that is not a UID (the value is not repeated). */
-  private static String[] uids(String study, String series, String instance) {
+  static String[] uids(String study, String series, String instance) {
     check(study, "StudyInstanceUID");
     if (series != null) {
       check(series, "SeriesInstanceUID");

@@ -338,6 +338,26 @@ public class WadoService {
     multipart.finish();
   }
 
+  /**
+   * One frame (1-based) in native little endian: read by range (one frame in memory) and transcoded
+   * from the stored syntax ({@link FrameTranscoding}).
+   */
+  public byte[] nativeFrame(
+      String tenant, StoredInstance i, FrameIndex index, int frame, PixelDescription image)
+      throws IOException {
+    List<FrameIndex.Range> ranges = index.ranges(frame - 1);
+    long length = 0;
+    for (FrameIndex.Range r : ranges) {
+      length += r.length();
+    }
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IOException("frame too large");
+    }
+    ByteArrayOutputStream stored = new ByteArrayOutputStream((int) length);
+    copyRanges(tenant, i, ranges, stored);
+    return FrameTranscoding.transcode(stored.toByteArray(), i.transferSyntaxUid(), image);
+  }
+
   private void copyRanges(
       String tenant, StoredInstance i, List<FrameIndex.Range> ranges, OutputStream out)
       throws IOException {
