@@ -91,27 +91,36 @@ public class WadoService {
       multipart.startPart(
           Negotiation.DICOM + "; transfer-syntax=" + (asStored ? i.transferSyntaxUid() : target),
           asStored ? i.size() : -1);
-      try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
-        if (asStored) {
-          long copied = in.transferTo(out);
-          if (copied != i.size()) {
-            throw new IOException(
-                "stored object has " + copied + " bytes, the index says " + i.size());
-          }
-        } else {
-          Transcoder.transcode(in, out, target);
-        }
-      } catch (StorageException e) {
-        LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
-        throw new IOException("object storage failed", e);
-      } catch (CodecException | DicomParseException e) {
-        // The part has begun: the response can only be cut short. No UIDs in the log.
-        LOG.warnf("object of tenant %s not transcodable: %s", tenant, e.getMessage());
-        throw new IOException("transcoding failed", e);
-      }
+      writeObject(tenant, i, out, asStored ? null : target);
       multipart.endPart();
     }
     multipart.finish();
+  }
+
+  /**
+   * One object: byte for byte as stored when {@code target} is null, else transcoded to it as it
+   * streams. A failure once bytes are out can only cut the response short (IOException).
+   */
+  public void writeObject(String tenant, StoredInstance i, OutputStream out, String target)
+      throws IOException {
+    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+      if (target == null) {
+        long copied = in.transferTo(out);
+        if (copied != i.size()) {
+          throw new IOException(
+              "stored object has " + copied + " bytes, the index says " + i.size());
+        }
+      } else {
+        Transcoder.transcode(in, out, target);
+      }
+    } catch (StorageException e) {
+      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    } catch (CodecException | DicomParseException e) {
+      // The body has begun: the response can only be cut short. No UIDs in the log.
+      LOG.warnf("object of tenant %s not transcodable: %s", tenant, e.getMessage());
+      throw new IOException("transcoding failed", e);
+    }
   }
 
   /**
