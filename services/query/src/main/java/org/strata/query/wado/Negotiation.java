@@ -4,10 +4,10 @@ import java.util.Collection;
 import java.util.Locale;
 
 /**
- * Content negotiation of the WADO-RS Retrieve transaction, phase 1: resources are served as stored,
- * so a request is acceptable when it takes any transfer syntax ({@code transfer-syntax=*}), names
- * none (Strata answers as stored, see docs/conformance.md), or names the one every matched instance
- * is stored in. Anything else would need transcoding: 406 with a reason.
+ * Content negotiation of the WADO-RS Retrieve transaction: as stored when the request takes any
+ * transfer syntax ({@code transfer-syntax=*}), names none (Strata answers as stored, see
+ * docs/conformance.md), or names the one every matched instance is stored in; else transcoded when
+ * every instance can be (the caller says what it can do), else 406 with a reason.
  */
 public final class Negotiation {
   public static final String DICOM = "application/dicom";
