@@ -41,13 +41,22 @@ public record PixelDescription(
     return (long) rows * columns * samplesPerPixel * (bitsAllocated / 8);
   }
 
-  /** True if the values make an image this package can handle (not 1-bit, sizes positive). */
+  /**
+   * Largest decoded frame this package makes (256 MiB): a frame is held whole while it is decoded,
+   * so a header announcing more is refused rather than risking the heap.
+   */
+  public static final long MAX_FRAME_LENGTH = 256L << 20;
+
+  /**
+   * True if the values make an image this package can handle (not 1-bit, sizes positive, a frame of
+   * at most {@link #MAX_FRAME_LENGTH} bytes).
+   */
   public boolean usable() {
     return rows > 0
         && columns > 0
         && (samplesPerPixel == 1 || samplesPerPixel == 3)
         && (bitsAllocated == 8 || bitsAllocated == 16 || bitsAllocated == 32)
-        && frameLength() <= Integer.MAX_VALUE - 16;
+        && frameLength() <= MAX_FRAME_LENGTH;
   }
 
   /** The same image with another photometric interpretation and planar configuration. */

@@ -266,8 +266,9 @@ public final class Transcoder {
           pending = h; // the next frame's first fragment
           break;
         }
-        if (bytes.size() + h.length() > Integer.MAX_VALUE - 16) {
-          throw new CodecException("compressed frame too large");
+        // A compressed frame larger than the decoded one (plus slack) is not a frame of this image.
+        if (bytes.size() + h.length() > image.frameLength() + (1 << 20)) {
+          throw new CodecException("compressed frame larger than the image it decodes to");
         }
         bytes.write(dis.readValue(h.length()));
         fragments++;

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.Tag;
 import org.strata.dicom.UID;
+import org.strata.dicom.VR;
+import org.strata.dicom.io.DicomOutputStream;
 
 /**
  * Transcoding of pydicom's samples to Explicit VR Little Endian, checked against DCMTK: dcmconv
@@ -90,6 +94,37 @@ class TranscoderTest {
           CodecException.class, () -> Transcoder.transcode(in, out, UID.ExplicitVRLittleEndian));
     }
     assertEquals(0, out.size(), "nothing written before the refusal");
+  }
+
+  @Test
+  void hugeAnnouncedFrameRefusedBeforeOutput() throws Exception {
+    // RLE, 65535 x 65535 x 16 bit: an 8 GiB frame; refused from the header, nothing written.
+    Attributes ds = new Attributes();
+    ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.7");
+    ds.setString(Tag.SOPInstanceUID, VR.UI, "2.25.1");
+    ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+    ds.set(Tag.Rows, VR.US, new byte[] {(byte) 0xFF, (byte) 0xFF});
+    ds.set(Tag.Columns, VR.US, new byte[] {(byte) 0xFF, (byte) 0xFF});
+    ds.set(Tag.BitsAllocated, VR.US, new byte[] {16, 0});
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    try (DicomOutputStream dos = new DicomOutputStream(file, UID.RLELossless)) {
+      dos.writeFileMetaInformation(
+          DicomOutputStream.fileMetaInformation(ds, null, UID.RLELossless));
+      dos.writeDataset(ds);
+      dos.writeHeader(Tag.PixelData, VR.OB, -1);
+      dos.writeFragment(new byte[0]);
+      dos.writeFragment(new byte[64]);
+      dos.writeSequenceDelimiter();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThrows(
+        CodecException.class,
+        () ->
+            Transcoder.transcode(
+                new java.io.ByteArrayInputStream(file.toByteArray()),
+                out,
+                UID.ExplicitVRLittleEndian));
+    assertEquals(0, out.size());
   }
 
   @Test

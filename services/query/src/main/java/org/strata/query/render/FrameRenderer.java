@@ -15,12 +15,18 @@ import org.strata.query.wado.WadoException;
  * converted to RGB (PS3.3 C.7.6.3.1.2), either planar configuration.
  */
 public final class FrameRenderer {
+  /** Largest image rendered (an 8-bit or RGB copy of it is made): 64 megapixels. */
+  public static final long MAX_PIXELS = 64L << 20;
+
   private FrameRenderer() {}
 
   /** True if {@link #render} handles this image (else the reason is {@link #refusal}). */
   public static String refusal(PixelDescription image) {
     if (!image.usable()) {
-      return "the image attributes do not describe a renderable image (1-bit or odd sizes)";
+      return "the image attributes do not describe a renderable image (1-bit, odd or too large)";
+    }
+    if ((long) image.rows() * image.columns() > MAX_PIXELS) {
+      return "images above " + MAX_PIXELS + " pixels are not rendered";
     }
     String pi = image.photometricInterpretation();
     if (image.samplesPerPixel() == 1 && (pi.equals("MONOCHROME1") || pi.equals("MONOCHROME2"))) {
@@ -49,12 +55,11 @@ public final class FrameRenderer {
     if (slope == 0 || !Double.isFinite(slope)) {
       slope = 1.0;
     }
-    double[] values = new double[n];
+    // Two passes over the frame (range, then values) instead of a copy of it as doubles.
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;
     for (int p = 0; p < n; p++) {
       double v = stored(frame, p, image) * slope + intercept;
-      values[p] = v;
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
@@ -71,21 +76,22 @@ public final class FrameRenderer {
         new BufferedImage(image.columns(), image.rows(), BufferedImage.TYPE_BYTE_GRAY);
     byte[] pixels = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     for (int p = 0; p < n; p++) {
+      double value = stored(frame, p, image) * slope + intercept;
       double y;
       if (w == null) {
         // No window anywhere: the frame's range, linearly (what dcmtk's +Wm does).
-        y = max > min ? (values[p] - min) / (max - min) * 255.0 : 0;
+        y = max > min ? (value - min) / (max - min) * 255.0 : 0;
       } else if (w.exact()) {
         double lo = w.center() - w.width() / 2;
         double hi = w.center() + w.width() / 2;
-        y = values[p] <= lo ? 0 : values[p] > hi ? 255 : (values[p] - lo) / w.width() * 255.0;
+        y = value <= lo ? 0 : value > hi ? 255 : (value - lo) / w.width() * 255.0;
       } else {
         double c = w.center() - 0.5;
         double half = (w.width() - 1) / 2;
         y =
-            values[p] <= c - half
+            value <= c - half
                 ? 0
-                : values[p] > c + half ? 255 : ((values[p] - c) / (w.width() - 1) + 0.5) * 255.0;
+                : value > c + half ? 255 : ((value - c) / (w.width() - 1) + 0.5) * 255.0;
       }
       int v = (int) Math.round(Math.max(0, Math.min(255, y)));
       pixels[p] = (byte) (invert ? 255 - v : v);

@@ -15,8 +15,8 @@ public record RenderParams(Window window, Viewport viewport, int quality) {
   /** Default JPEG quality when none is asked for. */
   public static final int DEFAULT_QUALITY = 90;
 
-  /** The largest side of a rendered image; larger viewports are refused. */
-  public static final int MAX_SIDE = 8192;
+  /** The largest side of a rendered image (a 4096 x 4096 RGB image is 64 MiB); larger: 400. */
+  public static final int MAX_SIDE = 4096;
 
   /** A linear window (PS3.3 C.11.2.1.2): {@code linear} or {@code linear-exact}. */
   public record Window(double center, double width, boolean exact) {}

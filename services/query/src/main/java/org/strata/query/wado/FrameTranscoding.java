@@ -32,6 +32,11 @@ public final class FrameTranscoding {
 
   /** Null if the image's frames can be transcoded from {@code from}, else the reason why not. */
   public static String refusal(String from, PixelDescription image) {
+    if (image.frameLength() > PixelDescription.MAX_FRAME_LENGTH) {
+      return "frames above "
+          + (PixelDescription.MAX_FRAME_LENGTH >> 20)
+          + " MiB are not transcoded";
+    }
     if (from.equals(UID.ExplicitVRBigEndian) && image.bitsAllocated() != 16) {
       return "big endian frames are transcoded for 16 bits allocated only";
     }
