@@ -33,6 +33,7 @@ import org.strata.testkit.SharedPlatform;
  *     series .1: #1 MR_small_bigendian.dcm, #2 image_dfl.dcm (deflated), #3 SC_rgb_jpeg_dcmtk.dcm
  *        (JPEG Baseline, YBR_FULL), #4 MR_small_implicit.dcm
  *     series .2: #1 JPEG2000.dcm (no decoder)
+ *     series .3: #1 test-SR.dcm (no pixel data, explicit VR LE)
  *   LEAK study: an index row whose object key lies under tenant wado-b's prefix
  * tenant wado-b
  *   OTHER study: CT_small.dcm's bytes under wado-b's prefix
@@ -57,6 +58,7 @@ final class WadoTestData {
   static final String CODEC_STUDY = "1.2.826.0.1.3680043.10.1137.96";
   static final String CODEC_SERIES = CODEC_STUDY + ".1";
   static final String J2K_SERIES = CODEC_STUDY + ".2";
+  static final String SR_SERIES = CODEC_STUDY + ".3";
 
   /** The objects of CODEC_SERIES in instance number order; SOP Instance UID = series + ".n". */
   static final java.util.List<String> CODEC_SAMPLES =
@@ -142,6 +144,7 @@ final class WadoTestData {
       put(s3, key(TENANT, CODEC_STUDY, CODEC_SERIES, sop), sample(CODEC_SAMPLES.get(n - 1)));
     }
     put(s3, key(TENANT, CODEC_STUDY, J2K_SERIES, J2K_SERIES + ".1"), sample("JPEG2000.dcm"));
+    put(s3, key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"), sample("test-SR.dcm"));
     String otherKey = key(OTHER_TENANT, OTHER_STUDY, OTHER_STUDY + ".1", OTHER_STUDY + ".1.1");
     put(s3, otherKey, sample("CT_small.dcm"));
     // The objects may still exist from an earlier class of this JVM; the sidecar and frame index
@@ -203,6 +206,15 @@ final class WadoTestData {
           "1.2.840.10008.1.2.4.91",
           key(TENANT, CODEC_STUDY, J2K_SERIES, J2K_SERIES + ".1"),
           sample("JPEG2000.dcm").length);
+      instance(
+          c,
+          TENANT,
+          series(c, TENANT, codec, SR_SERIES, 3),
+          SR_SERIES + ".1",
+          1,
+          EXPLICIT_LE,
+          key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"),
+          sample("test-SR.dcm").length);
       long leak = study(c, TENANT, LEAK_STUDY, p);
       instance(
           c,

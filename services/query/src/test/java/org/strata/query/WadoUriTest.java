@@ -100,6 +100,19 @@ class WadoUriTest extends WadoTestSupport {
                 + SC16
                 + "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.5");
     assertArrayEquals(sample("SC_rgb_rle_16bit_2frame.dcm"), asStored.asByteArray());
+    // No contentType and no image (an SR): the object, as stored (already explicit VR LE).
+    var sr =
+        wado(
+            "requestType=WADO&studyUID="
+                + CODEC_STUDY
+                + "&seriesUID="
+                + WadoTestData.SR_SERIES
+                + "&objectUID="
+                + WadoTestData.SR_SERIES
+                + ".1");
+    assertEquals(200, sr.statusCode(), sr.asString());
+    assertEquals("application/dicom", sr.header("Content-Type"));
+    assertArrayEquals(sample("test-SR.dcm"), sr.asByteArray());
     // JPEG 2000 cannot be decoded: as stored by default, 406 when a syntax is named.
     assertArrayEquals(
         sample("JPEG2000.dcm"),

@@ -110,9 +110,18 @@ public class WadoUriResource {
     if (transferSyntax != null) {
       throw WadoException.badRequest("transferSyntax is for application/dicom only");
     }
+    RenderedService.Renderable r;
+    try {
+      r = rendered.prepare(tenant, i);
+    } catch (WadoException e) {
+      if (contentType == null && e.status() == 400) {
+        return dicom(tenant, i, null); // not an image (no Rows/Columns): the default is the object
+      }
+      throw e;
+    }
     return image(
         tenant,
-        i,
+        r,
         type,
         frameNumber,
         windowCenter,
@@ -123,7 +132,10 @@ public class WadoUriResource {
         imageQuality);
   }
 
-  /** The first supported type of the list; none given: JPEG for images we render, else DICOM. */
+  /**
+   * The first supported type of the list; none given: JPEG for objects whose pixel data we decode
+   * (an object without an image then falls back to DICOM), else DICOM.
+   */
   private static String contentType(String list, StoredInstance i) {
     if (list == null || list.isBlank()) {
       return RenderedService.decodable(i) ? ImageEncoder.JPEG : "application/dicom";
@@ -174,7 +186,7 @@ public class WadoUriResource {
 
   private Response image(
       String tenant,
-      StoredInstance i,
+      RenderedService.Renderable r,
       String type,
       String frameNumber,
       String windowCenter,
@@ -192,7 +204,6 @@ public class WadoUriResource {
     }
     String window = windowCenter == null ? null : windowCenter + "," + windowWidth;
     RenderParams params = RenderParams.parse(window, null, imageQuality);
-    RenderedService.Renderable r = rendered.prepare(tenant, i);
     if (frame > r.index().frameCount()) {
       throw WadoException.badRequest(
           "frameNumber out of range: the instance has " + r.index().frameCount() + " frame(s)");

@@ -108,5 +108,8 @@ class FrameRendererTest {
         FrameRenderer.refusal(new PixelDescription(1, 1, 3, 8, 8, 0, 0, 1, "YBR_FULL_422")));
     assertNotNull(
         FrameRenderer.refusal(new PixelDescription(8, 8, 1, 1, 1, 0, 0, 1, "MONOCHROME2")));
+    // 16384 x 8192 8-bit: a 128 MiB frame (decodable) but above the 64 megapixels rendered.
+    assertNotNull(
+        FrameRenderer.refusal(new PixelDescription(16384, 8192, 1, 8, 8, 0, 0, 1, "MONOCHROME2")));
   }
 }
