@@ -35,6 +35,9 @@ public final class FrameRenderer {
     if (image.samplesPerPixel() == 3 && (pi.equals("RGB") || pi.equals("YBR_FULL"))) {
       return null;
     }
+    if (image.samplesPerPixel() == 1 && pi.equals("PALETTE COLOR") && image.bitsAllocated() <= 16) {
+      return null; // the lookup tables are checked when rendering
+    }
     return "photometric interpretation " + pi + " is not rendered (yet)";
   }
 
@@ -43,6 +46,9 @@ public final class FrameRenderer {
     String reason = refusal(image);
     if (reason != null) {
       throw WadoException.notAcceptable(reason);
+    }
+    if (image.photometricInterpretation().equals("PALETTE COLOR")) {
+      return palette(frame, image, header);
     }
     return image.samplesPerPixel() == 1 ? gray(frame, image, header, asked) : colour(frame, image);
   }
@@ -155,5 +161,68 @@ public final class FrameRenderer {
 
   private static int clamp(double v) {
     return (int) Math.round(Math.max(0, Math.min(255, v)));
+  }
+
+  /**
+   * PALETTE COLOR (PS3.3 C.7.6.3.1.5): each stored value indexes the red, green and blue tables
+   * (descriptor: entries, 0 meaning 65536; first mapped value; 8 or 16 bits per entry); values
+   * below the first map to the first entry, above the last to the last. Segmented tables: 406.
+   */
+  private static BufferedImage palette(byte[] frame, PixelDescription image, Attributes header) {
+    int[] red =
+        lut(header, Tag.RedPaletteColorLookupTableDescriptor, Tag.RedPaletteColorLookupTableData);
+    int[] green =
+        lut(
+            header,
+            Tag.GreenPaletteColorLookupTableDescriptor,
+            Tag.GreenPaletteColorLookupTableData);
+    int[] blue =
+        lut(header, Tag.BluePaletteColorLookupTableDescriptor, Tag.BluePaletteColorLookupTableData);
+    if (red == null || green == null || blue == null) {
+      throw WadoException.notAcceptable(
+          "PALETTE COLOR without usable lookup tables (segmented ones are not rendered)");
+    }
+    int first = header.getInts(Tag.RedPaletteColorLookupTableDescriptor)[1];
+    int n = image.rows() * image.columns();
+    BufferedImage out =
+        new BufferedImage(image.columns(), image.rows(), BufferedImage.TYPE_INT_RGB);
+    int[] rgb = new int[n];
+    for (int p = 0; p < n; p++) {
+      long v = stored(frame, p, image) - first;
+      int r = red[(int) Math.max(0, Math.min(red.length - 1, v))];
+      int g = green[(int) Math.max(0, Math.min(green.length - 1, v))];
+      int b = blue[(int) Math.max(0, Math.min(blue.length - 1, v))];
+      rgb[p] = (r << 16) | (g << 8) | b;
+    }
+    out.setRGB(0, 0, image.columns(), image.rows(), rgb, 0, image.columns());
+    return out;
+  }
+
+  /** One palette table as 8-bit values, or null when it is missing or shorter than described. */
+  private static int[] lut(Attributes header, int descriptorTag, int dataTag) {
+    int[] d = header.getInts(descriptorTag);
+    byte[] data = header.getBytes(dataTag);
+    if (d.length < 3 || data == null) {
+      return null;
+    }
+    int entries = d[0] == 0 ? 65536 : d[0] & 0xFFFF;
+    int bits = d[2];
+    int[] out = new int[entries];
+    if (data.length >= entries * 2) {
+      boolean big = header.bigEndian();
+      for (int k = 0; k < entries; k++) {
+        int lo = data[2 * k + (big ? 1 : 0)] & 0xFF;
+        int hi = data[2 * k + (big ? 0 : 1)] & 0xFF;
+        int word = (hi << 8) | lo;
+        out[k] = bits == 16 ? word >> 8 : word & 0xFF;
+      }
+    } else if (bits == 8 && data.length >= entries) {
+      for (int k = 0; k < entries; k++) {
+        out[k] = data[k] & 0xFF; // 8-bit entries packed one per byte
+      }
+    } else {
+      return null;
+    }
+    return out;
   }
 }

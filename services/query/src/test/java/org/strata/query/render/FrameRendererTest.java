@@ -12,6 +12,7 @@ import org.strata.dicom.Attributes;
 import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
 import org.strata.dicom.codec.PixelDescription;
+import org.strata.query.wado.WadoException;
 
 /** The grayscale and colour pipeline on hand-made frames; expected values worked out by hand. */
 class FrameRendererTest {
@@ -99,10 +100,45 @@ class FrameRendererTest {
   }
 
   @Test
+  void paletteColour() {
+    // 3 entries from 10, 16 bits each: red 0x1000 0x8000 0xFF00, green 0x0100 0x0200 0x0300,
+    // blue 0 0 0xFFFF. Stored values 9 (below: entry 0), 11 (entry 1), 200 (above: entry 2).
+    Attributes header = new Attributes();
+    for (int tag :
+        new int[] {
+          Tag.RedPaletteColorLookupTableDescriptor,
+          Tag.GreenPaletteColorLookupTableDescriptor,
+          Tag.BluePaletteColorLookupTableDescriptor
+        }) {
+      header.set(tag, VR.US, new byte[] {3, 0, 10, 0, 16, 0});
+    }
+    header.set(
+        Tag.RedPaletteColorLookupTableData,
+        VR.OW,
+        new byte[] {0x00, 0x10, 0x00, (byte) 0x80, 0x00, (byte) 0xFF});
+    header.set(Tag.GreenPaletteColorLookupTableData, VR.OW, new byte[] {0, 1, 0, 2, 0, 3});
+    header.set(
+        Tag.BluePaletteColorLookupTableData,
+        VR.OW,
+        new byte[] {0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF});
+    PixelDescription image = new PixelDescription(1, 3, 1, 8, 8, 0, 0, 1, "PALETTE COLOR");
+    BufferedImage out = FrameRenderer.render(new byte[] {9, 11, (byte) 200}, image, header, null);
+    assertEquals(0x100100, out.getRGB(0, 0) & 0xFFFFFF);
+    assertEquals(0x800200, out.getRGB(1, 0) & 0xFFFFFF);
+    assertEquals(0xFF03FF, out.getRGB(2, 0) & 0xFFFFFF);
+    // Without tables: 406.
+    WadoException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            WadoException.class,
+            () -> FrameRenderer.render(new byte[] {9, 11, 12}, image, new Attributes(), null));
+    assertEquals(406, e.status());
+  }
+
+  @Test
   void refusals() {
     assertNull(
         FrameRenderer.refusal(new PixelDescription(1, 1, 1, 16, 16, 0, 0, 1, "MONOCHROME1")));
-    assertNotNull(
+    assertNull(
         FrameRenderer.refusal(new PixelDescription(1, 1, 1, 8, 8, 0, 0, 1, "PALETTE COLOR")));
     assertNotNull(
         FrameRenderer.refusal(new PixelDescription(1, 1, 3, 8, 8, 0, 0, 1, "YBR_FULL_422")));
