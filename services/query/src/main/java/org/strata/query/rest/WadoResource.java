@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
@@ -34,6 +36,7 @@ import org.strata.query.wado.WadoService;
  * Methods are blocking (worker threads); bodies are streamed.
  */
 @Path("/dicomweb")
+@Tag(name = "WADO-RS")
 public class WadoResource {
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
@@ -51,12 +54,18 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}")
+  @Operation(
+      summary =
+          "Retrieve a study: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response study(@PathParam("study") String study, @Context HttpHeaders headers) {
     return instances(uids(study, null, null), headers);
   }
 
   @GET
   @Path("/studies/{study}/series/{series}")
+  @Operation(
+      summary =
+          "Retrieve a series: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response series(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -66,6 +75,9 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}")
+  @Operation(
+      summary =
+          "Retrieve an instance: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response instance(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -76,6 +88,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/metadata")
+  @Operation(summary = "Study metadata: application/dicom+json, one object per instance")
   public Response studyMetadata(
       @PathParam("study") String study, @Context HttpHeaders headers, @Context UriInfo uri) {
     return metadata(uids(study, null, null), headers, uri);
@@ -83,6 +96,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/metadata")
+  @Operation(summary = "Series metadata: application/dicom+json")
   public Response seriesMetadata(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -93,6 +107,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}/metadata")
+  @Operation(summary = "Instance metadata: application/dicom+json")
   public Response instanceMetadata(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -104,6 +119,9 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+  @Operation(
+      summary =
+          "Frames: multipart/related; type=\"application/octet-stream\", as stored or explicit VR LE")
   public Response frames(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -148,6 +166,8 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{range}")
+  @Operation(
+      summary = "Bulk data: the byte range a BulkDataURI names ({offset}-{length}), as stored")
   public Response bulkData(
       @PathParam("study") String study,
       @PathParam("series") String series,
