@@ -29,6 +29,11 @@ import org.strata.testkit.SharedPlatform;
  *        a hand-written frame index that swaps the two frames (to see that it is used)
  *     #2 SC_rgb_rle_16bit_2frame.dcm (RLE, 16 bit, 2 frames) under a SOP Instance UID of ours
  *        (the sample shares its UIDs with #1); no sidecar, no frame index
+ *   CODEC study (transcoding), UIDs of ours (the objects keep theirs):
+ *     series .1: #1 MR_small_bigendian.dcm, #2 image_dfl.dcm (deflated), #3 SC_rgb_jpeg_dcmtk.dcm
+ *        (JPEG Baseline, YBR_FULL), #4 MR_small_implicit.dcm
+ *     series .2: #1 JPEG2000.dcm (no decoder)
+ *     series .3: #1 test-SR.dcm (no pixel data, explicit VR LE)
  *   LEAK study: an index row whose object key lies under tenant wado-b's prefix
  * tenant wado-b
  *   OTHER study: CT_small.dcm's bytes under wado-b's prefix
@@ -50,6 +55,20 @@ final class WadoTestData {
       "1.2.826.0.1.3680043.8.498.16157229083793556332623330502397121062";
   static final String SC_SOP = "1.2.826.0.1.3680043.8.498.49043964482360854182530167603505525116";
   static final String SC16_SOP = "1.2.826.0.1.3680043.10.1137.99.1";
+  static final String CODEC_STUDY = "1.2.826.0.1.3680043.10.1137.96";
+  static final String CODEC_SERIES = CODEC_STUDY + ".1";
+  static final String J2K_SERIES = CODEC_STUDY + ".2";
+  static final String SR_SERIES = CODEC_STUDY + ".3";
+
+  /** The objects of CODEC_SERIES in instance number order; SOP Instance UID = series + ".n". */
+  static final java.util.List<String> CODEC_SAMPLES =
+      java.util.List.of(
+          "MR_small_bigendian.dcm",
+          "image_dfl.dcm",
+          "SC_rgb_jpeg_dcmtk.dcm",
+          "MR_small_implicit.dcm");
+
+  static final String CODEC_TS_BE = "1.2.840.10008.1.2.2";
   static final String LEAK_STUDY = "1.2.826.0.1.3680043.10.1137.97";
   static final String OTHER_STUDY = "1.2.826.0.1.3680043.10.1137.98";
 
@@ -120,6 +139,12 @@ final class WadoTestData {
         SC_SIDECAR.getBytes(StandardCharsets.UTF_8));
     put(s3, ObjectKeys.frameIndex(TENANT, SC_STUDY, SC_SERIES, SC_SOP), SC_SWAPPED_FRAME_INDEX);
     put(s3, key(TENANT, SC_STUDY, SC_SERIES, SC16_SOP), sample("SC_rgb_rle_16bit_2frame.dcm"));
+    for (int n = 1; n <= CODEC_SAMPLES.size(); n++) {
+      String sop = CODEC_SERIES + "." + n;
+      put(s3, key(TENANT, CODEC_STUDY, CODEC_SERIES, sop), sample(CODEC_SAMPLES.get(n - 1)));
+    }
+    put(s3, key(TENANT, CODEC_STUDY, J2K_SERIES, J2K_SERIES + ".1"), sample("JPEG2000.dcm"));
+    put(s3, key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"), sample("test-SR.dcm"));
     String otherKey = key(OTHER_TENANT, OTHER_STUDY, OTHER_STUDY + ".1", OTHER_STUDY + ".1.1");
     put(s3, otherKey, sample("CT_small.dcm"));
     // The objects may still exist from an earlier class of this JVM; the sidecar and frame index
@@ -155,6 +180,41 @@ final class WadoTestData {
       instance(c, TENANT, scSeries, SC_SOP, 1, RLE, key(TENANT, SC_STUDY, SC_SERIES, SC_SOP), 2696);
       instance(
           c, TENANT, scSeries, SC16_SOP, 2, RLE, key(TENANT, SC_STUDY, SC_SERIES, SC16_SOP), 3896);
+      long codec = study(c, TENANT, CODEC_STUDY, p);
+      long codecSeries = series(c, TENANT, codec, CODEC_SERIES, 1);
+      String[] syntaxes = {
+        CODEC_TS_BE, "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2"
+      };
+      for (int n = 1; n <= CODEC_SAMPLES.size(); n++) {
+        String sop = CODEC_SERIES + "." + n;
+        instance(
+            c,
+            TENANT,
+            codecSeries,
+            sop,
+            n,
+            syntaxes[n - 1],
+            key(TENANT, CODEC_STUDY, CODEC_SERIES, sop),
+            sample(CODEC_SAMPLES.get(n - 1)).length);
+      }
+      instance(
+          c,
+          TENANT,
+          series(c, TENANT, codec, J2K_SERIES, 2),
+          J2K_SERIES + ".1",
+          1,
+          "1.2.840.10008.1.2.4.91",
+          key(TENANT, CODEC_STUDY, J2K_SERIES, J2K_SERIES + ".1"),
+          sample("JPEG2000.dcm").length);
+      instance(
+          c,
+          TENANT,
+          series(c, TENANT, codec, SR_SERIES, 3),
+          SR_SERIES + ".1",
+          1,
+          EXPLICIT_LE,
+          key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"),
+          sample("test-SR.dcm").length);
       long leak = study(c, TENANT, LEAK_STUDY, p);
       instance(
           c,

@@ -11,9 +11,16 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.dicom.codec.PixelDescription;
+import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
+import org.strata.dicom.io.TransferSyntax;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.BulkData;
+import org.strata.query.wado.FrameTranscoding;
 import org.strata.query.wado.Multipart;
 import org.strata.query.wado.Negotiation;
 import org.strata.query.wado.StoredInstance;
@@ -29,6 +36,7 @@ import org.strata.query.wado.WadoService;
  * Methods are blocking (worker threads); bodies are streamed.
  */
 @Path("/dicomweb")
+@Tag(name = "WADO-RS")
 public class WadoResource {
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
@@ -46,12 +54,18 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}")
+  @Operation(
+      summary =
+          "Retrieve a study: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response study(@PathParam("study") String study, @Context HttpHeaders headers) {
     return instances(uids(study, null, null), headers);
   }
 
   @GET
   @Path("/studies/{study}/series/{series}")
+  @Operation(
+      summary =
+          "Retrieve a series: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response series(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -61,6 +75,9 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}")
+  @Operation(
+      summary =
+          "Retrieve an instance: multipart/related; type=\"application/dicom\", as stored or transcoded")
   public Response instance(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -71,6 +88,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/metadata")
+  @Operation(summary = "Study metadata: application/dicom+json, one object per instance")
   public Response studyMetadata(
       @PathParam("study") String study, @Context HttpHeaders headers, @Context UriInfo uri) {
     return metadata(uids(study, null, null), headers, uri);
@@ -78,6 +96,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/metadata")
+  @Operation(summary = "Series metadata: application/dicom+json")
   public Response seriesMetadata(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -88,6 +107,7 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}/metadata")
+  @Operation(summary = "Instance metadata: application/dicom+json")
   public Response instanceMetadata(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -99,6 +119,9 @@ public class WadoResource {
 
   @GET
   @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+  @Operation(
+      summary =
+          "Frames: multipart/related; type=\"application/octet-stream\", as stored or explicit VR LE")
   public Response frames(
       @PathParam("study") String study,
       @PathParam("series") String series,
@@ -109,9 +132,20 @@ public class WadoResource {
     int[] frames = frameNumbers(frameList);
     String tenant = tenant();
     StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
-    Negotiation.requireMultipart(
-        accept(headers), Negotiation.OCTET_STREAM, List.of(i.transferSyntaxUid()));
+    String target =
+        Negotiation.transferSyntax(
+            accept(headers),
+            Negotiation.OCTET_STREAM,
+            List.of(i.transferSyntaxUid()),
+            FrameTranscoding::can);
     FrameIndex index = service.frameIndex(tenant, i);
+    PixelDescription image = target == null ? null : pixelDescription(tenant, i);
+    if (image != null) {
+      String refusal = FrameTranscoding.refusal(i.transferSyntaxUid(), image);
+      if (refusal != null) {
+        throw WadoException.notAcceptable(refusal);
+      }
+    }
     for (int f : frames) {
       if (f > index.frameCount()) {
         throw WadoException.badRequest(
@@ -123,9 +157,41 @@ public class WadoResource {
       }
     }
     String boundary = Multipart.newBoundary();
-    StreamingOutput body = out -> service.writeFrames(tenant, i, index, frames, out, boundary);
+    StreamingOutput body =
+        out -> service.writeFrames(tenant, i, index, frames, out, boundary, target, image);
     return Response.ok(body)
         .type(Multipart.contentType(Negotiation.OCTET_STREAM, boundary))
+        .build();
+  }
+
+  @GET
+  @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{range}")
+  @Operation(
+      summary = "Bulk data: the byte range a BulkDataURI names ({offset}-{length}), as stored")
+  public Response bulkData(
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @PathParam("instance") String instance,
+      @PathParam("range") String range,
+      @Context HttpHeaders headers) {
+    String[] u = uids(study, series, instance);
+    BulkData.Range r = BulkData.parse(range);
+    String tenant = tenant();
+    StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
+    boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
+    // A deflated object's ranges count in the inflated data, whose size is not indexed.
+    if (!deflated && (r.offset() >= i.size() || r.length() > i.size() - r.offset())) {
+      throw WadoException.badRequest("bulk data range lies outside the stored object");
+    }
+    boolean multipart = Negotiation.bulkDataMultipart(accept(headers), i.transferSyntaxUid());
+    String boundary = multipart ? Multipart.newBoundary() : null;
+    StreamingOutput body =
+        out -> service.writeBulkData(tenant, i, r.offset(), r.length(), out, boundary);
+    return Response.ok(body)
+        .type(
+            multipart
+                ? Multipart.contentType(Negotiation.OCTET_STREAM, boundary)
+                : Negotiation.OCTET_STREAM)
         .build();
   }
 
@@ -137,9 +203,10 @@ public class WadoResource {
     for (StoredInstance i : found) {
       syntaxes.add(i.transferSyntaxUid());
     }
-    Negotiation.requireMultipart(accept, Negotiation.DICOM, syntaxes);
+    String target =
+        Negotiation.transferSyntax(accept, Negotiation.DICOM, syntaxes, Transcoder::canTranscode);
     String boundary = Multipart.newBoundary();
-    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary);
+    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary, target);
     return Response.ok(body).type(Multipart.contentType(Negotiation.DICOM, boundary)).build();
   }
 
@@ -152,12 +219,20 @@ public class WadoResource {
     return Response.ok(body).type(Negotiation.DICOM_JSON).build();
   }
 
+  private PixelDescription pixelDescription(String tenant, StoredInstance i) {
+    try {
+      return PixelDescription.of(service.header(tenant, i, false));
+    } catch (java.io.IOException e) {
+      throw new WadoException(503, "object storage did not answer; retry later");
+    }
+  }
+
   private static AcceptedTypes accept(HttpHeaders headers) {
     return AcceptedTypes.parse(headers.getRequestHeader(HttpHeaders.ACCEPT));
   }
 
   /** The path's UIDs, checked: 400 for one that is not a UID (the value is not repeated). */
-  private static String[] uids(String study, String series, String instance) {
+  static String[] uids(String study, String series, String instance) {
     check(study, "StudyInstanceUID");
     if (series != null) {
       check(series, "SeriesInstanceUID");

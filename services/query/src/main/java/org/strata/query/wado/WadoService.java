@@ -2,6 +2,7 @@ package org.strata.query.wado;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,11 @@ import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Tag;
+import org.strata.dicom.Tags;
 import org.strata.dicom.VR;
+import org.strata.dicom.codec.CodecException;
+import org.strata.dicom.codec.PixelDescription;
+import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.ElementHeader;
 import org.strata.dicom.io.FrameIndex;
@@ -68,27 +73,54 @@ public class WadoService {
     return found;
   }
 
-  /** Each object as one {@code application/dicom} part, byte for byte as stored. */
+  /**
+   * Each object as one {@code application/dicom} part: byte for byte as stored (with its
+   * Content-Length) when {@code target} is null or the stored syntax, else transcoded to {@code
+   * target} as it streams (no Content-Length: the size is known only at the end).
+   */
   public void writeInstances(
-      String tenant, List<StoredInstance> instances, OutputStream out, String boundary)
+      String tenant,
+      List<StoredInstance> instances,
+      OutputStream out,
+      String boundary,
+      String target)
       throws IOException {
     Multipart multipart = new Multipart(out, boundary);
     for (StoredInstance i : instances) {
+      boolean asStored = target == null || target.equals(i.transferSyntaxUid());
       multipart.startPart(
-          Negotiation.DICOM + "; transfer-syntax=" + i.transferSyntaxUid(), i.size());
-      try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+          Negotiation.DICOM + "; transfer-syntax=" + (asStored ? i.transferSyntaxUid() : target),
+          asStored ? i.size() : -1);
+      writeObject(tenant, i, out, asStored ? null : target);
+      multipart.endPart();
+    }
+    multipart.finish();
+  }
+
+  /**
+   * One object: byte for byte as stored when {@code target} is null, else transcoded to it as it
+   * streams. A failure once bytes are out can only cut the response short (IOException).
+   */
+  public void writeObject(String tenant, StoredInstance i, OutputStream out, String target)
+      throws IOException {
+    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+      if (target == null) {
         long copied = in.transferTo(out);
         if (copied != i.size()) {
           throw new IOException(
               "stored object has " + copied + " bytes, the index says " + i.size());
         }
-      } catch (StorageException e) {
-        LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
-        throw new IOException("object storage failed", e);
+      } else {
+        Transcoder.transcode(in, out, target);
       }
-      multipart.endPart();
+    } catch (StorageException e) {
+      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    } catch (CodecException | DicomParseException e) {
+      // The body has begun: the response can only be cut short. No UIDs in the log.
+      LOG.warnf("object of tenant %s not transcodable: %s", tenant, e.getMessage());
+      throw new IOException("transcoding failed", e);
     }
-    multipart.finish();
   }
 
   /**
@@ -127,8 +159,15 @@ public class WadoService {
     out.flush();
   }
 
-  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
-      throws IOException {
+  /**
+   * The attributes before Pixel Data, read from the object in S3 (the download stops there).
+   *
+   * @param pixelRange also record where Pixel Data's value lies, as a {@link BulkDataRef} (offset,
+   *     length) in the stored object: native data from its header; encapsulated data from the Basic
+   *     Offset Table's item tag to the end of the last fragment (the items are walked, so the
+   *     object is read to there), the range ingest's sidecars name
+   */
+  public Attributes header(String tenant, StoredInstance i, boolean pixelRange) throws IOException {
     Attributes ds;
     try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
         DicomInputStream dis =
@@ -137,10 +176,10 @@ public class WadoService {
                 ReadOptions.DEFAULTS.withStopBeforeTag(Tag.PixelData))) {
       dis.readFileMetaInformation();
       ds = dis.readDataset();
-      if (dis.stoppedBeforeTag()) {
+      if (pixelRange && dis.stoppedBeforeTag()) {
         ElementHeader pixel = dis.readHeader();
-        if (pixel != null) {
-          long length = pixel.undefinedLength() ? 0 : pixel.length();
+        if (pixel != null && pixel.tag() == Tag.PixelData) {
+          long length = pixel.undefinedLength() ? itemsLength(dis) : pixel.length();
           // Encapsulated pixel data is OB (PS3.5 A.4), whatever VR a writer put on the wire.
           ds.set(
               Tag.PixelData,
@@ -149,7 +188,7 @@ public class WadoService {
               pixel.valueOffset());
         }
       }
-      // Closing here stops the download: the pixel data is not read.
+      // Closing here stops the download: the rest is not read.
     } catch (StorageException e) {
       LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
       throw new IOException("object storage failed", e);
@@ -157,21 +196,45 @@ public class WadoService {
       LOG.warnf("stored object of tenant %s not parseable at offset %d", tenant, e.offset());
       throw new IOException("stored object not parseable", e);
     }
-    String bulk =
+    return ds;
+  }
+
+  /** Bytes from the first item tag of encapsulated pixel data to the end of its last item. */
+  private static long itemsLength(DicomInputStream dis) throws IOException {
+    long start = dis.position();
+    long end = start;
+    ElementHeader h;
+    while ((h = dis.readHeader()) != null && h.tag() == Tags.ITEM && !h.undefinedLength()) {
+      for (long left = h.length(); left > 0; ) {
+        int n = (int) Math.min(64 * 1024, left);
+        dis.readValue(n);
+        left -= n;
+      }
+      end = h.valueOffset() + h.length();
+    }
+    return end - start;
+  }
+
+  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Attributes ds = header(tenant, i, true);
+    String instanceUrl =
         base
             + "/studies/"
             + i.studyUid()
             + "/series/"
             + i.seriesUid()
             + "/instances/"
-            + i.sopInstanceUid()
-            + "/bulkdata/7FE00010";
+            + i.sopInstanceUid();
     // Not closed: that would close the response stream, which goes on with the next instance.
     DicomJsonWriter json =
         new DicomJsonWriter(
             out,
             -1,
-            (path, vr, value) -> path.length == 1 && path[0] == Tag.PixelData ? bulk : null);
+            (path, vr, value) ->
+                path.length == 1 && path[0] == Tag.PixelData && value instanceof BulkDataRef r
+                    ? BulkData.uri(instanceUrl, r.offset(), r.length())
+                    : null);
     json.write(ds);
     json.flush();
   }
@@ -236,38 +299,161 @@ public class WadoService {
     }
   }
 
-  /** The frames (1-based numbers) as {@code application/octet-stream} parts, bytes as stored. */
+  /**
+   * The frames (1-based numbers) as {@code application/octet-stream} parts: bytes as stored when
+   * {@code target} is null, else each frame read whole (one at a time) and transcoded.
+   *
+   * @param image the instance's pixel description, needed when transcoding
+   */
   public void writeFrames(
       String tenant,
       StoredInstance i,
       FrameIndex index,
       int[] frames,
       OutputStream out,
-      String boundary)
+      String boundary,
+      String target,
+      PixelDescription image)
       throws IOException {
     Multipart multipart = new Multipart(out, boundary);
-    String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + i.transferSyntaxUid();
+    String type =
+        Negotiation.OCTET_STREAM
+            + "; transfer-syntax="
+            + (target == null ? i.transferSyntaxUid() : target);
     for (int frame : frames) {
       List<FrameIndex.Range> ranges = index.ranges(frame - 1);
       long length = 0;
       for (FrameIndex.Range r : ranges) {
         length += r.length();
       }
-      multipart.startPart(type, length);
-      for (FrameIndex.Range r : ranges) {
-        try (InputStream in =
-            storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
-          long copied = in.transferTo(out);
-          if (copied != r.length()) {
-            throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
-          }
-        } catch (StorageException e) {
-          LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
-          throw new IOException("object storage failed", e);
+      if (target == null) {
+        multipart.startPart(type, length);
+        copyRanges(tenant, i, ranges, out);
+      } else {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream((int) Math.min(length, 1 << 24));
+        copyRanges(tenant, i, ranges, stored);
+        byte[] bytes;
+        try {
+          bytes = FrameTranscoding.transcode(stored.toByteArray(), i.transferSyntaxUid(), image);
+        } catch (CodecException e) {
+          LOG.warnf("frame of tenant %s not transcodable: %s", tenant, e.getMessage());
+          throw new IOException("transcoding failed", e);
         }
+        multipart.startPart(type, bytes.length);
+        out.write(bytes);
       }
       multipart.endPart();
     }
     multipart.finish();
+  }
+
+  /**
+   * One frame (1-based) in native little endian: read by range (one frame in memory) and transcoded
+   * from the stored syntax ({@link FrameTranscoding}).
+   */
+  public byte[] nativeFrame(
+      String tenant, StoredInstance i, FrameIndex index, int frame, PixelDescription image)
+      throws IOException {
+    List<FrameIndex.Range> ranges = index.ranges(frame - 1);
+    long length = 0;
+    for (FrameIndex.Range r : ranges) {
+      length += r.length();
+    }
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IOException("frame too large");
+    }
+    ByteArrayOutputStream stored = new ByteArrayOutputStream((int) length);
+    copyRanges(tenant, i, ranges, stored);
+    return FrameTranscoding.transcode(stored.toByteArray(), i.transferSyntaxUid(), image);
+  }
+
+  private void copyRanges(
+      String tenant, StoredInstance i, List<FrameIndex.Range> ranges, OutputStream out)
+      throws IOException {
+    for (FrameIndex.Range r : ranges) {
+      try (InputStream in =
+          storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
+        long copied = in.transferTo(out);
+        if (copied != r.length()) {
+          throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
+        }
+      } catch (StorageException e) {
+        LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
+        throw new IOException("object storage failed", e);
+      }
+    }
+  }
+
+  /**
+   * Bytes {@code offset} to {@code offset + length - 1} of the object's data set as encoded (after
+   * inflation for a deflated object: its BulkDataURIs count there), one {@code
+   * application/octet-stream} part, or the bare bytes when {@code boundary} is null.
+   */
+  public void writeBulkData(
+      String tenant, StoredInstance i, long offset, long length, OutputStream out, String boundary)
+      throws IOException {
+    Multipart multipart = boundary == null ? null : new Multipart(out, boundary);
+    if (multipart != null) {
+      multipart.startPart(Negotiation.OCTET_STREAM, length);
+    }
+    try {
+      if (TransferSyntax.of(i.transferSyntaxUid()).deflated()) {
+        try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey());
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 64 * 1024))) {
+          dis.readFileMetaInformation();
+          InputStream inflated = dis.remaining();
+          inflated.skipNBytes(offset);
+          long copied = new BoundedInput(inflated, length).transferTo(out);
+          if (copied != length) {
+            throw new IOException("bulk data range runs past the end of the data set");
+          }
+        }
+      } else {
+        copyRanges(tenant, i, List.of(new FrameIndex.Range(offset, length)), out);
+      }
+    } catch (StorageException e) {
+      LOG.warnf("bulk data of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    }
+    if (multipart != null) {
+      multipart.endPart();
+      multipart.finish();
+    }
+    out.flush();
+  }
+
+  /** At most {@code left} bytes of a stream. */
+  private static final class BoundedInput extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedInput(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
   }
 }
