@@ -64,7 +64,11 @@ class DimseQueryRetrieveTest {
           "strata.query.default-tenant",
           DimseTestData.TENANT,
           "strata.query.dimse.destinations.STORESCP",
-          "127.0.0.1:" + storescpPort());
+          "127.0.0.1:" + storescpPort(),
+          "strata.query.dimse.destinations.COMMITSCU",
+          "127.0.0.1:" + StorageCommitmentScpTest.reportPort(),
+          "strata.query.dimse.commitment-wait",
+          "1s");
     }
   }
 

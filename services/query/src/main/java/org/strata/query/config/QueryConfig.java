@@ -103,5 +103,12 @@ public interface QueryConfig {
      */
     @WithDefault("false")
     boolean acceptUnknownAes();
+
+    /**
+     * Storage Commitment (push model): how long instances not yet in the index are looked up again
+     * before they are reported as failed (a modality asks right after storing).
+     */
+    @WithDefault("5s")
+    Duration commitmentWait();
   }
 }

@@ -69,11 +69,17 @@ public class QueryRetrieveServer {
   private final RetrieveLocator locator;
   private final Storage storage;
   private final QueryConfig config;
+  private final CommitmentDecider commitments;
   private DicomServer server;
   private KnownAes knownAes = KnownAes.none();
 
   public QueryRetrieveServer(
-      QidoService qido, RetrieveLocator locator, Storage storage, QueryConfig config) {
+      QidoService qido,
+      RetrieveLocator locator,
+      Storage storage,
+      QueryConfig config,
+      CommitmentDecider commitments) {
+    this.commitments = commitments;
     this.qido = qido;
     this.locator = locator;
     this.storage = storage;
@@ -100,11 +106,19 @@ public class QueryRetrieveServer {
         new DimseRegistry()
             .registerFind(this::find)
             .registerMove(this::retrieve, destinations, DicomClient.Options.DEFAULTS)
-            .registerGet(this::retrieve);
+            .registerGet(this::retrieve)
+            // Reports on a new association go to the requestor's address from the same tables.
+            .registerStorageCommitment(
+                (association, rq) ->
+                    commitments.decide(
+                        tenantOf(association.callingAE()), rq, dimse.commitmentWait()),
+                destinations::lookup,
+                DicomClient.Options.DEFAULTS);
     List<TransferCapability> caps = new ArrayList<>();
     caps.add(TransferCapability.verificationScp());
     caps.addAll(TransferCapability.queryRetrieveScp());
     caps.addAll(TransferCapability.storageScu()); // C-GET sub-operations
+    caps.addAll(TransferCapability.storageCommitment());
     server =
         DicomServer.builder()
             .bind(dimse.host(), dimse.port())
@@ -146,15 +160,21 @@ public class QueryRetrieveServer {
    * callers accepted) the default tenant.
    */
   String tenant(QueryRequest rq) throws DimseException {
-    KnownAes.KnownAe known = knownAes.find(rq.callingAE());
+    String tenant = tenantOf(rq.callingAE());
+    if (tenant == null) {
+      // The acceptor rejected such associations already; kept as a second line.
+      throw new DimseException(Status.NOT_AUTHORIZED, "calling AE not known");
+    }
+    return tenant;
+  }
+
+  /** The calling AE's tenant, the default tenant for accepted unknown callers, else null. */
+  private String tenantOf(String callingAe) {
+    KnownAes.KnownAe known = knownAes.find(callingAe);
     if (known != null) {
       return known.tenant();
     }
-    if (config.dimse().acceptUnknownAes()) {
-      return config.defaultTenant();
-    }
-    // The acceptor rejected such associations already; kept as a second line.
-    throw new DimseException(Status.NOT_AUTHORIZED, "calling AE not known");
+    return config.dimse().acceptUnknownAes() ? config.defaultTenant() : null;
   }
 
   void stop(@Observes ShutdownEvent event) {
