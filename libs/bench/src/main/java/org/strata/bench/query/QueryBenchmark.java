@@ -36,9 +36,9 @@ import org.strata.platform.ServiceProcess;
  *
  * <p>Sizes from the environment: {@code STRATA_BENCH_QUERY_INSTANCES} (1,000,000), {@code
  * STRATA_BENCH_QUERY_FIRST_INSTANCES} (100,000: the first measuring point), {@code
- * STRATA_BENCH_QUERY_ORTHANC_INSTANCES} (100,000), {@code STRATA_BENCH_QUERY_SERIES} (600 instances
- * of 0.5 MB in the retrieved study), {@code STRATA_BENCH_QUERY_ITERATIONS} (60 timed queries of
- * each kind).
+ * STRATA_BENCH_QUERY_ORTHANC_INSTANCES} (100,000; 0 leaves Orthanc out), {@code
+ * STRATA_BENCH_QUERY_SERIES} (600 instances of 0.5 MB in the retrieved study), {@code
+ * STRATA_BENCH_QUERY_ITERATIONS} (60 timed queries of each kind).
  */
 public final class QueryBenchmark {
   private static final String TENANT = "local";
@@ -210,6 +210,32 @@ public final class QueryBenchmark {
     }
 
     // 2. Orthanc: the same retrieved study, then the small studies, 10 a request, 4 clients.
+    if (orthancInstances > 0) {
+      orthanc(
+          dir,
+          orthancStudies,
+          retrieved,
+          seriesSize,
+          retrievedRequests,
+          retrievedParts,
+          qido,
+          wado);
+    }
+    load("machine load at the end", loadAverage());
+
+    print(qido, wado, first, total, orthancInstances, seriesSize);
+  }
+
+  private void orthanc(
+      Path dir,
+      int orthancStudies,
+      StudyPopulation.Study retrieved,
+      int seriesSize,
+      int retrievedRequests,
+      IntFunction<List<byte[]>> retrievedParts,
+      Map<Search, HttpProbe.Timings[]> qido,
+      Map<String, String[]> wado)
+      throws Exception {
     try (OrthancServer orthanc =
         OrthancServer.start(dir.resolve("orthanc"), freePort(), freePort())) {
       String stowUrl = orthanc.url() + "/dicom-web/studies";
@@ -250,9 +276,6 @@ public final class QueryBenchmark {
       }
       wado(base, retrieved, seriesSize, wado, 1);
     }
-    load("machine load at the end", loadAverage());
-
-    print(qido, wado, first, total, orthancInstances, seriesSize);
   }
 
   private void timedLoad(IndexBulkLoader loader, int from, int to, Platform platform)
@@ -381,7 +404,10 @@ public final class QueryBenchmark {
     for (Map.Entry<String, String[]> e : wado.entrySet()) {
       System.out.printf(
           "| %s | %s | %s | %s |%n",
-          e.getKey(), e.getValue()[0], e.getValue()[1], i < targets.length ? targets[i] : "");
+          e.getKey(),
+          e.getValue()[0],
+          e.getValue()[1] == null ? "not run" : e.getValue()[1],
+          i < targets.length ? targets[i] : "");
       i++;
     }
   }
