@@ -384,9 +384,9 @@ public final class QueryBenchmark {
             + " %d of the retrieved study, Orthanc its STOW-loaded ones plus the same study.%n%n",
         iterations, seriesSize);
     System.out.printf(
-        "| query | Strata, %s instances | Strata, %s instances | Orthanc 1.10, %s instances |"
+        "| query | Strata, %s instances | Strata, %s instances | Orthanc 1.10, %s |"
             + " target (p95) |%n",
-        human(first), human(total), human(orthanc));
+        human(first), human(total), orthanc > 0 ? human(orthanc) + " instances" : "not run");
     System.out.println("|---|---|---|---|---|");
     for (Map.Entry<Search, HttpProbe.Timings[]> e : qido.entrySet()) {
       HttpProbe.Timings[] t = e.getValue();
