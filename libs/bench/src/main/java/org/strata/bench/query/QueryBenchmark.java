@@ -38,7 +38,8 @@ import org.strata.platform.ServiceProcess;
  * STRATA_BENCH_QUERY_FIRST_INSTANCES} (100,000: the first measuring point), {@code
  * STRATA_BENCH_QUERY_ORTHANC_INSTANCES} (100,000; 0 leaves Orthanc out), {@code
  * STRATA_BENCH_QUERY_SERIES} (600 instances of 0.5 MB in the retrieved study), {@code
- * STRATA_BENCH_QUERY_ITERATIONS} (60 timed queries of each kind).
+ * STRATA_BENCH_QUERY_ITERATIONS} (60 timed queries of each kind), {@code STRATA_BENCH_QUERY_WARMUP}
+ * (40 untimed ones before them).
  */
 public final class QueryBenchmark {
   private static final String TENANT = "local";
@@ -52,6 +53,10 @@ public final class QueryBenchmark {
   private static final int RETRIEVED_STUDY = 99_999_999;
 
   private final int iterations = env("STRATA_BENCH_QUERY_ITERATIONS", 60);
+  // Untimed queries of each kind first: the first measuring point is also the query service's
+  // first traffic, and with 10 its figures still carried JIT warm-up (1 M came out faster than
+  // 100 k in the first runs).
+  private final int warmup = env("STRATA_BENCH_QUERY_WARMUP", 40);
   private final List<String> loadRows = new ArrayList<>();
 
   private QueryBenchmark() {}
@@ -311,7 +316,7 @@ public final class QueryBenchmark {
   }
 
   private HttpProbe.Timings qido(String base, Search q, int studies) throws Exception {
-    return new HttpProbe().get(i -> base + q.path(i, studies), JSON, 10, iterations);
+    return new HttpProbe().get(i -> base + q.path(i, studies), JSON, warmup, iterations);
   }
 
   /** Series metadata, frames and whole-study retrieval; column 0 Strata, 1 Orthanc. */
@@ -379,10 +384,10 @@ public final class QueryBenchmark {
     loadRows.forEach(System.out::println);
     System.out.println();
     System.out.printf(
-        "QIDO-RS, one client, %d timed queries of each kind after 10 untimed; p50 / p95 / p99 ms"
+        "QIDO-RS, one client, %d timed queries of each kind after %d untimed; p50 / p95 / p99 ms"
             + " (median number of results). Strata holds the bulk-loaded instances plus the"
             + " %d of the retrieved study, Orthanc its STOW-loaded ones plus the same study.%n%n",
-        iterations, seriesSize);
+        iterations, warmup, seriesSize);
     System.out.printf(
         "| query | Strata, %s instances | Strata, %s instances | Orthanc 1.10, %s |"
             + " target (p95) |%n",
