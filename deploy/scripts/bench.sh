@@ -2,7 +2,10 @@
 # `make bench [suite ...]`: builds the benchmark module and runs the suites (all by default).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B --no-transfer-progress -q install -DskipTests -pl libs/bench,services/index,services/ingest -am
+# package, not install: the reactor resolves the modules from their target/ directories, and the
+# shared ~/.m2 is left alone.
+./mvnw -B --no-transfer-progress -q package -DskipTests \
+  -pl libs/bench,services/index,services/ingest,services/query -am
 cp="$(cat libs/bench/target/run-classpath.txt):$(ls libs/bench/target/strata-bench-*.jar | head -n 1)"
 rm -rf target/bench
 exec java -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -11,7 +11,8 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> suites = args.length == 0 ? List.of("platform", "ingest", "index") : List.of(args);
+    List<String> suites =
+        args.length == 0 ? List.of("platform", "ingest", "index", "query") : List.of(args);
     Path work = Path.of(System.getProperty("strata.bench.dir", "target/bench")).toAbsolutePath();
     Path dist =
         Path.of(System.getProperty("strata.platform.dist", "libs/platform-dist/target/dist"));
@@ -35,6 +36,14 @@ public final class BenchMain {
                 work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
         case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         case "dimse" -> org.strata.bench.dimse.DimseBench.run(work);
+        case "query" ->
+            org.strata.bench.query.QueryBenchmark.run(
+                work,
+                dist,
+                realm,
+                Path.of("services/index/target/quarkus-app/quarkus-run.jar"),
+                Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
+                Path.of("services/query/target/quarkus-app/quarkus-run.jar"));
         default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);
       }
     }

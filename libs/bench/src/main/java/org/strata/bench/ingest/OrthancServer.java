@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Orthanc from Debian as the peer: default configuration (SQLite index, files on the same disk),
  * the DICOMweb plugin enabled, bound to loopback, in a directory of its own.
  */
-final class OrthancServer implements AutoCloseable {
+public final class OrthancServer implements AutoCloseable {
   private final Process process;
   private final int httpPort;
 
@@ -23,7 +23,7 @@ final class OrthancServer implements AutoCloseable {
     this.httpPort = httpPort;
   }
 
-  static OrthancServer start(Path dir, int httpPort, int dicomPort) throws Exception {
+  public static OrthancServer start(Path dir, int httpPort, int dicomPort) throws Exception {
     Files.createDirectories(dir);
     Path config = dir.resolve("orthanc.json");
     Files.writeString(
@@ -71,7 +71,7 @@ final class OrthancServer implements AutoCloseable {
     throw new IllegalStateException("Orthanc did not start: see " + dir.resolve("orthanc.log"));
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + httpPort;
   }
 

@@ -1,0 +1,104 @@
+package org.strata.bench.query;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Part 10 files of a {@link StudyPopulation} study, written by hand (explicit VR little endian,
+ * UTF-8 text, 16-bit monochrome pixels): the same files go to Strata and to Orthanc.
+ */
+final class Part10Files {
+  private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+  private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
+  private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+
+  private Part10Files() {}
+
+  /** Instance {@code instance} of series {@code k} of {@code study}, {@code pixels} as given. */
+  static byte[] instance(
+      StudyPopulation.Study study, int k, int instance, int rows, int columns, byte[] pixels) {
+    String sop = study.sopUid(k, instance);
+    ByteArrayOutputStream ds = new ByteArrayOutputStream(pixels.length + 1024);
+    str(ds, 0x00080005, "CS", "ISO_IR 192");
+    str(ds, 0x00080016, "UI", study.sopClass());
+    str(ds, 0x00080018, "UI", sop);
+    str(ds, 0x00080020, "DA", study.date().format(DA));
+    str(ds, 0x00080030, "TM", study.time().format(TM));
+    str(ds, 0x00080050, "SH", study.accession());
+    str(ds, 0x00080060, "CS", study.modality());
+    str(ds, 0x00080090, "PN", study.referringPhysician());
+    str(ds, 0x00081030, "LO", study.description());
+    str(ds, 0x0008103E, "LO", study.description() + " " + k);
+    str(ds, 0x00100010, "PN", study.patientName());
+    str(ds, 0x00100020, "LO", study.patientId());
+    str(ds, 0x00100021, "LO", StudyPopulation.ISSUER);
+    str(ds, 0x00100030, "DA", study.birthDate().format(DA));
+    str(ds, 0x00100040, "CS", study.sex());
+    str(ds, 0x00180015, "CS", study.bodyPart());
+    str(ds, 0x0020000D, "UI", study.studyUid());
+    str(ds, 0x0020000E, "UI", study.seriesUid(k));
+    str(ds, 0x00200010, "SH", "S" + study.index());
+    str(ds, 0x00200011, "IS", Integer.toString(k));
+    str(ds, 0x00200013, "IS", Integer.toString(instance));
+    us(ds, 0x00280002, 1);
+    str(ds, 0x00280004, "CS", "MONOCHROME2");
+    us(ds, 0x00280010, rows);
+    us(ds, 0x00280011, columns);
+    us(ds, 0x00280100, 16);
+    us(ds, 0x00280101, 16);
+    us(ds, 0x00280102, 15);
+    us(ds, 0x00280103, 0);
+    header(ds, 0x7FE00010, "OW", pixels.length);
+    ds.writeBytes(pixels);
+
+    ByteArrayOutputStream meta = new ByteArrayOutputStream();
+    header(meta, 0x00020001, "OB", 2);
+    meta.write(0);
+    meta.write(1);
+    str(meta, 0x00020002, "UI", study.sopClass());
+    str(meta, 0x00020003, "UI", sop);
+    str(meta, 0x00020010, "UI", EXPLICIT_LE);
+    str(meta, 0x00020012, "UI", "2.25.1");
+    ByteArrayOutputStream file = new ByteArrayOutputStream(ds.size() + 512);
+    file.writeBytes(new byte[128]);
+    file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
+    header(file, 0x00020000, "UL", 4);
+    file.writeBytes(
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.size()).array());
+    file.writeBytes(meta.toByteArray());
+    file.writeBytes(ds.toByteArray());
+    return file.toByteArray();
+  }
+
+  private static void us(ByteArrayOutputStream out, int tag, int value) {
+    header(out, tag, "US", 2);
+    out.write(value & 0xff);
+    out.write((value >> 8) & 0xff);
+  }
+
+  private static void str(ByteArrayOutputStream out, int tag, String vr, String value) {
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    header(out, tag, vr, v.length + (v.length % 2));
+    out.writeBytes(v);
+    if (v.length % 2 == 1) {
+      out.write(vr.equals("UI") ? 0 : ' ');
+    }
+  }
+
+  private static void header(ByteArrayOutputStream out, int tag, String vr, int length) {
+    ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) (tag >>> 16))
+        .putShort((short) tag)
+        .put(vr.getBytes(StandardCharsets.US_ASCII));
+    if (vr.equals("OB") || vr.equals("OW")) {
+      b.putShort((short) 0).putInt(length);
+      out.write(b.array(), 0, 12);
+    } else {
+      b.putShort((short) length);
+      out.write(b.array(), 0, 8);
+    }
+  }
+}
