@@ -459,7 +459,10 @@ final class QidoTestData {
               "insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
                   + " instance_number, number_of_frames, pixel_rows, pixel_columns,"
                   + " transfer_syntax_uid, stored_event_id, version, attributes) values (?, ?, ?,"
-                  + " ?, ?, ?, ?, ?, '1.2.840.10008.1.2.1', ?, 1, ?::jsonb) returning pk")) {
+                  + " ?, ?, ?, ?, ?, '1.2.840.10008.1.2.1', ?, 1, "
+                  // every second instance in the legacy form: a JSON string holding the object
+                  + (n % 2 == 0 ? "to_jsonb(?::text)" : "?::jsonb")
+                  + ") returning pk")) {
         ps.setString(1, tenant);
         ps.setLong(2, series);
         ps.setString(3, sop);

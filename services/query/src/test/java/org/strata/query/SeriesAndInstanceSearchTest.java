@@ -138,6 +138,10 @@ class SeriesAndInstanceSearchTest extends QidoTestSupport {
     assertEquals(256, first.path("00280011").path("Value").get(0).asInt());
     // BitsAllocated has no column: from the instance's attributes.
     assertEquals(16, first.path("00280100").path("Value").get(0).asInt());
+    // The second instance's attributes are stored as a JSON string (as the index wrote them
+    // before it bound them as text): read all the same.
+    assertEquals(16, all.get(1).path("00280100").path("Value").get(0).asInt());
+    assertEquals(2, all.get(1).path("00200013").path("Value").get(0).asInt());
   }
 
   @Test

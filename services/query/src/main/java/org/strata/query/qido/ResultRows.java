@@ -78,6 +78,9 @@ final class ResultRows {
     return out;
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectReader STRING_READER =
+      new com.fasterxml.jackson.databind.ObjectMapper().readerFor(String.class);
+
   private static Attributes instanceAttributes(Row row, Level level, ReturnAttributes returns) {
     if (level != Level.INSTANCE && !returns.needsInstanceAttributes()) {
       return null;
@@ -87,7 +90,15 @@ final class ResultRows {
       return null;
     }
     try {
+      if (json.startsWith("\"")) {
+        // Rows indexed before the index bound its parameter as text hold the DICOM JSON object
+        // as a JSON string: unwrap it.
+        json = STRING_READER.readValue(json);
+      }
       return DicomJsonReader.parse(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      LOG.debugf("unreadable attributes of an indexed instance: %s", e.getOriginalMessage());
+      return null;
     } catch (DicomParseException e) {
       // The index stored what ingest sent; a value we cannot read is left out, not an error.
       LOG.debugf("unreadable attributes of an indexed instance: %s", e.reason());
