@@ -49,12 +49,24 @@ public class IndexRepository {
   }
 
   /**
+   * A patient row as this transaction last saw or wrote it, so that the next event of the same
+   * patient in a batch needs no round trip when it changes nothing.
+   */
+  public record PatientState(
+      long pk, String name, LocalDate birthDate, String sex, Instant demographicsAt) {}
+
+  /**
    * The patient of this instance, created if new. Demographics (name, birth date, sex) of an
    * existing patient follow the most recent event (by its occurrence time); an older event never
    * overwrites newer demographics, and an absent value never erases one. Each change is recorded in
    * {@code patient_change}.
+   *
+   * @param known the row as this transaction left it (same tenant, Patient ID and issuer), or null
    */
-  public Uni<Long> upsertPatient(Mutiny.Session s, IndexedInstance i) {
+  public Uni<PatientState> upsertPatient(Mutiny.Session s, IndexedInstance i, PatientState known) {
+    if (known != null) {
+      return updateDemographics(s, i, known);
+    }
     return s.createNativeQuery(
             "insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
                 + " birth_date, sex, demographics_at) values (:tenant, :pid, :issuer,"
@@ -71,10 +83,21 @@ public class IndexRepository {
         .setParameter("sex", i.patientSex())
         .setParameter("at", i.occurredAt())
         .getSingleResultOrNull()
-        .chain(pk -> pk != null ? Uni.createFrom().item(pk) : updateDemographics(s, i));
+        .chain(
+            pk ->
+                pk != null
+                    ? Uni.createFrom()
+                        .item(
+                            new PatientState(
+                                pk,
+                                i.patientName(),
+                                i.patientBirthDate(),
+                                i.patientSex(),
+                                i.occurredAt()))
+                    : lockPatient(s, i).chain(row -> updateDemographics(s, i, row)));
   }
 
-  private Uni<Long> updateDemographics(Mutiny.Session s, IndexedInstance i) {
+  private Uni<PatientState> lockPatient(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, patient_name, birth_date, sex, demographics_at from patient"
                 + " where tenant = :tenant and patient_id = :pid and issuer = :issuer for update",
@@ -83,47 +106,51 @@ public class IndexRepository {
         .setParameter("pid", i.patientId())
         .setParameter("issuer", i.issuerOfPatientId())
         .getSingleResult()
-        .chain(
-            row -> {
-              long pk = ((Number) row[0]).longValue();
-              String oldName = (String) row[1];
-              LocalDate oldBirth = toLocalDate(row[2]);
-              String oldSex = (String) row[3];
-              Instant since = toInstant(row[4]);
-              String newName = i.patientName() != null ? i.patientName() : oldName;
-              LocalDate newBirth = i.patientBirthDate() != null ? i.patientBirthDate() : oldBirth;
-              String newSex = i.patientSex() != null ? i.patientSex() : oldSex;
-              boolean changed =
-                  !Objects.equals(oldName, newName)
-                      || !Objects.equals(oldBirth, newBirth)
-                      || !Objects.equals(oldSex, newSex);
-              if (!changed || i.occurredAt().isBefore(since)) {
-                return Uni.createFrom().item(pk);
-              }
-              return s.createNativeQuery(
-                      "with change as (insert into patient_change (patient_pk, event_id,"
-                          + " old_name, new_name, old_birth_date, new_birth_date, old_sex,"
-                          + " new_sex) values (:pk, cast(:event as uuid), cast(:oldName as text),"
-                          + " cast(:newName as text), cast(:oldBirth as date),"
-                          + " cast(:newBirth as date), cast(:oldSex as text),"
-                          + " cast(:newSex as text))) update patient set patient_name ="
-                          + " cast(:newName as text), patient_name_norm = cast(:norm as text),"
-                          + " birth_date = cast(:newBirth as date), sex = cast(:newSex as text),"
-                          + " demographics_at = cast(:at as timestamptz), updated_at = now()"
-                          + " where pk = :pk")
-                  .setParameter("pk", pk)
-                  .setParameter("event", i.eventId().toString())
-                  .setParameter("oldName", oldName)
-                  .setParameter("newName", newName)
-                  .setParameter("norm", PersonNames.normalize(newName))
-                  .setParameter("oldBirth", oldBirth)
-                  .setParameter("newBirth", newBirth)
-                  .setParameter("oldSex", oldSex)
-                  .setParameter("newSex", newSex)
-                  .setParameter("at", i.occurredAt())
-                  .executeUpdate()
-                  .replaceWith(pk);
-            });
+        .map(
+            row ->
+                new PatientState(
+                    ((Number) row[0]).longValue(),
+                    (String) row[1],
+                    toLocalDate(row[2]),
+                    (String) row[3],
+                    toInstant(row[4])));
+  }
+
+  private Uni<PatientState> updateDemographics(
+      Mutiny.Session s, IndexedInstance i, PatientState old) {
+    String newName = i.patientName() != null ? i.patientName() : old.name();
+    LocalDate newBirth = i.patientBirthDate() != null ? i.patientBirthDate() : old.birthDate();
+    String newSex = i.patientSex() != null ? i.patientSex() : old.sex();
+    boolean changed =
+        !Objects.equals(old.name(), newName)
+            || !Objects.equals(old.birthDate(), newBirth)
+            || !Objects.equals(old.sex(), newSex);
+    if (!changed || i.occurredAt().isBefore(old.demographicsAt())) {
+      return Uni.createFrom().item(old);
+    }
+    return s.createNativeQuery(
+            "with change as (insert into patient_change (patient_pk, event_id,"
+                + " old_name, new_name, old_birth_date, new_birth_date, old_sex,"
+                + " new_sex) values (:pk, cast(:event as uuid), cast(:oldName as text),"
+                + " cast(:newName as text), cast(:oldBirth as date),"
+                + " cast(:newBirth as date), cast(:oldSex as text),"
+                + " cast(:newSex as text))) update patient set patient_name ="
+                + " cast(:newName as text), patient_name_norm = cast(:norm as text),"
+                + " birth_date = cast(:newBirth as date), sex = cast(:newSex as text),"
+                + " demographics_at = cast(:at as timestamptz), updated_at = now()"
+                + " where pk = :pk")
+        .setParameter("pk", old.pk())
+        .setParameter("event", i.eventId().toString())
+        .setParameter("oldName", old.name())
+        .setParameter("newName", newName)
+        .setParameter("norm", PersonNames.normalize(newName))
+        .setParameter("oldBirth", old.birthDate())
+        .setParameter("newBirth", newBirth)
+        .setParameter("oldSex", old.sex())
+        .setParameter("newSex", newSex)
+        .setParameter("at", i.occurredAt())
+        .executeUpdate()
+        .replaceWith(new PatientState(old.pk(), newName, newBirth, newSex, i.occurredAt()));
   }
 
   /**
@@ -189,14 +216,19 @@ public class IndexRepository {
    * a later object version (a duplicate kept as a new version) replaces the location.
    */
   public Uni<Outcome> upsertInstance(Mutiny.Session s, IndexedInstance i, long seriesPk) {
+    // One round trip: the location is inserted in the same statement, only if the instance was.
     return s.createNativeQuery(
-            "insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
+            "with i as (insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
                 + " instance_number, number_of_frames, pixel_rows, pixel_columns,"
                 + " transfer_syntax_uid, stored_event_id, version, attributes) values (:tenant,"
                 + " :series, :uid, :cuid, cast(:num as integer), cast(:frames as integer),"
                 + " cast(:rows as integer), cast(:cols as integer), :ts, cast(:event as uuid),"
                 + " :version, cast(:attrs as jsonb))"
-                + " on conflict on constraint instance_natural_key do nothing returning pk",
+                + " on conflict on constraint instance_natural_key do nothing returning pk),"
+                + " l as (insert into object_location (instance_pk, bucket, object_key, size,"
+                + " sha256, sidecar_key, frame_index_key) select pk, :bucket, :key, :size,"
+                + " cast(:sha as text), cast(:sidecar as text), cast(:frameIndex as text) from i)"
+                + " select pk from i",
             Long.class)
         .setParameter("tenant", i.tenant())
         .setParameter("series", seriesPk)
@@ -210,12 +242,14 @@ public class IndexRepository {
         .setParameter("event", i.eventId().toString())
         .setParameter("version", i.version())
         .setParameter("attrs", i.attributesJson())
+        .setParameter("bucket", i.location().bucket())
+        .setParameter("key", i.location().key())
+        .setParameter("size", i.location().size())
+        .setParameter("sha", i.location().sha256())
+        .setParameter("sidecar", i.location().sidecarKey())
+        .setParameter("frameIndex", i.location().frameIndexKey())
         .getSingleResultOrNull()
-        .chain(
-            pk ->
-                pk != null
-                    ? insertLocation(s, pk, i).replaceWith(Outcome.CREATED)
-                    : existingInstance(s, i));
+        .chain(pk -> pk != null ? Uni.createFrom().item(Outcome.CREATED) : existingInstance(s, i));
   }
 
   private Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
@@ -272,39 +306,53 @@ public class IndexRepository {
         .executeUpdate();
   }
 
-  /**
-   * Counts a new instance (and a new series) into the series and study aggregates, and returns the
-   * study's aggregates afterwards (same statement).
-   */
-  public Uni<StudyAggregates> countInstance(
-      Mutiny.Session s, IndexedInstance i, long studyPk, long seriesPk, boolean newSeries) {
+  /** Adds {@code instances} new instances to a series' count. */
+  public Uni<Void> countSeries(Mutiny.Session s, long seriesPk, int instances) {
     return s.createNativeQuery(
-            "update series set number_of_instances = number_of_instances + 1 where pk = :pk")
+            "update series set number_of_instances = number_of_instances + :n where pk = :pk")
+        .setParameter("n", instances)
         .setParameter("pk", seriesPk)
         .executeUpdate()
-        .chain(
-            () ->
-                s.createNativeQuery(
-                        "update study set number_of_instances = number_of_instances + 1,"
-                            + " number_of_series = number_of_series + :newSeries,"
-                            + " modalities_in_study = case when cast(:modality as text) is null"
-                            + " or cast(:modality as text) = any(modalities_in_study) then"
-                            + " modalities_in_study else array_append(modalities_in_study,"
-                            + " cast(:modality as text)) end, sop_classes_in_study = case when"
-                            + " :cuid = any(sop_classes_in_study) then sop_classes_in_study"
-                            + " else array_append(sop_classes_in_study, cast(:cuid as text))"
-                            + " end, study_description = coalesce(study_description,"
-                            + " cast(:descr as text)), updated_at = now() where pk = :pk"
-                            + " returning number_of_series, number_of_instances,"
-                            + " array_to_string(modalities_in_study, '\\')",
-                        Object[].class)
-                    .setParameter("newSeries", newSeries ? 1 : 0)
-                    .setParameter("modality", i.modality())
-                    .setParameter("cuid", i.sopClassUid())
-                    .setParameter("descr", i.studyDescription())
-                    .setParameter("pk", studyPk)
-                    .getSingleResultOrNull()
-                    .map(IndexRepository::aggregates));
+        .replaceWithVoid();
+  }
+
+  /**
+   * Counts new instances and series into a study's aggregates, adds modalities and SOP classes not
+   * yet listed (in order of arrival), and returns the aggregates afterwards (same statement).
+   *
+   * @param modalities new modalities, backslash-separated (a character no CS or UI value holds)
+   * @param sopClasses new SOP Class UIDs, backslash-separated
+   */
+  public Uni<StudyAggregates> countStudy(
+      Mutiny.Session s,
+      long studyPk,
+      int instances,
+      int series,
+      String modalities,
+      String sopClasses,
+      String description) {
+    return s.createNativeQuery(
+            "update study set number_of_instances = number_of_instances + :instances,"
+                + " number_of_series = number_of_series + :series,"
+                + " modalities_in_study = modalities_in_study || array(select m from"
+                + " unnest(string_to_array(cast(:modalities as text), '\\')) with ordinality"
+                + " as u(m, o) where m <> all(modalities_in_study) order by o),"
+                + " sop_classes_in_study = sop_classes_in_study || array(select c from"
+                + " unnest(string_to_array(cast(:classes as text), '\\')) with ordinality"
+                + " as u(c, o) where c <> all(sop_classes_in_study) order by o),"
+                + " study_description = coalesce(study_description, cast(:descr as text)),"
+                + " updated_at = now() where pk = :pk"
+                + " returning number_of_series, number_of_instances,"
+                + " array_to_string(modalities_in_study, '\\')",
+            Object[].class)
+        .setParameter("instances", instances)
+        .setParameter("series", series)
+        .setParameter("modalities", modalities)
+        .setParameter("classes", sopClasses)
+        .setParameter("descr", description)
+        .setParameter("pk", studyPk)
+        .getSingleResultOrNull()
+        .map(IndexRepository::aggregates);
   }
 
   public Uni<StudyAggregates> studyAggregates(Mutiny.Session s, long studyPk) {
