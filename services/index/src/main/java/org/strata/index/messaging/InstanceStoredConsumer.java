@@ -4,11 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,6 +36,7 @@ import org.strata.events.EventFormatException;
 import org.strata.events.InstanceStored;
 import org.strata.index.config.IndexConfig;
 import org.strata.index.service.InstanceIndexer;
+import org.strata.index.service.OnVertx;
 
 /**
  * Consumes {@code strata.instance.stored} in batches (ADR 0006): the events of one poll, at most
@@ -68,7 +65,7 @@ public class InstanceStoredConsumer {
   private final IndexConfig.Consumer config;
   private final String bootstrapServers;
   private final MeterRegistry metrics;
-  private final Vertx vertx;
+  private final OnVertx onVertx;
   private final AtomicBoolean crashed = new AtomicBoolean();
   private volatile boolean running;
   private volatile KafkaConsumer<String, byte[]> current;
@@ -82,7 +79,7 @@ public class InstanceStoredConsumer {
       IndexConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       MeterRegistry metrics,
-      Vertx vertx) {
+      OnVertx onVertx) {
     this.indexer = indexer;
     this.publisher = publisher;
     this.deadLetters = deadLetters;
@@ -90,7 +87,7 @@ public class InstanceStoredConsumer {
     this.config = config.consumer();
     this.bootstrapServers = bootstrapServers;
     this.metrics = metrics;
-    this.vertx = vertx;
+    this.onVertx = onVertx;
   }
 
   void start(@Observes StartupEvent event) {
@@ -133,7 +130,6 @@ public class InstanceStoredConsumer {
         // stop() while polling
       } catch (SimulatedCrash e) {
         LOG.warn("test hook: consumer killed after the database commit, before the offset commit");
-        indexer.forget();
       } catch (RuntimeException e) {
         // Database or Kafka unavailable, or a bug: nothing was committed past what was applied;
         // a fresh consumer starts again from the committed offsets.
@@ -298,22 +294,8 @@ public class InstanceStoredConsumer {
     return t;
   }
 
-  /** Runs reactive work on a fresh Vert.x duplicated context (Hibernate Reactive needs one). */
   private <T> T onVertx(Supplier<Uni<T>> work) {
-    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-    // Hibernate Reactive keeps its session in the context: it must be flagged as isolated.
-    VertxContextSafetyToggle.setContextSafe(context, true);
-    return Uni.createFrom()
-        .<T>emitter(
-            e ->
-                context.runOnContext(
-                    v ->
-                        Uni.createFrom()
-                            .<T>deferred(work::get)
-                            .subscribe()
-                            .with(e::complete, e::fail)))
-        .await()
-        .atMost(BATCH_TIMEOUT);
+    return onVertx.await(work, BATCH_TIMEOUT);
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {

@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
@@ -45,7 +44,6 @@ public class InstanceIndexer {
   private final IndexConfig config;
   private final MeterRegistry metrics;
   private final Timer lag;
-  private final Set<String> knownTenants = ConcurrentHashMap.newKeySet();
 
   public InstanceIndexer(
       Mutiny.SessionFactory sessions,
@@ -63,11 +61,6 @@ public class InstanceIndexer {
             .register(metrics);
   }
 
-  /** Forgets what it cached about the database (after a simulated crash). */
-  public void forget() {
-    knownTenants.clear();
-  }
-
   /** Applies {@code events} in order, in one transaction. */
   public Uni<BatchResult> index(List<InstanceStored> events) {
     List<IndexedInstance> instances = new ArrayList<>(events.size());
@@ -80,7 +73,6 @@ public class InstanceIndexer {
             result -> {
               Instant now = Instant.now();
               for (Applied a : result.applied()) {
-                knownTenants.add(a.event().tenant());
                 metrics
                     .counter("strata.index.instances", "outcome", a.outcome().name())
                     .increment();
@@ -111,8 +103,10 @@ public class InstanceIndexer {
     String patientKey = tenant + '\u0000' + i.patientId() + '\u0000' + i.issuerOfPatientId();
     String seriesKey = tenant + '\u0000' + i.seriesUid();
     StudyKey studyKey = new StudyKey(tenant, i.studyUid());
+    // Once per tenant and batch: a statement per batch costs little, and a cache across
+    // transactions would go stale when the index is wiped for a rebuild.
     Uni<Void> tenantDone =
-        knownTenants.contains(tenant) || !batch.tenants.add(tenant)
+        !batch.tenants.add(tenant)
             ? Uni.createFrom().voidItem()
             : repository.ensureTenant(s, tenant, i.defaultIssuer());
     return tenantDone
