@@ -187,7 +187,15 @@ public class InstanceStoredConsumer {
       }
     }
     if (!offsets.isEmpty()) {
-      consumer.commitSync(offsets);
+      // Asynchronous: the next poll need not wait for the broker. Commits complete in order, and a
+      // lost one only replays applied events (a no-op); close() completes the pending ones.
+      consumer.commitAsync(
+          offsets,
+          (committed, failure) -> {
+            if (failure != null) {
+              LOG.warnf("offset commit failed (%s); events may be replayed", failure.getClass());
+            }
+          });
     }
   }
 
@@ -255,16 +263,13 @@ public class InstanceStoredConsumer {
    * event's.
    */
   static boolean isInfrastructure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof PgException pg) {
-        String state = pg.getSqlState();
-        return state == null
-            || state.startsWith("08")
-            || state.startsWith("40")
-            || state.startsWith("53")
-            || state.startsWith("57")
-            || state.startsWith("58");
-      }
+    String state = sqlState(failure);
+    if (state != null) {
+      return state.startsWith("08")
+          || state.startsWith("40")
+          || state.startsWith("53")
+          || state.startsWith("57")
+          || state.startsWith("58");
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof IOException
@@ -278,12 +283,25 @@ public class InstanceStoredConsumer {
     return false;
   }
 
-  private static String reason(Throwable e) {
-    Throwable root = rootCause(e);
-    if (root instanceof PgException pg) {
-      return "SQLSTATE " + pg.getSqlState();
+  /** The SQLSTATE PostgreSQL answered, however Hibernate Reactive wrapped it; null if none. */
+  static String sqlState(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg && pg.getSqlState() != null) {
+        return pg.getSqlState();
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+      if (t instanceof org.hibernate.JDBCException jdbc && jdbc.getSQLState() != null) {
+        return jdbc.getSQLState();
+      }
     }
-    return root.getClass().getSimpleName();
+    return null;
+  }
+
+  private static String reason(Throwable e) {
+    String state = sqlState(e);
+    return state != null ? "SQLSTATE " + state : rootCause(e).getClass().getSimpleName();
   }
 
   private static Throwable rootCause(Throwable e) {
