@@ -259,14 +259,17 @@ public class InstanceStoredConsumer {
   /**
    * A failure that says nothing about the event: a lost connection, a timeout, a database that
    * cannot serve (SQLSTATE classes 08 connection, 40 rollback, 53 resources, 57 operator, 58
-   * system). Anything else (a value the database rejects, an event our code cannot map) is the
-   * event's.
+   * system), 42 (a statement the schema refuses: our bug). Anything else (a value the database
+   * rejects, an event our code cannot map) is the event's.
    */
   static boolean isInfrastructure(Throwable failure) {
     String state = sqlState(failure);
     if (state != null) {
+      // 42: a statement the schema does not accept is our bug, not the event's: dead-lettering
+      // would throw away every event.
       return state.startsWith("08")
           || state.startsWith("40")
+          || state.startsWith("42")
           || state.startsWith("53")
           || state.startsWith("57")
           || state.startsWith("58");

@@ -252,7 +252,71 @@ public class IndexRepository {
         .chain(pk -> pk != null ? Uni.createFrom().item(Outcome.CREATED) : existingInstance(s, i));
   }
 
-  private Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
+  /** An instance to insert, with the series it belongs to. */
+  public record NewInstance(IndexedInstance instance, long seriesPk) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * Inserts many instances and their object locations in one statement (rows passed as one JSON
+   * array); an instance already there is left alone. Returns {@code tenant + '/' + SOP Instance
+   * UID} of those it inserted: the others go through {@link #existingInstance}. The caller passes
+   * each (tenant, SOP Instance UID) at most once.
+   */
+  public Uni<java.util.Set<String>> insertInstances(Mutiny.Session s, List<NewInstance> rows) {
+    com.fasterxml.jackson.databind.node.ArrayNode array = JSON.createArrayNode();
+    for (NewInstance row : rows) {
+      IndexedInstance i = row.instance();
+      com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
+      o.put("ord", array.size());
+      o.put("tenant", i.tenant());
+      o.put("series_pk", row.seriesPk());
+      o.put("sop", i.sopInstanceUid());
+      o.put("cuid", i.sopClassUid());
+      o.put("num", i.instanceNumber());
+      o.put("frames", i.numberOfFrames());
+      o.put("rows", i.rows());
+      o.put("cols", i.columns());
+      o.put("ts", i.transferSyntaxUid());
+      o.put("event", i.eventId().toString());
+      o.put("version", i.version());
+      if (i.attributesJson() != null) {
+        o.putRawValue(
+            "attrs", new com.fasterxml.jackson.databind.util.RawValue(i.attributesJson()));
+      }
+      o.put("bucket", i.location().bucket());
+      o.put("key", i.location().key());
+      o.put("size", i.location().size());
+      o.put("sha", i.location().sha256());
+      o.put("sidecar", i.location().sidecarKey());
+      o.put("frame_index", i.location().frameIndexKey());
+    }
+    return s.createNativeQuery(
+            "with r as (select * from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as"
+                + " r(tenant text, series_pk bigint, sop text, cuid text, num integer, frames"
+                + " integer, rows integer, cols integer, ts text, event uuid, version integer,"
+                + " attrs jsonb, bucket text, key text, size bigint, sha text, sidecar text,"
+                + " frame_index text, ord bigint)),"
+                + " i as (insert into instance (tenant, series_pk, sop_instance_uid,"
+                + " sop_class_uid, instance_number, number_of_frames, pixel_rows, pixel_columns,"
+                + " transfer_syntax_uid, stored_event_id, version, attributes) select tenant,"
+                + " series_pk, sop, cuid, num, frames, rows, cols, ts, event, version, attrs from r"
+                + " order by ord on conflict on constraint instance_natural_key do nothing"
+                + " returning pk, tenant, sop_instance_uid),"
+                + " l as (insert into object_location (instance_pk, bucket, object_key, size,"
+                + " sha256, sidecar_key, frame_index_key) select i.pk, r.bucket, r.key, r.size,"
+                + " r.sha, r.sidecar, r.frame_index from i join r on r.tenant = i.tenant and"
+                + " r.sop = i.sop_instance_uid)"
+                + " select i.tenant || '/' || i.sop_instance_uid from i",
+            String.class)
+        .setParameter("rows", array.toString())
+        .getResultList()
+        .map(java.util.HashSet::new);
+  }
+
+  /** What became of an instance that was already in the index: see {@link #upsertInstance}. */
+  public Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, cast(stored_event_id as text), version from instance"
                 + " where tenant = :tenant and sop_instance_uid = :uid for update",

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
 import org.strata.index.config.IndexConfig;
 import org.strata.index.repository.IndexRepository;
+import org.strata.index.repository.IndexRepository.NewInstance;
 import org.strata.index.repository.IndexRepository.Outcome;
 import org.strata.index.repository.IndexRepository.PatientState;
 import org.strata.index.repository.IndexRepository.StudyAggregates;
@@ -88,17 +89,79 @@ public class InstanceIndexer {
   private Uni<BatchResult> apply(
       Mutiny.Session s, List<InstanceStored> events, List<IndexedInstance> instances) {
     Batch batch = new Batch();
+    int size = events.size();
+    long[] seriesPks = new long[size];
+    boolean[] newSeries = new boolean[size];
+    Outcome[] outcomes = new Outcome[size];
+    // 1. Tenant, patient, study and series of each event, in order (most are known already).
     Uni<Void> chain = Uni.createFrom().voidItem();
-    for (int n = 0; n < events.size(); n++) {
-      InstanceStored event = events.get(n);
-      IndexedInstance instance = instances.get(n);
-      chain = chain.chain(() -> applyOne(s, batch, event, instance));
+    for (int n = 0; n < size; n++) {
+      int k = n;
+      chain =
+          chain.chain(
+              () ->
+                  placeInSeries(s, batch, instances.get(k))
+                      .invoke(
+                          series -> {
+                            seriesPks[k] = series.pk;
+                            newSeries[k] = series.created;
+                          })
+                      .replaceWithVoid());
     }
-    return chain.chain(() -> writeAggregates(s, batch));
+    // 2. Every instance (first occurrence of its SOP in the batch) inserted in one statement.
+    return chain
+        .chain(
+            () -> {
+              List<NewInstance> rows = new ArrayList<>();
+              Set<String> seen = new java.util.HashSet<>();
+              for (int n = 0; n < size; n++) {
+                IndexedInstance i = instances.get(n);
+                if (seen.add(i.tenant() + '/' + i.sopInstanceUid())) {
+                  rows.add(new NewInstance(i, seriesPks[n]));
+                }
+              }
+              return repository.insertInstances(s, rows);
+            })
+        // 3. The others (replays, new versions, repeats within the batch) one by one, in order.
+        .chain(
+            created -> {
+              Uni<Void> rest = Uni.createFrom().voidItem();
+              Set<String> claimed = new java.util.HashSet<>();
+              for (int n = 0; n < size; n++) {
+                IndexedInstance i = instances.get(n);
+                String key = i.tenant() + '/' + i.sopInstanceUid();
+                if (created.contains(key) && claimed.add(key)) {
+                  outcomes[n] = Outcome.CREATED;
+                } else {
+                  int k = n;
+                  rest =
+                      rest.chain(
+                          () ->
+                              repository
+                                  .existingInstance(s, i)
+                                  .invoke(o -> outcomes[k] = o)
+                                  .replaceWithVoid());
+                }
+              }
+              return rest;
+            })
+        // 4. Aggregates, counted in event order.
+        .chain(
+            () -> {
+              for (int n = 0; n < size; n++) {
+                count(
+                    batch,
+                    events.get(n),
+                    instances.get(n),
+                    seriesPks[n],
+                    newSeries[n],
+                    outcomes[n]);
+              }
+              return writeAggregates(s, batch);
+            });
   }
 
-  private Uni<Void> applyOne(
-      Mutiny.Session s, Batch batch, InstanceStored event, IndexedInstance i) {
+  private Uni<SeriesSeen> placeInSeries(Mutiny.Session s, Batch batch, IndexedInstance i) {
     String tenant = i.tenant();
     String patientKey = tenant + '\u0000' + i.patientId() + '\u0000' + i.issuerOfPatientId();
     String seriesKey = tenant + '\u0000' + i.seriesUid();
@@ -126,7 +189,7 @@ public class InstanceIndexer {
               // A series whose modality is still unknown goes through the upsert again: it takes
               // the first modality that arrives.
               if (seen != null && (seen.hasModality || i.modality() == null)) {
-                return Uni.createFrom().item(new SeriesSeen(seen.pk, seen.hasModality, false));
+                return Uni.createFrom().item(seen);
               }
               return repository
                   .upsertSeries(s, i, study.pk())
@@ -135,39 +198,38 @@ public class InstanceIndexer {
                           new SeriesSeen(
                               series.pk(),
                               i.modality() != null || (seen != null && seen.hasModality),
-                              series.created()));
+                              series.created() || (seen != null && seen.created)));
             })
-        .chain(
-            series -> {
-              SeriesSeen before = batch.series.get(seriesKey);
-              boolean newSeries = series.created || (before != null && before.created);
-              batch.series.put(seriesKey, new SeriesSeen(series.pk, series.hasModality, newSeries));
-              return repository
-                  .upsertInstance(s, i, series.pk)
-                  .invoke(
-                      outcome -> {
-                        batch.applied.add(new Applied(event, outcome));
-                        StudyDelta delta =
-                            batch.studies.computeIfAbsent(
-                                studyKey, k -> new StudyDelta(batch.studyPks.get(k)));
-                        delta.lastEvent = event;
-                        if (outcome == Outcome.CREATED) {
-                          batch.seriesCounts.merge(series.pk, 1, Integer::sum);
-                          delta.instances++;
-                          if (newSeries && batch.seriesCounted.add(series.pk)) {
-                            delta.series++;
-                          }
-                          if (i.modality() != null) {
-                            delta.modalities.add(i.modality());
-                          }
-                          delta.sopClasses.add(i.sopClassUid());
-                          if (delta.description == null) {
-                            delta.description = i.studyDescription();
-                          }
-                        }
-                      });
-            })
-        .replaceWithVoid();
+        .invoke(series -> batch.series.put(seriesKey, series));
+  }
+
+  private static void count(
+      Batch batch,
+      InstanceStored event,
+      IndexedInstance i,
+      long seriesPk,
+      boolean newSeries,
+      Outcome outcome) {
+    batch.applied.add(new Applied(event, outcome));
+    StudyKey studyKey = new StudyKey(i.tenant(), i.studyUid());
+    StudyDelta delta =
+        batch.studies.computeIfAbsent(studyKey, k -> new StudyDelta(batch.studyPks.get(k)));
+    delta.lastEvent = event;
+    if (outcome != Outcome.CREATED) {
+      return;
+    }
+    batch.seriesCounts.merge(seriesPk, 1, Integer::sum);
+    delta.instances++;
+    if (newSeries && batch.seriesCounted.add(seriesPk)) {
+      delta.series++;
+    }
+    if (i.modality() != null) {
+      delta.modalities.add(i.modality());
+    }
+    delta.sopClasses.add(i.sopClassUid());
+    if (delta.description == null) {
+      delta.description = i.studyDescription();
+    }
   }
 
   private Uni<BatchResult> writeAggregates(Mutiny.Session s, Batch batch) {
