@@ -211,47 +211,6 @@ public class IndexRepository {
         .map(row -> new Upserted(((Number) row[0]).longValue(), Boolean.TRUE.equals(row[1])));
   }
 
-  /**
-   * Inserts the instance and its object location. A replay of the event that created it is a no-op;
-   * a later object version (a duplicate kept as a new version) replaces the location.
-   */
-  public Uni<Outcome> upsertInstance(Mutiny.Session s, IndexedInstance i, long seriesPk) {
-    // One round trip: the location is inserted in the same statement, only if the instance was.
-    return s.createNativeQuery(
-            "with i as (insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
-                + " instance_number, number_of_frames, pixel_rows, pixel_columns,"
-                + " transfer_syntax_uid, stored_event_id, version, attributes) values (:tenant,"
-                + " :series, :uid, :cuid, cast(:num as integer), cast(:frames as integer),"
-                + " cast(:rows as integer), cast(:cols as integer), :ts, cast(:event as uuid),"
-                + " :version, cast(:attrs as jsonb))"
-                + " on conflict on constraint instance_natural_key do nothing returning pk),"
-                + " l as (insert into object_location (instance_pk, bucket, object_key, size,"
-                + " sha256, sidecar_key, frame_index_key) select pk, :bucket, :key, :size,"
-                + " cast(:sha as text), cast(:sidecar as text), cast(:frameIndex as text) from i)"
-                + " select pk from i",
-            Long.class)
-        .setParameter("tenant", i.tenant())
-        .setParameter("series", seriesPk)
-        .setParameter("uid", i.sopInstanceUid())
-        .setParameter("cuid", i.sopClassUid())
-        .setParameter("num", i.instanceNumber())
-        .setParameter("frames", i.numberOfFrames())
-        .setParameter("rows", i.rows())
-        .setParameter("cols", i.columns())
-        .setParameter("ts", i.transferSyntaxUid())
-        .setParameter("event", i.eventId().toString())
-        .setParameter("version", i.version())
-        .setParameter("attrs", i.attributesJson())
-        .setParameter("bucket", i.location().bucket())
-        .setParameter("key", i.location().key())
-        .setParameter("size", i.location().size())
-        .setParameter("sha", i.location().sha256())
-        .setParameter("sidecar", i.location().sidecarKey())
-        .setParameter("frameIndex", i.location().frameIndexKey())
-        .getSingleResultOrNull()
-        .chain(pk -> pk != null ? Uni.createFrom().item(Outcome.CREATED) : existingInstance(s, i));
-  }
-
   /** An instance to insert, with the series it belongs to. */
   public record NewInstance(IndexedInstance instance, long seriesPk) {}
 
@@ -315,7 +274,12 @@ public class IndexRepository {
         .map(java.util.HashSet::new);
   }
 
-  /** What became of an instance that was already in the index: see {@link #upsertInstance}. */
+  /**
+   * What became of an instance that was already in the index: a replay of the event that created it
+   * is a no-op; a later object version (a duplicate kept as a new version) replaces the location;
+   * an older one is ignored. (A text parameter cast to jsonb: bound directly as jsonb, the client
+   * would store the Java string as a JSON string rather than the object it holds.)
+   */
   public Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, cast(stored_event_id as text), version from instance"
@@ -337,8 +301,8 @@ public class IndexRepository {
               }
               return s.createNativeQuery(
                       "update instance set stored_event_id = cast(:event as uuid), version ="
-                          + " :version, transfer_syntax_uid = :ts, attributes = cast(:attrs as"
-                          + " jsonb), indexed_at = now() where pk = :pk")
+                          + " :version, transfer_syntax_uid = :ts, attributes ="
+                          + " cast(cast(:attrs as text) as jsonb), indexed_at = now() where pk = :pk")
                   .setParameter("event", i.eventId().toString())
                   .setParameter("version", i.version())
                   .setParameter("ts", i.transferSyntaxUid())
