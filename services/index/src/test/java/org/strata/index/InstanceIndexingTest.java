@@ -80,6 +80,15 @@ class InstanceIndexingTest extends IndexTestSupport {
                 + first.sopUid
                 + "'"));
 
+    // The attributes are kept as the DICOM JSON object they are, readable by path.
+    assertEquals(
+        "object|CT HEAD",
+        query(
+            "select jsonb_typeof(attributes) || '|' || (attributes #>> '{00081030,Value,0}') from"
+                + " instance where sop_instance_uid = '"
+                + first.sopUid
+                + "'"));
+
     // Follow-up events: InstanceIndexed for every instance, StudyUpdated with the aggregates.
     Set<String> indexed = new HashSet<>();
     StudyUpdated[] last = new StudyUpdated[1];
