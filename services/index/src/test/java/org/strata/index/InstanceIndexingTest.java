@@ -80,6 +80,15 @@ class InstanceIndexingTest extends IndexTestSupport {
                 + first.sopUid
                 + "'"));
 
+    // The attributes are kept as the DICOM JSON object they are, readable by path.
+    assertEquals(
+        "object|CT HEAD",
+        query(
+            "select jsonb_typeof(attributes) || '|' || (attributes #>> '{00081030,Value,0}') from"
+                + " instance where sop_instance_uid = '"
+                + first.sopUid
+                + "'"));
+
     // Follow-up events: InstanceIndexed for every instance, StudyUpdated with the aggregates.
     Set<String> indexed = new HashSet<>();
     StudyUpdated[] last = new StudyUpdated[1];
@@ -167,6 +176,57 @@ class InstanceIndexingTest extends IndexTestSupport {
       assertEquals("{not json", new String(found.get(0).value(), StandardCharsets.UTF_8));
       assertNotNull(found.get(0).headers().lastHeader("dead-letter-reason"));
     }
+  }
+
+  @Test
+  void anEventTheDatabaseRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsIndexed()
+      throws Exception {
+    // Sent back to back on one partition (same study key), so they share a poll when the consumer
+    // is quick enough; PostgreSQL refuses a NUL character in text (SQLSTATE 22021).
+    InstanceStoredMother good1 = new InstanceStoredMother();
+    InstanceStoredMother poison = good1.nextInstance();
+    poison.objectKey = "hosp-a/with\u0000nul.dcm";
+    InstanceStoredMother good2 = poison.nextInstance();
+    good2.objectKey = null;
+    for (InstanceStoredMother m : List.of(good1, poison, good2)) {
+      producer.send(
+          new ProducerRecord<>(
+              Topics.INSTANCE_STORED.name(), good1.studyUid, EventCodec.encode(m.build())));
+    }
+    producer.flush();
+
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      consumer.subscribe(List.of(Topics.INDEX_DEAD_LETTER.name()));
+      List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(500))
+                    .forEach(
+                        r -> {
+                          if (good1.studyUid.equals(r.key())) {
+                            found.add(r);
+                          }
+                        });
+                return !found.isEmpty();
+              });
+      assertEquals(1, found.size());
+      assertEquals(
+          poison.sopUid,
+          EventCodec.decode(found.get(0).value(), InstanceStored.class).sopInstanceUid());
+      String reason =
+          new String(
+              found.get(0).headers().lastHeader("dead-letter-reason").value(),
+              StandardCharsets.UTF_8);
+      assertTrue(reason.startsWith("not applicable: SQLSTATE 22"), reason);
+    }
+    awaitInstances(good1.studyUid, 2);
+    assertEquals("1|2|2|1|2", snapshot(good1.studyUid));
+    assertEquals(
+        "0",
+        query("select count(*) from instance where sop_instance_uid = '" + poison.sopUid + "'"));
   }
 
   @Test

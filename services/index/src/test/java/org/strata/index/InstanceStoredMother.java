@@ -38,6 +38,7 @@ final class InstanceStoredMother {
   Instant occurredAt = Instant.parse("2025-01-02T10:00:00Z");
   int version = 1;
   String eventId = UUID.randomUUID().toString();
+  String objectKey;
 
   static String uid() {
     return "2.25."
@@ -105,7 +106,9 @@ final class InstanceStoredMother {
         studyDate,
         new ObjectLocation(
             "strata-objects",
-            tenant + "/" + studyUid + "/" + seriesUid + "/" + sopUid + ".dcm",
+            objectKey != null
+                ? objectKey
+                : tenant + "/" + studyUid + "/" + seriesUid + "/" + sopUid + ".dcm",
             524_288,
             "a".repeat(64),
             null,

@@ -215,6 +215,24 @@ class DerivativesTest {
       assertFalse(tags.next().startsWith("0002"), name + ": file meta information in metadata");
     }
 
+    // What the index needs to rebuild itself from the sidecar alone, as S3 user metadata.
+    java.util.Map<String, String> meta = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    meta.putAll(store.stat(s.prefix() + ".json").orElseThrow().userMetadata());
+    assertEquals("local", meta.get("strata-tenant"), name);
+    assertEquals(s.prefix() + ".dcm", meta.get("strata-object-key"), name);
+    assertEquals(Integer.toString(s.bytes().length), meta.get("strata-object-size"), name);
+    assertEquals(
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.bytes())),
+        meta.get("strata-sha256"),
+        name);
+    assertEquals("1", meta.get("strata-version"), name);
+    assertEquals(s.prefix() + ".frames", meta.get("strata-frame-index-key"), name);
+    assertEquals("STOWRS", meta.get("strata-channel"), name);
+    java.util.UUID.fromString(meta.get("strata-event-id"));
+    java.time.Instant.parse(meta.get("strata-received-at"));
+    assertTrue(meta.get("strata-transfer-syntax").startsWith("1.2.840.10008.1.2"), name);
+
     JsonNode pixel = json.get("7FE00010");
     assertNull(pixel.get("InlineBinary"), name + ": pixel data inline");
     Matcher m =

@@ -49,9 +49,10 @@ public final class IndexBenchmark {
   private IndexBenchmark() {}
 
   public static void run(Path work, Path dist, Path realm, Path serviceJar) throws Exception {
-    int prefill = Integer.getInteger("strata.bench.index.events", 20_000);
+    int prefill = Integer.getInteger("strata.bench.index.events", 100_000);
     int rate = Integer.getInteger("strata.bench.index.rate", 150);
     int seconds = Integer.getInteger("strata.bench.index.seconds", 20);
+    long bulkTarget = Long.getLong("strata.bench.index.bulk-instances", 1_000_000L);
     Path dataDir = Files.createDirectories(work.resolve("index"));
     PlatformConfig config =
         PlatformConfig.forTests(
@@ -97,6 +98,30 @@ public final class IndexBenchmark {
         System.out.printf(
             "| index service resident memory after the run | %d MB |%n",
             service.residentBytes() / (1024 * 1024));
+        // 3. The tables filled to a million instances: PostgreSQL bytes per instance at scale.
+        long bulkSeconds = 0;
+        double bytesAtScale = Double.NaN;
+        long instancesAtScale = 0;
+        if (bulkTarget > prefill) {
+          service.stop();
+          long t2 = System.nanoTime();
+          try (Connection c =
+              DriverManager.getConnection(
+                  platform.jdbcUrl("strata"),
+                  platform.postgresUser(),
+                  platform.postgresPassword())) {
+            BulkFill.fill(c, bulkTarget);
+          }
+          bulkSeconds = (System.nanoTime() - t2) / 1_000_000_000L;
+          instancesAtScale = Long.parseLong(query(platform, "select count(*) from instance"));
+          bytesAtScale = databaseBytes(platform) / (double) instancesAtScale;
+        }
+        if (instancesAtScale > 0) {
+          System.out.printf(
+              "| PostgreSQL size (tables and indexes) / instance at %d instances (bulk-filled in"
+                  + " %d s) | %.0f bytes |%n",
+              instancesAtScale, bulkSeconds, bytesAtScale);
+        }
       } finally {
         service.stop();
       }

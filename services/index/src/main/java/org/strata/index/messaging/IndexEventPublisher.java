@@ -6,9 +6,13 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceIndexed;
@@ -16,7 +20,7 @@ import org.strata.events.InstanceStored;
 import org.strata.events.StrataEvent;
 import org.strata.events.StudyUpdated;
 import org.strata.index.repository.IndexRepository.StudyAggregates;
-import org.strata.index.service.IndexResult;
+import org.strata.index.service.BatchResult;
 
 /**
  * Publishes InstanceIndexed and StudyUpdated after the index transaction committed, and waits for
@@ -31,8 +35,12 @@ public class IndexEventPublisher {
   private final MutinyEmitter<byte[]> deletions;
 
   public IndexEventPublisher(
-      @Channel("instance-indexed") MutinyEmitter<byte[]> indexed,
-      @Channel("study-updated") MutinyEmitter<byte[]> studyUpdated,
+      // A batch sends up to strata.index.consumer.max-batch events of each at once.
+      @Channel("instance-indexed")
+          @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+          MutinyEmitter<byte[]> indexed,
+      @Channel("study-updated") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+          MutinyEmitter<byte[]> studyUpdated,
       @Channel("deletion-requests") MutinyEmitter<byte[]> deletions) {
     this.indexed = indexed;
     this.studyUpdated = studyUpdated;
@@ -60,27 +68,45 @@ public class IndexEventPublisher {
             aggregates.modalities()));
   }
 
-  public Uni<Void> publish(InstanceStored stored, IndexResult result) {
+  /**
+   * InstanceIndexed for every event of a committed batch, and one StudyUpdated per study it touched
+   * (the study's state after the batch, its id derived from the last event of that study in the
+   * batch); all sent at once, then waited for.
+   */
+  public Uni<Void> publish(BatchResult batch) {
     Instant now = Instant.now();
-    InstanceIndexed instanceIndexed =
-        new InstanceIndexed(
-            derivedId("indexed", stored),
-            now,
-            stored.tenant(),
-            stored.studyInstanceUid(),
-            stored.seriesInstanceUid(),
-            stored.sopInstanceUid(),
-            stored.eventId());
-    StudyUpdated study =
-        new StudyUpdated(
-            derivedId("study-updated", stored),
-            now,
-            stored.tenant(),
-            stored.studyInstanceUid(),
-            result.study().numberOfSeries(),
-            result.study().numberOfInstances(),
-            result.study().modalities());
-    return send(indexed, instanceIndexed).chain(() -> send(studyUpdated, study));
+    List<Uni<Void>> sends = new ArrayList<>();
+    for (BatchResult.Applied a : batch.applied()) {
+      InstanceStored stored = a.event();
+      sends.add(
+          send(
+              indexed,
+              new InstanceIndexed(
+                  derivedId("indexed", stored),
+                  now,
+                  stored.tenant(),
+                  stored.studyInstanceUid(),
+                  stored.seriesInstanceUid(),
+                  stored.sopInstanceUid(),
+                  stored.eventId())));
+    }
+    for (Map.Entry<BatchResult.StudyKey, BatchResult.StudyState> e : batch.studies().entrySet()) {
+      StudyAggregates aggregates = e.getValue().aggregates();
+      sends.add(
+          send(
+              studyUpdated,
+              new StudyUpdated(
+                  derivedId("study-updated", e.getValue().lastEvent()),
+                  now,
+                  e.getKey().tenant(),
+                  e.getKey().studyUid(),
+                  aggregates.numberOfSeries(),
+                  aggregates.numberOfInstances(),
+                  aggregates.modalities())));
+    }
+    return sends.isEmpty()
+        ? Uni.createFrom().voidItem()
+        : Uni.join().all(sends).andFailFast().replaceWithVoid();
   }
 
   private static Uni<Void> send(MutinyEmitter<byte[]> emitter, StrataEvent event) {

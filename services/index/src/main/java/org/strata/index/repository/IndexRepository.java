@@ -49,12 +49,24 @@ public class IndexRepository {
   }
 
   /**
+   * A patient row as this transaction last saw or wrote it, so that the next event of the same
+   * patient in a batch needs no round trip when it changes nothing.
+   */
+  public record PatientState(
+      long pk, String name, LocalDate birthDate, String sex, Instant demographicsAt) {}
+
+  /**
    * The patient of this instance, created if new. Demographics (name, birth date, sex) of an
    * existing patient follow the most recent event (by its occurrence time); an older event never
    * overwrites newer demographics, and an absent value never erases one. Each change is recorded in
    * {@code patient_change}.
+   *
+   * @param known the row as this transaction left it (same tenant, Patient ID and issuer), or null
    */
-  public Uni<Long> upsertPatient(Mutiny.Session s, IndexedInstance i) {
+  public Uni<PatientState> upsertPatient(Mutiny.Session s, IndexedInstance i, PatientState known) {
+    if (known != null) {
+      return updateDemographics(s, i, known);
+    }
     return s.createNativeQuery(
             "insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
                 + " birth_date, sex, demographics_at) values (:tenant, :pid, :issuer,"
@@ -71,10 +83,21 @@ public class IndexRepository {
         .setParameter("sex", i.patientSex())
         .setParameter("at", i.occurredAt())
         .getSingleResultOrNull()
-        .chain(pk -> pk != null ? Uni.createFrom().item(pk) : updateDemographics(s, i));
+        .chain(
+            pk ->
+                pk != null
+                    ? Uni.createFrom()
+                        .item(
+                            new PatientState(
+                                pk,
+                                i.patientName(),
+                                i.patientBirthDate(),
+                                i.patientSex(),
+                                i.occurredAt()))
+                    : lockPatient(s, i).chain(row -> updateDemographics(s, i, row)));
   }
 
-  private Uni<Long> updateDemographics(Mutiny.Session s, IndexedInstance i) {
+  private Uni<PatientState> lockPatient(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, patient_name, birth_date, sex, demographics_at from patient"
                 + " where tenant = :tenant and patient_id = :pid and issuer = :issuer for update",
@@ -83,47 +106,51 @@ public class IndexRepository {
         .setParameter("pid", i.patientId())
         .setParameter("issuer", i.issuerOfPatientId())
         .getSingleResult()
-        .chain(
-            row -> {
-              long pk = ((Number) row[0]).longValue();
-              String oldName = (String) row[1];
-              LocalDate oldBirth = toLocalDate(row[2]);
-              String oldSex = (String) row[3];
-              Instant since = toInstant(row[4]);
-              String newName = i.patientName() != null ? i.patientName() : oldName;
-              LocalDate newBirth = i.patientBirthDate() != null ? i.patientBirthDate() : oldBirth;
-              String newSex = i.patientSex() != null ? i.patientSex() : oldSex;
-              boolean changed =
-                  !Objects.equals(oldName, newName)
-                      || !Objects.equals(oldBirth, newBirth)
-                      || !Objects.equals(oldSex, newSex);
-              if (!changed || i.occurredAt().isBefore(since)) {
-                return Uni.createFrom().item(pk);
-              }
-              return s.createNativeQuery(
-                      "with change as (insert into patient_change (patient_pk, event_id,"
-                          + " old_name, new_name, old_birth_date, new_birth_date, old_sex,"
-                          + " new_sex) values (:pk, cast(:event as uuid), cast(:oldName as text),"
-                          + " cast(:newName as text), cast(:oldBirth as date),"
-                          + " cast(:newBirth as date), cast(:oldSex as text),"
-                          + " cast(:newSex as text))) update patient set patient_name ="
-                          + " cast(:newName as text), patient_name_norm = cast(:norm as text),"
-                          + " birth_date = cast(:newBirth as date), sex = cast(:newSex as text),"
-                          + " demographics_at = cast(:at as timestamptz), updated_at = now()"
-                          + " where pk = :pk")
-                  .setParameter("pk", pk)
-                  .setParameter("event", i.eventId().toString())
-                  .setParameter("oldName", oldName)
-                  .setParameter("newName", newName)
-                  .setParameter("norm", PersonNames.normalize(newName))
-                  .setParameter("oldBirth", oldBirth)
-                  .setParameter("newBirth", newBirth)
-                  .setParameter("oldSex", oldSex)
-                  .setParameter("newSex", newSex)
-                  .setParameter("at", i.occurredAt())
-                  .executeUpdate()
-                  .replaceWith(pk);
-            });
+        .map(
+            row ->
+                new PatientState(
+                    ((Number) row[0]).longValue(),
+                    (String) row[1],
+                    toLocalDate(row[2]),
+                    (String) row[3],
+                    toInstant(row[4])));
+  }
+
+  private Uni<PatientState> updateDemographics(
+      Mutiny.Session s, IndexedInstance i, PatientState old) {
+    String newName = i.patientName() != null ? i.patientName() : old.name();
+    LocalDate newBirth = i.patientBirthDate() != null ? i.patientBirthDate() : old.birthDate();
+    String newSex = i.patientSex() != null ? i.patientSex() : old.sex();
+    boolean changed =
+        !Objects.equals(old.name(), newName)
+            || !Objects.equals(old.birthDate(), newBirth)
+            || !Objects.equals(old.sex(), newSex);
+    if (!changed || i.occurredAt().isBefore(old.demographicsAt())) {
+      return Uni.createFrom().item(old);
+    }
+    return s.createNativeQuery(
+            "with change as (insert into patient_change (patient_pk, event_id,"
+                + " old_name, new_name, old_birth_date, new_birth_date, old_sex,"
+                + " new_sex) values (:pk, cast(:event as uuid), cast(:oldName as text),"
+                + " cast(:newName as text), cast(:oldBirth as date),"
+                + " cast(:newBirth as date), cast(:oldSex as text),"
+                + " cast(:newSex as text))) update patient set patient_name ="
+                + " cast(:newName as text), patient_name_norm = cast(:norm as text),"
+                + " birth_date = cast(:newBirth as date), sex = cast(:newSex as text),"
+                + " demographics_at = cast(:at as timestamptz), updated_at = now()"
+                + " where pk = :pk")
+        .setParameter("pk", old.pk())
+        .setParameter("event", i.eventId().toString())
+        .setParameter("oldName", old.name())
+        .setParameter("newName", newName)
+        .setParameter("norm", PersonNames.normalize(newName))
+        .setParameter("oldBirth", old.birthDate())
+        .setParameter("newBirth", newBirth)
+        .setParameter("oldSex", old.sex())
+        .setParameter("newSex", newSex)
+        .setParameter("at", i.occurredAt())
+        .executeUpdate()
+        .replaceWith(new PatientState(old.pk(), newName, newBirth, newSex, i.occurredAt()));
   }
 
   /**
@@ -184,41 +211,76 @@ public class IndexRepository {
         .map(row -> new Upserted(((Number) row[0]).longValue(), Boolean.TRUE.equals(row[1])));
   }
 
+  /** An instance to insert, with the series it belongs to. */
+  public record NewInstance(IndexedInstance instance, long seriesPk) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /**
-   * Inserts the instance and its object location. A replay of the event that created it is a no-op;
-   * a later object version (a duplicate kept as a new version) replaces the location.
+   * Inserts many instances and their object locations in one statement (rows passed as one JSON
+   * array); an instance already there is left alone. Returns {@code tenant + '/' + SOP Instance
+   * UID} of those it inserted: the others go through {@link #existingInstance}. The caller passes
+   * each (tenant, SOP Instance UID) at most once.
    */
-  public Uni<Outcome> upsertInstance(Mutiny.Session s, IndexedInstance i, long seriesPk) {
+  public Uni<java.util.Set<String>> insertInstances(Mutiny.Session s, List<NewInstance> rows) {
+    com.fasterxml.jackson.databind.node.ArrayNode array = JSON.createArrayNode();
+    for (NewInstance row : rows) {
+      IndexedInstance i = row.instance();
+      com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
+      o.put("ord", array.size());
+      o.put("tenant", i.tenant());
+      o.put("series_pk", row.seriesPk());
+      o.put("sop", i.sopInstanceUid());
+      o.put("cuid", i.sopClassUid());
+      o.put("num", i.instanceNumber());
+      o.put("frames", i.numberOfFrames());
+      o.put("rows", i.rows());
+      o.put("cols", i.columns());
+      o.put("ts", i.transferSyntaxUid());
+      o.put("event", i.eventId().toString());
+      o.put("version", i.version());
+      if (i.attributesJson() != null) {
+        o.putRawValue(
+            "attrs", new com.fasterxml.jackson.databind.util.RawValue(i.attributesJson()));
+      }
+      o.put("bucket", i.location().bucket());
+      o.put("key", i.location().key());
+      o.put("size", i.location().size());
+      o.put("sha", i.location().sha256());
+      o.put("sidecar", i.location().sidecarKey());
+      o.put("frame_index", i.location().frameIndexKey());
+    }
     return s.createNativeQuery(
-            "insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
-                + " instance_number, number_of_frames, pixel_rows, pixel_columns,"
-                + " transfer_syntax_uid, stored_event_id, version, attributes) values (:tenant,"
-                + " :series, :uid, :cuid, cast(:num as integer), cast(:frames as integer),"
-                + " cast(:rows as integer), cast(:cols as integer), :ts, cast(:event as uuid),"
-                + " :version, cast(:attrs as jsonb))"
-                + " on conflict on constraint instance_natural_key do nothing returning pk",
-            Long.class)
-        .setParameter("tenant", i.tenant())
-        .setParameter("series", seriesPk)
-        .setParameter("uid", i.sopInstanceUid())
-        .setParameter("cuid", i.sopClassUid())
-        .setParameter("num", i.instanceNumber())
-        .setParameter("frames", i.numberOfFrames())
-        .setParameter("rows", i.rows())
-        .setParameter("cols", i.columns())
-        .setParameter("ts", i.transferSyntaxUid())
-        .setParameter("event", i.eventId().toString())
-        .setParameter("version", i.version())
-        .setParameter("attrs", i.attributesJson())
-        .getSingleResultOrNull()
-        .chain(
-            pk ->
-                pk != null
-                    ? insertLocation(s, pk, i).replaceWith(Outcome.CREATED)
-                    : existingInstance(s, i));
+            "with r as (select * from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as"
+                + " r(tenant text, series_pk bigint, sop text, cuid text, num integer, frames"
+                + " integer, rows integer, cols integer, ts text, event uuid, version integer,"
+                + " attrs jsonb, bucket text, key text, size bigint, sha text, sidecar text,"
+                + " frame_index text, ord bigint)),"
+                + " i as (insert into instance (tenant, series_pk, sop_instance_uid,"
+                + " sop_class_uid, instance_number, number_of_frames, pixel_rows, pixel_columns,"
+                + " transfer_syntax_uid, stored_event_id, version, attributes) select tenant,"
+                + " series_pk, sop, cuid, num, frames, rows, cols, ts, event, version, attrs from r"
+                + " order by ord on conflict on constraint instance_natural_key do nothing"
+                + " returning pk, tenant, sop_instance_uid),"
+                + " l as (insert into object_location (instance_pk, bucket, object_key, size,"
+                + " sha256, sidecar_key, frame_index_key) select i.pk, r.bucket, r.key, r.size,"
+                + " r.sha, r.sidecar, r.frame_index from i join r on r.tenant = i.tenant and"
+                + " r.sop = i.sop_instance_uid)"
+                + " select i.tenant || '/' || i.sop_instance_uid from i",
+            String.class)
+        .setParameter("rows", array.toString())
+        .getResultList()
+        .map(java.util.HashSet::new);
   }
 
-  private Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
+  /**
+   * What became of an instance that was already in the index: a replay of the event that created it
+   * is a no-op; a later object version (a duplicate kept as a new version) replaces the location;
+   * an older one is ignored. (A text parameter cast to jsonb: bound directly as jsonb, the client
+   * would store the Java string as a JSON string rather than the object it holds.)
+   */
+  public Uni<Outcome> existingInstance(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, cast(stored_event_id as text), version from instance"
                 + " where tenant = :tenant and sop_instance_uid = :uid for update",
@@ -239,8 +301,8 @@ public class IndexRepository {
               }
               return s.createNativeQuery(
                       "update instance set stored_event_id = cast(:event as uuid), version ="
-                          + " :version, transfer_syntax_uid = :ts, attributes = cast(:attrs as"
-                          + " jsonb), indexed_at = now() where pk = :pk")
+                          + " :version, transfer_syntax_uid = :ts, attributes ="
+                          + " cast(cast(:attrs as text) as jsonb), indexed_at = now() where pk = :pk")
                   .setParameter("event", i.eventId().toString())
                   .setParameter("version", i.version())
                   .setParameter("ts", i.transferSyntaxUid())
@@ -272,39 +334,53 @@ public class IndexRepository {
         .executeUpdate();
   }
 
-  /**
-   * Counts a new instance (and a new series) into the series and study aggregates, and returns the
-   * study's aggregates afterwards (same statement).
-   */
-  public Uni<StudyAggregates> countInstance(
-      Mutiny.Session s, IndexedInstance i, long studyPk, long seriesPk, boolean newSeries) {
+  /** Adds {@code instances} new instances to a series' count. */
+  public Uni<Void> countSeries(Mutiny.Session s, long seriesPk, int instances) {
     return s.createNativeQuery(
-            "update series set number_of_instances = number_of_instances + 1 where pk = :pk")
+            "update series set number_of_instances = number_of_instances + :n where pk = :pk")
+        .setParameter("n", instances)
         .setParameter("pk", seriesPk)
         .executeUpdate()
-        .chain(
-            () ->
-                s.createNativeQuery(
-                        "update study set number_of_instances = number_of_instances + 1,"
-                            + " number_of_series = number_of_series + :newSeries,"
-                            + " modalities_in_study = case when cast(:modality as text) is null"
-                            + " or cast(:modality as text) = any(modalities_in_study) then"
-                            + " modalities_in_study else array_append(modalities_in_study,"
-                            + " cast(:modality as text)) end, sop_classes_in_study = case when"
-                            + " :cuid = any(sop_classes_in_study) then sop_classes_in_study"
-                            + " else array_append(sop_classes_in_study, cast(:cuid as text))"
-                            + " end, study_description = coalesce(study_description,"
-                            + " cast(:descr as text)), updated_at = now() where pk = :pk"
-                            + " returning number_of_series, number_of_instances,"
-                            + " array_to_string(modalities_in_study, '\\')",
-                        Object[].class)
-                    .setParameter("newSeries", newSeries ? 1 : 0)
-                    .setParameter("modality", i.modality())
-                    .setParameter("cuid", i.sopClassUid())
-                    .setParameter("descr", i.studyDescription())
-                    .setParameter("pk", studyPk)
-                    .getSingleResultOrNull()
-                    .map(IndexRepository::aggregates));
+        .replaceWithVoid();
+  }
+
+  /**
+   * Counts new instances and series into a study's aggregates, adds modalities and SOP classes not
+   * yet listed (in order of arrival), and returns the aggregates afterwards (same statement).
+   *
+   * @param modalities new modalities, backslash-separated (a character no CS or UI value holds)
+   * @param sopClasses new SOP Class UIDs, backslash-separated
+   */
+  public Uni<StudyAggregates> countStudy(
+      Mutiny.Session s,
+      long studyPk,
+      int instances,
+      int series,
+      String modalities,
+      String sopClasses,
+      String description) {
+    return s.createNativeQuery(
+            "update study set number_of_instances = number_of_instances + :instances,"
+                + " number_of_series = number_of_series + :series,"
+                + " modalities_in_study = modalities_in_study || array(select m from"
+                + " unnest(string_to_array(cast(:modalities as text), '\\')) with ordinality"
+                + " as u(m, o) where m <> all(modalities_in_study) order by o),"
+                + " sop_classes_in_study = sop_classes_in_study || array(select c from"
+                + " unnest(string_to_array(cast(:classes as text), '\\')) with ordinality"
+                + " as u(c, o) where c <> all(sop_classes_in_study) order by o),"
+                + " study_description = coalesce(study_description, cast(:descr as text)),"
+                + " updated_at = now() where pk = :pk"
+                + " returning number_of_series, number_of_instances,"
+                + " array_to_string(modalities_in_study, '\\')",
+            Object[].class)
+        .setParameter("instances", instances)
+        .setParameter("series", series)
+        .setParameter("modalities", modalities)
+        .setParameter("classes", sopClasses)
+        .setParameter("descr", description)
+        .setParameter("pk", studyPk)
+        .getSingleResultOrNull()
+        .map(IndexRepository::aggregates);
   }
 
   public Uni<StudyAggregates> studyAggregates(Mutiny.Session s, long studyPk) {

@@ -6,19 +6,35 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
 import org.strata.index.config.IndexConfig;
 import org.strata.index.repository.IndexRepository;
+import org.strata.index.repository.IndexRepository.NewInstance;
 import org.strata.index.repository.IndexRepository.Outcome;
+import org.strata.index.repository.IndexRepository.PatientState;
+import org.strata.index.repository.IndexRepository.StudyAggregates;
+import org.strata.index.repository.IndexRepository.Upserted;
+import org.strata.index.service.BatchResult.Applied;
+import org.strata.index.service.BatchResult.StudyKey;
+import org.strata.index.service.BatchResult.StudyState;
 
 /**
- * Applies one {@link InstanceStored} to the index in one transaction: tenant, patient, study,
- * series, instance, object location and aggregates. Idempotent: applying the same event again
- * changes nothing.
+ * Applies a batch of {@link InstanceStored} events to the index in one transaction: tenant,
+ * patient, study, series, instance, object location and aggregates. Idempotent: applying the same
+ * events again changes nothing.
+ *
+ * <p>Within a batch, a patient, study or series already written by an earlier event needs no
+ * further round trip, and aggregates are counted in memory and written once per series and study at
+ * the end: a new instance of a known series costs one statement.
  */
 @ApplicationScoped
 public class InstanceIndexer {
@@ -28,7 +44,7 @@ public class InstanceIndexer {
   private final IndexRepository repository;
   private final IndexConfig config;
   private final MeterRegistry metrics;
-  private final Set<String> knownTenants = ConcurrentHashMap.newKeySet();
+  private final Timer lag;
 
   public InstanceIndexer(
       Mutiny.SessionFactory sessions,
@@ -39,58 +55,242 @@ public class InstanceIndexer {
     this.repository = repository;
     this.config = config;
     this.metrics = metrics;
+    this.lag =
+        Timer.builder("strata.index.lag")
+            .description("Time from InstanceStored to the committed index row")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(metrics);
   }
 
-  public Uni<IndexResult> index(InstanceStored event) {
-    String defaultIssuer = config.defaultIssuer(event.tenant());
-    IndexedInstance instance = IndexedInstance.from(event, defaultIssuer);
-    boolean tenantKnown = knownTenants.contains(event.tenant());
+  /** Applies {@code events} in order, in one transaction. */
+  public Uni<BatchResult> index(List<InstanceStored> events) {
+    List<IndexedInstance> instances = new ArrayList<>(events.size());
+    for (InstanceStored e : events) {
+      instances.add(IndexedInstance.from(e, config.defaultIssuer(e.tenant())));
+    }
     return sessions
-        .withTransaction(
-            s ->
-                (tenantKnown
-                        ? Uni.createFrom().voidItem()
-                        : repository.ensureTenant(s, event.tenant(), defaultIssuer))
-                    .chain(() -> repository.upsertPatient(s, instance))
-                    .chain(patientPk -> repository.upsertStudy(s, instance, patientPk))
-                    .chain(
-                        study ->
-                            repository
-                                .upsertSeries(s, instance, study.pk())
-                                .chain(
-                                    series ->
-                                        repository
-                                            .upsertInstance(s, instance, series.pk())
-                                            .chain(
-                                                outcome ->
-                                                    (outcome == Outcome.CREATED
-                                                            ? repository.countInstance(
-                                                                s,
-                                                                instance,
-                                                                study.pk(),
-                                                                series.pk(),
-                                                                series.created())
-                                                            : repository.studyAggregates(
-                                                                s, study.pk()))
-                                                        .map(
-                                                            aggregates ->
-                                                                new IndexResult(
-                                                                    outcome, aggregates))))))
+        .withTransaction(s -> apply(s, events, instances))
         .invoke(
             result -> {
-              knownTenants.add(event.tenant());
-              metrics
-                  .counter("strata.index.instances", "outcome", result.outcome().name())
-                  .increment();
-              // From the moment ingest stored the instance to its commit in the index.
-              Timer.builder("strata.index.lag")
-                  .description("Time from InstanceStored to the committed index row")
-                  .publishPercentiles(0.5, 0.95, 0.99)
-                  .register(metrics)
-                  .record(Duration.between(event.occurredAt(), Instant.now()));
-              LOG.debugf(
-                  "indexed %s of study %s: %s",
-                  event.sopInstanceUid(), event.studyInstanceUid(), result.outcome());
+              Instant now = Instant.now();
+              for (Applied a : result.applied()) {
+                metrics
+                    .counter("strata.index.instances", "outcome", a.outcome().name())
+                    .increment();
+                // From the moment ingest stored the instance to its commit in the index.
+                lag.record(Duration.between(a.event().occurredAt(), now));
+                LOG.debugf(
+                    "indexed %s of study %s: %s",
+                    a.event().sopInstanceUid(), a.event().studyInstanceUid(), a.outcome());
+              }
             });
+  }
+
+  private Uni<BatchResult> apply(
+      Mutiny.Session s, List<InstanceStored> events, List<IndexedInstance> instances) {
+    Batch batch = new Batch();
+    int size = events.size();
+    long[] seriesPks = new long[size];
+    boolean[] newSeries = new boolean[size];
+    Outcome[] outcomes = new Outcome[size];
+    // 1. Tenant, patient, study and series of each event, in order (most are known already).
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (int n = 0; n < size; n++) {
+      int k = n;
+      chain =
+          chain.chain(
+              () ->
+                  placeInSeries(s, batch, instances.get(k))
+                      .invoke(
+                          series -> {
+                            seriesPks[k] = series.pk;
+                            newSeries[k] = series.created;
+                          })
+                      .replaceWithVoid());
+    }
+    // 2. Every instance (first occurrence of its SOP in the batch) inserted in one statement.
+    return chain
+        .chain(
+            () -> {
+              List<NewInstance> rows = new ArrayList<>();
+              Set<String> seen = new java.util.HashSet<>();
+              for (int n = 0; n < size; n++) {
+                IndexedInstance i = instances.get(n);
+                if (seen.add(i.tenant() + '/' + i.sopInstanceUid())) {
+                  rows.add(new NewInstance(i, seriesPks[n]));
+                }
+              }
+              return repository.insertInstances(s, rows);
+            })
+        // 3. The others (replays, new versions, repeats within the batch) one by one, in order.
+        .chain(
+            created -> {
+              Uni<Void> rest = Uni.createFrom().voidItem();
+              Set<String> claimed = new java.util.HashSet<>();
+              for (int n = 0; n < size; n++) {
+                IndexedInstance i = instances.get(n);
+                String key = i.tenant() + '/' + i.sopInstanceUid();
+                if (created.contains(key) && claimed.add(key)) {
+                  outcomes[n] = Outcome.CREATED;
+                } else {
+                  int k = n;
+                  rest =
+                      rest.chain(
+                          () ->
+                              repository
+                                  .existingInstance(s, i)
+                                  .invoke(o -> outcomes[k] = o)
+                                  .replaceWithVoid());
+                }
+              }
+              return rest;
+            })
+        // 4. Aggregates, counted in event order.
+        .chain(
+            () -> {
+              for (int n = 0; n < size; n++) {
+                count(
+                    batch,
+                    events.get(n),
+                    instances.get(n),
+                    seriesPks[n],
+                    newSeries[n],
+                    outcomes[n]);
+              }
+              return writeAggregates(s, batch);
+            });
+  }
+
+  private Uni<SeriesSeen> placeInSeries(Mutiny.Session s, Batch batch, IndexedInstance i) {
+    String tenant = i.tenant();
+    String patientKey = tenant + '\u0000' + i.patientId() + '\u0000' + i.issuerOfPatientId();
+    String seriesKey = tenant + '\u0000' + i.seriesUid();
+    StudyKey studyKey = new StudyKey(tenant, i.studyUid());
+    // Once per tenant and batch: a statement per batch costs little, and a cache across
+    // transactions would go stale when the index is wiped for a rebuild.
+    Uni<Void> tenantDone =
+        !batch.tenants.add(tenant)
+            ? Uni.createFrom().voidItem()
+            : repository.ensureTenant(s, tenant, i.defaultIssuer());
+    return tenantDone
+        .chain(() -> repository.upsertPatient(s, i, batch.patients.get(patientKey)))
+        .chain(
+            patient -> {
+              batch.patients.put(patientKey, patient);
+              Long studyPk = batch.studyPks.get(studyKey);
+              return studyPk != null
+                  ? Uni.createFrom().item(new Upserted(studyPk, false))
+                  : repository.upsertStudy(s, i, patient.pk());
+            })
+        .chain(
+            study -> {
+              batch.studyPks.put(studyKey, study.pk());
+              SeriesSeen seen = batch.series.get(seriesKey);
+              // A series whose modality is still unknown goes through the upsert again: it takes
+              // the first modality that arrives.
+              if (seen != null && (seen.hasModality || i.modality() == null)) {
+                return Uni.createFrom().item(seen);
+              }
+              return repository
+                  .upsertSeries(s, i, study.pk())
+                  .map(
+                      series ->
+                          new SeriesSeen(
+                              series.pk(),
+                              i.modality() != null || (seen != null && seen.hasModality),
+                              series.created() || (seen != null && seen.created)));
+            })
+        .invoke(series -> batch.series.put(seriesKey, series));
+  }
+
+  private static void count(
+      Batch batch,
+      InstanceStored event,
+      IndexedInstance i,
+      long seriesPk,
+      boolean newSeries,
+      Outcome outcome) {
+    batch.applied.add(new Applied(event, outcome));
+    StudyKey studyKey = new StudyKey(i.tenant(), i.studyUid());
+    StudyDelta delta =
+        batch.studies.computeIfAbsent(studyKey, k -> new StudyDelta(batch.studyPks.get(k)));
+    delta.lastEvent = event;
+    if (outcome != Outcome.CREATED) {
+      return;
+    }
+    batch.seriesCounts.merge(seriesPk, 1, Integer::sum);
+    delta.instances++;
+    if (newSeries && batch.seriesCounted.add(seriesPk)) {
+      delta.series++;
+    }
+    if (i.modality() != null) {
+      delta.modalities.add(i.modality());
+    }
+    delta.sopClasses.add(i.sopClassUid());
+    if (delta.description == null) {
+      delta.description = i.studyDescription();
+    }
+  }
+
+  private Uni<BatchResult> writeAggregates(Mutiny.Session s, Batch batch) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (Map.Entry<Long, Integer> e : batch.seriesCounts.entrySet()) {
+      chain = chain.chain(() -> repository.countSeries(s, e.getKey(), e.getValue()));
+    }
+    Map<StudyKey, StudyState> states = new LinkedHashMap<>();
+    for (Map.Entry<StudyKey, StudyDelta> e : batch.studies.entrySet()) {
+      StudyDelta d = e.getValue();
+      Uni<StudyAggregates> aggregates =
+          d.instances == 0
+              ? Uni.createFrom().deferred(() -> repository.studyAggregates(s, d.studyPk))
+              : Uni.createFrom()
+                  .deferred(
+                      () ->
+                          repository.countStudy(
+                              s,
+                              d.studyPk,
+                              d.instances,
+                              d.series,
+                              String.join("\\", d.modalities),
+                              String.join("\\", d.sopClasses),
+                              d.description));
+      chain =
+          chain.chain(
+              () ->
+                  aggregates
+                      .invoke(a -> states.put(e.getKey(), new StudyState(a, d.lastEvent)))
+                      .replaceWithVoid());
+    }
+    return chain.map(v -> new BatchResult(List.copyOf(batch.applied), states));
+  }
+
+  /** What this transaction has written so far. */
+  private static final class Batch {
+    final Set<String> tenants = new java.util.HashSet<>();
+    final Map<String, PatientState> patients = new HashMap<>();
+    final Map<StudyKey, Long> studyPks = new HashMap<>();
+    final Map<String, SeriesSeen> series = new HashMap<>();
+    final Map<Long, Integer> seriesCounts = new LinkedHashMap<>();
+    final Set<Long> seriesCounted = new java.util.HashSet<>();
+    final Map<StudyKey, StudyDelta> studies = new LinkedHashMap<>();
+    final List<Applied> applied = new ArrayList<>();
+  }
+
+  /** A series row: its pk, whether it has a modality, whether this transaction created it. */
+  private record SeriesSeen(long pk, boolean hasModality, boolean created) {}
+
+  /** What the batch adds to one study's aggregates. */
+  private static final class StudyDelta {
+    final long studyPk;
+    int instances;
+    int series;
+    final Set<String> modalities = new LinkedHashSet<>();
+    final Set<String> sopClasses = new LinkedHashSet<>();
+    String description;
+    InstanceStored lastEvent;
+
+    StudyDelta(long studyPk) {
+      this.studyPk = studyPk;
+    }
   }
 }

@@ -190,7 +190,34 @@ public class DerivativesWriter {
         location.sidecarKey(),
         new ByteArrayInputStream(json.toByteArray()),
         "application/dicom+json",
-        Map.of("strata-event-id", event.eventId()));
+        sidecarMetadata(event));
+  }
+
+  /**
+   * The sidecar's S3 user metadata (x-amz-meta-*): what the index needs besides the DICOM JSON to
+   * rebuild its rows from the sidecars alone (ADR 0007), i.e. the InstanceStored fields that are
+   * not attributes of the data set. ASCII only (UIDs, keys, hex, ISO instants, AE titles): S3
+   * metadata is sent as HTTP headers. Absent values are left out.
+   */
+  static Map<String, String> sidecarMetadata(InstanceStored event) {
+    ObjectLocation location = event.objectLocation();
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put("strata-event-id", event.eventId());
+    meta.put("strata-tenant", event.tenant());
+    meta.put("strata-received-at", event.occurredAt().toString());
+    meta.put("strata-object-key", location.key());
+    meta.put("strata-object-size", Long.toString(location.size()));
+    meta.put("strata-sha256", location.sha256());
+    meta.put("strata-version", Integer.toString(event.version()));
+    meta.put("strata-transfer-syntax", event.transferSyntaxUid());
+    if (location.frameIndexKey() != null) {
+      meta.put("strata-frame-index-key", location.frameIndexKey());
+    }
+    meta.put("strata-channel", event.source().channel().name());
+    if (event.source().callingAeTitle() != null) {
+      meta.put("strata-calling-ae", event.source().callingAeTitle().trim());
+    }
+    return meta;
   }
 
   /** The WADO-RS bulkdata URI of a value left in the object; null keeps a loaded value inline. */

@@ -1,0 +1,94 @@
+package org.strata.index.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.index.service.RebuildService;
+import org.strata.index.service.RebuildService.Job;
+
+/** Rebuilding the index from the metadata sidecars in S3, and its progress. */
+@Path("/admin/rebuilds")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "rebuild", description = "Rebuild the index from the metadata sidecars in S3")
+public class RebuildResource {
+  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  private final RebuildService rebuilds;
+
+  public RebuildResource(RebuildService rebuilds) {
+    this.rebuilds = rebuilds;
+  }
+
+  /** What GET answers: the job and its counters. */
+  public record Status(
+      String id,
+      String tenant,
+      String state,
+      long objectsScanned,
+      long sidecars,
+      long indexed,
+      long failed,
+      Instant startedAt,
+      Instant finishedAt,
+      String error) {
+    static Status of(Job j) {
+      return new Status(
+          j.id,
+          j.tenant,
+          j.state,
+          j.objectsScanned.get(),
+          j.sidecars.get(),
+          j.indexed.get(),
+          j.failed.get(),
+          j.startedAt,
+          j.finishedAt,
+          j.error);
+    }
+  }
+
+  @POST
+  @Operation(
+      summary = "Start a rebuild",
+      description =
+          "Re-applies every metadata sidecar of the tenant (all tenants without the parameter) to"
+              + " the index, idempotently. Answers at once; follow the job at Location.")
+  @APIResponse(responseCode = "202", description = "started; the job's status")
+  @APIResponse(responseCode = "400", description = "malformed tenant")
+  public Response start(
+      @Parameter(description = "tenant to rebuild; all when absent") @QueryParam("tenant")
+          String tenant) {
+    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+      return Response.status(400).entity(new Error("malformed tenant")).build();
+    }
+    Job job = rebuilds.start(tenant);
+    return Response.accepted(Status.of(job))
+        .location(URI.create("/admin/rebuilds/" + job.id))
+        .build();
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(summary = "A rebuild's progress: objects scanned, sidecars, indexed, failed, state")
+  @APIResponse(responseCode = "200", description = "the job (state RUNNING, DONE or FAILED)")
+  @APIResponse(responseCode = "404", description = "no such job (jobs live in memory)")
+  public Response status(@PathParam("id") String id) {
+    return rebuilds
+        .job(id)
+        .map(j -> Response.ok(Status.of(j)).build())
+        .orElse(Response.status(404).entity(new Error("no such rebuild")).build());
+  }
+
+  record Error(String error) {}
+}
