@@ -116,6 +116,35 @@ class InstanceIndexingTest extends IndexTestSupport {
   }
 
   @Test
+  void aLargeSeriesArrivingAtOnceIsIndexedInFullBatches() throws Exception {
+    // 1,200 events of one series sent without waiting: polls return full batches (500), as when
+    // the index starts behind a backlog or a PACS pushes a CT series.
+    InstanceStoredMother next = new InstanceStoredMother();
+    String study = next.studyUid;
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      InstanceStored e = next.build();
+      sent.add(
+          producer.send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  org.strata.events.Topics.INSTANCE_STORED.name(),
+                  e.key(),
+                  org.strata.events.EventCodec.encode(e))));
+      next = next.nextInstance();
+    }
+    for (java.util.concurrent.Future<?> f : sent) {
+      f.get();
+    }
+    awaitInstances(study, 1200);
+    assertEquals(
+        "1|1200",
+        query(
+            "select number_of_series || '|' || number_of_instances from study where study_uid = '"
+                + study
+                + "'"));
+  }
+
+  @Test
   void replayingEventsChangesNothing() throws Exception {
     InstanceStoredMother a = new InstanceStoredMother();
     List<InstanceStored> events = List.of(a.build(), a.nextInstance().build());

@@ -94,20 +94,17 @@ public class InstanceIndexer {
     boolean[] newSeries = new boolean[size];
     Outcome[] outcomes = new Outcome[size];
     // 1. Tenant, patient, study and series of each event, in order (most are known already).
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (int n = 0; n < size; n++) {
-      int k = n;
-      chain =
-          chain.chain(
-              () ->
-                  placeInSeries(s, batch, instances.get(k))
-                      .invoke(
-                          series -> {
-                            seriesPks[k] = series.pk;
-                            newSeries[k] = series.created;
-                          })
-                      .replaceWithVoid());
-    }
+    Uni<Void> chain =
+        sequentially(
+            size,
+            k ->
+                placeInSeries(s, batch, instances.get(k))
+                    .invoke(
+                        series -> {
+                          seriesPks[k] = series.pk;
+                          newSeries[k] = series.created;
+                        })
+                    .replaceWithVoid());
     // 2. Every instance (first occurrence of its SOP in the batch) inserted in one statement.
     return chain
         .chain(
@@ -125,7 +122,7 @@ public class InstanceIndexer {
         // 3. The others (replays, new versions, repeats within the batch) one by one, in order.
         .chain(
             created -> {
-              Uni<Void> rest = Uni.createFrom().voidItem();
+              List<Integer> others = new ArrayList<>();
               Set<String> claimed = new java.util.HashSet<>();
               for (int n = 0; n < size; n++) {
                 IndexedInstance i = instances.get(n);
@@ -133,17 +130,18 @@ public class InstanceIndexer {
                 if (created.contains(key) && claimed.add(key)) {
                   outcomes[n] = Outcome.CREATED;
                 } else {
-                  int k = n;
-                  rest =
-                      rest.chain(
-                          () ->
-                              repository
-                                  .existingInstance(s, i)
-                                  .invoke(o -> outcomes[k] = o)
-                                  .replaceWithVoid());
+                  others.add(n);
                 }
               }
-              return rest;
+              return sequentially(
+                  others.size(),
+                  j -> {
+                    int k = others.get(j);
+                    return repository
+                        .existingInstance(s, instances.get(k))
+                        .invoke(o -> outcomes[k] = o)
+                        .replaceWithVoid();
+                  });
             })
         // 4. Aggregates, counted in event order.
         .chain(
@@ -159,6 +157,25 @@ public class InstanceIndexer {
               }
               return writeAggregates(s, batch);
             });
+  }
+
+  /**
+   * Runs {@code count} steps one after another. Not as a loop of {@code chain} calls: a chain of
+   * hundreds of nested Unis (one per event of a full batch) stalled the batch without an error
+   * (InstanceIndexingTest#aLargeSeriesArrivingAtOnceIsIndexedInFullBatches); concatenation drains
+   * the steps iteratively.
+   */
+  private static Uni<Void> sequentially(int count, java.util.function.IntFunction<Uni<Void>> step) {
+    if (count == 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return io.smallrye.mutiny.Multi.createFrom()
+        .range(0, count)
+        .onItem()
+        .transformToUniAndConcatenate(step::apply)
+        .collect()
+        .last()
+        .replaceWithVoid();
   }
 
   private Uni<SeriesSeen> placeInSeries(Mutiny.Session s, Batch batch, IndexedInstance i) {
