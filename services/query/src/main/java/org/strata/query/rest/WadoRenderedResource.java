@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,6 +35,24 @@ import org.strata.query.wado.WadoService;
 @Path("/dicomweb")
 @Tag(name = "WADO-RS rendered")
 public class WadoRenderedResource {
+  /** The parameters every rendered and thumbnail resource takes (PS3.18 8.3.5). */
+  public static final class RenderQuery {
+    @QueryParam("window")
+    String window;
+
+    @QueryParam("viewport")
+    String viewport;
+
+    @QueryParam("quality")
+    String quality;
+
+    @Context HttpHeaders headers;
+
+    RenderParams params() {
+      return RenderParams.parse(window, viewport, quality);
+    }
+  }
+
   private final WadoService wado;
   private final RenderedService rendered;
   private final QueryConfig config;
@@ -47,13 +66,8 @@ public class WadoRenderedResource {
   @GET
   @Path("/studies/{study}/rendered")
   @Operation(summary = "Rendered study: one image per instance (first frame), multipart/related")
-  public Response study(
-      @PathParam("study") String study,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    return many(study, null, RenderParams.parse(window, viewport, quality), headers);
+  public Response study(@PathParam("study") String study, @BeanParam RenderQuery query) {
+    return many(study, null, query.params(), query.headers);
   }
 
   @GET
@@ -62,11 +76,8 @@ public class WadoRenderedResource {
   public Response series(
       @PathParam("study") String study,
       @PathParam("series") String series,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    return many(study, series, RenderParams.parse(window, viewport, quality), headers);
+      @BeanParam RenderQuery query) {
+    return many(study, series, query.params(), query.headers);
   }
 
   @GET
@@ -76,12 +87,9 @@ public class WadoRenderedResource {
       @PathParam("study") String study,
       @PathParam("series") String series,
       @PathParam("instance") String instance,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    RenderParams params = RenderParams.parse(window, viewport, quality);
-    return frames(study, series, instance, new int[] {1}, params, params.viewport(), headers);
+      @BeanParam RenderQuery query) {
+    RenderParams params = query.params();
+    return frames(study, series, instance, new int[] {1}, params, params.viewport(), query.headers);
   }
 
   @GET
@@ -92,25 +100,17 @@ public class WadoRenderedResource {
       @PathParam("series") String series,
       @PathParam("instance") String instance,
       @PathParam("frames") String frameList,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    RenderParams params = RenderParams.parse(window, viewport, quality);
+      @BeanParam RenderQuery query) {
+    RenderParams params = query.params();
     int[] frames = WadoResource.frameNumbers(frameList);
-    return frames(study, series, instance, frames, params, params.viewport(), headers);
+    return frames(study, series, instance, frames, params, params.viewport(), query.headers);
   }
 
   @GET
   @Path("/studies/{study}/thumbnail")
   @Operation(summary = "Thumbnail of a study: its first renderable instance, 128 x 128 by default")
-  public Response studyThumbnail(
-      @PathParam("study") String study,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    return thumbnail(study, null, RenderParams.parse(window, viewport, quality), headers);
+  public Response studyThumbnail(@PathParam("study") String study, @BeanParam RenderQuery query) {
+    return thumbnail(study, null, query.params(), query.headers);
   }
 
   @GET
@@ -119,11 +119,8 @@ public class WadoRenderedResource {
   public Response seriesThumbnail(
       @PathParam("study") String study,
       @PathParam("series") String series,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    return thumbnail(study, series, RenderParams.parse(window, viewport, quality), headers);
+      @BeanParam RenderQuery query) {
+    return thumbnail(study, series, query.params(), query.headers);
   }
 
   @GET
@@ -133,12 +130,9 @@ public class WadoRenderedResource {
       @PathParam("study") String study,
       @PathParam("series") String series,
       @PathParam("instance") String instance,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    RenderParams params = RenderParams.parse(window, viewport, quality);
-    return frames(study, series, instance, new int[] {1}, params, thumbBox(params), headers);
+      @BeanParam RenderQuery query) {
+    RenderParams params = query.params();
+    return frames(study, series, instance, new int[] {1}, params, thumbBox(params), query.headers);
   }
 
   @GET
@@ -149,14 +143,11 @@ public class WadoRenderedResource {
       @PathParam("series") String series,
       @PathParam("instance") String instance,
       @PathParam("frames") String frameList,
-      @QueryParam("window") String window,
-      @QueryParam("viewport") String viewport,
-      @QueryParam("quality") String quality,
-      @Context HttpHeaders headers) {
-    RenderParams params = RenderParams.parse(window, viewport, quality);
+      @BeanParam RenderQuery query) {
+    RenderParams params = query.params();
     int[] frames = WadoResource.frameNumbers(frameList);
     return frames(
-        study, series, instance, new int[] {frames[0]}, params, thumbBox(params), headers);
+        study, series, instance, new int[] {frames[0]}, params, thumbBox(params), query.headers);
   }
 
   private Response many(String study, String series, RenderParams params, HttpHeaders headers) {
