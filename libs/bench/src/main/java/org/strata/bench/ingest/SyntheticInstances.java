@@ -1,12 +1,14 @@
 package org.strata.bench.ingest;
 
+import static org.strata.bench.Part10Writer.header;
+import static org.strata.bench.Part10Writer.str;
+import static org.strata.bench.Part10Writer.us;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.strata.bench.Part10Writer;
 
 /**
  * Part 10 CT instances written by hand (explicit VR little endian, 16-bit monochrome), with fresh
@@ -93,51 +95,6 @@ final class SyntheticInstances {
       ds.writeBytes(pixels);
     }
 
-    ByteArrayOutputStream meta = new ByteArrayOutputStream();
-    header(meta, 0x00020001, "OB", 2);
-    meta.write(0);
-    meta.write(1);
-    str(meta, 0x00020002, "UI", ct);
-    str(meta, 0x00020003, "UI", sop);
-    str(meta, 0x00020010, "UI", "1.2.840.10008.1.2.1");
-    str(meta, 0x00020012, "UI", "2.25.1");
-    ByteArrayOutputStream file = new ByteArrayOutputStream(ds.size() + 512);
-    file.writeBytes(new byte[128]);
-    file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    header(file, 0x00020000, "UL", 4);
-    file.writeBytes(
-        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.size()).array());
-    file.writeBytes(meta.toByteArray());
-    file.writeBytes(ds.toByteArray());
-    return file.toByteArray();
-  }
-
-  private static void us(ByteArrayOutputStream out, int tag, int value) {
-    header(out, tag, "US", 2);
-    out.write(value & 0xff);
-    out.write((value >> 8) & 0xff);
-  }
-
-  private static void str(ByteArrayOutputStream out, int tag, String vr, String value) {
-    byte[] v = value.getBytes(StandardCharsets.US_ASCII);
-    header(out, tag, vr, v.length + (v.length % 2));
-    out.writeBytes(v);
-    if (v.length % 2 == 1) {
-      out.write(vr.equals("UI") ? 0 : ' ');
-    }
-  }
-
-  private static void header(ByteArrayOutputStream out, int tag, String vr, int length) {
-    ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    b.putShort((short) (tag >>> 16))
-        .putShort((short) tag)
-        .put(vr.getBytes(StandardCharsets.US_ASCII));
-    if (vr.equals("OB") || vr.equals("OW")) {
-      b.putShort((short) 0).putInt(length);
-      out.write(b.array(), 0, 12);
-    } else {
-      b.putShort((short) length);
-      out.write(b.array(), 0, 8);
-    }
+    return Part10Writer.file(ct, sop, ds);
   }
 }

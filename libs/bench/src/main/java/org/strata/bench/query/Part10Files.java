@@ -1,10 +1,12 @@
 package org.strata.bench.query;
 
+import static org.strata.bench.Part10Writer.header;
+import static org.strata.bench.Part10Writer.str;
+import static org.strata.bench.Part10Writer.us;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import org.strata.bench.Part10Writer;
 
 /**
  * Part 10 files of a {@link StudyPopulation} study, written by hand (explicit VR little endian,
@@ -13,7 +15,6 @@ import java.time.format.DateTimeFormatter;
 final class Part10Files {
   private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
   private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
-  private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
 
   private Part10Files() {}
 
@@ -54,51 +55,6 @@ final class Part10Files {
     header(ds, 0x7FE00010, "OW", pixels.length);
     ds.writeBytes(pixels);
 
-    ByteArrayOutputStream meta = new ByteArrayOutputStream();
-    header(meta, 0x00020001, "OB", 2);
-    meta.write(0);
-    meta.write(1);
-    str(meta, 0x00020002, "UI", study.sopClass());
-    str(meta, 0x00020003, "UI", sop);
-    str(meta, 0x00020010, "UI", EXPLICIT_LE);
-    str(meta, 0x00020012, "UI", "2.25.1");
-    ByteArrayOutputStream file = new ByteArrayOutputStream(ds.size() + 512);
-    file.writeBytes(new byte[128]);
-    file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    header(file, 0x00020000, "UL", 4);
-    file.writeBytes(
-        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.size()).array());
-    file.writeBytes(meta.toByteArray());
-    file.writeBytes(ds.toByteArray());
-    return file.toByteArray();
-  }
-
-  private static void us(ByteArrayOutputStream out, int tag, int value) {
-    header(out, tag, "US", 2);
-    out.write(value & 0xff);
-    out.write((value >> 8) & 0xff);
-  }
-
-  private static void str(ByteArrayOutputStream out, int tag, String vr, String value) {
-    byte[] v = value.getBytes(StandardCharsets.UTF_8);
-    header(out, tag, vr, v.length + (v.length % 2));
-    out.writeBytes(v);
-    if (v.length % 2 == 1) {
-      out.write(vr.equals("UI") ? 0 : ' ');
-    }
-  }
-
-  private static void header(ByteArrayOutputStream out, int tag, String vr, int length) {
-    ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    b.putShort((short) (tag >>> 16))
-        .putShort((short) tag)
-        .put(vr.getBytes(StandardCharsets.US_ASCII));
-    if (vr.equals("OB") || vr.equals("OW")) {
-      b.putShort((short) 0).putInt(length);
-      out.write(b.array(), 0, 12);
-    } else {
-      b.putShort((short) length);
-      out.write(b.array(), 0, 8);
-    }
+    return Part10Writer.file(study.sopClass(), sop, ds);
   }
 }
