@@ -10,9 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,11 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.strata.ingest.dimse.StorageScp;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -49,42 +47,9 @@ class OrthancPushTest {
   @Test
   void orthancStoresIntoStrataOverDimseAndStowRs() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "orthanc-");
-    int httpPort = freePort();
-    Files.writeString(
-        dir.resolve("orthanc.json"),
-        """
-        {
-          "Name": "STRATA-TEST-PEER",
-          "StorageDirectory": "%s",
-          "IndexDirectory": "%s",
-          "HttpPort": %d,
-          "DicomPort": %d,
-          "DicomAet": "ORTHANC",
-          "RemoteAccessAllowed": false,
-          "AuthenticationEnabled": false,
-          "DicomModalities": { "strata": ["STRATA", "127.0.0.1", %d] },
-          "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
-          "DicomWeb": {
-            "Enable": true,
-            "Servers": { "strata": ["http://127.0.0.1:%d/dicomweb/"] }
-          }
-        }
-        """
-            .formatted(
-                dir.resolve("storage"),
-                dir.resolve("index"),
-                httpPort,
-                freePort(),
-                scp.port(),
-                io.restassured.RestAssured.port));
-    Process orthanc =
-        new ProcessBuilder("Orthanc", dir.resolve("orthanc.json").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("orthanc.log").toFile())
-            .start();
-    try {
-      String base = "http://127.0.0.1:" + httpPort;
-      awaitUp(base, orthanc);
+    try (OrthancPeer orthanc =
+        OrthancPeer.start(dir, 0, "STRATA", scp.port(), io.restassured.RestAssured.port)) {
+      String base = orthanc.url();
       String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
       byte[] viaDimse = DicomFiles.instance(study, study + ".1", study + ".1.1", "ORTH", 8192);
       byte[] viaStow = DicomFiles.instance(study, study + ".2", study + ".2.1", "ORTH", 8192);
@@ -114,11 +79,6 @@ class OrthancPushTest {
         assertArrayEquals(
             StorageScpTest.datasetOf(viaStow), StorageScpTest.datasetOf(in.readAllBytes()));
       }
-    } finally {
-      orthanc.destroy();
-      if (!orthanc.waitFor(30, TimeUnit.SECONDS)) {
-        orthanc.destroyForcibly();
-      }
     }
   }
 
@@ -145,31 +105,5 @@ class OrthancPushTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), url + ": " + r.body());
     return JSON.readTree(r.body());
-  }
-
-  private void awaitUp(String base, Process orthanc) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertTrue(orthanc.isAlive(), "Orthanc exited");
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/system")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("Orthanc did not start");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

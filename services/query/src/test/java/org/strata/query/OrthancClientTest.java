@@ -2,7 +2,6 @@ package org.strata.query;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.strata.query.DimseTestData.CT_SOP;
 import static org.strata.query.DimseTestData.CT_STUDY;
@@ -34,11 +33,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strata.dicom.net.Part10File;
 import org.strata.query.dimse.QueryRetrieveServer;
+import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -62,9 +61,8 @@ class OrthancClientTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Debian's orthanc package installs the server in /usr/sbin. */
-  private static final String ORTHANC = "/usr/sbin/Orthanc";
-
   private static final String PORT_PROPERTY = "strata.test.orthanc-dicom-port";
+
   private static final String FILE_PROPERTY = "strata.test.orthanc-known-aes";
 
   /** Tenant dimse; Orthanc's AE in the known-AE file; nobody else may associate. */
@@ -114,52 +112,18 @@ class OrthancClientTest {
 
   @BeforeEach
   void data() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of(ORTHANC)), "orthanc missing");
-    assumeTrue(
-        Files.exists(Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")),
-        "orthanc-dicomweb missing");
+    assumeTrue(Files.isExecutable(OrthancPeer.EXECUTABLE), "orthanc missing");
+    assumeTrue(Files.exists(OrthancPeer.DICOMWEB_PLUGIN), "orthanc-dicomweb missing");
     DimseTestData.ensureLoaded();
   }
 
   @Test
   void orthancSearchesAndRetrievesOverDicomwebAndDimse() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "orthanc-client-");
-    int httpPort = freePort();
-    Files.writeString(
-        dir.resolve("orthanc.json"),
-        """
-        {
-          "Name": "STRATA-CLIENT-TEST",
-          "StorageDirectory": "%s",
-          "IndexDirectory": "%s",
-          "HttpPort": %d,
-          "DicomPort": %d,
-          "DicomAet": "ORTHANC",
-          "RemoteAccessAllowed": false,
-          "AuthenticationEnabled": false,
-          "DicomModalities": { "strata": ["STRATA-QR", "127.0.0.1", %d] },
-          "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
-          "DicomWeb": {
-            "Enable": true,
-            "Servers": { "strata": ["http://127.0.0.1:%d/dicomweb/"] }
-          }
-        }
-        """
-            .formatted(
-                dir.resolve("storage"),
-                dir.resolve("index"),
-                httpPort,
-                orthancDicomPort(),
-                scp.port(),
-                io.restassured.RestAssured.port));
-    Process orthanc =
-        new ProcessBuilder(ORTHANC, dir.resolve("orthanc.json").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("orthanc.log").toFile())
-            .start();
-    try {
-      String base = "http://127.0.0.1:" + httpPort;
-      awaitUp(base, orthanc);
+    try (OrthancPeer orthanc =
+        OrthancPeer.start(
+            dir, orthancDicomPort(), "STRATA-QR", scp.port(), io.restassured.RestAssured.port)) {
+      String base = orthanc.url();
 
       // QIDO-RS through Orthanc's DICOMweb client: the studies of QR-001, newest first.
       JsonNode studies =
@@ -203,11 +167,6 @@ class OrthancClientTest {
           base + "/queries/" + queryId + "/retrieve",
           "{\"TargetAet\": \"ORTHANC\", \"Synchronous\": true}");
       assertReceived(base, dir, Set.of(CT_SOP, SC_SOP));
-    } finally {
-      orthanc.destroy();
-      if (!orthanc.waitFor(30, TimeUnit.SECONDS)) {
-        orthanc.destroyForcibly().waitFor();
-      }
     }
   }
 
@@ -270,25 +229,6 @@ class OrthancClientTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), url + ": " + r.body());
     return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-  }
-
-  private void awaitUp(String base, Process orthanc) throws Exception {
-    for (int i = 0; i < 300; i++) { // start-up guard only
-      assertTrue(orthanc.isAlive(), "Orthanc exited");
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/system")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("Orthanc did not start");
   }
 
   private static int freePort() {
