@@ -8,6 +8,6 @@ cd "$(dirname "$0")/../.."
   -pl libs/bench,services/index,services/ingest,services/query -am
 cp="$(cat libs/bench/target/run-classpath.txt):$(ls libs/bench/target/strata-bench-*.jar | head -n 1)"
 rm -rf target/bench
-exec java -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xmx4g ${STRATA_BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
   -Dstrata.bench.dir=target/bench -cp "$cp" org.strata.bench.BenchMain "$@"

@@ -68,7 +68,16 @@ public final class ServiceProcess {
     platformAddresses.forEach((key, value) -> env.put(envName(key), value));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
     List<String> command = new ArrayList<>(KafkaBroker.java());
-    command.addAll(List.of("-Xms64m", "-Xmx" + maxHeap, "-jar", jar.toString()));
+    command.addAll(List.of("-Xms64m", "-Xmx" + maxHeap));
+    // Extra JVM options for profiling (e.g. -XX:StartFlightRecording=filename=/tmp/%n.jfr), where
+    // %n is the service's name.
+    String extra = System.getenv("STRATA_SERVICE_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      for (String option : extra.trim().split("\\s+")) {
+        command.add(option.replace("%n", name));
+      }
+    }
+    command.addAll(List.of("-jar", jar.toString()));
     Path dir = dataDir.resolve("services").resolve(name);
     process =
         ManagedProcess.start(

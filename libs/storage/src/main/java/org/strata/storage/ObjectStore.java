@@ -39,13 +39,57 @@ public final class ObjectStore {
 
   public static ObjectStore connect(
       String endpoint, String accessKey, String secretKey, String bucket) {
+    RequestCounts counts = new RequestCounts();
+    long fiveMinutes = java.util.concurrent.TimeUnit.MINUTES.toMillis(5);
+    okhttp3.OkHttpClient http =
+        io.minio.http.HttpUtils.newDefaultHttpClient(fiveMinutes, fiveMinutes, fiveMinutes)
+            .newBuilder()
+            .addInterceptor(
+                chain -> {
+                  counts.count(chain.request().method());
+                  return chain.proceed(chain.request());
+                })
+            .build();
     MinioClient client =
         MinioClient.builder()
             .endpoint(endpoint)
             .credentials(accessKey, secretKey)
             .region("us-east-1")
+            .httpClient(http)
             .build();
-    return new ObjectStore(client, bucket, 8 * 1024 * 1024, 16L * 1024 * 1024);
+    ObjectStore store = new ObjectStore(client, bucket, 8 * 1024 * 1024, 16L * 1024 * 1024);
+    store.requestCounts = counts;
+    return store;
+  }
+
+  private RequestCounts requestCounts = new RequestCounts();
+
+  /**
+   * HTTP requests sent to object storage so far by method (PUT, GET, HEAD, POST, DELETE), every
+   * part of a multipart upload counted: what the S3 server's CPU pays for (counted by stores made
+   * with {@link #connect}).
+   */
+  public Map<String, Long> requestCounts() {
+    return requestCounts.snapshot();
+  }
+
+  /** Thread-safe counters of requests by HTTP method. */
+  static final class RequestCounts {
+    private final java.util.concurrent.ConcurrentHashMap<
+            String, java.util.concurrent.atomic.LongAdder>
+        byMethod = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void count(String method) {
+      byMethod
+          .computeIfAbsent(method, m -> new java.util.concurrent.atomic.LongAdder())
+          .increment();
+    }
+
+    Map<String, Long> snapshot() {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      byMethod.forEach((m, n) -> out.put(m, n.sum()));
+      return out;
+    }
   }
 
   public String bucket() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.strata.bench.Storescu;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.Tag;
 import org.strata.dicom.UID;
@@ -146,32 +147,7 @@ public final class DimseBench {
   private static double send(
       List<Path> files, int procs, String aet, int port, boolean nodelay, Path received)
       throws Exception {
-    List<Process> ps = new ArrayList<>();
-    long t0 = System.nanoTime();
-    for (int p = 0; p < procs; p++) {
-      List<String> cmd = new ArrayList<>(List.of("storescu", "-aec", aet, "127.0.0.1", "" + port));
-      for (int i = p; i < files.size(); i += procs) {
-        cmd.add(files.get(i).toString());
-      }
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      if (nodelay) {
-        pb.environment().put("TCP_NODELAY", "1");
-      } else {
-        pb.environment().remove("TCP_NODELAY");
-      }
-      ps.add(pb.start());
-    }
-    for (Process p : ps) {
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("storescu hung");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException("storescu failed with " + p.exitValue());
-      }
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = Storescu.send(files, procs, aet, port, nodelay);
     List<Path> got;
     try (Stream<Path> s = Files.list(received)) {
       got = s.toList();

@@ -31,8 +31,10 @@ public final class IngestBenchmark {
     List<byte[]> ct10 = SyntheticInstances.ct(large, 512, 512, 3);
     List<byte[]> tiny = SyntheticInstances.ct(small, 2, 2, 4);
 
-    System.out.println("| system | scenario | instances | result | failed requests |");
-    System.out.println("|---|---|---|---|---|");
+    System.out.println(
+        "| system | scenario | instances | result | failed requests | S3 requests per instance"
+            + " (ack path + derivatives) | derivatives done after the last ack |");
+    System.out.println("|---|---|---|---|---|---|---|");
     PlatformConfig config =
         PlatformConfig.forTests(
             dir.resolve("strata"),
@@ -44,20 +46,44 @@ public final class IngestBenchmark {
       // index, which is not running.
       Map<String, String> durableOnly = new HashMap<>(platform.addresses());
       durableOnly.put("strata.ingest.read-your-writes.enabled", "false");
+      int dimsePort = freePort();
+      durableOnly.put("strata.ingest.dimse.port", Integer.toString(dimsePort));
       ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
       ingest.start(dir.resolve("strata"), durableOnly);
       try {
-        String stow = ingest.url() + "/dicomweb/studies";
+        String url = ingest.url();
+        String stow = url + "/dicomweb/studies";
         StowLoad.stow(stow, warmup, 1, 4);
-        report("Strata", "STOW-RS 0.5 MB CT, 1/request, 4 clients", StowLoad.stow(stow, ct, 1, 4));
-        report(
-            "Strata", "STOW-RS 0.5 MB CT, 10/request, 4 clients", StowLoad.stow(stow, ct10, 10, 4));
-        report("Strata", "STOW-RS 2x2 px, 10/request, 4 clients", StowLoad.stow(stow, tiny, 10, 4));
+        measured(
+            "Strata",
+            "STOW-RS 0.5 MB CT, 1/request, 4 clients",
+            url,
+            () -> StowLoad.stow(stow, ct, 1, 4));
+        measured(
+            "Strata",
+            "STOW-RS 0.5 MB CT, 10/request, 4 clients",
+            url,
+            () -> StowLoad.stow(stow, ct10, 10, 4));
+        measured(
+            "Strata",
+            "STOW-RS 2x2 px, 10/request, 4 clients",
+            url,
+            () -> StowLoad.stow(stow, tiny, 10, 4));
+        List<Path> dimseFiles =
+            write(dir.resolve("cstore-strata"), SyntheticInstances.ct(large, 512, 512, 13));
+        measured(
+            "Strata",
+            "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
+            url,
+            () -> StowLoad.storescu(dimseFiles, 4, "STRATA", dimsePort));
         System.out.printf(
-            "| Strata | ingest service resident memory after the run | | %d MB | |%n",
+            "| Strata | ingest service resident memory after the run | | %d MB | | | |%n",
             ingest.residentBytes() / (1024 * 1024));
       } finally {
         ingest.stop();
+      }
+      if (Boolean.getBoolean("strata.bench.ingest.durable-only")) {
+        return;
       }
       // Read-your-writes (ADR 0010, the default): the index runs beside ingest on the same two
       // cores and every STOW-RS answer waits until its instances are searchable.
@@ -83,14 +109,14 @@ public final class IngestBenchmark {
         System.out.println(
             "| Strata + index | wait for the index after durability (p50 / p99 / max) | | "
                 + IndexWait.scrape(ryw.url())
-                + " | |");
+                + " | | | |");
       } finally {
         ryw.stop();
         index.stop();
       }
       double ceiling = PlatformCeilings.s3Puts(platform.s3Client(), 512 * 1024, 4, 300);
       System.out.printf(
-          "| s3proxy alone (ceiling) | PUT 512 KB, 4 threads | 300 | %.0f PUT/s | |%n",
+          "| s3proxy alone (ceiling) | PUT 512 KB, 4 threads | 300 | %.0f PUT/s | | 1 | |%n",
           300 / ceiling);
     }
 
@@ -118,13 +144,58 @@ public final class IngestBenchmark {
           "Orthanc 1.10",
           "REST POST /instances 0.5 MB CT, 10 clients",
           StowLoad.raw(orthanc.url() + "/instances", restB, 10));
+      List<Path> dimseFiles =
+          write(dir.resolve("cstore-orthanc"), SyntheticInstances.ct(large, 512, 512, 14));
+      report(
+          "Orthanc 1.10",
+          "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
+          StowLoad.storescu(dimseFiles, 4, "ORTHANC", orthanc.dicomPort()));
     }
   }
 
   private static void report(String system, String scenario, StowLoad.Result r) {
     System.out.printf(
-        "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d |%n",
+        "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d | | |%n",
         system, scenario, r.instances(), r.perSecond(), r.megabytesPerSecond(), r.failedRequests());
+  }
+
+  interface Load {
+    StowLoad.Result run() throws Exception;
+  }
+
+  /**
+   * Runs a load against a Strata service and reports it with the S3 requests it cost per instance
+   * (counted by the service, derivatives included) and how long after the last acknowledgement the
+   * derivatives (sidecars, frame indexes) were all written.
+   */
+  private static void measured(String system, String scenario, String serviceUrl, Load load)
+      throws Exception {
+    double requests = ServiceMetrics.s3Requests(serviceUrl);
+    double derivatives = ServiceMetrics.derivativesDone(serviceUrl);
+    StowLoad.Result r = load.run();
+    double drained =
+        ServiceMetrics.awaitDerivatives(
+            serviceUrl, derivatives, r.instances(), java.time.Duration.ofMinutes(3));
+    double perInstance = (ServiceMetrics.s3Requests(serviceUrl) - requests) / r.instances();
+    System.out.printf(
+        "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d | %.2f | %s |%n",
+        system,
+        scenario,
+        r.instances(),
+        r.perSecond(),
+        r.megabytesPerSecond(),
+        r.failedRequests(),
+        perInstance,
+        drained < 0 ? "not within 3 min" : "%.1f s".formatted(drained));
+  }
+
+  private static List<Path> write(Path dir, List<byte[]> files) throws Exception {
+    Files.createDirectories(dir);
+    List<Path> paths = new java.util.ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      paths.add(Files.write(dir.resolve("i" + i + ".dcm"), files.get(i)));
+    }
+    return paths;
   }
 
   private static int freePort() throws Exception {

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 public final class OrthancServer implements AutoCloseable {
   private final Process process;
   private final int httpPort;
+  private final int dicomPort;
 
-  private OrthancServer(Process process, int httpPort) {
+  private OrthancServer(Process process, int httpPort, int dicomPort) {
     this.process = process;
     this.httpPort = httpPort;
+    this.dicomPort = dicomPort;
   }
 
   public static OrthancServer start(Path dir, int httpPort, int dicomPort) throws Exception {
@@ -47,7 +49,7 @@ public final class OrthancServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("orthanc.log").toFile())
             .start();
-    OrthancServer server = new OrthancServer(process, httpPort);
+    OrthancServer server = new OrthancServer(process, httpPort, dicomPort);
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
@@ -69,6 +71,11 @@ public final class OrthancServer implements AutoCloseable {
     }
     server.close();
     throw new IllegalStateException("Orthanc did not start: see " + dir.resolve("orthanc.log"));
+  }
+
+  /** Orthanc's DICOM port (AE title ORTHANC; any calling AE is accepted). */
+  public int dicomPort() {
+    return dicomPort;
   }
 
   public String url() {

@@ -46,6 +46,17 @@ final class StowLoad {
         clients);
   }
 
+  /** C-STORE of {@code files} with {@code procs} DCMTK storescu processes (TCP_NODELAY set). */
+  static Result storescu(List<java.nio.file.Path> files, int procs, String aet, int port)
+      throws Exception {
+    long bytes = 0;
+    for (java.nio.file.Path f : files) {
+      bytes += java.nio.file.Files.size(f);
+    }
+    double seconds = org.strata.bench.Storescu.send(files, procs, aet, port, true);
+    return new Result(files.size(), bytes, seconds, 0);
+  }
+
   /** One file per POST with {@code application/dicom} (Orthanc's REST upload). */
   static Result raw(String url, List<byte[]> files, int clients) throws Exception {
     return run(url, files, "application/dicom", 1, files, clients);

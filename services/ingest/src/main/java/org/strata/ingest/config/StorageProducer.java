@@ -1,9 +1,12 @@
 package org.strata.ingest.config;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.util.List;
 import org.strata.storage.ObjectStore;
 
 /** Object storage from {@code strata.s3.*}: the same keys the embedded platform publishes. */
@@ -24,8 +27,19 @@ public class StorageProducer {
 
   @Produces
   @ApplicationScoped
-  ObjectStore objectStore(S3Config config) {
-    return ObjectStore.connect(
-        config.endpoint(), config.accessKey(), config.secretKey(), config.bucket());
+  ObjectStore objectStore(S3Config config, MeterRegistry metrics) {
+    ObjectStore store =
+        ObjectStore.connect(
+            config.endpoint(), config.accessKey(), config.secretKey(), config.bucket());
+    // S3 requests are what the object store's CPU pays for: counted so a benchmark can report
+    // requests per instance (targets.md).
+    for (String method : List.of("PUT", "GET", "HEAD", "POST", "DELETE")) {
+      FunctionCounter.builder(
+              "strata.storage.requests", store, s -> s.requestCounts().getOrDefault(method, 0L))
+          .tag("method", method)
+          .description("HTTP requests sent to object storage")
+          .register(metrics);
+    }
+    return store;
   }
 }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
@@ -22,6 +21,7 @@ import org.strata.dicom.io.TransferSyntax;
 import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
+import org.strata.ingest.config.DerivativesConfig;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
@@ -55,21 +55,27 @@ public class DerivativesWriter {
   private final ObjectStore store;
   private final String baseUrl;
   private final long bulkDataThreshold;
+  private final PreparedHeaders prepared;
 
   public DerivativesWriter(
       ObjectStore store,
       IngestConfig config,
-      @ConfigProperty(name = "strata.derivatives.bulk-data-threshold", defaultValue = "1024")
-          long bulkDataThreshold) {
+      DerivativesConfig derivatives,
+      PreparedHeaders prepared) {
     this.store = store;
     this.baseUrl = stripSlash(config.publicBaseUrl().orElse("/dicomweb"));
-    this.bulkDataThreshold = bulkDataThreshold;
+    this.bulkDataThreshold = derivatives.bulkDataThreshold();
+    this.prepared = prepared;
   }
 
   /** What became of one event. */
-  public record Result(Outcome outcome, String reason, String frameIndexSkipped) {
+  /**
+   * @param readFrom where the data set came from: {@code header} (kept by ingest, ADR 0015) or
+   *     {@code object} (read back from S3)
+   */
+  public record Result(Outcome outcome, String reason, String frameIndexSkipped, String readFrom) {
     static Result skipped(String reason) {
-      return new Result(Outcome.SKIPPED, reason, null);
+      return new Result(Outcome.SKIPPED, reason, null, "none");
     }
   }
 
@@ -89,7 +95,20 @@ public class DerivativesWriter {
   public Result write(InstanceStored event) throws StorageException, IOException {
     ObjectLocation location = event.objectLocation();
     if (location.sidecarKey() == null && location.frameIndexKey() == null) {
+      prepared.remove(event.eventId());
       return Result.skipped("no-keys");
+    }
+    PreparedHeaders.Prepared header = prepared.peek(event.eventId());
+    if (header != null) {
+      try {
+        Result result = writeFromHeader(event, header);
+        prepared.remove(event.eventId());
+        return result;
+      } catch (RuntimeException e) {
+        // Not worth a retry (a storage failure is: the entry stays for the next attempt).
+        prepared.remove(event.eventId());
+        throw e;
+      }
     }
     Optional<ObjectStore.StoredObject> object = store.stat(location.key());
     if (object.isEmpty()) {
@@ -124,14 +143,47 @@ public class DerivativesWriter {
       dataset = dicom.readDataset();
     }
 
+    return writeDerivatives(event, object.get().size(), dataset, ts, "object");
+  }
+
+  /**
+   * The derivatives of an object that ingest has just stored, from its header bytes alone (ADR
+   * 0015): no request but the two PUTs. The object ends with its Pixel Data value (or has none), so
+   * reading the header followed by a stand-in for the pixel data value gives the same data set,
+   * offsets included, as reading the object: the value itself is only referenced, never read.
+   */
+  private Result writeFromHeader(InstanceStored event, PreparedHeaders.Prepared header)
+      throws StorageException, IOException {
+    ReadOptions options = ReadOptions.DEFAULTS.withBulkData(bulkDataThreshold, null);
+    Attributes dataset;
+    TransferSyntax ts;
+    try (DicomInputStream dicom =
+        new DicomInputStream(
+            new HeaderThenGap(
+                header.header(), header.tailOffset(), header.tail(), header.objectSize()),
+            options)) {
+      dicom.readFileMetaInformation();
+      ts = dicom.transferSyntax();
+      if (ts.deflated()) {
+        return Result.skipped("deflated");
+      }
+      dataset = dicom.readDataset();
+    }
+    return writeDerivatives(event, header.objectSize(), dataset, ts, "header");
+  }
+
+  private Result writeDerivatives(
+      InstanceStored event, long objectSize, Attributes dataset, TransferSyntax ts, String readFrom)
+      throws StorageException, IOException {
+    ObjectLocation location = event.objectLocation();
     String frameIndexSkipped = null;
     if (location.frameIndexKey() != null) {
-      frameIndexSkipped = writeFrameIndex(location, object.get().size(), dataset, ts, event);
+      frameIndexSkipped = writeFrameIndex(location, objectSize, dataset, ts, event);
     }
     if (location.sidecarKey() != null) {
       writeSidecar(location, dataset, event);
     }
-    return new Result(Outcome.WRITTEN, null, frameIndexSkipped);
+    return new Result(Outcome.WRITTEN, null, frameIndexSkipped, readFrom);
   }
 
   /** Returns null when written, else why not. */

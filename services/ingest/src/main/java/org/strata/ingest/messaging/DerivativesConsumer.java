@@ -6,13 +6,13 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.strata.dicom.DicomParseException;
 import org.strata.events.EventCodec;
 import org.strata.events.EventFormatException;
 import org.strata.events.InstanceStored;
+import org.strata.ingest.config.DerivativesConfig;
 import org.strata.ingest.derivatives.DerivativesWriter;
 import org.strata.ingest.derivatives.DerivativesWriter.Outcome;
 import org.strata.storage.StorageException;
@@ -42,18 +42,12 @@ public class DerivativesConsumer {
   private final Duration maxBackoff;
 
   public DerivativesConsumer(
-      DerivativesWriter writer,
-      MeterRegistry metrics,
-      @ConfigProperty(name = "strata.derivatives.max-attempts", defaultValue = "8") int maxAttempts,
-      @ConfigProperty(name = "strata.derivatives.retry-backoff", defaultValue = "1s")
-          Duration initialBackoff,
-      @ConfigProperty(name = "strata.derivatives.max-retry-backoff", defaultValue = "30s")
-          Duration maxBackoff) {
+      DerivativesWriter writer, MeterRegistry metrics, DerivativesConfig config) {
     this.writer = writer;
     this.metrics = metrics;
-    this.maxAttempts = Math.max(1, maxAttempts);
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
+    this.maxAttempts = Math.max(1, config.maxAttempts());
+    this.initialBackoff = config.retryBackoff();
+    this.maxBackoff = config.maxRetryBackoff();
   }
 
   @Incoming("instance-stored-derivatives")
@@ -85,6 +79,7 @@ public class DerivativesConsumer {
               .counter("strata.ingest.frame.index.skipped", "reason", result.frameIndexSkipped())
               .increment();
         }
+        metrics.counter("strata.derivatives.read", "from", result.readFrom()).increment();
         LOG.debugf("event %s: derivatives written", event.eventId());
         return count("written", "none");
       } catch (StorageException | IOException e) {

@@ -43,6 +43,7 @@ final class HeaderReader {
     Attributes meta;
     Attributes dataset;
     String tsuid;
+    long pixelDataStart = ParsedHeader.UNKNOWN;
     long pixelDataEnd = ParsedHeader.UNKNOWN;
     long fragmentsStart = ParsedHeader.UNKNOWN;
     try {
@@ -64,6 +65,7 @@ final class HeaderReader {
         if (pixelData != null && pixelData.undefinedLength()) {
           fragmentsStart = pixelData.valueOffset();
         } else if (pixelData != null) {
+          pixelDataStart = pixelData.valueOffset();
           pixelDataEnd = pixelData.valueOffset() + pixelData.length();
         }
       }
@@ -86,6 +88,7 @@ final class HeaderReader {
             uid(dataset, Tag.StudyInstanceUID),
             uid(dataset, Tag.SeriesInstanceUID),
             recording.recorded(),
+            pixelDataStart,
             pixelDataEnd,
             fragmentsStart);
     requireUid(header, header.sopClassUid(), "SOP Class UID");

@@ -22,9 +22,12 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Tag;
+import org.strata.dicom.io.TransferSyntax;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
+import org.strata.ingest.config.DerivativesConfig;
 import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.derivatives.PreparedHeaders;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.messaging.InstanceStoredPublisher;
 import org.strata.ingest.messaging.InstanceStoredPublisher.PublishException;
@@ -46,20 +49,29 @@ import org.strata.storage.StorageException;
 public class InstanceIngestor {
   private static final Logger LOG = Logger.getLogger(InstanceIngestor.class);
 
+  /** Most bytes after Pixel Data kept for the derivatives (trailing padding is ~100 bytes). */
+  private static final int MAX_KEPT_TAIL = 64 * 1024;
+
   private final ObjectStore store;
   private final InstanceStoredPublisher publisher;
   private final IndexAcknowledgements indexAcks;
   private final IngestConfig config;
   private final MeterRegistry metrics;
   private final Semaphore concurrentStores;
+  private final PreparedHeaders preparedHeaders;
+  private final long inlineLimit;
 
   public InstanceIngestor(
       ObjectStore store,
       InstanceStoredPublisher publisher,
       IndexAcknowledgements indexAcks,
       IngestConfig config,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      PreparedHeaders preparedHeaders,
+      DerivativesConfig derivatives) {
     this.store = store;
+    this.preparedHeaders = preparedHeaders;
+    this.inlineLimit = derivatives.bulkDataThreshold();
     this.publisher = publisher;
     this.indexAcks = indexAcks;
     this.config = config;
@@ -164,7 +176,8 @@ public class InstanceIngestor {
             config.maxObjectSize());
     CompletenessCheck complete =
         new CompletenessCheck(limited, header.pixelDataEnd(), header.fragmentsStart());
-    InputStream body = new DigestInputStream(complete, sha256);
+    TailRecorder tail = new TailRecorder(complete, keptFrom(header), MAX_KEPT_TAIL);
+    InputStream body = new DigestInputStream(tail, sha256);
 
     long size;
     String storedKey = key;
@@ -204,7 +217,8 @@ public class InstanceIngestor {
         store.copy(incoming, storedKey);
         store.delete(incoming);
         duplicate = false;
-        return publishOrUndo(header, source, eventId, storedKey, size, digest, version, true);
+        return publishOrUndo(
+            header, tail.tail(), source, eventId, storedKey, size, digest, version, true);
       }
     } catch (CompletenessCheck.TruncatedException e) {
       return StoreResult.failed(header, FailureReason.CANNOT_UNDERSTAND, e.getMessage());
@@ -226,11 +240,13 @@ public class InstanceIngestor {
           header, FailureReason.OUT_OF_RESOURCES, "object storage unavailable, retry later");
     }
     String digest = HexFormat.of().formatHex(sha256.digest());
-    return publishOrUndo(header, source, eventId, storedKey, size, digest, version, duplicate);
+    return publishOrUndo(
+        header, tail.tail(), source, eventId, storedKey, size, digest, version, duplicate);
   }
 
   private StoreResult publishOrUndo(
       ParsedHeader header,
+      byte[] tail,
       IngestSource source,
       String eventId,
       String key,
@@ -245,9 +261,15 @@ public class InstanceIngestor {
     if (awaited) {
       indexAcks.expect(eventId);
     }
+    if (headerStandsForObject(header, tail, size)) {
+      // The derivatives writer needs nothing else (ADR 0015): no read-back of the object. Kept
+      // before publishing: this process's consumer may see the event before send() returns.
+      preparedHeaders.offer(eventId, header.headerBytes(), keptFrom(header), tail, size);
+    }
     try {
       publisher.publish(event);
     } catch (PublishException e) {
+      preparedHeaders.remove(eventId);
       if (awaited) {
         indexAcks.forget(eventId);
       }
@@ -265,6 +287,35 @@ public class InstanceIngestor {
     metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
     LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
     return StoreResult.stored(header, false, coercions, eventId);
+  }
+
+  /**
+   * True when every byte of the object the derivatives writer reads is known without the object:
+   * the header, then a native Pixel Data value (only referenced, never read), then the kept tail
+   * (e.g. trailing padding); or no pixel data at all (the header is the whole object).
+   */
+  boolean headerStandsForObject(ParsedHeader header, byte[] tail, long size) {
+    if (header.fragmentsStart() != ParsedHeader.UNKNOWN
+        || TransferSyntax.of(header.transferSyntaxUid()).deflated()) {
+      return false;
+    }
+    if (header.pixelDataEnd() == ParsedHeader.UNKNOWN) {
+      return header.headerBytes().length == size;
+    }
+    return tail != null && keptFrom(header) + tail.length == size;
+  }
+
+  /**
+   * Where the kept tail starts: after the Pixel Data value, or at its start when the value is small
+   * enough for the sidecar to inline it (then the derivatives writer reads it).
+   */
+  private long keptFrom(ParsedHeader header) {
+    if (header.pixelDataEnd() == ParsedHeader.UNKNOWN) {
+      return -1;
+    }
+    return header.pixelDataEnd() - header.pixelDataStart() <= inlineLimit
+        ? header.pixelDataStart()
+        : header.pixelDataEnd();
   }
 
   /** The event that announces a stored object; adds the coercions it applies to the list. */

@@ -8,6 +8,7 @@ import org.strata.dicom.Attributes;
  *
  * @param fragmentsStart offset of the first item of encapsulated (undefined-length) Pixel Data,
  *     else {@link #UNKNOWN}
+ * @param pixelDataStart offset of the value of a defined-length Pixel Data, else {@link #UNKNOWN}
  * @param pixelDataEnd offset just past the value of a defined-length Pixel Data, else {@link
  *     #UNKNOWN}; an object that ends before it is truncated
  * @param headerBytes the bytes consumed from the source to parse the header; the upload sends them
@@ -22,6 +23,7 @@ public record ParsedHeader(
     String studyInstanceUid,
     String seriesInstanceUid,
     byte[] headerBytes,
+    long pixelDataStart,
     long pixelDataEnd,
     long fragmentsStart) {
 
