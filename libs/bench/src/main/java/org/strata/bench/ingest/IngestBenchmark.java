@@ -172,7 +172,21 @@ public final class IngestBenchmark {
       throws Exception {
     double requests = ServiceMetrics.s3Requests(serviceUrl);
     double derivatives = ServiceMetrics.derivativesDone(serviceUrl);
+    List<String> steps = List.of("header", "receive", "s3-put", "kafka-publish");
+    Map<String, double[]> before = new HashMap<>();
+    for (String step : steps) {
+      before.put(
+          step, ServiceMetrics.timer(serviceUrl, "strata_ingest_step", "step=\"" + step + "\""));
+    }
     StowLoad.Result r = load.run();
+    StringBuilder where = new StringBuilder();
+    for (String step : steps) {
+      double[] after =
+          ServiceMetrics.timer(serviceUrl, "strata_ingest_step", "step=\"" + step + "\"");
+      double count = after[1] - before.get(step)[1];
+      double ms = count == 0 ? 0 : (after[0] - before.get(step)[0]) / count * 1000;
+      where.append(where.length() == 0 ? "" : ", ").append("%s %.1f".formatted(step, ms));
+    }
     double drained =
         ServiceMetrics.awaitDerivatives(
             serviceUrl, derivatives, r.instances(), java.time.Duration.ofMinutes(3));
@@ -187,6 +201,7 @@ public final class IngestBenchmark {
         r.failedRequests(),
         perInstance,
         drained < 0 ? "not within 3 min" : "%.1f s".formatted(drained));
+    System.out.printf("|   | mean ms per instance in: %s | | | | | |%n", where);
   }
 
   private static List<Path> write(Path dir, List<byte[]> files) throws Exception {

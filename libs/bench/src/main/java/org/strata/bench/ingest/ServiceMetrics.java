@@ -32,6 +32,14 @@ final class ServiceMetrics {
     return sum;
   }
 
+  /** Sum and count of a timer's series selected by {@code labelFilter}, in seconds. */
+  static double[] timer(String serviceUrl, String name, String labelFilter) throws Exception {
+    return new double[] {
+      sum(serviceUrl, name + "_seconds_sum", labelFilter),
+      sum(serviceUrl, name + "_seconds_count", labelFilter)
+    };
+  }
+
   /** S3 requests sent by the service so far (every method). */
   static double s3Requests(String serviceUrl) throws Exception {
     return sum(serviceUrl, "strata_storage_requests_total", null);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Tag;
 import org.strata.dicom.io.TransferSyntax;
@@ -141,11 +142,13 @@ public class InstanceIngestor {
       boolean requireFileMeta)
       throws IOException {
     ParsedHeader header;
+    long headerStart = System.nanoTime();
     try {
       header = HeaderReader.read(in, config.maxHeaderSize(), requireFileMeta);
     } catch (RejectedException e) {
       return StoreResult.failed(e.header, e.reason, e.getMessage());
     }
+    step("header", System.nanoTime() - headerStart);
     if (expectedStudy != null && !expectedStudy.equals(header.studyInstanceUid())) {
       return StoreResult.failed(
           header,
@@ -177,15 +180,21 @@ public class InstanceIngestor {
     CompletenessCheck complete =
         new CompletenessCheck(limited, header.pixelDataEnd(), header.fragmentsStart());
     TailRecorder tail = new TailRecorder(complete, keptFrom(header), MAX_KEPT_TAIL);
-    InputStream body = new DigestInputStream(tail, sha256);
+    ReadTime receiving = new ReadTime(tail);
+    InputStream body = new DigestInputStream(receiving, sha256);
 
     long size;
     String storedKey = key;
     int version = 1;
     boolean duplicate = false;
     try {
+      long putStart = System.nanoTime();
       ObjectStore.PutOutcome outcome =
           store.putIfAbsent(key, body, "application/dicom", userMetadata);
+      // Where a store's time goes: reading the sender's bytes (network, the sender's pace) and
+      // the S3 request around them.
+      step("receive", receiving.nanos());
+      step("s3-put", System.nanoTime() - putStart - receiving.nanos());
       if (outcome.stored()) {
         size = outcome.size();
       } else {
@@ -267,7 +276,9 @@ public class InstanceIngestor {
       preparedHeaders.offer(eventId, header.headerBytes(), keptFrom(header), tail, size);
     }
     try {
+      long publishStart = System.nanoTime();
       publisher.publish(event);
+      step("kafka-publish", System.nanoTime() - publishStart);
     } catch (PublishException e) {
       preparedHeaders.remove(eventId);
       if (awaited) {
@@ -410,6 +421,46 @@ public class InstanceIngestor {
     publisher.publish(event);
     LOG.debugf("republished the event of %s", key);
     return true;
+  }
+
+  /**
+   * One step of the acknowledged path ({@code strata.ingest.step}), for benchmarks and dashboards.
+   */
+  private void step(String step, long nanos) {
+    metrics.timer("strata.ingest.step", "step", step).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts the time spent waiting in {@code read} of the wrapped stream. */
+  static final class ReadTime extends FilterInputStream {
+    private long nanos;
+
+    ReadTime(InputStream in) {
+      super(in);
+    }
+
+    long nanos() {
+      return nanos;
+    }
+
+    @Override
+    public int read() throws IOException {
+      long t0 = System.nanoTime();
+      try {
+        return super.read();
+      } finally {
+        nanos += System.nanoTime() - t0;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long t0 = System.nanoTime();
+      try {
+        return super.read(b, off, len);
+      } finally {
+        nanos += System.nanoTime() - t0;
+      }
+    }
   }
 
   /** SHA-256 of a stored object, read back (only for duplicates, which are rare). */
