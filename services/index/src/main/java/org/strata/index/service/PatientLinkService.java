@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ import org.strata.index.messaging.IndexEventPublisher;
 @ApplicationScoped
 public class PatientLinkService {
   private static final Logger LOG = Logger.getLogger(PatientLinkService.class);
+
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
   private final Pool pool;
   private final IndexEventPublisher publisher;
@@ -300,7 +303,8 @@ public class PatientLinkService {
         PatientLinksChanged event =
             EventCodec.decode(
                 r.getString("event").getBytes(StandardCharsets.UTF_8), PatientLinksChanged.class);
-        publisher.publishLinkChange(event).await().indefinitely();
+        // Bounded: a request must not hang on a broker that is away; the event stays pending.
+        publisher.publishLinkChange(event).await().atMost(PUBLISH_TIMEOUT);
         pool.preparedQuery(
                 "update patient_link_change set published_at = now() where event_id = $1")
             .execute(Tuple.of(r.getUUID("event_id")))
