@@ -14,10 +14,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +35,7 @@ import org.strata.events.PatientLinksChanged;
 import org.strata.events.PatientLinksChanged.Change;
 import org.strata.events.PatientLinksChanged.PatientRef;
 import org.strata.events.Topics;
+import org.strata.index.service.PatientLinkService;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -41,6 +49,8 @@ import org.strata.testkit.PlatformTestResource;
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres"))
 class PatientLinkTest extends IndexTestSupport {
   private static final String LINKS_A = "/admin/tenants/link-a/patient-links";
+
+  @Inject PatientLinkService links;
 
   private KafkaConsumer<String, byte[]> linkEvents;
   private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
@@ -259,6 +269,45 @@ class PatientLinkTest extends IndexTestSupport {
                 + " where p.patient_id like '"
                 + p
                 + "-%'"));
+  }
+
+  @Test
+  void anEventLeftUnpublishedIsSentByTheNextPublication() throws Exception {
+    // As a change committed while Kafka was away leaves it: in the outbox, not published.
+    String link = UUID.randomUUID().toString();
+    PatientLinksChanged pending =
+        new PatientLinksChanged(
+            UUID.randomUUID().toString(),
+            Instant.parse("2025-05-01T10:00:00Z"),
+            "link-a",
+            link,
+            Change.DISSOLVED,
+            List.of(),
+            List.of(),
+            List.of(new PatientRef("link-a", "GONE-1", "HA")),
+            null,
+            "outbox test",
+            "admin-api");
+    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into patient_link_change (event_id, link_id, change, requested_by, event)"
+                    + " values (?::uuid, ?::uuid, 'DISSOLVED', 'admin-api', ?::jsonb)")) {
+      ps.setString(1, pending.eventId());
+      ps.setString(2, link);
+      ps.setString(3, new String(EventCodec.encode(pending), StandardCharsets.UTF_8));
+      ps.executeUpdate();
+    }
+
+    links.publishPending(); // what the next link change and every start do
+
+    assertEquals(List.of(pending), eventsOf(link, Change.DISSOLVED));
+    assertEquals(
+        "t",
+        query(
+            "select published_at is not null from patient_link_change where event_id = '"
+                + pending.eventId()
+                + "'"));
   }
 
   @Test
