@@ -25,7 +25,12 @@ final class EventTypes {
               "StudyUpdated", StudyUpdated.class, StudyUpdated.SCHEMA_VERSION, Map.of()),
           new EventType<>(
               "InstanceDeleted", InstanceDeleted.class, InstanceDeleted.SCHEMA_VERSION, Map.of()),
-          new EventType<>("AuditRecord", AuditRecord.class, AuditRecord.SCHEMA_VERSION, Map.of()));
+          new EventType<>("AuditRecord", AuditRecord.class, AuditRecord.SCHEMA_VERSION, Map.of()),
+          new EventType<>(
+              "PatientLinksChanged",
+              PatientLinksChanged.class,
+              PatientLinksChanged.SCHEMA_VERSION,
+              Map.of()));
 
   private static final Map<String, EventType<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::name, Function.identity()));

@@ -12,7 +12,12 @@ import java.time.Instant;
  * README).
  */
 public sealed interface StrataEvent
-    permits InstanceStored, InstanceIndexed, StudyUpdated, InstanceDeleted, AuditRecord {
+    permits InstanceStored,
+        InstanceIndexed,
+        StudyUpdated,
+        InstanceDeleted,
+        AuditRecord,
+        PatientLinksChanged {
 
   /** Unique id of this event (a UUID string); consumers use it to de-duplicate redeliveries. */
   String eventId();
@@ -26,7 +31,8 @@ public sealed interface StrataEvent
   /**
    * The Kafka record key. Instance and study events are keyed by StudyInstanceUID so that all
    * events of one study land on one partition, in order; audit records have no ordering need and
-   * are keyed by their id to spread evenly.
+   * are keyed by their id to spread evenly; patient link changes by link id, so that the latest
+   * event of a link is its state on the compacted topic.
    */
   default String key() {
     return switch (this) {
@@ -35,6 +41,7 @@ public sealed interface StrataEvent
       case StudyUpdated e -> e.studyInstanceUid();
       case InstanceDeleted e -> e.studyInstanceUid();
       case AuditRecord e -> e.eventId();
+      case PatientLinksChanged e -> e.linkId();
     };
   }
 }

@@ -1,5 +1,6 @@
 package org.strata.events;
 
+import static org.strata.events.Topic.CleanupPolicy.COMPACT;
 import static org.strata.events.Topic.CleanupPolicy.DELETE;
 
 import java.time.Duration;
@@ -68,6 +69,20 @@ public final class Topics {
           "event id",
           "AuditRecord events from every service");
 
+  /**
+   * {@link PatientLinksChanged}: a patient link's membership after each change, keyed by link id.
+   * Compacted and kept forever: the latest record of every link is the link's state, from which the
+   * links can be restored (they are not in the S3 sidecars a rebuild reads).
+   */
+  public static final Topic PATIENT_LINKS =
+      new Topic(
+          "strata.patient.links",
+          3,
+          null,
+          COMPACT,
+          "link id",
+          "PatientLinksChanged events from the index admin API; latest per link is its state");
+
   /** Records the index could not process, as they were received, for operators to inspect. */
   public static final Topic INDEX_DEAD_LETTER =
       new Topic(
@@ -85,7 +100,8 @@ public final class Topics {
           STUDY_UPDATED,
           INSTANCE_DELETED,
           AUDIT_RECORD,
-          INDEX_DEAD_LETTER);
+          INDEX_DEAD_LETTER,
+          PATIENT_LINKS);
 
   private Topics() {}
 

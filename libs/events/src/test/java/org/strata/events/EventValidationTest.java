@@ -187,6 +187,35 @@ class EventValidationTest {
     assertEquals(12, AuditRecord.Outcome.MAJOR_FAILURE.code());
   }
 
+  @Test
+  void patientLinksChangedMembershipMatchesTheChange() {
+    PatientLinksChanged.PatientRef a = new PatientLinksChanged.PatientRef("t", "P1", "I");
+    PatientLinksChanged.PatientRef b = new PatientLinksChanged.PatientRef("u", "P1", "J");
+    assertRejected(
+        "members must hold at least 2 patients for LINKED",
+        () -> links(PatientLinksChanged.Change.LINKED, List.of(a), null));
+    assertRejected(
+        "mergedInto is required", () -> links(PatientLinksChanged.Change.MERGED, List.of(), null));
+    assertRejected(
+        "members must be empty for DISSOLVED",
+        () -> links(PatientLinksChanged.Change.DISSOLVED, List.of(a, b), null));
+    assertRejected(
+        "mergedInto must be null for UNLINKED",
+        () -> links(PatientLinksChanged.Change.UNLINKED, List.of(a, b), ID));
+    assertRejected(
+        "patient.issuer is required", () -> new PatientLinksChanged.PatientRef("t", "P1", " "));
+    links(PatientLinksChanged.Change.MERGED, List.of(), ID);
+    links(PatientLinksChanged.Change.DISSOLVED, null, null);
+  }
+
+  private static PatientLinksChanged links(
+      PatientLinksChanged.Change change,
+      List<PatientLinksChanged.PatientRef> members,
+      String mergedInto) {
+    return new PatientLinksChanged(
+        ID, Samples.AT, "t", ID, change, members, null, null, mergedInto, null, "admin");
+  }
+
   private static InstanceDeleted deleted(InstanceDeleted.Scope scope, String series, String sop) {
     return new InstanceDeleted(ID, Samples.AT, "t", scope, "1", series, sop, null, null, "admin");
   }

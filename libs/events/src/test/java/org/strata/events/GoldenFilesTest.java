@@ -163,6 +163,25 @@ class GoldenFilesTest {
   }
 
   @Test
+  void patientLinksChangedV1() throws Exception {
+    PatientLinksChanged e =
+        EventCodec.decode(golden("PatientLinksChanged.v1.json"), PatientLinksChanged.class);
+
+    assertEquals(PatientLinksChanged.Change.LINKED, e.change());
+    assertEquals("5a0f3c2e-1b7d-4c9e-8f21-6d4b3a2c1e0f", e.linkId());
+    assertEquals(e.linkId(), e.key(), "link events are keyed by link id");
+    assertEquals(
+        List.of(
+            new PatientLinksChanged.PatientRef("st-mary", "MRN-0042", "ST-MARY-MRN"),
+            new PatientLinksChanged.PatientRef("st-luke", "L-77", "ST-LUKE")),
+        e.members());
+    assertEquals(List.of(e.members().get(1)), e.added());
+    assertEquals(List.of(), e.removed());
+    assertNull(e.mergedInto());
+    assertEquals("PIX feed: same person", e.reason());
+  }
+
+  @Test
   void auditRecordV1() throws Exception {
     AuditRecord e = EventCodec.decode(golden("AuditRecord.v1.json"), AuditRecord.class);
 

@@ -88,8 +88,30 @@ final class Samples {
         "stored 1 instance");
   }
 
+  static PatientLinksChanged patientLinksChanged() {
+    PatientLinksChanged.PatientRef a = new PatientLinksChanged.PatientRef("tenant-a", "PID-1", "A");
+    PatientLinksChanged.PatientRef b = new PatientLinksChanged.PatientRef("tenant-b", "PID-1", "B");
+    return new PatientLinksChanged(
+        "66666666-6666-4666-8666-666666666666",
+        AT,
+        "tenant-a",
+        "77777777-7777-4777-8777-777777777777",
+        PatientLinksChanged.Change.LINKED,
+        List.of(a, b),
+        List.of(a, b),
+        List.of(),
+        null,
+        "same person",
+        "admin");
+  }
+
   static List<StrataEvent> all() {
     return List.of(
-        instanceStored(), instanceIndexed(), studyUpdated(), instanceDeleted(), auditRecord());
+        instanceStored(),
+        instanceIndexed(),
+        studyUpdated(),
+        instanceDeleted(),
+        auditRecord(),
+        patientLinksChanged());
   }
 }

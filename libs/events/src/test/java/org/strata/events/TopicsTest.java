@@ -23,7 +23,7 @@ class TopicsTest {
       assertTrue(NAME.matcher(topic.name()).matches(), topic.name());
       assertTrue(topic.partitions() > 0, topic.name());
     }
-    assertEquals(6, seen.size());
+    assertEquals(7, seen.size());
   }
 
   @Test
@@ -36,7 +36,8 @@ class TopicsTest {
             "strata.study.updated",
             "strata.instance.deleted",
             "strata.audit.record",
-            "strata.index.dead-letter"),
+            "strata.index.dead-letter",
+            "strata.patient.links"),
         Set.copyOf(Topics.all().stream().map(Topic::name).toList()));
   }
 
@@ -47,6 +48,9 @@ class TopicsTest {
         Topics.INSTANCE_STORED.configs());
     assertEquals("34560000000", Topics.AUDIT_RECORD.configs().get("retention.ms"));
     assertEquals(12, Topics.INSTANCE_STORED.partitions());
+    // Link states are kept forever, the latest per link id.
+    assertEquals(
+        Map.of("retention.ms", "-1", "cleanup.policy", "compact"), Topics.PATIENT_LINKS.configs());
   }
 
   @Test

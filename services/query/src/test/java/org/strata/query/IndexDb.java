@@ -8,11 +8,11 @@ import java.sql.Statement;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** JDBC access to the test platform's index database, shared by the test data sets. */
-final class IndexDb {
+public final class IndexDb {
   private IndexDb() {}
 
   /** A connection with the datasource the Quarkus test resource configured. */
-  static Connection connect() throws Exception {
+  public static Connection connect() throws Exception {
     var config = ConfigProvider.getConfig();
     return DriverManager.getConnection(
         config.getValue("quarkus.datasource.jdbc.url", String.class),

@@ -10,12 +10,16 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Types;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The known data set of the query tests, written straight into the index schema over JDBC (the
- * index service does not run here; its migration is applied from the copy in {@code
- * ../index/.../V1__index.sql}). Aggregates are written as the index would compute them.
+ * index service does not run here; its migrations are applied from {@code
+ * ../index/src/main/resources/db/migration}). Aggregates are written as the index would compute
+ * them.
  *
  * <pre>
  * tenant local (the service's default tenant)
@@ -33,7 +37,7 @@ import java.util.UUID;
  *     S6 2025-01-10 08:30 ACC-1001 id 1001 "CT HEAD"   ref Smith^Anna   CT     SE6.1 CT #1 (1)
  * </pre>
  */
-final class QidoTestData {
+public final class QidoTestData {
   static final String ROOT = "1.2.826.0.1.3680043.10.1137";
   static final String S1 = ROOT + ".1";
   static final String S2 = ROOT + ".2";
@@ -64,7 +68,7 @@ final class QidoTestData {
     return study + "." + s + "." + n;
   }
 
-  static synchronized void ensureLoaded() throws Exception {
+  public static synchronized void ensureLoaded() throws Exception {
     if (loaded) {
       return;
     }
@@ -80,17 +84,30 @@ final class QidoTestData {
         }
       }
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute(
-            Files.readString(
-                // The index service's own migration: query reads the schema index owns.
-                Path.of("../index/src/main/resources/db/migration/V1__index.sql"),
-                StandardCharsets.UTF_8));
+      // The index service's own migrations, in order: query reads the schema index owns.
+      for (Path migration : migrations()) {
+        try (Statement s = c.createStatement()) {
+          s.execute(Files.readString(migration, StandardCharsets.UTF_8));
+        }
       }
       new QidoTestData().load(c);
       c.commit();
     }
     loaded = true;
+  }
+
+  /** The index service's Flyway migrations (V1__..., V2__...), by version. */
+  static List<Path> migrations() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of("../index/src/main/resources/db/migration"))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("V[0-9]+__.*\\.sql"))
+          .sorted(
+              Comparator.comparingInt(
+                  f ->
+                      Integer.parseInt(
+                          f.getFileName().toString().replaceAll("^V([0-9]+)__.*", "$1"))))
+          .toList();
+    }
   }
 
   private void load(Connection c) throws Exception {

@@ -62,5 +62,12 @@ public interface IndexConfig {
     /** Sidecars applied per transaction. */
     @WithDefault("200")
     int batchSize();
+
+    /**
+     * A RUNNING job without a checkpoint for this long is taken to have lost its instance and is
+     * resumed (instances look for such jobs at start and then this often).
+     */
+    @WithDefault("2m")
+    java.time.Duration staleAfter();
   }
 }

@@ -17,6 +17,7 @@ import org.strata.events.EventCodec;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceIndexed;
 import org.strata.events.InstanceStored;
+import org.strata.events.PatientLinksChanged;
 import org.strata.events.StrataEvent;
 import org.strata.events.StudyUpdated;
 import org.strata.index.repository.IndexRepository.StudyAggregates;
@@ -33,6 +34,7 @@ public class IndexEventPublisher {
   private final MutinyEmitter<byte[]> indexed;
   private final MutinyEmitter<byte[]> studyUpdated;
   private final MutinyEmitter<byte[]> deletions;
+  private final MutinyEmitter<byte[]> patientLinks;
 
   public IndexEventPublisher(
       // A batch sends up to strata.index.consumer.max-batch events of each at once.
@@ -41,10 +43,17 @@ public class IndexEventPublisher {
           MutinyEmitter<byte[]> indexed,
       @Channel("study-updated") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
           MutinyEmitter<byte[]> studyUpdated,
-      @Channel("deletion-requests") MutinyEmitter<byte[]> deletions) {
+      @Channel("deletion-requests") MutinyEmitter<byte[]> deletions,
+      @Channel("patient-links") MutinyEmitter<byte[]> patientLinks) {
     this.indexed = indexed;
     this.studyUpdated = studyUpdated;
     this.deletions = deletions;
+    this.patientLinks = patientLinks;
+  }
+
+  /** A committed change of a patient link, keyed by link id; acknowledged by Kafka. */
+  public Uni<Void> publishLinkChange(PatientLinksChanged event) {
+    return send(patientLinks, event);
   }
 
   /** A deletion request from the admin API, acknowledged by Kafka before the API answers. */

@@ -82,7 +82,7 @@ public class RebuildResource {
   @Path("/{id}")
   @Operation(summary = "A rebuild's progress: objects scanned, sidecars, indexed, failed, state")
   @APIResponse(responseCode = "200", description = "the job (state RUNNING, DONE or FAILED)")
-  @APIResponse(responseCode = "404", description = "no such job (jobs live in memory)")
+  @APIResponse(responseCode = "404", description = "no such job")
   public Response status(@PathParam("id") String id) {
     return rebuilds
         .job(id)

@@ -22,7 +22,12 @@ import org.strata.dicom.VR;
 public final class FindKeys {
   /** The patient-level attributes the index keeps (Patient Root, PATIENT level). */
   public static final Set<Integer> PATIENT_KEYS =
-      Set.of(Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.PatientSex);
+      Set.of(
+          Tag.PatientName,
+          Tag.PatientID,
+          Tag.IssuerOfPatientID,
+          Tag.PatientBirthDate,
+          Tag.PatientSex);
 
   /**
    * @param request the search (limit = the page size, offset 0)

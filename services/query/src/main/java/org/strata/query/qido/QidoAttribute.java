@@ -79,6 +79,15 @@ public record QidoAttribute(
         "patient_name",
         "p.patient_name_norm");
     add(Tag.PatientID, "PatientID", VR.LO, Level.STUDY, Kind.TEXT, "patient_id", "p.patient_id");
+    // The index's issuer: as received, else the tenant's default (patient rules, services/index).
+    add(
+        Tag.IssuerOfPatientID,
+        "IssuerOfPatientID",
+        VR.LO,
+        Level.STUDY,
+        Kind.TEXT,
+        "issuer",
+        "p.issuer");
     add(
         Tag.StudyInstanceUID,
         "StudyInstanceUID",
@@ -244,5 +253,10 @@ public record QidoAttribute(
 
   boolean matchable() {
     return kind != Kind.RETURN_ONLY;
+  }
+
+  /** The same attribute matched on {@code expression} instead (another alias of its table). */
+  QidoAttribute on(String expression) {
+    return new QidoAttribute(tag, keyword, vr, level, kind, column, expression);
   }
 }

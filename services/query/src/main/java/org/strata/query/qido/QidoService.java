@@ -33,8 +33,19 @@ public class QidoService {
    * @param retrieveBase the base of RetrieveURL values, without trailing slash
    */
   public Uni<Result> search(QidoRequest request, String tenant, String retrieveBase) {
+    return search(request, TenantScope.of(tenant), retrieveBase);
+  }
+
+  /**
+   * @param scope the caller's tenant, where the keys match, and the tenants it may see, which a
+   *     search by Patient ID reaches through patient links
+   * @param retrieveBase the base of RetrieveURL values, without trailing slash
+   */
+  public Uni<Result> search(QidoRequest request, TenantScope scope, String retrieveBase) {
     ReturnAttributes returns = ReturnAttributes.of(request);
-    Sql sql = QidoQuery.build(request, tenant, returns.needsInstanceAttributes());
+    Sql sql =
+        QidoQuery.build(
+            request, scope, returns.needsInstanceAttributes(), returns.otherPatientIds());
     return pool.preparedQuery(sql.text())
         .execute(Tuple.from(new ArrayList<>(sql.params())))
         .map(
@@ -75,8 +86,15 @@ public class QidoService {
    * @throws QidoException a matching value that cannot be matched (at SQL building time)
    */
   public Page page(QidoRequest request, String tenant, String retrieveBase) {
+    return page(request, TenantScope.of(tenant), retrieveBase);
+  }
+
+  /** {@link #page(QidoRequest, String, String)} for a caller that may see more tenants. */
+  public Page page(QidoRequest request, TenantScope scope, String retrieveBase) {
     ReturnAttributes returns = ReturnAttributes.of(request);
-    Sql sql = QidoQuery.build(request, tenant, returns.needsInstanceAttributes());
+    Sql sql =
+        QidoQuery.build(
+            request, scope, returns.needsInstanceAttributes(), returns.otherPatientIds());
     List<Match> page = new ArrayList<>();
     boolean more = false;
     for (Row row :

@@ -1,5 +1,6 @@
 package org.strata.query.qido;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.mutiny.sqlclient.Row;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.DicomParseException;
+import org.strata.dicom.Sequence;
 import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
 import org.strata.dicom.dict.ElementDictionary;
@@ -66,6 +68,9 @@ final class ResultRows {
         out.set(tag, ElementDictionary.standard().vrOf(tag), null);
       }
     }
+    if (returns.otherPatientIds() && !out.contains(Tag.OtherPatientIDsSequence)) {
+      otherPatientIds(out, row, false);
+    }
     if (returns.all() && level == Level.INSTANCE && instance != null) {
       for (int tag : instance.tags()) {
         if (!out.contains(tag)
@@ -77,6 +82,9 @@ final class ResultRows {
     }
     return out;
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static final com.fasterxml.jackson.databind.ObjectReader STRING_READER =
       new com.fasterxml.jackson.databind.ObjectMapper().readerFor(String.class);
@@ -121,6 +129,37 @@ final class ResultRows {
         url += "/instances/" + row.getString("sop_instance_uid");
       }
       out.setString(tag, VR.UR, url);
+    } else if (tag == Tag.OtherPatientIDsSequence) {
+      otherPatientIds(out, row, true);
+    }
+  }
+
+  /**
+   * OtherPatientIDsSequence (0010,1002): an item with PatientID and IssuerOfPatientID for each
+   * patient linked to the row's patient in a tenant the caller may see (column {@code
+   * other_patient_ids}, a JSON array of pairs). Empty or left out when there are none.
+   */
+  private static void otherPatientIds(Attributes out, Row row, boolean evenIfEmpty) {
+    String json = row.getString("other_patient_ids");
+    JsonNode pairs = null;
+    if (json != null) {
+      try {
+        pairs = JSON.readTree(json);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("other_patient_ids is not JSON", e);
+      }
+    }
+    if (pairs == null || pairs.isEmpty()) {
+      if (evenIfEmpty) {
+        out.newSequence(Tag.OtherPatientIDsSequence);
+      }
+      return;
+    }
+    Sequence items = out.newSequence(Tag.OtherPatientIDsSequence);
+    for (JsonNode pair : pairs) {
+      Attributes item = items.addItem();
+      item.setString(Tag.PatientID, VR.LO, pair.get(0).asText());
+      item.setString(Tag.IssuerOfPatientID, VR.LO, pair.get(1).asText());
     }
   }
 

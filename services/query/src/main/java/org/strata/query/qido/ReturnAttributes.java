@@ -13,8 +13,12 @@ import org.strata.dicom.Tag;
  * @param tags the tags to return, in tag order
  * @param all {@code includefield=all}: also every attribute the index has for the level
  * @param needsInstanceAttributes whether some tag can only come from an instance's attributes
+ * @param otherPatientIds whether rows carry the identities of linked patients:
+ *     OtherPatientIDsSequence asked for (returned, empty if there are none), or {@code all} or a
+ *     search by Patient ID (returned when there are some)
  */
-record ReturnAttributes(Set<Integer> tags, boolean all, boolean needsInstanceAttributes) {
+record ReturnAttributes(
+    Set<Integer> tags, boolean all, boolean needsInstanceAttributes, boolean otherPatientIds) {
 
   static final int[] STUDY_DEFAULTS = {
     Tag.SpecificCharacterSet,
@@ -65,7 +69,8 @@ record ReturnAttributes(Set<Integer> tags, boolean all, boolean needsInstanceAtt
   static boolean computed(int tag) {
     return tag == Tag.SpecificCharacterSet
         || tag == Tag.InstanceAvailability
-        || tag == Tag.RetrieveURL;
+        || tag == Tag.RetrieveURL
+        || tag == Tag.OtherPatientIDsSequence;
   }
 
   static ReturnAttributes of(QidoRequest r) {
@@ -103,7 +108,9 @@ record ReturnAttributes(Set<Integer> tags, boolean all, boolean needsInstanceAtt
         needsInstance = true;
       }
     }
-    return new ReturnAttributes(tags, r.includeAll(), needsInstance);
+    boolean otherIds =
+        tags.contains(Tag.OtherPatientIDsSequence) || r.includeAll() || QidoQuery.byPatientId(r);
+    return new ReturnAttributes(tags, r.includeAll(), needsInstance, otherIds);
   }
 
   private static void add(Set<Integer> tags, int[] more) {

@@ -38,16 +38,25 @@ class QidoQueryTest {
             "20",
             "offset",
             "40");
+    // A search by Patient ID: the caller's matching patients and the patients linked to them
+    // (ADR 0012), in the tenants the caller may see (here its own).
     assertTrue(
         sql.text()
             .contains(
-                "where st.tenant = $1 and p.tenant = $2 and p.patient_id = $3 and st.study_date"
-                    + " >= $4 and st.study_time >= $5 and st.study_time <= $6 order by"),
+                "where st.tenant = any($1) and p.tenant = any($2) and p.pk in (select m.pk from"
+                    + " patient m where m.tenant = $3 and m.patient_id = $4 union all select"
+                    + " lo.patient_pk from patient m join patient_link_member lm on lm.patient_pk"
+                    + " = m.pk join patient_link_member lo on lo.link_id = lm.link_id where"
+                    + " m.tenant = $5 and m.patient_id = $6) and st.study_date >= $7 and"
+                    + " st.study_time >= $8 and st.study_time <= $9 order by"),
         sql.text());
-    assertTrue(sql.text().endsWith(" limit $7 offset $8"), sql.text());
+    assertTrue(sql.text().endsWith(" limit $10 offset $11"), sql.text());
     assertEquals(
         List.of(
+            List.of("local"),
+            List.of("local"),
             "local",
+            hostile,
             "local",
             hostile,
             LocalDate.of(2025, 1, 1),
@@ -55,7 +64,7 @@ class QidoQueryTest {
             LocalTime.of(10, 59, 59, 999_999_000),
             21L,
             40L),
-        sql.params());
+        sql.params().stream().map(p -> p instanceof Object[] a ? List.of(a) : p).toList());
     assertFalse(sql.text().contains("'1'"));
   }
 

@@ -1,0 +1,268 @@
+package org.strata.index.rest;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.index.service.PatientLinkService;
+import org.strata.index.service.PatientLinkService.Link;
+import org.strata.index.service.PatientLinkService.LinkException;
+import org.strata.index.service.PatientLinkService.LinkResult;
+import org.strata.index.service.PatientLinkService.MemberRef;
+
+/**
+ * Patient links (ADR 0012): the same person under several Patient IDs, in one tenant or across
+ * tenants. Scoped by the requesting tenant: it links at least one of its own patients, and sees and
+ * changes only links holding one of its patients. Not yet protected: the OIDC admin role comes with
+ * the security work.
+ */
+@Path("/admin/tenants/{tenant}/patient-links")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin: patient links", description = "Link patients that are one person (PIX-like)")
+public class PatientLinkResource {
+  static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  // LO: at most 64 characters, no backslash (value separator) or control characters.
+  private static final Pattern LO = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
+  private static final int MAX_MEMBERS = 50;
+  private static final int MAX_REASON = 1024;
+  private static final String REQUESTED_BY = "admin-api";
+
+  private final PatientLinkService links;
+
+  public PatientLinkResource(PatientLinkService links) {
+    this.links = links;
+  }
+
+  /** A patient: its tenant (the path's when absent), Patient ID and Issuer of Patient ID. */
+  public record Member(String tenant, String patientId, String issuer) {}
+
+  /** What POST takes. */
+  public record LinkRequest(List<Member> members, String reason) {}
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Link patients",
+      description =
+          "Links two or more patients (of this tenant or others) as one person. Patients already"
+              + " in links: their links are merged into the oldest. A member without issuer names"
+              + " the one patient of its tenant with that Patient ID.")
+  @APIResponse(responseCode = "201", description = "a new link; Location names it")
+  @APIResponse(responseCode = "200", description = "an existing link extended, merged or as asked")
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "malformed input, fewer than two distinct patients (a patient linked to itself), or no"
+              + " patient of this tenant")
+  @APIResponse(responseCode = "404", description = "a member names no patient")
+  @APIResponse(responseCode = "409", description = "a member without issuer names several patients")
+  public Response link(@PathParam("tenant") String tenant, LinkRequest request) {
+    String bad = checkTenant(tenant);
+    if (bad == null && request == null) {
+      bad = "a JSON body with members is required";
+    } else if (bad == null && (request.members() == null || request.members().size() < 2)) {
+      bad = "at least two members are required";
+    } else if (bad == null && request.members().size() > MAX_MEMBERS) {
+      bad = "at most " + MAX_MEMBERS + " members per request";
+    } else if (bad == null && request.reason() != null && request.reason().length() > MAX_REASON) {
+      bad = "reason is longer than " + MAX_REASON + " characters";
+    }
+    List<MemberRef> refs = new ArrayList<>();
+    for (int i = 0; bad == null && i < request.members().size(); i++) {
+      Member m = request.members().get(i);
+      String what = "members[" + i + "]";
+      if (m == null) {
+        bad = what + " is null";
+        break;
+      }
+      String memberTenant = m.tenant() == null ? tenant : m.tenant();
+      bad = checkMember(what, memberTenant, m.patientId(), m.issuer());
+      refs.add(new MemberRef(memberTenant, m.patientId(), blankToNull(m.issuer())));
+    }
+    if (bad != null) {
+      return error(400, bad);
+    }
+    try {
+      LinkResult result = links.link(tenant, refs, request.reason(), REQUESTED_BY);
+      if (result.created()) {
+        return Response.created(URI.create(path(tenant, result.link().id())))
+            .entity(result.link())
+            .build();
+      }
+      return Response.ok(result.link()).build();
+    } catch (LinkException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @GET
+  @Operation(
+      summary = "List links",
+      description = "The links holding a patient of this tenant (or only the given patient's).")
+  @APIResponse(responseCode = "200", description = "the links, oldest first")
+  @APIResponse(responseCode = "400", description = "malformed tenant, Patient ID or issuer")
+  public Response list(
+      @PathParam("tenant") String tenant,
+      @Parameter(description = "only the link of this patient of the tenant")
+          @QueryParam("patientId")
+          String patientId,
+      @Parameter(description = "with patientId: its issuer") @QueryParam("issuer") String issuer,
+      @Parameter(description = "at most this many links (default 100, at most 1000)")
+          @QueryParam("limit")
+          Integer limit) {
+    String bad = checkTenant(tenant);
+    if (bad == null && patientId != null) {
+      bad = checkMember("patientId", tenant, patientId, issuer);
+    }
+    if (bad == null && limit != null && (limit < 1 || limit > 1000)) {
+      bad = "limit must be 1 to 1000";
+    }
+    if (bad != null) {
+      return error(400, bad);
+    }
+    return Response.ok(
+            links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit))
+        .build();
+  }
+
+  @GET
+  @Path("/{link}")
+  @Operation(summary = "Get a link")
+  @APIResponse(responseCode = "200", description = "the link and its patients")
+  @APIResponse(responseCode = "400", description = "malformed tenant or link id")
+  @APIResponse(responseCode = "404", description = "no such link with a patient of this tenant")
+  public Response get(@PathParam("tenant") String tenant, @PathParam("link") String link) {
+    String bad = checkTenant(tenant);
+    UUID id = bad == null ? uuid(link) : null;
+    if (bad != null || id == null) {
+      return error(400, bad != null ? bad : "malformed link id");
+    }
+    Link found = links.get(tenant, id);
+    return found == null
+        ? error(404, "no link " + id + " with a patient of tenant " + tenant)
+        : Response.ok(found).build();
+  }
+
+  @DELETE
+  @Path("/{link}")
+  @Operation(summary = "Dissolve a link", description = "Its patients are separate again.")
+  @APIResponse(responseCode = "204", description = "dissolved")
+  @APIResponse(responseCode = "400", description = "malformed tenant or link id")
+  @APIResponse(responseCode = "404", description = "no such link with a patient of this tenant")
+  public Response dissolve(
+      @PathParam("tenant") String tenant,
+      @PathParam("link") String link,
+      @QueryParam("reason") String reason) {
+    String bad = checkTenant(tenant);
+    UUID id = bad == null ? uuid(link) : null;
+    if (bad != null || id == null) {
+      return error(400, bad != null ? bad : "malformed link id");
+    }
+    try {
+      links.dissolve(tenant, id, reason, REQUESTED_BY);
+      return Response.noContent().build();
+    } catch (LinkException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @DELETE
+  @Path("/{link}/members")
+  @Operation(
+      summary = "Remove a patient from a link",
+      description = "A link left with fewer than two patients is dissolved (204).")
+  @APIResponse(responseCode = "200", description = "the link without the patient")
+  @APIResponse(responseCode = "204", description = "the link was dissolved")
+  @APIResponse(responseCode = "400", description = "malformed input")
+  @APIResponse(
+      responseCode = "404",
+      description = "no such link with a patient of this tenant, or the patient is not in it")
+  @APIResponse(responseCode = "409", description = "no issuer, several patients with the ID")
+  public Response unlink(
+      @PathParam("tenant") String tenant,
+      @PathParam("link") String link,
+      @Parameter(description = "the patient's tenant (default: the path's)")
+          @QueryParam("memberTenant")
+          String memberTenant,
+      @QueryParam("patientId") String patientId,
+      @QueryParam("issuer") String issuer,
+      @QueryParam("reason") String reason) {
+    String bad = checkTenant(tenant);
+    UUID id = bad == null ? uuid(link) : null;
+    if (bad == null && id == null) {
+      bad = "malformed link id";
+    }
+    String of = memberTenant == null ? tenant : memberTenant;
+    if (bad == null) {
+      bad = checkMember("member", of, patientId, issuer);
+    }
+    if (bad != null) {
+      return error(400, bad);
+    }
+    try {
+      Link after =
+          links.unlink(
+              tenant, id, new MemberRef(of, patientId, blankToNull(issuer)), reason, REQUESTED_BY);
+      return after == null ? Response.noContent().build() : Response.ok(after).build();
+    } catch (LinkException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  private static String checkTenant(String tenant) {
+    return TENANT.matcher(tenant).matches() ? null : "malformed tenant";
+  }
+
+  private static String checkMember(String what, String tenant, String patientId, String issuer) {
+    if (!TENANT.matcher(tenant).matches()) {
+      return what + ": malformed tenant";
+    }
+    if (patientId == null || patientId.isBlank()) {
+      return what + ": patientId is required";
+    }
+    if (!LO.matcher(patientId).matches()) {
+      return what + ": patientId must be at most 64 characters without backslash or controls";
+    }
+    if (issuer != null && !issuer.isBlank() && !LO.matcher(issuer).matches()) {
+      return what + ": issuer must be at most 64 characters without backslash or controls";
+    }
+    return null;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static UUID uuid(String s) {
+    try {
+      UUID id = UUID.fromString(s);
+      return id.toString().equalsIgnoreCase(s) ? id : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String path(String tenant, String id) {
+    return "/admin/tenants/" + tenant + "/patient-links/" + id;
+  }
+
+  private static Response error(int status, String reason) {
+    return Response.status(status).entity(Map.of("error", reason)).build();
+  }
+}
