@@ -46,6 +46,23 @@ public interface IngestConfig {
   /** STOW-RS waits for the index before answering, so a following QIDO finds the instances. */
   ReadYourWrites readYourWrites();
 
+  /** How the parts of one STOW-RS request are stored. */
+  Stow stow();
+
+  interface Stow {
+    /** Parts up to this size are received into memory so several are stored at once. */
+    @WithDefault("8388608")
+    int partBuffer();
+
+    /** Buffered parts of one request being stored at the same time. */
+    @WithDefault("4")
+    int partsInFlight();
+
+    /** Bytes of buffered parts across all requests; a request waits for room beyond it. */
+    @WithDefault("134217728")
+    int bufferBudget();
+  }
+
   /** Finds objects stored without their event (ADR 0011). */
   Reconciler reconciler();
 

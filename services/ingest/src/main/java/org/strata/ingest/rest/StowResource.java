@@ -47,12 +47,15 @@ public class StowResource {
   private final TenantResolver tenants;
   private final IngestConfig config;
   private final IndexAcknowledgements indexAcks;
+  private final StowParts stowParts;
 
   public StowResource(
       InstanceIngestor ingestor,
       TenantResolver tenants,
       IngestConfig config,
-      IndexAcknowledgements indexAcks) {
+      IndexAcknowledgements indexAcks,
+      StowParts stowParts) {
+    this.stowParts = stowParts;
     this.ingestor = ingestor;
     this.indexAcks = indexAcks;
     this.tenants = tenants;
@@ -129,28 +132,36 @@ public class StowResource {
     String base = config.publicBaseUrl().orElse(uri.getBaseUri().toString() + "dicomweb");
     StowResponse response = new StowResponse(stripSlash(base), study);
     MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
+    StowParts.Pipeline parts = stowParts.pipeline(source, study);
+    Response refused = null;
+    String broken = null;
     try {
       for (Part part; (part = reader.next()) != null; ) {
-        if (response.results() >= config.maxInstancesPerRequest()) {
-          return error(413, "more than " + config.maxInstancesPerRequest() + " instances");
+        if (parts.size() >= config.maxInstancesPerRequest()) {
+          refused = error(413, "more than " + config.maxInstancesPerRequest() + " instances");
+          break;
         }
         String partType = part.contentType().toLowerCase(Locale.ROOT);
         if (!partType.isEmpty() && !partType.startsWith("application/dicom")) {
-          response.add(
-              org.strata.ingest.service.StoreResult.failedPart("part of type " + partType));
+          parts.add(org.strata.ingest.service.StoreResult.failedPart("part of type " + partType));
           continue;
         }
-        response.add(ingestor.store(part.body(), source, study, true));
+        parts.store(part.body());
       }
     } catch (MalformedMultipartException e) {
-      if (response.isEmpty()) {
-        return error(400, e.getMessage());
-      }
-      response.addFramingFailure();
+      broken = e.getMessage();
     } catch (IOException e) {
       // The client went away or the body broke off: what was stored stays, nothing more is.
+      broken = "request body could not be read: " + e.getMessage();
+    }
+    // Parts still being stored finish first: nothing is answered before its outcome is known.
+    parts.await().forEach(response::add);
+    if (refused != null) {
+      return refused;
+    }
+    if (broken != null) {
       if (response.isEmpty()) {
-        return error(400, "request body could not be read: " + e.getMessage());
+        return error(400, broken);
       }
       response.addFramingFailure();
     }

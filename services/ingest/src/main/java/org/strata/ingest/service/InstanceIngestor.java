@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Tag;
 import org.strata.dicom.io.TransferSyntax;
@@ -59,6 +60,7 @@ public class InstanceIngestor {
   private final IngestConfig config;
   private final MeterRegistry metrics;
   private final Semaphore concurrentStores;
+  private final ReentrantLock[] keyLocks = new ReentrantLock[1024];
   private final PreparedHeaders preparedHeaders;
   private final long inlineLimit;
 
@@ -78,6 +80,9 @@ public class InstanceIngestor {
     this.config = config;
     this.metrics = metrics;
     this.concurrentStores = new Semaphore(config.maxConcurrentStores(), true);
+    for (int i = 0; i < keyLocks.length; i++) {
+      keyLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -170,6 +175,21 @@ public class InstanceIngestor {
             header.seriesInstanceUid(),
             header.sopInstanceUid(),
             1);
+    // One store per object key at a time in this process: a concurrent duplicate must neither
+    // race the conditional PUT (s3proxy's filesystem store does not make it atomic) nor be
+    // acknowledged against an object that a failed publish is about to remove.
+    ReentrantLock lock = keyLocks[Math.floorMod(key.hashCode(), keyLocks.length)];
+    lock.lock();
+    try {
+      return storeUnderKey(in, header, source, key, tenant);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private StoreResult storeUnderKey(
+      InputStream in, ParsedHeader header, IngestSource source, String key, String tenant)
+      throws IOException {
     String eventId = UUID.randomUUID().toString();
     Map<String, String> userMetadata = ObjectMetadata.of(eventId, source, Instant.now());
     MessageDigest sha256 = sha256();

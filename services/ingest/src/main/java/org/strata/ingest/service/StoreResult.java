@@ -38,6 +38,11 @@ public record StoreResult(
             null);
   }
 
+  /** An instance whose store ended in a defect (reported as a processing failure, 0x0110). */
+  public static StoreResult internalFailure() {
+    return failed(null, FailureReason.PROCESSING_FAILURE, "internal error while storing");
+  }
+
   /** A part that is not a DICOM object at all. */
   public static StoreResult failedPart(String detail) {
     return new StoreResult(

@@ -1,0 +1,140 @@
+package org.strata.ingest.rest;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.strata.ingest.config.IngestConfig;
+import org.strata.ingest.service.IngestSource;
+import org.strata.ingest.service.InstanceIngestor;
+import org.strata.ingest.service.StoreResult;
+
+/**
+ * Stores the parts of STOW-RS requests with several in flight per request: while one part is on its
+ * way to S3 and Kafka, the next is already being received. A part that fits {@code
+ * stow.part-buffer} is read into memory and stored on a virtual thread; a larger one streams
+ * straight through on the request's thread, as before. Memory is bounded twice: at most {@code
+ * stow.parts-in-flight} buffered parts per request, and {@code stow.buffer-budget} bytes of
+ * buffered parts across all requests (a request waits for room: back-pressure, never an
+ * out-of-memory). Results keep the order of the parts.
+ */
+@ApplicationScoped
+public class StowParts {
+  private final InstanceIngestor ingestor;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore budget;
+  private final int partBuffer;
+  private final int inFlight;
+
+  public StowParts(InstanceIngestor ingestor, IngestConfig config) {
+    this.ingestor = ingestor;
+    this.partBuffer = config.stow().partBuffer();
+    this.inFlight = Math.max(1, config.stow().partsInFlight());
+    this.budget = new Semaphore(Math.max(partBuffer, config.stow().bufferBudget()), true);
+  }
+
+  /** A new pipeline for one request. */
+  Pipeline pipeline(IngestSource source, String study) {
+    return new Pipeline(source, study);
+  }
+
+  @PreDestroy
+  void close() {
+    executor.shutdown();
+  }
+
+  /** The parts of one request, in order. */
+  final class Pipeline {
+    private final IngestSource source;
+    private final String study;
+    private final Semaphore window = new Semaphore(inFlight);
+    private final List<Future<StoreResult>> results = new ArrayList<>();
+
+    private Pipeline(IngestSource source, String study) {
+      this.source = source;
+      this.study = study;
+    }
+
+    /**
+     * Stores one part; returns once it is received (small parts) or stored (large ones).
+     *
+     * @throws IOException when the part's bytes cannot be read (the request broke off)
+     */
+    void store(InputStream part) throws IOException {
+      // Bounded read: a small part ends within the buffer; a large one keeps streaming below.
+      byte[] head = part.readNBytes(partBuffer + 1);
+      if (head.length > partBuffer) {
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), part);
+        results.add(CompletableFuture.completedFuture(ingestor.store(whole, source, study, true)));
+        return;
+      }
+      window.acquireUninterruptibly();
+      int permits = Math.max(1, head.length);
+      budget.acquireUninterruptibly(permits);
+      try {
+        results.add(
+            executor.submit(
+                () -> {
+                  try {
+                    return ingestor.store(new ByteArrayInputStream(head), source, study, true);
+                  } finally {
+                    budget.release(permits);
+                    window.release();
+                  }
+                }));
+      } catch (RuntimeException e) {
+        budget.release(permits);
+        window.release();
+        throw e;
+      }
+    }
+
+    /** A part that was refused without being stored. */
+    void add(StoreResult result) {
+      results.add(CompletableFuture.completedFuture(result));
+    }
+
+    int size() {
+      return results.size();
+    }
+
+    /** Every part's result in order, waiting for those still being stored. */
+    List<StoreResult> await() {
+      List<StoreResult> out = new ArrayList<>(results.size());
+      for (Future<StoreResult> f : results) {
+        out.add(awaitOne(f));
+      }
+      return out;
+    }
+
+    private StoreResult awaitOne(Future<StoreResult> f) {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return f.get();
+          } catch (InterruptedException e) {
+            // The store runs to its end either way; its outcome must be reported.
+            interrupted = true;
+          } catch (ExecutionException e) {
+            return StoreResult.internalFailure();
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
