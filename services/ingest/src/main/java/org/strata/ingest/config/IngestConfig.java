@@ -134,6 +134,12 @@ public interface IngestConfig {
      */
     Optional<String> defaultTenant();
 
+    /**
+     * The deployment's known-AE file ({@code deploy/known-aes.conf}: AE title, host, port, tenant),
+     * read at start; its tenant wins over {@link #byCallingAe()}.
+     */
+    Optional<String> knownAesFile();
+
     /** Calling AE title to tenant, e.g. {@code strata.ingest.tenants.by-calling-ae.CT01=hosp-a}. */
     Map<String, String> byCallingAe();
 

@@ -90,9 +90,9 @@ public interface QueryConfig {
     Map<String, String> destinations();
 
     /**
-     * The known-AE file ({@link KnownAes}: AE title, host, port, tenant), read at start: a calling
-     * AE listed there queries its tenant, and a listed AE with host and port is a C-MOVE
-     * destination for callers of the same tenant. Empty: no file.
+     * The known-AE file ({@link org.strata.dicom.net.KnownAes}: AE title, host, port, tenant), read
+     * at start: a calling AE listed there queries its tenant, and a listed AE with host and port is
+     * a C-MOVE destination for callers of the same tenant. Empty: no file.
      */
     Optional<String> knownAesFile();
 

@@ -1,4 +1,4 @@
-package org.strata.query.config;
+package org.strata.dicom.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

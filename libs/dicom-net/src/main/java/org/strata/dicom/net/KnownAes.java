@@ -1,4 +1,4 @@
-package org.strata.query.config;
+package org.strata.dicom.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The known DICOM application entities of the deployment: AE title, host, port and tenant, one per
  * line of a plain text file ({@code deploy/known-aes.conf}), read at start. One file for every
- * service that talks DIMSE (query's Q/R SCP now, routing later), edited without a rebuild:
+ * service that talks DIMSE (ingest's storage SCP, query's Q/R SCP, routing later), edited without a
+ * rebuild:
  *
  * <pre>
  * # AE title   host        port   tenant
@@ -58,7 +59,7 @@ public final class KnownAes {
     return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
   }
 
-  static KnownAes parse(List<String> lines, String source) {
+  public static KnownAes parse(List<String> lines, String source) {
     Map<String, KnownAe> out = new LinkedHashMap<>();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n);

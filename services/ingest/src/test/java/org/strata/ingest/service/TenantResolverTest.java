@@ -1,0 +1,77 @@
+package org.strata.ingest.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.strata.ingest.config.IngestConfig;
+
+/** The calling AE's tenant: known-AE file first, then the property map, then the default. */
+class TenantResolverTest {
+  @TempDir Path dir;
+
+  private static IngestConfig config(Map<String, String> properties) {
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(IngestConfig.class)
+            // Quarkus's duration syntax ("5m"), as the service reads it.
+            .withConverter(Duration.class, 100, new DurationConverter())
+            .withSources(new PropertiesConfigSource(properties, "test", 500))
+            .build();
+    return config.getConfigMapping(IngestConfig.class);
+  }
+
+  @Test
+  void knownAeFileThenPropertiesThenDefault() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("known-aes.conf"),
+            """
+        # AE title  host       port   tenant
+        CT01        -          -      hosp-a
+        PACS-B      10.0.0.9   104    hosp-b
+        """);
+    Map<String, String> p = new HashMap<>();
+    p.put("strata.ingest.tenants.known-aes-file", file.toString());
+    p.put("strata.ingest.tenants.by-calling-ae.CT01", "from-properties");
+    p.put("strata.ingest.tenants.by-calling-ae.MR02", "hosp-c");
+    p.put("strata.ingest.tenants.default-tenant", "local");
+    TenantResolver tenants = new TenantResolver(config(p));
+
+    assertEquals(Optional.of("hosp-a"), tenants.forCallingAe("CT01"));
+    assertEquals(Optional.of("hosp-a"), tenants.forCallingAe("CT01  "));
+    assertEquals(Optional.of("hosp-b"), tenants.forCallingAe("PACS-B"));
+    assertEquals(Optional.of("hosp-c"), tenants.forCallingAe("MR02"));
+    assertEquals(Optional.of("local"), tenants.forCallingAe("STRANGER"));
+  }
+
+  @Test
+  void withoutDefaultTenantAnUnknownCallerHasNone() throws Exception {
+    Path file = Files.writeString(dir.resolve("known-aes.conf"), "CT01 - - hosp-a\n");
+    TenantResolver tenants =
+        new TenantResolver(config(Map.of("strata.ingest.tenants.known-aes-file", file.toString())));
+    assertEquals(Optional.of("hosp-a"), tenants.forCallingAe("CT01"));
+    assertEquals(Optional.empty(), tenants.forCallingAe("STRANGER"));
+  }
+
+  @Test
+  void aMalformedFileStopsTheService() throws Exception {
+    Path file = Files.writeString(dir.resolve("known-aes.conf"), "CT01 somehost - hosp-a\n");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new TenantResolver(
+                config(Map.of("strata.ingest.tenants.known-aes-file", file.toString()))));
+  }
+}
