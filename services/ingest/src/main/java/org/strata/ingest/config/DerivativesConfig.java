@@ -12,6 +12,10 @@ public interface DerivativesConfig {
   @WithDefault("1024")
   long bulkDataThreshold();
 
+  /** Instances whose derivatives are written at the same time (events of one instance in order). */
+  @WithDefault("8")
+  int concurrency();
+
   /** Attempts per event while object storage fails, before the event is skipped and counted. */
   @WithDefault("8")
   int maxAttempts();

@@ -3,9 +3,19 @@ package org.strata.ingest.messaging;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.strata.dicom.DicomParseException;
@@ -19,7 +29,10 @@ import org.strata.storage.StorageException;
 
 /**
  * Consumes {@code strata.instance.stored} in its own group ({@code strata-ingest-derivatives}) and
- * writes each instance's sidecar and frame index (ADR 0005: not on the acknowledged path).
+ * writes each instance's sidecar and frame index (ADR 0005: not on the acknowledged path). Records
+ * come a poll at a time: the instances of a batch are written concurrently ({@code
+ * strata.derivatives.concurrency}), the events of one instance in order, and the batch's offsets
+ * are committed once all are done.
  *
  * <p>Failure handling: object storage failing is transient and shared by every following record, so
  * the record is retried in place (exponential backoff, {@code strata.derivatives.max-attempts}) and
@@ -40,6 +53,8 @@ public class DerivativesConsumer {
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore slots;
 
   public DerivativesConsumer(
       DerivativesWriter writer, MeterRegistry metrics, DerivativesConfig config) {
@@ -48,24 +63,64 @@ public class DerivativesConsumer {
     this.maxAttempts = Math.max(1, config.maxAttempts());
     this.initialBackoff = config.retryBackoff();
     this.maxBackoff = config.maxRetryBackoff();
+    this.slots = new Semaphore(Math.max(1, config.concurrency()));
   }
 
   @Incoming("instance-stored-derivatives")
   @Blocking
-  public void consume(byte[] payload) {
+  public void consume(List<byte[]> payloads) {
+    // Events of one instance stay in order (a newer version's derivatives must win); different
+    // instances are written concurrently, since each costs S3 round trips, not CPU.
+    Map<String, List<InstanceStored>> byInstance = new LinkedHashMap<>();
+    for (byte[] payload : payloads) {
+      try {
+        InstanceStored event = EventCodec.decode(payload, InstanceStored.class);
+        byInstance
+            .computeIfAbsent(event.tenant() + "/" + event.sopInstanceUid(), k -> new ArrayList<>())
+            .add(event);
+      } catch (EventFormatException e) {
+        LOG.warnf("undecodable InstanceStored record (%s); no derivatives", e.reason());
+        count("failed", "undecodable");
+      }
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (List<InstanceStored> events : byInstance.values()) {
+      slots.acquireUninterruptibly();
+      running.add(
+          executor.submit(
+              () -> {
+                try {
+                  events.forEach(this::consumeTimed);
+                } finally {
+                  slots.release();
+                }
+              }));
+    }
+    // The batch's offsets are committed when this returns: every write must be done first.
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        LOG.warnf("derivatives task failed (%s)", e.getCause().getClass().getSimpleName());
+      }
+    }
+  }
+
+  private void consumeTimed(InstanceStored event) {
     Timer.Sample sample = Timer.start(metrics);
-    String outcome = consumeNow(payload);
+    String outcome = consumeNow(event);
     sample.stop(metrics.timer("strata.ingest.derivatives", "outcome", outcome));
   }
 
-  private String consumeNow(byte[] payload) {
-    InstanceStored event;
-    try {
-      event = EventCodec.decode(payload, InstanceStored.class);
-    } catch (EventFormatException e) {
-      LOG.warnf("undecodable InstanceStored record (%s); no derivatives", e.reason());
-      return count("failed", "undecodable");
-    }
+  @PreDestroy
+  void close() {
+    executor.shutdown();
+  }
+
+  private String consumeNow(InstanceStored event) {
     long backoff = initialBackoff.toMillis();
     for (int attempt = 1; ; attempt++) {
       try {
