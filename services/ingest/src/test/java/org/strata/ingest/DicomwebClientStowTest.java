@@ -28,7 +28,7 @@ import org.strata.testkit.PlatformTestResource;
     value = PlatformTestResource.class,
     initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
 class DicomwebClientStowTest {
-  private static final Path NODE = Path.of("target", "node");
+  static final Path NODE = Path.of("target", "node");
 
   @ConfigProperty(name = "strata.s3.endpoint")
   String s3Endpoint;
@@ -70,7 +70,7 @@ class DicomwebClientStowTest {
   }
 
   /** npm install of the pinned client into target/node, once per build. */
-  private static void installClient() throws Exception {
+  static void installClient() throws Exception {
     if (Files.isDirectory(NODE.resolve("node_modules").resolve("dicomweb-client"))) {
       return;
     }

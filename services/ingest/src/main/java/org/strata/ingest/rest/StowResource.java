@@ -48,6 +48,9 @@ public class StowResource {
   private final IngestConfig config;
   private final IndexAcknowledgements indexAcks;
 
+  /** {@code type="application/dicom+json"}: metadata and bulk data parts (ADR 0014). */
+  @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
+
   public StowResource(
       InstanceIngestor ingestor,
       TenantResolver tenants,
@@ -100,13 +103,14 @@ public class StowResource {
       String contentType, InputStream body, String study, UriInfo uri, HttpServerRequest request) {
     Map<String, String> params = parameters(contentType);
     String type = params.getOrDefault("type", "application/dicom").toLowerCase(Locale.ROOT);
-    if (!type.equals("application/dicom")) {
+    boolean json = type.equals(DICOM_JSON);
+    if (!type.equals("application/dicom") && !json) {
       return error(
           415,
           "type=\""
               + type
               + "\" is not supported; Strata accepts multipart/related;"
-              + " type=\"application/dicom\"");
+              + " type=\"application/dicom\" or type=\"application/dicom+json\"");
     }
     String boundary = params.get("boundary");
     if (boundary == null
@@ -130,7 +134,11 @@ public class StowResource {
     StowResponse response = new StowResponse(stripSlash(base), study);
     MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
     try {
-      for (Part part; (part = reader.next()) != null; ) {
+      Response refused = json ? dicomJsonStow.store(reader, source, study, response) : null;
+      if (refused != null) {
+        return refused;
+      }
+      for (Part part; !json && (part = reader.next()) != null; ) {
         if (response.results() >= config.maxInstancesPerRequest()) {
           return error(413, "more than " + config.maxInstancesPerRequest() + " instances");
         }
