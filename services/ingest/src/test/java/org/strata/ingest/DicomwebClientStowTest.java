@@ -38,40 +38,65 @@ class DicomwebClientStowTest {
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
+  /**
+   * The generated 500-instance CT study (the one storescu and curl send, DicomFiles.ctStudy) in one
+   * storeInstances call: every instance stored byte for byte, one event each with its key.
+   */
   @Test
-  void dicomwebClientStoresInstancesByteForByte() throws Exception {
+  void dicomwebClientStoresA500InstanceStudyByteForByte() throws Exception {
     installClient();
     String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
-    List<Path> files = new ArrayList<>();
-    List<byte[]> contents = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      byte[] file = DicomFiles.instance(study, study + ".1", study + ".1." + i, "DWC", 4096);
-      Path f = Files.createTempFile(Path.of("target"), "dwc-", ".dcm");
+    String series = study + ".1";
+    var files = DicomFiles.ctStudy(study, series, 500, "DWC", 8192);
+    Path dir = Files.createTempDirectory(Path.of("target"), "dwc-");
+    List<String> command = new ArrayList<>(List.of("node", script().toString()));
+    command.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
+    int n = 0;
+    for (byte[] file : files.values()) {
+      Path f = dir.resolve(++n + ".dcm");
       Files.write(f, file);
-      files.add(f);
-      contents.add(file);
+      command.add(f.toAbsolutePath().toString());
     }
+    Process p =
+        new ProcessBuilder(command)
+            .directory(NODE.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "node did not finish");
+    assertEquals(0, p.exitValue(), out);
+    JsonNode json = new ObjectMapper().readTree(out);
+    assertTrue(json.path("00081198").isMissingNode(), "failures: " + json.path("00081198"));
+    List<String> stored = new ArrayList<>();
+    json.path("00081199").path("Value").forEach(i -> stored.add(sop(i)));
+    assertEquals(files.keySet().stream().sorted().toList(), stored.stream().sorted().toList());
+
+    ObjectStore store =
+        ObjectStore.connect(s3Endpoint, "strata", "strata-secret", "strata-objects");
+    java.util.Map<String, StoredEvents.Keyed> events = new java.util.HashMap<>();
+    for (StoredEvents.Keyed k :
+        StoredEvents.upToNow(bootstrap, e -> e.studyInstanceUid().equals(study))) {
+      assertTrue(events.put(k.event().sopInstanceUid(), k) == null, "two events");
+    }
+    assertEquals(500, events.size());
+    for (var f : files.entrySet()) {
+      String key = "local/" + study + "/" + series + "/" + f.getKey() + ".dcm";
+      try (InputStream in = store.get(key)) {
+        assertArrayEquals(f.getValue(), in.readAllBytes(), key);
+      }
+      StoredEvents.Keyed k = events.get(f.getKey());
+      assertEquals(study, k.key());
+      assertEquals(key, k.event().objectLocation().key());
+      assertEquals(f.getValue().length, k.event().objectLocation().size());
+    }
+  }
+
+  private Path script() throws Exception {
     Path script = NODE.resolve("stow.js");
     try (InputStream in = getClass().getResourceAsStream("/js/stow.js")) {
       Files.write(script, in.readAllBytes());
     }
-    List<String> command = new ArrayList<>(List.of("node", script.toAbsolutePath().toString()));
-    command.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
-    files.forEach(f -> command.add(f.toAbsolutePath().toString()));
-    Process p =
-        new ProcessBuilder(command).directory(NODE.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "node did not finish");
-    assertEquals(0, p.exitValue(), out);
-
-    ObjectStore store =
-        ObjectStore.connect(s3Endpoint, "strata", "strata-secret", "strata-objects");
-    for (int i = 1; i <= 3; i++) {
-      String key = "local/" + study + "/" + study + ".1/" + study + ".1." + i + ".dcm";
-      try (InputStream in = store.get(key)) {
-        assertArrayEquals(contents.get(i - 1), in.readAllBytes(), key);
-      }
-    }
+    return script.toAbsolutePath();
   }
 
   /**
@@ -86,11 +111,7 @@ class DicomwebClientStowTest {
     List<PydicomSamples.Sample> samples = PydicomSamples.all();
     assertTrue(samples.size() > 60, "pydicom samples: " + samples.size());
     List<Integer> expected = PydicomSamples.expectedStatuses(samples);
-    Path script = NODE.resolve("stow.js");
-    try (InputStream in = getClass().getResourceAsStream("/js/stow.js")) {
-      Files.write(script, in.readAllBytes());
-    }
-    List<String> command = new ArrayList<>(List.of("node", script.toAbsolutePath().toString()));
+    List<String> command = new ArrayList<>(List.of("node", script().toString()));
     command.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
     samples.forEach(s -> command.add(s.file().toString()));
     Process p =

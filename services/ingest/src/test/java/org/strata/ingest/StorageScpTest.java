@@ -72,12 +72,10 @@ class StorageScpTest {
     Path dir = Files.createTempDirectory(Path.of("target"), "study-");
     String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
     String series = study + ".1";
-    Map<String, byte[]> files = new HashMap<>();
-    for (int i = 1; i <= 500; i++) {
-      String sop = series + "." + i;
-      byte[] file = DicomFiles.instance(study, series, sop, "PID-" + study, 32 * 1024);
-      files.put(sop, file);
-      Files.write(dir.resolve(i + ".dcm"), file);
+    Map<String, byte[]> files = DicomFiles.ctStudy(study, series, 500, "PID-" + study, 32 * 1024);
+    int n = 0;
+    for (byte[] file : files.values()) {
+      Files.write(dir.resolve(++n + ".dcm"), file);
     }
     Result r =
         run(

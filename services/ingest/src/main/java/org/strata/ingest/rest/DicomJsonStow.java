@@ -97,6 +97,11 @@ public class DicomJsonStow {
             unreadable.add(
                 StoreResult.failedPart("metadata part is not valid DICOM JSON: " + e.reason()));
             continue;
+          } catch (RuntimeException e) {
+            // A shape the reader did not expect: the sender's metadata all the same.
+            LOG.debugf("metadata part %d not understood: %s", index, e.getClass().getName());
+            unreadable.add(StoreResult.failedPart("metadata part not understood"));
+            continue;
           }
           instances.addAll(parsed);
           if (instances.size() > config.maxInstancesPerRequest()) {
