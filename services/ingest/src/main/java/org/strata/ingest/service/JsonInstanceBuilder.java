@@ -99,10 +99,7 @@ public final class JsonInstanceBuilder {
     if (problem != null) {
       return Prepared.failed(FailureReason.CANNOT_UNDERSTAND, problem);
     }
-    if (compressed.size() > 1) {
-      return Prepared.failed(
-          FailureReason.CANNOT_UNDERSTAND, "bulk data parts in different transfer syntaxes");
-    }
+    // (At most one: only top-level Pixel Data may be compressed.)
     String ts;
     if (compressed.isEmpty()) {
       ts = nativeSyntax[0] != null ? nativeSyntax[0] : UID.ExplicitVRLittleEndian;
