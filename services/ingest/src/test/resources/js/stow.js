@@ -9,7 +9,7 @@ const datasets = files.map((f) => {
   const b = fs.readFileSync(f);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 });
-const client = new api.DICOMwebClient({ url });
+const client = new api.DICOMwebClient({ url, verbose: false });
 client
   .storeInstances({ datasets })
   .then((response) => {

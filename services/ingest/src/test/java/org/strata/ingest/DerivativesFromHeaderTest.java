@@ -13,26 +13,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
-import org.strata.events.Topics;
 import org.strata.ingest.derivatives.DerivativesWriter;
 import org.strata.ingest.service.IngestSource;
 import org.strata.ingest.service.InstanceIngestor;
@@ -190,32 +180,10 @@ class DerivativesFromHeaderTest {
   }
 
   private List<InstanceStored> events(java.util.Set<String> eventIds) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<InstanceStored> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> tps =
-          c.partitionsFor(Topics.INSTANCE_STORED.name()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> ends = c.endOffsets(tps);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read the topic to its end");
-        }
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
-          if (eventIds.contains(e.eventId())) {
-            found.add(e);
-          }
-        }
-      }
-    }
+    List<InstanceStored> found =
+        StoredEvents.upToNow(bootstrap, e -> eventIds.contains(e.eventId())).stream()
+            .map(StoredEvents.Keyed::event)
+            .toList();
     assertEquals(eventIds.size(), found.size(), "every stored instance has its event");
     return found;
   }

@@ -56,6 +56,20 @@ final class DicomFiles {
     return file.toByteArray();
   }
 
+  /**
+   * The generated CT study of the ingest tests (storescu, curl, dicomweb-client): {@code count}
+   * instances of one series, SOP Instance UIDs {@code series.1} to {@code series.count}, in order.
+   */
+  static java.util.LinkedHashMap<String, byte[]> ctStudy(
+      String study, String series, int count, String patientId, int pixelBytes) {
+    java.util.LinkedHashMap<String, byte[]> files = new java.util.LinkedHashMap<>();
+    for (int i = 1; i <= count; i++) {
+      String sop = series + "." + i;
+      files.put(sop, instance(study, series, sop, patientId, pixelBytes));
+    }
+    return files;
+  }
+
   private static void str(ByteArrayOutputStream out, int tag, String vr, String value) {
     byte[] v = value.getBytes(StandardCharsets.US_ASCII);
     int len = v.length + (v.length % 2);

@@ -12,24 +12,13 @@ import io.restassured.path.json.JsonPath;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
-import org.strata.events.Topics;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
@@ -136,34 +125,14 @@ class OrphanReconcilerTest {
 
   /** Every InstanceStored on the topic for a SOP Instance UID (or a key's file name). */
   private List<InstanceStored> eventsOf(String sopOrFileName) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<InstanceStored> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> tps =
-          c.partitionsFor(Topics.INSTANCE_STORED.name()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> ends = c.endOffsets(tps);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read the topic to its end");
-        }
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
-          if (e.sopInstanceUid().equals(sopOrFileName)
-              || e.objectLocation().key().endsWith("/" + sopOrFileName)) {
-            found.add(e);
-          }
-        }
-      }
-    }
-    return found;
+    return StoredEvents.upToNow(
+            bootstrap,
+            e ->
+                e.sopInstanceUid().equals(sopOrFileName)
+                    || e.objectLocation().key().endsWith("/" + sopOrFileName))
+        .stream()
+        .map(StoredEvents.Keyed::event)
+        .toList();
   }
 
   private static String sha256(byte[] b) throws Exception {

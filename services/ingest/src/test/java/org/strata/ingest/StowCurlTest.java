@@ -42,13 +42,9 @@ class StowCurlTest {
   @Test
   void curlStoresA500InstanceStudy() throws Exception {
     String study = uid(), series = uid();
-    List<byte[]> files = new ArrayList<>();
-    List<String> sops = new ArrayList<>();
-    for (int i = 1; i <= 500; i++) {
-      String sop = series + "." + i;
-      sops.add(sop);
-      files.add(DicomFiles.instance(study, series, sop, "CURL-1", 8192));
-    }
+    var study500 = DicomFiles.ctStudy(study, series, 500, "CURL-1", 8192);
+    List<byte[]> files = new ArrayList<>(study500.values());
+    List<String> sops = new ArrayList<>(study500.keySet());
     Path body = dir.resolve("body");
     Files.write(body, Multipart.of(files));
     Process curl =

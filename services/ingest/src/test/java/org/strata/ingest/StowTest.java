@@ -12,8 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
 import org.strata.events.Topics;
+import org.strata.ingest.PydicomSamples.Sample;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
 
@@ -50,8 +45,6 @@ import org.strata.testkit.PlatformTestResource;
     value = PlatformTestResource.class,
     initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
 class StowTest {
-  private static final Path SAMPLES = Path.of("/usr/lib/python3/dist-packages/pydicom/data");
-  private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -66,47 +59,17 @@ class StowTest {
   @ConfigProperty(name = "strata.s3.secret-key")
   String s3SecretKey;
 
-  /** What dcmdump (not our parser) says of a sample: the UIDs that decide where it is stored. */
-  record Sample(Path file, byte[] bytes, boolean parsable, Map<String, String> uids) {
-    boolean storable() {
-      return parsable
-          && Stream.of("0002,0010", "0008,0016", "0008,0018", "0020,000d", "0020,000e")
-              .allMatch(
-                  t ->
-                      uids.get(t) != null
-                          && UID.matcher(uids.get(t)).matches()
-                          && uids.get(t).length() <= 64);
-    }
-
-    String sop() {
-      return uids.get("0008,0018");
-    }
-  }
-
   @Test
   void everyPydicomSampleIsStoredByteForByteWithItsEvent() throws Exception {
-    List<Sample> samples = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(SAMPLES)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).sorted().toList()) {
-        samples.add(dcmdump(f));
-      }
-    }
+    List<Sample> samples = PydicomSamples.all();
     assertTrue(samples.size() > 60, "expected the pydicom samples, found " + samples.size());
 
-    // Expected outcome per part, in order: the first object of a SOP Instance UID is stored, the
-    // same bytes again are a duplicate (stored), different bytes under it are refused (0x0111).
+    // Expected outcome per part, in order (PydicomSamples): the first object of a SOP Instance UID
+    // is stored, the same bytes again are a duplicate (stored), different bytes under it are
+    // refused (0x0111), what dcmdump cannot read or has no valid UIDs 0xC000.
+    List<Integer> expected = PydicomSamples.expectedStatuses(samples);
     Map<String, byte[]> firstBytes = new HashMap<>();
-    List<Integer> expected = new ArrayList<>();
-    for (Sample s : samples) {
-      if (!s.storable()) {
-        expected.add(0xC000);
-      } else if (!firstBytes.containsKey(s.sop())) {
-        firstBytes.put(s.sop(), s.bytes());
-        expected.add(0);
-      } else {
-        expected.add(java.util.Arrays.equals(firstBytes.get(s.sop()), s.bytes()) ? 0 : 0x0111);
-      }
-    }
+    PydicomSamples.firstOfEachSop(samples).forEach(s -> firstBytes.put(s.sop(), s.bytes()));
 
     Response response =
         given()
@@ -197,10 +160,10 @@ class StowTest {
     // A broken boundary: the closing delimiter never comes.
     byte[] broken = Multipart.of(List.of(good));
     stow(java.util.Arrays.copyOf(broken, broken.length - 30), null).then().statusCode(400);
-    // Another media type than application/dicom.
+    // A root media type Strata does not take (DICOM XML metadata; JSON: DicomJsonStowTest).
     given()
         .contentType(
-            "multipart/related; type=\"application/dicom+json\"; boundary=" + Multipart.BOUNDARY)
+            "multipart/related; type=\"application/dicom+xml\"; boundary=" + Multipart.BOUNDARY)
         .body(Multipart.of(List.of("{}".getBytes())))
         .post("/dicomweb/studies")
         .then()
@@ -317,34 +280,6 @@ class StowTest {
       }
     }
     return found;
-  }
-
-  private static Sample dcmdump(Path file) throws Exception {
-    // The whole dump: top-level elements are the lines that are not indented.
-    List<String> command = new ArrayList<>(List.of("dcmdump", "-q", "-Un", "+L"));
-    command.add(file.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes());
-    process.waitFor(60, TimeUnit.SECONDS);
-    Map<String, String> uids = new HashMap<>();
-    Matcher m =
-        Pattern.compile("(?m)^\\((\\p{XDigit}{4},\\p{XDigit}{4})\\) UI \\[([^\\]]*)\\]")
-            .matcher(out);
-    while (m.find()) {
-      uids.putIfAbsent(m.group(1).toLowerCase(), m.group(2).replace("\0", "").trim());
-    }
-    // Some senders write UIDs with VR UN: dcmdump shows their bytes in hex.
-    Matcher un =
-        Pattern.compile("(?m)^\\((\\p{XDigit}{4},\\p{XDigit}{4})\\) UN ([0-9a-f\\\\]+)")
-            .matcher(out);
-    while (un.find()) {
-      StringBuilder text = new StringBuilder();
-      for (String hex : un.group(2).split("\\\\")) {
-        text.append((char) Integer.parseInt(hex, 16));
-      }
-      uids.putIfAbsent(un.group(1).toLowerCase(), text.toString().replace("\0", "").trim());
-    }
-    return new Sample(file, Files.readAllBytes(file), process.exitValue() == 0, uids);
   }
 
   private static String sha256(byte[] bytes) throws Exception {

@@ -66,6 +66,22 @@ public interface IngestConfig {
   /** Finds objects stored without their event (ADR 0011). */
   Reconciler reconciler();
 
+  /** STOW-RS of DICOM JSON metadata with bulk data parts (ADR 0014). */
+  DicomJson dicomJson();
+
+  interface DicomJson {
+    /** Most bytes of DICOM JSON metadata in one request (all metadata parts), held in memory. */
+    @WithDefault("16777216")
+    long maxMetadataSize();
+
+    /** Most bytes of bulk data parts spooled to temporary files for one request. */
+    @WithDefault("8589934592")
+    long maxSpoolSize();
+
+    /** Where bulk data parts are spooled; default the JVM's temporary directory. */
+    Optional<String> spoolDirectory();
+  }
+
   interface Reconciler {
     /** Whether this replica runs the reconciler periodically (it can always be run on demand). */
     @WithDefault("true")

@@ -49,6 +49,9 @@ public class StowResource {
   private final IndexAcknowledgements indexAcks;
   private final StowParts stowParts;
 
+  /** {@code type="application/dicom+json"}: metadata and bulk data parts (ADR 0014). */
+  @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
+
   public StowResource(
       InstanceIngestor ingestor,
       TenantResolver tenants,
@@ -103,13 +106,14 @@ public class StowResource {
       String contentType, InputStream body, String study, UriInfo uri, HttpServerRequest request) {
     Map<String, String> params = parameters(contentType);
     String type = params.getOrDefault("type", "application/dicom").toLowerCase(Locale.ROOT);
-    if (!type.equals("application/dicom")) {
+    boolean json = type.equals(DICOM_JSON);
+    if (!type.equals("application/dicom") && !json) {
       return error(
           415,
           "type=\""
               + type
               + "\" is not supported; Strata accepts multipart/related;"
-              + " type=\"application/dicom\"");
+              + " type=\"application/dicom\" or type=\"application/dicom+json\"");
     }
     String boundary = params.get("boundary");
     if (boundary == null
@@ -136,7 +140,10 @@ public class StowResource {
     Response refused = null;
     String broken = null;
     try {
-      for (Part part; (part = reader.next()) != null; ) {
+      if (json) {
+        refused = dicomJsonStow.store(reader, source, study, response);
+      }
+      for (Part part; !json && refused == null && (part = reader.next()) != null; ) {
         if (parts.size() >= config.maxInstancesPerRequest()) {
           refused = error(413, "more than " + config.maxInstancesPerRequest() + " instances");
           break;
