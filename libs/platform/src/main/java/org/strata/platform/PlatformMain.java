@@ -222,7 +222,7 @@ public final class PlatformMain {
           b.append(String.format("STOW-RS      %s/dicomweb/studies%n", service.url()));
           b.append(
               String.format(
-                  "Storage SCP  AE STRATA at 127.0.0.1:11112 (any calling AE -> tenant local)%n"));
+                  "Storage SCP  AE STRATA at 127.0.0.1:11112 (calling AEs and tenants: deploy/known-aes.conf; others -> tenant local)%n"));
         }
         case "query" -> {
           b.append(String.format("QIDO-RS      %s/dicomweb/studies%n", service.url()));
