@@ -43,7 +43,7 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
   /** The study of this class: its own, so one class's changes do not reach the other. */
   abstract String study();
 
-  /** Whether frame indexes are cached in this class's profile. */
+  /** Whether frame indexes and sidecars are cached in this class's profile. */
   abstract boolean frameIndexCached();
 
   String series() {
@@ -173,6 +173,35 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
     assertEquals(COUNT + 1, parts.size());
     assertArrayEquals(object(1), parts.get(0).body());
     assertArrayEquals(sample("SC_rgb_rle_2frame.dcm"), parts.get(COUNT).body());
+  }
+
+  /**
+   * The sidecar of instance 3 is rewritten after its metadata was served: with the cache the first
+   * one is still served, without it the new one. (Sidecars are rewritten only for a new version of
+   * an instance, which has a new object key: see ByteBoundedLruTest.)
+   */
+  @Test
+  void sidecarCache() throws Exception {
+    String path =
+        "/studies/" + study() + "/series/" + series() + "/instances/" + sop(3) + "/metadata";
+    var first = get(path, "application/json");
+    assertEquals("[" + sidecar(3) + "]", new String(first.asByteArray(), StandardCharsets.UTF_8));
+    String rewritten = "{\"00200013\":{\"vr\":\"IS\",\"Value\":[33]}}";
+    WadoTestData.put(
+        s3(),
+        ObjectKeys.sidecar(TENANT, study(), series(), sop(3)),
+        rewritten.getBytes(StandardCharsets.UTF_8));
+    try {
+      var second = get(path, "application/json");
+      assertEquals(
+          "[" + (frameIndexCached() ? sidecar(3) : rewritten) + "]",
+          new String(second.asByteArray(), StandardCharsets.UTF_8));
+    } finally {
+      WadoTestData.put(
+          s3(),
+          ObjectKeys.sidecar(TENANT, study(), series(), sop(3)),
+          sidecar(3).getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /**

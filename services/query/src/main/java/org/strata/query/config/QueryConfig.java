@@ -73,6 +73,13 @@ public interface QueryConfig {
      */
     @WithDefault("32M")
     MemorySize frameIndexCacheSize();
+
+    /**
+     * Memory for metadata sidecars kept between requests (a viewer asks for a series' metadata
+     * again when it reopens the study); 0 disables the cache. About 2-4 KB per instance.
+     */
+    @WithDefault("64M")
+    MemorySize sidecarCacheSize();
   }
 
   /** {@code strata.query.fhir.*}: FHIR R4 ImagingStudy. */

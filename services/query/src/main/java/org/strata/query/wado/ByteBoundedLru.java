@@ -38,6 +38,11 @@ final class ByteBoundedLru<K, V> {
     return e.value();
   }
 
+  /** Whether {@code key} is there, without counting or touching its recency. */
+  synchronized boolean peek(K key) {
+    return map.containsKey(key);
+  }
+
   /** Keeps {@code value}, evicting the least recently used entries beyond the budget. */
   synchronized void put(K key, V value) {
     long weight = weigher.applyAsLong(value);

@@ -60,6 +60,16 @@ public class WadoService {
    */
   private final ByteBoundedLru<String, FrameIndex> frameIndexes;
 
+  /**
+   * Sidecars by bucket, sidecar key and object key, on the same grounds (only sidecars that exist
+   * are kept: the header fallback is not, so a sidecar written later is seen).
+   */
+  private final ByteBoundedLru<String, byte[]> sidecars;
+
+  /** Frame indexes read ahead while metadata is served: at most this many at once. */
+  private final java.util.concurrent.Semaphore frameIndexPrefetch =
+      new java.util.concurrent.Semaphore(4);
+
   public WadoService(
       InstanceLocator locator, Storage storage, StorageExecutor executor, QueryConfig config) {
     this.locator = locator;
@@ -69,6 +79,8 @@ public class WadoService {
     this.frameIndexes =
         new ByteBoundedLru<>(
             this.config.frameIndexCacheSize().asLongValue(), WadoService::frameIndexWeight);
+    this.sidecars =
+        new ByteBoundedLru<>(this.config.sidecarCacheSize().asLongValue(), b -> 200L + b.length);
   }
 
   /** The tenant's instances under the UIDs; 404 when there are none. */
@@ -251,12 +263,26 @@ public class WadoService {
   /** One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes. */
   private byte[] metadataJson(String tenant, StoredInstance i, String base, int cap)
       throws IOException {
+    String cacheKey = cacheable(i) ? i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey() : null;
+    byte[] cached = cacheKey == null ? null : sidecars.get(cacheKey);
+    if (cached != null) {
+      prefetchFrameIndex(tenant, i);
+      return cached;
+    }
     Optional<InputStream> sidecar = sidecar(tenant, i);
     if (sidecar.isPresent()) {
+      byte[] bytes;
       try (InputStream in = sidecar.get()) {
-        byte[] bytes = in.readNBytes(cap + 1);
-        return bytes.length <= cap ? bytes : null;
+        bytes = in.readNBytes(cap + 1);
       }
+      if (bytes.length > cap) {
+        return null;
+      }
+      if (cacheKey != null) {
+        sidecars.put(cacheKey, bytes);
+      }
+      prefetchFrameIndex(tenant, i);
+      return bytes;
     }
     CappedOutput buffer = new CappedOutput(cap);
     try {
@@ -415,8 +441,61 @@ public class WadoService {
       return cached;
     }
     FrameIndex index = loadFrameIndex(tenant, i);
-    frameIndexes.put(cacheKey, index);
+    if (cacheable(i)) {
+      frameIndexes.put(cacheKey, index);
+    }
     return index;
+  }
+
+  /**
+   * Whether derivatives of {@code i} may be cached: only for version 1 of an instance. The sidecar
+   * and frame index keys carry no version ({@code ObjectKeys}), so for a later version they may
+   * still hold the previous version's until ingest's derivatives rewrite them; that moment must not
+   * be kept.
+   */
+  static boolean cacheable(StoredInstance i) {
+    return i.objectKey() != null && !VERSIONED.matcher(i.objectKey()).find();
+  }
+
+  private static final java.util.regex.Pattern VERSIONED =
+      java.util.regex.Pattern.compile("\\.v[0-9]+\\.dcm$");
+
+  /**
+   * Viewers ask for frames right after a series' metadata: the stored frame index of each instance
+   * whose metadata is served is read into the cache in the background (best effort: at most 4 at
+   * once across the service, skipped when busy, never computed from the object).
+   */
+  private void prefetchFrameIndex(String tenant, StoredInstance i) {
+    if (config.frameIndexCacheSize().asLongValue() == 0
+        || !cacheable(i)
+        || frameIndexes.peek(i.bucket() + "/" + i.objectKey())
+        || !frameIndexPrefetch.tryAcquire()) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            try {
+              Optional<InputStream> stored =
+                  storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
+              if (stored.isPresent()) {
+                byte[] bytes;
+                try (InputStream in = stored.get()) {
+                  bytes = in.readNBytes(MAX_FRAME_INDEX_BYTES + 1);
+                }
+                if (bytes.length <= MAX_FRAME_INDEX_BYTES) {
+                  frameIndexes.put(i.bucket() + "/" + i.objectKey(), FrameIndex.fromBytes(bytes));
+                }
+              }
+            } catch (StorageException | IOException | RuntimeException e) {
+              LOG.debugf("frame index prefetch of tenant %s failed: %s", tenant, e.getClass());
+            } finally {
+              frameIndexPrefetch.release();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      frameIndexPrefetch.release();
+    }
   }
 
   /** Estimated heap bytes of a cached frame index and its key. */

@@ -68,4 +68,29 @@ class ByteBoundedLruTest {
     };
     assertEquals(447, WadoService.frameIndexWeight(FrameIndex.fromBytes(twoFrames)));
   }
+
+  /** Derivative keys carry no version: only version 1 of an instance is cached. */
+  @Test
+  void onlyVersionOneIsCacheable() {
+    assertEquals(true, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.dcm")));
+    assertEquals(false, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.v2.dcm")));
+    assertEquals(false, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.v17.dcm")));
+  }
+
+  private static StoredInstance located(String key) {
+    String base =
+        key.substring(
+            0,
+            key.indexOf(".dcm") - (key.contains(".v") ? key.length() - key.indexOf(".v") - 4 : 0));
+    return new StoredInstance(
+        "1.2",
+        "1.2.3",
+        "1.2.3.4",
+        "1.2.840.10008.1.2.1",
+        "b",
+        key,
+        10,
+        base + ".json",
+        base + ".frames");
+  }
 }
