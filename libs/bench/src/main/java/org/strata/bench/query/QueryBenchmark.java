@@ -329,6 +329,14 @@ public final class QueryBenchmark {
       throws Exception {
     HttpProbe probe = new HttpProbe();
     String series = base + "/studies/" + study.studyUid() + "/series/" + study.seriesUid(1);
+    // The first request on its own: nothing of the series in any cache yet (Strata keeps sidecars
+    // and frame indexes in memory, ADR 0013; Orthanc has its own caches).
+    HttpProbe.Timings cold = probe.get(i -> series + "/metadata", JSON, 0, 1);
+    row(
+        table,
+        "series metadata, " + seriesSize + " instances, first request (caches cold): ms",
+        column,
+        String.format("%.1f", cold.p(0.5)) + failures(cold));
     HttpProbe.Timings metadata = probe.get(i -> series + "/metadata", JSON, 2, 20);
     row(
         table,
