@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -66,15 +67,15 @@ public class WadoService {
    */
   private final ByteBoundedLru<String, byte[]> sidecars;
 
-  /** Frame indexes read ahead while metadata is served: at most this many at once. */
-  private final java.util.concurrent.Semaphore frameIndexPrefetch =
-      new java.util.concurrent.Semaphore(4);
+  /** Reads frame indexes ahead after metadata answers (one thread, a short queue). */
+  private final java.util.concurrent.Executor prefetcher;
 
   public WadoService(
       InstanceLocator locator, Storage storage, StorageExecutor executor, QueryConfig config) {
     this.locator = locator;
     this.storage = storage;
     this.executor = executor.executor();
+    this.prefetcher = executor.prefetcher();
     this.config = config.wado();
     this.frameIndexes =
         new ByteBoundedLru<>(
@@ -152,12 +153,22 @@ public class WadoService {
     try {
       if (i.size() <= cap) {
         try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
-          byte[] bytes = in.readNBytes((int) i.size() + 1);
+          // One array of the indexed size (readNBytes(int) would collect chunks and copy them).
+          byte[] bytes = new byte[(int) i.size()];
+          int n = in.readNBytes(bytes, 0, bytes.length);
+          if (n < bytes.length || in.read() >= 0) {
+            throw new IOException(
+                "stored object has "
+                    + (n < bytes.length ? n : "more")
+                    + " bytes, the index says "
+                    + i.size());
+          }
           return new Head(bytes, true);
         }
       }
       try (InputStream in = storage.range(tenant, i.bucket(), i.objectKey(), 0, cap)) {
-        return new Head(in.readNBytes(cap), false);
+        byte[] bytes = new byte[cap];
+        return new Head(Arrays.copyOf(bytes, in.readNBytes(bytes, 0, cap)), false);
       }
     } catch (StorageException e) {
       LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
@@ -258,15 +269,15 @@ public class WadoService {
     }
     out.write(']');
     out.flush();
+    prefetchFrameIndexes(tenant, instances);
   }
 
   /** One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes. */
   private byte[] metadataJson(String tenant, StoredInstance i, String base, int cap)
       throws IOException {
-    String cacheKey = cacheable(i) ? i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey() : null;
+    String cacheKey = cacheable(i) ? sidecarCacheKey(i) : null;
     byte[] cached = cacheKey == null ? null : sidecars.get(cacheKey);
     if (cached != null) {
-      prefetchFrameIndex(tenant, i);
       return cached;
     }
     Optional<InputStream> sidecar = sidecar(tenant, i);
@@ -281,7 +292,6 @@ public class WadoService {
       if (cacheKey != null) {
         sidecars.put(cacheKey, bytes);
       }
-      prefetchFrameIndex(tenant, i);
       return bytes;
     }
     CappedOutput buffer = new CappedOutput(cap);
@@ -435,7 +445,7 @@ public class WadoService {
    * left in the object are read by range).
    */
   public FrameIndex frameIndex(String tenant, StoredInstance i) {
-    String cacheKey = i.bucket() + "/" + i.objectKey();
+    String cacheKey = frameIndexCacheKey(i);
     FrameIndex cached = frameIndexes.get(cacheKey);
     if (cached != null) {
       return cached;
@@ -460,44 +470,6 @@ public class WadoService {
   private static final java.util.regex.Pattern VERSIONED =
       java.util.regex.Pattern.compile("\\.v[0-9]+\\.dcm$");
 
-  /**
-   * Viewers ask for frames right after a series' metadata: the stored frame index of each instance
-   * whose metadata is served is read into the cache in the background (best effort: at most 4 at
-   * once across the service, skipped when busy, never computed from the object).
-   */
-  private void prefetchFrameIndex(String tenant, StoredInstance i) {
-    if (config.frameIndexCacheSize().asLongValue() == 0
-        || !cacheable(i)
-        || frameIndexes.peek(i.bucket() + "/" + i.objectKey())
-        || !frameIndexPrefetch.tryAcquire()) {
-      return;
-    }
-    try {
-      executor.execute(
-          () -> {
-            try {
-              Optional<InputStream> stored =
-                  storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
-              if (stored.isPresent()) {
-                byte[] bytes;
-                try (InputStream in = stored.get()) {
-                  bytes = in.readNBytes(MAX_FRAME_INDEX_BYTES + 1);
-                }
-                if (bytes.length <= MAX_FRAME_INDEX_BYTES) {
-                  frameIndexes.put(i.bucket() + "/" + i.objectKey(), FrameIndex.fromBytes(bytes));
-                }
-              }
-            } catch (StorageException | IOException | RuntimeException e) {
-              LOG.debugf("frame index prefetch of tenant %s failed: %s", tenant, e.getClass());
-            } finally {
-              frameIndexPrefetch.release();
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      frameIndexPrefetch.release();
-    }
-  }
-
   /** Estimated heap bytes of a cached frame index and its key. */
   static long frameIndexWeight(FrameIndex index) {
     long ranges = 0;
@@ -507,6 +479,61 @@ public class WadoService {
     // object headers and arrays: frame starts (int), range offsets and lengths (long), bit
     // offsets (byte); the key string and the map entry
     return 400 + 5L * (index.frameCount() + 1) + 16 * ranges;
+  }
+
+  private static String sidecarCacheKey(StoredInstance i) {
+    return i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey();
+  }
+
+  private static String frameIndexCacheKey(StoredInstance i) {
+    return i.bucket() + "/" + i.objectKey();
+  }
+
+  /**
+   * Viewers ask for frames right after a series' metadata: once a metadata answer is written, the
+   * stored frame indexes of its instances whose sidecar exists (so their derivatives are written)
+   * are read into the cache in the background, one after the other on one thread, after the answer
+   * rather than beside it (best effort: a few jobs queued at most, others dropped; never computed
+   * from the object; a frame asked for meanwhile reads its own).
+   */
+  private void prefetchFrameIndexes(String tenant, List<StoredInstance> instances) {
+    if (config.frameIndexCacheSize().asLongValue() == 0) {
+      return;
+    }
+    List<StoredInstance> todo = new ArrayList<>();
+    for (StoredInstance i : instances) {
+      if (cacheable(i)
+          && !frameIndexes.peek(frameIndexCacheKey(i))
+          && sidecars.peek(sidecarCacheKey(i))) {
+        todo.add(i);
+      }
+    }
+    if (todo.isEmpty()) {
+      return;
+    }
+    prefetcher.execute(
+        () -> {
+          for (StoredInstance i : todo) {
+            if (frameIndexes.peek(frameIndexCacheKey(i))) {
+              continue;
+            }
+            try {
+              Optional<InputStream> stored =
+                  storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
+              if (stored.isPresent()) {
+                byte[] bytes;
+                try (InputStream in = stored.get()) {
+                  bytes = in.readNBytes(MAX_FRAME_INDEX_BYTES + 1);
+                }
+                if (bytes.length <= MAX_FRAME_INDEX_BYTES) {
+                  frameIndexes.put(frameIndexCacheKey(i), FrameIndex.fromBytes(bytes));
+                }
+              }
+            } catch (StorageException | IOException | RuntimeException e) {
+              LOG.debugf("frame index read-ahead of tenant %s failed: %s", tenant, e.getClass());
+            }
+          }
+        });
   }
 
   private FrameIndex loadFrameIndex(String tenant, StoredInstance i) {
