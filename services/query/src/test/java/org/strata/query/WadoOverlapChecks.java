@@ -205,6 +205,61 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
   }
 
   /**
+   * Instance 4 is deleted from the index and stored again under the same (version 1) object key
+   * with another sidecar, as ingest and the index do after a delete (a new stored event): its
+   * metadata is the new sidecar, the cache notwithstanding.
+   */
+  @Test
+  void storedAgainAfterADeleteIsNotServedFromTheCache() throws Exception {
+    String path =
+        "/studies/" + study() + "/series/" + series() + "/instances/" + sop(4) + "/metadata";
+    assertEquals(
+        "[" + sidecar(4) + "]",
+        new String(get(path, "application/json").asByteArray(), StandardCharsets.UTF_8));
+    String again = "{\"00200013\":{\"vr\":\"IS\",\"Value\":[4]},\"00080018\":{\"vr\":\"UI\"}}";
+    try {
+      restore(again);
+      assertEquals(
+          "[" + again + "]",
+          new String(get(path, "application/json").asByteArray(), StandardCharsets.UTF_8));
+    } finally {
+      restore(sidecar(4));
+    }
+  }
+
+  /** Instance 4's rows deleted and inserted again (a new stored event), with this sidecar. */
+  private void restore(String sidecar) throws Exception {
+    WadoTestData.put(
+        s3(),
+        ObjectKeys.sidecar(TENANT, study(), series(), sop(4)),
+        sidecar.getBytes(StandardCharsets.UTF_8));
+    try (Connection c = IndexDb.connect()) {
+      long seriesPk;
+      try (PreparedStatement ps =
+          c.prepareStatement("select pk from series where tenant = ? and series_uid = ?")) {
+        ps.setString(1, TENANT);
+        ps.setString(2, series());
+        seriesPk = IndexDb.pk(ps);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("delete from instance where tenant = ? and sop_instance_uid = ?")) {
+        ps.setString(1, TENANT);
+        ps.setString(2, sop(4));
+        assertEquals(1, ps.executeUpdate());
+      }
+      WadoTestData.instance(
+          c,
+          TENANT,
+          seriesPk,
+          sop(4),
+          4,
+          WadoTestData.EXPLICIT_LE,
+          WadoTestData.key(TENANT, study(), series(), sop(4)),
+          object(4).length);
+    }
+  }
+
+  /**
    * Frame 1 through the swapped frame index: the bytes of the object's second fragment (1352 + 672
    * = 2024, 664 bytes). Then the frame index object is replaced by the true one (frame 1 at 1352):
    * with the cache the answer stays the same (the index is not read again: one S3 request per

@@ -54,16 +54,17 @@ public class WadoService {
   private final QueryConfig.Wado config;
 
   /**
-   * Frame indexes by bucket and object key. An object key names one immutable object (a new version
-   * of an instance gets a new key, ADR 0005), so an entry never goes stale; a deleted instance is
-   * no longer found by {@link #locate}, which every request runs first, so its entry is never
-   * reached and ages out. Keys begin with the tenant, so tenants cannot meet in the cache.
+   * Frame indexes by bucket, object key and stored event. An object key with its stored event names
+   * one object (a new version of an instance gets a new key, ADR 0005; an instance deleted and
+   * stored again gets a new event), so an entry never goes stale; a deleted instance is no longer
+   * found by {@link #locate}, which every request runs first, so its entry is never reached and
+   * ages out. Keys begin with the tenant, so tenants cannot meet in the cache.
    */
   private final ByteBoundedLru<String, FrameIndex> frameIndexes;
 
   /**
-   * Sidecars by bucket, sidecar key and object key, on the same grounds (only sidecars that exist
-   * are kept: the header fallback is not, so a sidecar written later is seen).
+   * Sidecars by bucket, sidecar key, object key and stored event, on the same grounds (only
+   * sidecars that exist are kept: the header fallback is not, so a sidecar written later is seen).
    */
   private final ByteBoundedLru<String, byte[]> sidecars;
 
@@ -482,11 +483,15 @@ public class WadoService {
   }
 
   private static String sidecarCacheKey(StoredInstance i) {
-    return i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey();
+    return i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey() + "|" + i.storedEventId();
   }
 
+  /**
+   * Bucket, object key and stored event: an instance deleted and stored again gets the same
+   * version-1 key, possibly with other bytes, but a new event.
+   */
   private static String frameIndexCacheKey(StoredInstance i) {
-    return i.bucket() + "/" + i.objectKey();
+    return i.bucket() + "/" + i.objectKey() + "|" + i.storedEventId();
   }
 
   /**

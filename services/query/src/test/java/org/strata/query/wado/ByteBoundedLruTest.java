@@ -78,19 +78,7 @@ class ByteBoundedLruTest {
   }
 
   private static StoredInstance located(String key) {
-    String base =
-        key.substring(
-            0,
-            key.indexOf(".dcm") - (key.contains(".v") ? key.length() - key.indexOf(".v") - 4 : 0));
     return new StoredInstance(
-        "1.2",
-        "1.2.3",
-        "1.2.3.4",
-        "1.2.840.10008.1.2.1",
-        "b",
-        key,
-        10,
-        base + ".json",
-        base + ".frames");
+        "1.2", "1.2.3", "1.2.3.4", "1.2.840.10008.1.2.1", "b", key, 10, null, null, "e");
   }
 }
