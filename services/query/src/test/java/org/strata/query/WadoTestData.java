@@ -241,11 +241,11 @@ final class WadoTestData {
     loaded = true;
   }
 
-  private static void put(ObjectStore s3, String key, byte[] bytes) throws Exception {
+  static void put(ObjectStore s3, String key, byte[] bytes) throws Exception {
     s3.put(key, new ByteArrayInputStream(bytes), "application/octet-stream", Map.of());
   }
 
-  private static long patient(Connection c, String tenant, String id) throws Exception {
+  static long patient(Connection c, String tenant, String id) throws Exception {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into patient (tenant, patient_id, issuer, demographics_at) values (?, ?,"
@@ -256,8 +256,7 @@ final class WadoTestData {
     }
   }
 
-  private static long study(Connection c, String tenant, String uid, long patient)
-      throws Exception {
+  static long study(Connection c, String tenant, String uid, long patient) throws Exception {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into study (tenant, study_uid, patient_pk) values (?, ?, ?) returning pk")) {
@@ -268,7 +267,7 @@ final class WadoTestData {
     }
   }
 
-  private static long series(Connection c, String tenant, long study, String uid, int number)
+  static long series(Connection c, String tenant, long study, String uid, int number)
       throws Exception {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -283,7 +282,7 @@ final class WadoTestData {
   }
 
   /** An instance and its object location; sidecar and frame index keys as ingest sets them. */
-  private static void instance(
+  static void instance(
       Connection c,
       String tenant,
       long series,

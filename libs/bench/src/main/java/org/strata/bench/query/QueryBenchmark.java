@@ -329,6 +329,14 @@ public final class QueryBenchmark {
       throws Exception {
     HttpProbe probe = new HttpProbe();
     String series = base + "/studies/" + study.studyUid() + "/series/" + study.seriesUid(1);
+    // The first request on its own: nothing of the series in any cache yet (Strata keeps sidecars
+    // and frame indexes in memory, ADR 0013; Orthanc has its own caches).
+    HttpProbe.Timings cold = probe.get(i -> series + "/metadata", JSON, 0, 1);
+    row(
+        table,
+        "series metadata, " + seriesSize + " instances, first request (caches cold): ms",
+        column,
+        String.format("%.1f", cold.p(0.5)) + failures(cold));
     HttpProbe.Timings metadata = probe.get(i -> series + "/metadata", JSON, 2, 20);
     row(
         table,
@@ -404,16 +412,17 @@ public final class QueryBenchmark {
         "WADO-RS on the retrieved study, one client (Strata at %s instances):%n%n", human(total));
     System.out.println("| measure | Strata | Orthanc 1.10 | target |");
     System.out.println("|---|---|---|---|");
-    String[] targets = {"≤ 300 ms (600 instances)", "p95 ≤ 20 ms", "≥ Orthanc"};
-    int i = 0;
     for (Map.Entry<String, String[]> e : wado.entrySet()) {
+      String key = e.getKey();
+      String target =
+          key.contains("first request")
+              ? "(none; for reading the others)"
+              : key.contains("metadata")
+                  ? "p95 ≤ 300 ms"
+                  : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
       System.out.printf(
           "| %s | %s | %s | %s |%n",
-          e.getKey(),
-          e.getValue()[0],
-          e.getValue()[1] == null ? "not run" : e.getValue()[1],
-          i < targets.length ? targets[i] : "");
-      i++;
+          key, e.getValue()[0], e.getValue()[1] == null ? "not run" : e.getValue()[1], target);
     }
   }
 

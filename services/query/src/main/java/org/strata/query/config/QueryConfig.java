@@ -1,5 +1,6 @@
 package org.strata.query.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -30,6 +31,56 @@ public interface QueryConfig {
    * empty: the base of the request ({@code scheme://host:port/dicomweb}).
    */
   Optional<String> retrieveBaseUrl();
+
+  /** {@code strata.query.wado.*}: WADO-RS concurrency and caches (ADR 0013). */
+  Wado wado();
+
+  /** How WADO-RS overlaps S3 requests and what it keeps in memory (ADR 0013). */
+  interface Wado {
+    /**
+     * Sidecars fetched at once for the metadata of a series or study (written in order); 1 reads
+     * them one after the other.
+     */
+    @WithDefault("16")
+    int metadataConcurrency();
+
+    /**
+     * A sidecar (or header JSON) larger than this is not held while the ones before it are written:
+     * it is streamed from S3 again when its turn comes. Bounds a metadata answer's memory at {@code
+     * metadata-concurrency} times this.
+     */
+    @WithDefault("256K")
+    MemorySize metadataBufferSize();
+
+    /**
+     * Objects of a study or series retrieval fetched while the current one is written; 0 fetches
+     * each when its turn comes.
+     */
+    @WithDefault("2")
+    int readAhead();
+
+    /**
+     * Bytes of each read-ahead object held in memory: a smaller object is read whole, a larger one
+     * only to here, and the rest is streamed by a range read when its turn comes. A retrieval holds
+     * at most {@code (read-ahead + 1)} times this.
+     */
+    @WithDefault("4M")
+    MemorySize readAheadSize();
+
+    /**
+     * Memory for frame indexes kept between requests (a frame is then one S3 range read); 0
+     * disables the cache. About 200 bytes for a single-frame instance.
+     */
+    @WithDefault("32M")
+    MemorySize frameIndexCacheSize();
+
+    /**
+     * Memory for metadata sidecars kept between requests (a viewer asks for a series' metadata
+     * again when it reopens the study); 0 disables the cache. About 2-4 KB per instance.
+     */
+    @WithDefault("64M")
+    MemorySize sidecarCacheSize();
+  }
 
   /** {@code strata.query.fhir.*}: FHIR R4 ImagingStudy. */
   Fhir fhir();

@@ -1,15 +1,20 @@
 package org.strata.query.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,8 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
 import org.strata.query.qido.QidoService;
+import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.Multipart;
 
 /**
  * QIDO-RS, the Search transaction of PS3.18 10.6: studies, series and instances of the caller's
@@ -26,9 +33,11 @@ import org.strata.query.qido.QidoService;
  * request that cannot be run.
  */
 @Path("/dicomweb")
-@Produces({QidoResource.DICOM_JSON, "application/json"})
+@Produces({QidoResource.DICOM_JSON, "application/json", "multipart/related"})
 public class QidoResource {
   public static final String DICOM_JSON = "application/dicom+json";
+  static final String DICOM_XML = "application/dicom+xml";
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRUNCATED_WARNING =
       "\"The number of results exceeded the maximum supported by the server. Additional results"
           + " can be requested.\"";
@@ -48,42 +57,49 @@ public class QidoResource {
 
   @GET
   @Path("/studies")
-  public Uni<Response> studies(@Context UriInfo uri) {
-    return search(Level.STUDY, null, null, uri);
+  public Uni<Response> studies(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return search(Level.STUDY, null, null, uri, headers);
   }
 
   @GET
   @Path("/series")
-  public Uni<Response> series(@Context UriInfo uri) {
-    return search(Level.SERIES, null, null, uri);
+  public Uni<Response> series(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return search(Level.SERIES, null, null, uri, headers);
   }
 
   @GET
   @Path("/instances")
-  public Uni<Response> instances(@Context UriInfo uri) {
-    return search(Level.INSTANCE, null, null, uri);
+  public Uni<Response> instances(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return search(Level.INSTANCE, null, null, uri, headers);
   }
 
   @GET
   @Path("/studies/{study}/series")
-  public Uni<Response> studySeries(@PathParam("study") String study, @Context UriInfo uri) {
-    return search(Level.SERIES, study, null, uri);
+  public Uni<Response> studySeries(
+      @PathParam("study") String study, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return search(Level.SERIES, study, null, uri, headers);
   }
 
   @GET
   @Path("/studies/{study}/instances")
-  public Uni<Response> studyInstances(@PathParam("study") String study, @Context UriInfo uri) {
-    return search(Level.INSTANCE, study, null, uri);
+  public Uni<Response> studyInstances(
+      @PathParam("study") String study, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return search(Level.INSTANCE, study, null, uri, headers);
   }
 
   @GET
   @Path("/studies/{study}/series/{series}/instances")
   public Uni<Response> seriesInstances(
-      @PathParam("study") String study, @PathParam("series") String series, @Context UriInfo uri) {
-    return search(Level.INSTANCE, study, series, uri);
+      @PathParam("study") String study,
+      @PathParam("series") String series,
+      @Context UriInfo uri,
+      @Context HttpHeaders headers) {
+    return search(Level.INSTANCE, study, series, uri, headers);
   }
 
-  private Uni<Response> search(Level level, String study, String series, UriInfo uri) {
+  private Uni<Response> search(
+      Level level, String study, String series, UriInfo uri, HttpHeaders headers) {
+    boolean xml = xml(headers);
     Map<String, List<String>> params = new LinkedHashMap<>(uri.getQueryParameters(true));
     QidoRequest request =
         QidoRequest.parse(level, study, series, params, config.defaultLimit(), config.maxLimit());
@@ -94,13 +110,68 @@ public class QidoResource {
               if (result.count() == 0) {
                 return Response.noContent().build();
               }
-              Response.ResponseBuilder ok = Response.ok(result.json(), DICOM_JSON);
+              Response.ResponseBuilder ok =
+                  xml ? xmlParts(result.json()) : Response.ok(result.json(), DICOM_JSON);
               if (result.truncated()) {
                 ok.header(
                     "Warning", "299 " + uri.getBaseUri().getAuthority() + ": " + TRUNCATED_WARNING);
               }
               return ok.build();
             });
+  }
+
+  /**
+   * Whether the answer is {@code multipart/related; type="application/dicom+xml"} (PS3.18 10.6.3.2,
+   * the Native DICOM Model): the first range of {@code Accept} that Strata can answer decides; JSON
+   * for {@code application/dicom+json}, {@code application/json} and wildcards. 406 when none fits
+   * (e.g. {@code multipart/related} with another or no {@code type}).
+   */
+  static boolean xml(HttpHeaders headers) {
+    for (AcceptedTypes.Range r :
+        AcceptedTypes.parse(headers.getRequestHeader(HttpHeaders.ACCEPT)).ranges()) {
+      switch (r.mediaType()) {
+        case DICOM_JSON, "application/json", "application/*", "*/*" -> {
+          return false;
+        }
+        case "multipart/related", "multipart/*" -> {
+          if (DICOM_XML.equalsIgnoreCase(r.param("type"))) {
+            return true;
+          }
+        }
+        default -> {}
+      }
+    }
+    throw new NotAcceptableException(
+        Response.status(406)
+            .type("application/json")
+            .entity(
+                "{\"status\":406,\"reason\":\"QIDO-RS answers application/dicom+json or"
+                    + " multipart/related; type=\\\"application/dicom+xml\\\"\"}")
+            .build());
+  }
+
+  /** The DICOM JSON array as one Native DICOM Model document per result. */
+  private static Response.ResponseBuilder xmlParts(String json) {
+    JsonNode results;
+    try {
+      results = JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("QIDO-RS produced unreadable JSON", e);
+    }
+    String boundary = Multipart.newBoundary();
+    StringBuilder body = new StringBuilder();
+    for (JsonNode result : results) {
+      body.append("--")
+          .append(boundary)
+          .append("\r\nContent-Type: ")
+          .append(DICOM_XML)
+          .append("\r\n\r\n")
+          .append(NativeDicomXml.document(result))
+          .append("\r\n");
+    }
+    body.append("--").append(boundary).append("--\r\n");
+    return Response.ok(body.toString().getBytes(StandardCharsets.UTF_8))
+        .type(Multipart.contentType(DICOM_XML, boundary));
   }
 
   /**

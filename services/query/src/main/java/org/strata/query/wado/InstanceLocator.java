@@ -17,7 +17,7 @@ import java.util.List;
 public class InstanceLocator {
   private static final String SELECT =
       "select st.study_uid, se.series_uid, i.sop_instance_uid, i.transfer_syntax_uid, l.bucket,"
-          + " l.object_key, l.size, l.sidecar_key, l.frame_index_key"
+          + " l.object_key, l.size, l.sidecar_key, l.frame_index_key, i.stored_event_id::text"
           + " from study st"
           + " join series se on se.study_pk = st.pk and se.tenant = $1"
           + " join instance i on i.series_pk = se.pk and i.tenant = $1"
@@ -60,7 +60,8 @@ public class InstanceLocator {
               r.getString(5),
               r.getLong(6),
               r.getString(7),
-              r.getString(8)));
+              r.getString(8),
+              r.getString(9)));
     }
     return found;
   }

@@ -7,6 +7,9 @@ package org.strata.query.wado;
  * @param sidecarKey key of the metadata sidecar (DICOM JSON) the ingest writes asynchronously; the
  *     object may not exist yet
  * @param frameIndexKey key of the serialized {@code FrameIndex}, same caveat
+ * @param storedEventId the {@code InstanceStored} event the row comes from: changes whenever the
+ *     instance is stored anew, also under the same object key (deleted, then stored again), so it
+ *     tells cached derivatives of an earlier object apart
  */
 public record StoredInstance(
     String studyUid,
@@ -17,4 +20,5 @@ public record StoredInstance(
     String objectKey,
     long size,
     String sidecarKey,
-    String frameIndexKey) {}
+    String frameIndexKey,
+    String storedEventId) {}

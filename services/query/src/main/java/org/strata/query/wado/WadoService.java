@@ -2,13 +2,17 @@ package org.strata.query.wado;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
@@ -25,6 +29,7 @@ import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.ReadOptions;
 import org.strata.dicom.io.TransferSyntax;
 import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.query.config.QueryConfig;
 import org.strata.storage.RangeReadChannel;
 import org.strata.storage.StorageException;
 
@@ -45,10 +50,39 @@ public class WadoService {
 
   private final InstanceLocator locator;
   private final Storage storage;
+  private final ExecutorService executor;
+  private final QueryConfig.Wado config;
 
-  public WadoService(InstanceLocator locator, Storage storage) {
+  /**
+   * Frame indexes by bucket, object key and stored event. An object key with its stored event names
+   * one object (a new version of an instance gets a new key, ADR 0005; an instance deleted and
+   * stored again gets a new event), so an entry never goes stale; a deleted instance is no longer
+   * found by {@link #locate}, which every request runs first, so its entry is never reached and
+   * ages out. Keys begin with the tenant, so tenants cannot meet in the cache.
+   */
+  private final ByteBoundedLru<String, FrameIndex> frameIndexes;
+
+  /**
+   * Sidecars by bucket, sidecar key, object key and stored event, on the same grounds (only
+   * sidecars that exist are kept: the header fallback is not, so a sidecar written later is seen).
+   */
+  private final ByteBoundedLru<String, byte[]> sidecars;
+
+  /** Reads frame indexes ahead after metadata answers (one thread, a short queue). */
+  private final java.util.concurrent.Executor prefetcher;
+
+  public WadoService(
+      InstanceLocator locator, Storage storage, StorageExecutor executor, QueryConfig config) {
     this.locator = locator;
     this.storage = storage;
+    this.executor = executor.executor();
+    this.prefetcher = executor.prefetcher();
+    this.config = config.wado();
+    this.frameIndexes =
+        new ByteBoundedLru<>(
+            this.config.frameIndexCacheSize().asLongValue(), WadoService::frameIndexWeight);
+    this.sidecars =
+        new ByteBoundedLru<>(this.config.sidecarCacheSize().asLongValue(), b -> 200L + b.length);
   }
 
   /** The tenant's instances under the UIDs; 404 when there are none. */
@@ -86,15 +120,83 @@ public class WadoService {
       String target)
       throws IOException {
     Multipart multipart = new Multipart(out, boundary);
-    for (StoredInstance i : instances) {
-      boolean asStored = target == null || target.equals(i.transferSyntaxUid());
-      multipart.startPart(
-          Negotiation.DICOM + "; transfer-syntax=" + (asStored ? i.transferSyntaxUid() : target),
-          asStored ? i.size() : -1);
-      writeObject(tenant, i, out, asStored ? null : target);
-      multipart.endPart();
+    int readAhead = Math.max(0, config.readAhead());
+    int cap = (int) Math.min(Integer.MAX_VALUE - 16, config.readAheadSize().asLongValue());
+    try (Ahead<Head> heads =
+        new Ahead<>(
+            executor,
+            readAhead + 1,
+            readAhead == 0 ? 0 : instances.size(),
+            k -> () -> head(tenant, instances.get(k), cap),
+            h -> {})) {
+      for (StoredInstance i : instances) {
+        boolean asStored = target == null || target.equals(i.transferSyntaxUid());
+        multipart.startPart(
+            Negotiation.DICOM + "; transfer-syntax=" + (asStored ? i.transferSyntaxUid() : target),
+            asStored ? i.size() : -1);
+        if (readAhead == 0) {
+          writeObject(tenant, i, out, asStored ? null : target);
+        } else {
+          writeObject(tenant, i, heads.next(), out, asStored ? null : target);
+        }
+        multipart.endPart();
+      }
     }
     multipart.finish();
+  }
+
+  /**
+   * The first bytes of an object, read ahead of its turn: the whole object when it has at most
+   * {@code cap} bytes (one GET), else its first {@code cap} bytes (one range GET; the rest is read
+   * when the object is written, so no S3 response is held open while others are written).
+   */
+  private Head head(String tenant, StoredInstance i, int cap) throws IOException {
+    try {
+      if (i.size() <= cap) {
+        try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+          // One array of the indexed size (readNBytes(int) would collect chunks and copy them).
+          byte[] bytes = new byte[(int) i.size()];
+          int n = in.readNBytes(bytes, 0, bytes.length);
+          if (n < bytes.length || in.read() >= 0) {
+            throw new IOException(
+                "stored object has "
+                    + (n < bytes.length ? n : "more")
+                    + " bytes, the index says "
+                    + i.size());
+          }
+          return new Head(bytes, true);
+        }
+      }
+      try (InputStream in = storage.range(tenant, i.bucket(), i.objectKey(), 0, cap)) {
+        byte[] bytes = new byte[cap];
+        return new Head(Arrays.copyOf(bytes, in.readNBytes(bytes, 0, cap)), false);
+      }
+    } catch (StorageException e) {
+      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    }
+  }
+
+  /** An object's first bytes; {@code whole}: all of it (or more than the index said). */
+  private record Head(byte[] bytes, boolean whole) {}
+
+  /** {@link #writeObject} from a head read ahead, the rest (if any) by a range read now. */
+  private void writeObject(
+      String tenant, StoredInstance i, Head head, OutputStream out, String target)
+      throws IOException {
+    InputStream in = new ByteArrayInputStream(head.bytes());
+    if (!head.whole()) {
+      try {
+        long offset = head.bytes().length;
+        in =
+            new SequenceInputStream(
+                in, storage.range(tenant, i.bucket(), i.objectKey(), offset, i.size() - offset));
+      } catch (StorageException e) {
+        LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+        throw new IOException("object storage failed", e);
+      }
+    }
+    copyOrTranscode(tenant, i, in, out, target);
   }
 
   /**
@@ -103,7 +205,20 @@ public class WadoService {
    */
   public void writeObject(String tenant, StoredInstance i, OutputStream out, String target)
       throws IOException {
-    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+    InputStream in;
+    try {
+      in = storage.open(tenant, i.bucket(), i.objectKey());
+    } catch (StorageException e) {
+      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      throw new IOException("object storage failed", e);
+    }
+    copyOrTranscode(tenant, i, in, out, target);
+  }
+
+  private void copyOrTranscode(
+      String tenant, StoredInstance i, InputStream stream, OutputStream out, String target)
+      throws IOException {
+    try (InputStream in = stream) {
       if (target == null) {
         long copied = in.transferTo(out);
         if (copied != i.size()) {
@@ -113,9 +228,6 @@ public class WadoService {
       } else {
         Transcoder.transcode(in, out, target);
       }
-    } catch (StorageException e) {
-      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
-      throw new IOException("object storage failed", e);
     } catch (CodecException | DicomParseException e) {
       // The body has begun: the response can only be cut short. No UIDs in the log.
       LOG.warnf("object of tenant %s not transcodable: %s", tenant, e.getMessage());
@@ -133,30 +245,119 @@ public class WadoService {
   public void writeMetadata(
       String tenant, List<StoredInstance> instances, OutputStream out, String base)
       throws IOException {
+    int cap = (int) Math.min(Integer.MAX_VALUE - 16, config.metadataBufferSize().asLongValue());
     out.write('[');
-    boolean first = true;
-    for (StoredInstance i : instances) {
-      if (!first) {
-        out.write(',');
-      }
-      first = false;
-      Optional<InputStream> sidecar;
-      try {
-        sidecar = storage.openIfExists(tenant, i.bucket(), i.sidecarKey());
-      } catch (StorageException e) {
-        LOG.warnf("sidecar of tenant %s not readable: %s", tenant, Storage.describe(e));
-        sidecar = Optional.empty(); // the object itself is the source of truth
-      }
-      if (sidecar.isPresent()) {
-        try (InputStream in = sidecar.get()) {
-          in.transferTo(out);
+    try (Ahead<byte[]> json =
+        new Ahead<>(
+            executor,
+            Math.max(1, config.metadataConcurrency()),
+            instances.size(),
+            k -> () -> metadataJson(tenant, instances.get(k), base, cap),
+            j -> {})) {
+      boolean first = true;
+      for (StoredInstance i : instances) {
+        if (!first) {
+          out.write(',');
         }
-      } else {
-        headerJson(tenant, i, out, base);
+        first = false;
+        byte[] bytes = json.next();
+        if (bytes != null) {
+          out.write(bytes);
+        } else {
+          writeMetadata(tenant, i, out, base); // too large to hold: streamed in its turn
+        }
       }
     }
     out.write(']');
     out.flush();
+    prefetchFrameIndexes(tenant, instances);
+  }
+
+  /** One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes. */
+  private byte[] metadataJson(String tenant, StoredInstance i, String base, int cap)
+      throws IOException {
+    String cacheKey = cacheable(i) ? sidecarCacheKey(i) : null;
+    byte[] cached = cacheKey == null ? null : sidecars.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<InputStream> sidecar = sidecar(tenant, i);
+    if (sidecar.isPresent()) {
+      byte[] bytes;
+      try (InputStream in = sidecar.get()) {
+        bytes = in.readNBytes(cap + 1);
+      }
+      if (bytes.length > cap) {
+        return null;
+      }
+      if (cacheKey != null) {
+        sidecars.put(cacheKey, bytes);
+      }
+      return bytes;
+    }
+    CappedOutput buffer = new CappedOutput(cap);
+    try {
+      headerJson(tenant, i, buffer, base);
+    } catch (CappedOutput.Full e) {
+      return null;
+    }
+    return buffer.toByteArray();
+  }
+
+  /** One instance's metadata JSON streamed onto {@code out}: its sidecar, else its header. */
+  private void writeMetadata(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Optional<InputStream> sidecar = sidecar(tenant, i);
+    if (sidecar.isPresent()) {
+      try (InputStream in = sidecar.get()) {
+        in.transferTo(out);
+      }
+    } else {
+      headerJson(tenant, i, out, base);
+    }
+  }
+
+  private Optional<InputStream> sidecar(String tenant, StoredInstance i) {
+    try {
+      return storage.openIfExists(tenant, i.bucket(), i.sidecarKey());
+    } catch (StorageException e) {
+      LOG.warnf("sidecar of tenant %s not readable: %s", tenant, Storage.describe(e));
+      return Optional.empty(); // the object itself is the source of truth
+    }
+  }
+
+  /** A byte buffer that refuses to grow beyond a cap ({@link Full}). */
+  private static final class CappedOutput extends OutputStream {
+    private final ByteArrayOutputStream bytes;
+    private final int cap;
+
+    CappedOutput(int cap) {
+      this.bytes = new ByteArrayOutputStream(Math.min(cap, 8192));
+      this.cap = cap;
+    }
+
+    static final class Full extends IOException {
+      Full() {
+        super("more than the metadata buffer holds");
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (bytes.size() + len > cap) {
+        throw new Full();
+      }
+      bytes.write(b, off, len);
+    }
+
+    byte[] toByteArray() {
+      return bytes.toByteArray();
+    }
   }
 
   /**
@@ -245,6 +446,102 @@ public class WadoService {
    * left in the object are read by range).
    */
   public FrameIndex frameIndex(String tenant, StoredInstance i) {
+    String cacheKey = frameIndexCacheKey(i);
+    FrameIndex cached = frameIndexes.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    FrameIndex index = loadFrameIndex(tenant, i);
+    if (cacheable(i)) {
+      frameIndexes.put(cacheKey, index);
+    }
+    return index;
+  }
+
+  /**
+   * Whether derivatives of {@code i} may be cached: only for version 1 of an instance. The sidecar
+   * and frame index keys carry no version ({@code ObjectKeys}), so for a later version they may
+   * still hold the previous version's until ingest's derivatives rewrite them; that moment must not
+   * be kept.
+   */
+  static boolean cacheable(StoredInstance i) {
+    return i.objectKey() != null && !VERSIONED.matcher(i.objectKey()).find();
+  }
+
+  private static final java.util.regex.Pattern VERSIONED =
+      java.util.regex.Pattern.compile("\\.v[0-9]+\\.dcm$");
+
+  /** Estimated heap bytes of a cached frame index and its key. */
+  static long frameIndexWeight(FrameIndex index) {
+    long ranges = 0;
+    for (int k = 0; k < index.frameCount(); k++) {
+      ranges += index.ranges(k).size();
+    }
+    // object headers and arrays: frame starts (int), range offsets and lengths (long), bit
+    // offsets (byte); the key string and the map entry
+    return 400 + 5L * (index.frameCount() + 1) + 16 * ranges;
+  }
+
+  private static String sidecarCacheKey(StoredInstance i) {
+    return i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey() + "|" + i.storedEventId();
+  }
+
+  /**
+   * Bucket, object key and stored event: an instance deleted and stored again gets the same
+   * version-1 key, possibly with other bytes, but a new event.
+   */
+  private static String frameIndexCacheKey(StoredInstance i) {
+    return i.bucket() + "/" + i.objectKey() + "|" + i.storedEventId();
+  }
+
+  /**
+   * Viewers ask for frames right after a series' metadata: once a metadata answer is written, the
+   * stored frame indexes of its instances whose sidecar exists (so their derivatives are written)
+   * are read into the cache in the background, one after the other on one thread, after the answer
+   * rather than beside it (best effort: a few jobs queued at most, others dropped; never computed
+   * from the object; a frame asked for meanwhile reads its own).
+   */
+  private void prefetchFrameIndexes(String tenant, List<StoredInstance> instances) {
+    if (config.frameIndexCacheSize().asLongValue() == 0) {
+      return;
+    }
+    List<StoredInstance> todo = new ArrayList<>();
+    for (StoredInstance i : instances) {
+      if (cacheable(i)
+          && !frameIndexes.peek(frameIndexCacheKey(i))
+          && sidecars.peek(sidecarCacheKey(i))) {
+        todo.add(i);
+      }
+    }
+    if (todo.isEmpty()) {
+      return;
+    }
+    prefetcher.execute(
+        () -> {
+          for (StoredInstance i : todo) {
+            if (frameIndexes.peek(frameIndexCacheKey(i))) {
+              continue;
+            }
+            try {
+              Optional<InputStream> stored =
+                  storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
+              if (stored.isPresent()) {
+                byte[] bytes;
+                try (InputStream in = stored.get()) {
+                  bytes = in.readNBytes(MAX_FRAME_INDEX_BYTES + 1);
+                }
+                if (bytes.length <= MAX_FRAME_INDEX_BYTES) {
+                  frameIndexes.put(frameIndexCacheKey(i), FrameIndex.fromBytes(bytes));
+                }
+              }
+            } catch (StorageException | IOException | RuntimeException e) {
+              LOG.debugf("frame index read-ahead of tenant %s failed: %s", tenant, e.getClass());
+            }
+          }
+        });
+  }
+
+  private FrameIndex loadFrameIndex(String tenant, StoredInstance i) {
     try {
       Optional<InputStream> stored = storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
       if (stored.isPresent()) {
