@@ -18,6 +18,12 @@ public interface QueryConfig {
   @WithDefault("local")
   String defaultTenant();
 
+  /**
+   * Other tenants the callers of a tenant may read through patient links (ADR 0012), e.g. {@code
+   * strata.query.tenant-scopes.hosp-a=hosp-b,hosp-c}; matching always stays in the caller's tenant.
+   */
+  Map<String, String> tenantScopes();
+
   /** Results per QIDO-RS response when the request has no {@code limit}. */
   @WithDefault("100")
   int defaultLimit();

@@ -45,6 +45,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
 import org.strata.query.qido.QidoService;
+import org.strata.query.qido.TenantScopes;
 import org.strata.query.wado.Storage;
 
 /**
@@ -66,6 +67,7 @@ public class QueryRetrieveServer {
   static final int PAGE_SIZE = 100;
 
   private final QidoService qido;
+  @jakarta.inject.Inject TenantScopes scopes;
   private final RetrieveLocator locator;
   private final Storage storage;
   private final QueryConfig config;
@@ -229,7 +231,9 @@ public class QueryRetrieveServer {
     String base = config.retrieveBaseUrl().map(b -> b.replaceAll("/+$", "")).orElse("");
     try {
       t = FindKeys.translate(level, keys, PAGE_SIZE);
-      first = qido.page(t.at(0), tenant, base); // a malformed value fails here, before any match
+      first =
+          qido.page(
+              t.at(0), scopes.of(tenant), base); // a malformed value fails here, before any match
     } catch (QidoException e) {
       // The reason names the key, never its value.
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
@@ -252,7 +256,7 @@ public class QueryRetrieveServer {
                   return false;
                 }
                 offset += page.matches().size();
-                page = qido.page(t.at(offset), tenant, base);
+                page = qido.page(t.at(offset), scopes.of(tenant), base);
                 index = 0;
                 continue;
               }

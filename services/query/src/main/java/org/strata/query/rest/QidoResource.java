@@ -23,6 +23,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
 import org.strata.query.qido.QidoService;
+import org.strata.query.qido.TenantScopes;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.Multipart;
 
@@ -44,6 +45,7 @@ public class QidoResource {
 
   private final QidoService service;
   private final QueryConfig config;
+  @jakarta.inject.Inject TenantScopes scopes;
 
   public QidoResource(QidoService service, QueryConfig config) {
     this.service = service;
@@ -104,7 +106,7 @@ public class QidoResource {
     QidoRequest request =
         QidoRequest.parse(level, study, series, params, config.defaultLimit(), config.maxLimit());
     return service
-        .search(request, tenant(), retrieveBase(uri))
+        .search(request, scopes.of(tenant()), retrieveBase(uri))
         .map(
             result -> {
               if (result.count() == 0) {

@@ -50,6 +50,7 @@ class PatientLinkSearchTest {
   private static final String LINK = "7d2c9a4e-2f1b-4c3d-9e8f-0a1b2c3d4e5f";
 
   @Inject QidoService qido;
+  @Inject TenantScopes scopes;
 
   private long pidA;
   private long pidB77;
@@ -117,6 +118,21 @@ class PatientLinkSearchTest {
 
   private static TenantScope scope(String tenant, String... visible) {
     return new TenantScope(tenant, Set.of(visible));
+  }
+
+  /**
+   * The configured scopes ({@code %test.strata.query.tenant-scopes.qa=qb} in
+   * application.properties) are what QIDO-RS and C-FIND pass: qa's callers see linked patients of
+   * qb, not of qc.
+   */
+  @Test
+  void configuredScopesReachLinkedPatientsOfListedTenantsOnly() throws Exception {
+    assertEquals(scope("qa", "qb"), scopes.of("qa"));
+    assertEquals(scope("qb"), scopes.of("qb"));
+    assertEquals(List.of(A1), studies(scopes.of("qa"), "PatientID", "PID-L"));
+    link(pidA, pidB77, pidC9);
+    assertEquals(List.of(B2, A1), studies(scopes.of("qa"), "PatientID", "PID-L"));
+    assertEquals(List.of(B2), studies(scopes.of("qb"), "PatientID", "B-77"));
   }
 
   @Test
