@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.strata.events.InstanceStored;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.NodeClient;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -248,7 +249,6 @@ class DicomJsonStowTest {
 
   @Test
   void dicomwebClientStoresMetadataWithBulkData() throws Exception {
-    DicomwebClientStowTest.installClient();
     Uids u = Uids.fresh();
     byte[] pixels = pattern(32 * 32 * 2, 5);
     String location = "http://client.example/instances/" + u.sop() + "/bulk/7FE00010";
@@ -260,25 +260,14 @@ class DicomJsonStowTest {
             + "]");
     Path bulk = dir.resolve("pixel.raw");
     Files.write(bulk, pixels);
-    Path script = DicomwebClientStowTest.NODE.resolve("stow-json.js");
-    try (InputStream in = getClass().getResourceAsStream("/js/stow-json.js")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Process p =
-        new ProcessBuilder(
-                "node",
-                script.toAbsolutePath().toString(),
-                "http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb",
-                meta.toString(),
-                "application/octet-stream",
-                location,
-                bulk.toString())
-            .directory(DicomwebClientStowTest.NODE.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "node did not finish");
-    assertEquals(0, p.exitValue(), out);
+    String out =
+        NodeClient.run(
+            "stow-json.js",
+            "http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb",
+            meta.toString(),
+            "application/octet-stream",
+            location,
+            bulk.toString());
     assertEquals(List.of(u.sop()), referenced(JSON.readTree(out)));
 
     Path stored = fromS3(u);

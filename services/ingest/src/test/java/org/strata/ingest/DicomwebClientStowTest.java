@@ -12,13 +12,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.NodeClient;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -30,7 +31,6 @@ import org.strata.testkit.PlatformTestResource;
     value = PlatformTestResource.class,
     initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
 class DicomwebClientStowTest {
-  static final Path NODE = Path.of("target", "node");
 
   @ConfigProperty(name = "strata.s3.endpoint")
   String s3Endpoint;
@@ -44,27 +44,19 @@ class DicomwebClientStowTest {
    */
   @Test
   void dicomwebClientStoresA500InstanceStudyByteForByte() throws Exception {
-    installClient();
     String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
     String series = study + ".1";
     var files = DicomFiles.ctStudy(study, series, 500, "DWC", 8192);
     Path dir = Files.createTempDirectory(Path.of("target"), "dwc-");
-    List<String> command = new ArrayList<>(List.of("node", script().toString()));
-    command.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
+    List<String> args = new ArrayList<>();
+    args.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
     int n = 0;
     for (byte[] file : files.values()) {
       Path f = dir.resolve(++n + ".dcm");
       Files.write(f, file);
-      command.add(f.toAbsolutePath().toString());
+      args.add(f.toAbsolutePath().toString());
     }
-    Process p =
-        new ProcessBuilder(command)
-            .directory(NODE.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "node did not finish");
-    assertEquals(0, p.exitValue(), out);
+    String out = NodeClient.run("stow.js", args, Duration.ofMinutes(5), false);
     JsonNode json = new ObjectMapper().readTree(out);
     assertTrue(json.path("00081198").isMissingNode(), "failures: " + json.path("00081198"));
     List<String> stored = new ArrayList<>();
@@ -91,14 +83,6 @@ class DicomwebClientStowTest {
     }
   }
 
-  private Path script() throws Exception {
-    Path script = NODE.resolve("stow.js");
-    try (InputStream in = getClass().getResourceAsStream("/js/stow.js")) {
-      Files.write(script, in.readAllBytes());
-    }
-    return script.toAbsolutePath();
-  }
-
   /**
    * Every pydicom sample in one {@code storeInstances} call, in the order and with the outcomes
    * StowTest expects of the same request (PydicomSamples): each stored object byte for byte in S3,
@@ -107,21 +91,13 @@ class DicomwebClientStowTest {
    */
   @Test
   void dicomwebClientStoresEveryPydicomSample() throws Exception {
-    installClient();
     List<PydicomSamples.Sample> samples = PydicomSamples.all();
     assertTrue(samples.size() > 60, "pydicom samples: " + samples.size());
     List<Integer> expected = PydicomSamples.expectedStatuses(samples);
-    List<String> command = new ArrayList<>(List.of("node", script().toString()));
-    command.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
-    samples.forEach(s -> command.add(s.file().toString()));
-    Process p =
-        new ProcessBuilder(command)
-            .directory(NODE.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "node did not finish");
-    assertEquals(0, p.exitValue(), out);
+    List<String> args = new ArrayList<>();
+    args.add("http://127.0.0.1:" + io.restassured.RestAssured.port + "/dicomweb");
+    samples.forEach(s -> args.add(s.file().toString()));
+    String out = NodeClient.run("stow.js", args, Duration.ofMinutes(5), false);
 
     JsonNode json = new ObjectMapper().readTree(out);
     List<String> stored = new ArrayList<>();
@@ -180,28 +156,5 @@ class DicomwebClientStowTest {
 
   private static String sop(JsonNode item) {
     return item.path("00081155").path("Value").get(0).asText();
-  }
-
-  /** npm install of the pinned client into target/node, once per build. */
-  static void installClient() throws Exception {
-    if (Files.isDirectory(NODE.resolve("node_modules").resolve("dicomweb-client"))) {
-      return;
-    }
-    Files.createDirectories(NODE);
-    Process p =
-        new ProcessBuilder(
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                NODE.toAbsolutePath().toString(),
-                "dicomweb-client@0.11.3",
-                "xhr2@0.2.1")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "npm install did not finish");
-    assertEquals(0, p.exitValue(), "npm install failed: " + out);
   }
 }

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.strata.testkit.NodeClient;
 import org.strata.testkit.PlatformTestResource;
 
 /**
