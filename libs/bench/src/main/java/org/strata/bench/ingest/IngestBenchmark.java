@@ -172,7 +172,7 @@ public final class IngestBenchmark {
       throws Exception {
     double requests = ServiceMetrics.s3Requests(serviceUrl);
     double derivatives = ServiceMetrics.derivativesDone(serviceUrl);
-    List<String> steps = List.of("header", "receive", "s3-put", "kafka-publish");
+    List<String> steps = List.of("stow-part-read", "header", "receive", "s3-put", "kafka-publish");
     Map<String, double[]> before = new HashMap<>();
     for (String step : steps) {
       before.put(

@@ -1,5 +1,6 @@
 package org.strata.ingest.rest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.service.IngestSource;
 import org.strata.ingest.service.InstanceIngestor;
@@ -36,8 +38,11 @@ public class StowParts {
   private final int partBuffer;
   private final int inFlight;
 
-  public StowParts(InstanceIngestor ingestor, IngestConfig config) {
+  private final MeterRegistry metrics;
+
+  public StowParts(InstanceIngestor ingestor, IngestConfig config, MeterRegistry metrics) {
     this.ingestor = ingestor;
+    this.metrics = metrics;
     this.partBuffer = config.stow().partBuffer();
     this.inFlight = Math.max(1, config.stow().partsInFlight());
     this.budget = new Semaphore(Math.max(partBuffer, config.stow().bufferBudget()), true);
@@ -72,7 +77,12 @@ public class StowParts {
      */
     void store(InputStream part) throws IOException {
       // Bounded read: a small part ends within the buffer; a large one keeps streaming below.
+      long t0 = System.nanoTime();
       byte[] head = part.readNBytes(partBuffer + 1);
+      // Receiving a buffered part happens here, not in the store (strata.ingest.step).
+      metrics
+          .timer("strata.ingest.step", "step", "stow-part-read")
+          .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       if (head.length > partBuffer) {
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), part);
         results.add(CompletableFuture.completedFuture(ingestor.store(whole, source, study, true)));
