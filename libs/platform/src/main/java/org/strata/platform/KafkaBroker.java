@@ -147,12 +147,21 @@ final class KafkaBroker implements Server {
     }
   }
 
-  /** Kafka's cluster id is a base64 UUID; a random one per data directory. */
-  private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
-    buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+  /**
+   * Kafka's cluster id is a base64 UUID; a random one per data directory. One that starts with '-'
+   * (1 in 64 of them) would be read by kafka-storage's argument parser as an option ("argument
+   * --cluster-id/-t: expected one argument"), so those are drawn again, as Kafka's own Uuid does.
+   */
+  static String clusterId() {
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
+      buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private String serverProperties() {
