@@ -46,7 +46,12 @@ public final class JpegLosslessDecoder implements FrameDecoder {
     private int width;
     private int height;
     private int[] componentIds;
-    private char[][] planes;
+
+    /** The native frame, decoded into directly (predictions read it back): one frame of memory. */
+    private byte[] frame;
+
+    private boolean wide;
+    private int nf;
     private boolean[] decoded;
 
     Frame(byte[] in, PixelDescription image) {
@@ -141,7 +146,7 @@ public final class JpegLosslessDecoder implements FrameDecoder {
     }
 
     private void frameHeader(int[] s) throws CodecException {
-      if (planes != null) {
+      if (frame != null) {
         throw new CodecException("JPEG stream has two frame headers");
       }
       if (s[1] - s[0] < 6) {
@@ -200,7 +205,9 @@ public final class JpegLosslessDecoder implements FrameDecoder {
           }
         }
       }
-      planes = new char[nf][width * height];
+      this.nf = nf;
+      wide = bytes == 2;
+      frame = new byte[width * height * nf * bytes];
       decoded = new boolean[nf];
     }
 
@@ -233,7 +240,7 @@ public final class JpegLosslessDecoder implements FrameDecoder {
     }
 
     private void scan(int[] s) throws CodecException {
-      if (planes == null) {
+      if (frame == null) {
         throw new CodecException("JPEG scan before the SOF3 frame header");
       }
       int p = s[0];
@@ -297,14 +304,11 @@ public final class JpegLosslessDecoder implements FrameDecoder {
 
       void run() throws CodecException {
         int ns = comps.length;
-        char[][] out = new char[ns][];
-        for (int k = 0; k < ns; k++) {
-          out[k] = planes[comps[k]];
-        }
+        int line = width * nf; // samples per row in the frame
         long untilRestart = restartInterval;
         boolean reset = true; // first sample after the start or a restart
         int firstRow = 0; // the row that uses predictor 1 (first row of an interval)
-        int i = 0;
+        int i = 0; // pixel index
         for (int y = 0; y < height; y++) {
           for (int x = 0; x < width; x++, i++) {
             if (restartInterval > 0 && untilRestart == 0) {
@@ -316,18 +320,18 @@ public final class JpegLosslessDecoder implements FrameDecoder {
               firstRow = y;
             }
             for (int k = 0; k < ns; k++) {
-              char[] plane = out[k];
+              int at = i * nf + comps[k]; // sample index in the frame
               int prediction;
               if (reset) {
                 prediction = initial;
               } else if (y == firstRow) {
-                prediction = plane[i - 1]; // the first row of an interval: Ra (H.1.2.1)
+                prediction = get(at - nf); // the first row of an interval: Ra (H.1.2.1)
               } else if (x == 0) {
-                prediction = plane[i - width];
+                prediction = get(at - line);
               } else {
-                int ra = plane[i - 1];
-                int rb = plane[i - width];
-                int rc = plane[i - width - 1];
+                int ra = get(at - nf);
+                int rb = get(at - line);
+                int rc = get(at - line - nf);
                 prediction =
                     switch (predictor) {
                       case 1 -> ra;
@@ -339,8 +343,7 @@ public final class JpegLosslessDecoder implements FrameDecoder {
                       default -> (ra + rb) >> 1;
                     };
               }
-              // Modulo 2^16 (H.2.1).
-              plane[i] = (char) ((prediction + difference(huff[k])) & 0xFFFF);
+              set(at, prediction + difference(huff[k])); // modulo 2^16 (H.2.1)
             }
             reset = false;
             untilRestart--;
@@ -348,9 +351,10 @@ public final class JpegLosslessDecoder implements FrameDecoder {
         }
         finish();
         if (pt > 0) {
-          for (char[] plane : out) {
-            for (int k = 0; k < plane.length; k++) {
-              plane[k] = (char) (plane[k] << pt);
+          int n = width * height * nf;
+          for (int c : comps) {
+            for (int at = c; at < n; at += nf) {
+              set(at, get(at) << pt);
             }
           }
         }
@@ -444,27 +448,21 @@ public final class JpegLosslessDecoder implements FrameDecoder {
       if (!allDecoded()) {
         throw new CodecException("JPEG Lossless frame ends before all components are decoded");
       }
-      int nf = planes.length;
-      int n = width * height;
-      if (image.bitsAllocated() == 8) {
-        byte[] out = new byte[n * nf];
-        for (int c = 0; c < nf; c++) {
-          char[] plane = planes[c];
-          for (int i = 0, o = c; i < n; i++, o += nf) {
-            out[o] = (byte) plane[i];
-          }
-        }
-        return out;
+      return frame;
+    }
+
+    /** Sample {@code at} of the frame (its low 8 bits when samples are bytes). */
+    private int get(int at) {
+      return wide ? (frame[2 * at] & 0xFF) | (frame[2 * at + 1] & 0xFF) << 8 : frame[at] & 0xFF;
+    }
+
+    private void set(int at, int value) {
+      if (wide) {
+        frame[2 * at] = (byte) value;
+        frame[2 * at + 1] = (byte) (value >> 8);
+      } else {
+        frame[at] = (byte) value;
       }
-      byte[] out = new byte[2 * n * nf];
-      for (int c = 0; c < nf; c++) {
-        char[] plane = planes[c];
-        for (int i = 0, o = 2 * c; i < n; i++, o += 2 * nf) {
-          out[o] = (byte) plane[i];
-          out[o + 1] = (byte) (plane[i] >> 8);
-        }
-      }
-      return out;
     }
 
     private int u8(int at) {

@@ -120,6 +120,29 @@ class JpegLosslessDecoderTest {
     assertArrayEquals(expected, pixels(transcode(compressed), "o"), options);
   }
 
+  /** A point transform loses low bits (dcmcjpeg +pt): the result must equal dcmdjpeg's. */
+  @ParameterizedTest
+  @CsvSource({"CT_small.dcm, 2", "SC_rgb_small_odd.dcm, 3"})
+  void pointTransformSameAsDcmdjpeg(String sample, String pt) throws Exception {
+    assumeTrue(Files.isRegularFile(SAMPLES.resolve(sample)) && dcmtk());
+    Path compressed = dir.resolve("jpeg.dcm");
+    run(
+        "dcmcjpeg",
+        "+el",
+        "+sv",
+        "1",
+        "+pt",
+        pt,
+        SAMPLES.resolve(sample).toString(),
+        compressed.toString());
+    Path expected = dir.resolve("expected.dcm");
+    run("dcmdjpeg", "+te", compressed.toString(), expected.toString());
+    byte[] e = pixels(expected, "e");
+    byte[] original = pixels(SAMPLES.resolve(sample), "n");
+    assertTrue(!Arrays.equals(e, original), "the point transform lost bits");
+    assertArrayEquals(e, pixels(transcode(compressed), "o"), sample);
+  }
+
   /** Ramps and a wrap-around pattern: large differences of both signs. */
   private static byte[] synthetic(int rows, int columns, int allocated, int stored) {
     int max = (1 << stored) - 1;
