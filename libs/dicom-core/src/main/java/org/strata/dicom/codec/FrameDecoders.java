@@ -12,6 +12,7 @@ public final class FrameDecoders {
     return switch (uid) {
       case UID.RLELossless -> new RleDecoder();
       case UID.JPEGBaseline8Bit -> new JpegBaselineDecoder();
+      case UID.JPEGLossless, UID.JPEGLosslessSV1 -> new JpegLosslessDecoder();
       default -> null;
     };
   }
