@@ -47,6 +47,8 @@ class TranscoderTest {
     "SC_rgb_rle_16bit_2frame.dcm, dcmdrle",
     "SC_rgb_rle_32bit_2frame.dcm, dcmdrle",
     "rtdose_rle.dcm, dcmdrle",
+    // JPEG Lossless SV1 (our own decoder): what WADO-RS transcoding of such objects serves.
+    "SC_rgb_jpeg_gdcm.dcm, dcmdjpeg",
   })
   void losslessSameAsDcmtk(String sample, String tool) throws Exception {
     assumeTrue(Files.isRegularFile(SAMPLES.resolve(sample)) && dcmtk());
@@ -85,6 +87,8 @@ class TranscoderTest {
   void noDecoderForJpeg2000() throws Exception {
     assertFalse(Transcoder.canTranscode(UID.JPEG2000, UID.ExplicitVRLittleEndian));
     assertTrue(Transcoder.canTranscode(UID.RLELossless, UID.ExplicitVRLittleEndian));
+    assertTrue(Transcoder.canTranscode(UID.JPEGLosslessSV1, UID.ExplicitVRLittleEndian));
+    assertTrue(Transcoder.canTranscode(UID.JPEGLossless, UID.ExplicitVRLittleEndian));
     assertFalse(Transcoder.canTranscode(UID.ExplicitVRLittleEndian, UID.RLELossless));
     Path sample = SAMPLES.resolve("JPEG2000.dcm");
     assumeTrue(Files.isRegularFile(sample));
