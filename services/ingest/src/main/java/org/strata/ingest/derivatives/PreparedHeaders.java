@@ -78,8 +78,4 @@ public class PreparedHeaders {
       bytes -= old.bytes();
     }
   }
-
-  public synchronized int size() {
-    return entries.size();
-  }
 }

@@ -27,7 +27,6 @@ import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
 import org.strata.ingest.rest.MultipartRelatedReader.Part;
 import org.strata.ingest.service.IngestSource;
-import org.strata.ingest.service.InstanceIngestor;
 import org.strata.ingest.service.TenantResolver;
 
 /**
@@ -43,7 +42,6 @@ public class StowResource {
       Pattern.compile(";\\s*([A-Za-z0-9_-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
-  private final InstanceIngestor ingestor;
   private final TenantResolver tenants;
   private final IngestConfig config;
   private final IndexAcknowledgements indexAcks;
@@ -53,13 +51,11 @@ public class StowResource {
   @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
 
   public StowResource(
-      InstanceIngestor ingestor,
       TenantResolver tenants,
       IngestConfig config,
       IndexAcknowledgements indexAcks,
       StowParts stowParts) {
     this.stowParts = stowParts;
-    this.ingestor = ingestor;
     this.indexAcks = indexAcks;
     this.tenants = tenants;
     this.config = config;
