@@ -63,7 +63,11 @@ public class StorageScp {
             .registry(new DimseRegistry().registerStorage(this::store))
             .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
-            .associationConfig(AssociationConfig.DEFAULTS.withIdleTimeout(dimse.idleTimeout()))
+            .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+            .associationConfig(
+                AssociationConfig.SERVER_DEFAULTS
+                    .withArtimTimeout(dimse.artimTimeout())
+                    .withIdleTimeout(dimse.idleTimeout()))
             .build()
             .start();
     LOG.infof("storage SCP %s listening on %s:%d", dimse.aeTitle(), dimse.host(), server.port());
