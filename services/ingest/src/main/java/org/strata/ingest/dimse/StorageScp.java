@@ -34,7 +34,8 @@ import org.strata.ingest.service.TenantResolver;
  * The archive's storage SCP: C-ECHO and C-STORE of every storage SOP class in the transfer syntax
  * it arrives in. Each data set is streamed through the same pipeline as STOW-RS, behind a file meta
  * group made from the command and the presentation context; the C-STORE-RSP goes out only after the
- * object is in S3 and its event acknowledged by Kafka.
+ * object is in S3 and its event acknowledged by Kafka. The A-RELEASE-RP waits (bounded) until the
+ * association's instances are indexed ({@link IndexedBeforeRelease}).
  */
 @ApplicationScoped
 public class StorageScp {
@@ -43,12 +44,18 @@ public class StorageScp {
   private final InstanceIngestor ingestor;
   private final TenantResolver tenants;
   private final IngestConfig config;
+  private final IndexedBeforeRelease indexedBeforeRelease;
   private DicomServer server;
 
-  public StorageScp(InstanceIngestor ingestor, TenantResolver tenants, IngestConfig config) {
+  public StorageScp(
+      InstanceIngestor ingestor,
+      TenantResolver tenants,
+      IngestConfig config,
+      IndexedBeforeRelease indexedBeforeRelease) {
     this.ingestor = ingestor;
     this.tenants = tenants;
     this.config = config;
+    this.indexedBeforeRelease = indexedBeforeRelease;
   }
 
   void start(@Observes StartupEvent event) throws IOException {
@@ -64,6 +71,7 @@ public class StorageScp {
             .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
             .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+            .listener(indexedBeforeRelease)
             .associationConfig(
                 AssociationConfig.SERVER_DEFAULTS
                     .withArtimTimeout(dimse.artimTimeout())
@@ -121,6 +129,9 @@ public class StorageScp {
     StoreResult result = ingestor.store(part10, source, null, rq.sopInstanceUid(), true);
     if (!result.stored()) {
       throw new DimseException(result.failure().code(), result.detail());
+    }
+    if (result.eventId() != null) {
+      indexedBeforeRelease.stored(rq.association(), result.eventId());
     }
     return result.coercions().isEmpty() ? Status.SUCCESS : 0xB000;
   }
