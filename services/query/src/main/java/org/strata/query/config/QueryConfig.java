@@ -28,7 +28,10 @@ public interface QueryConfig {
   @WithDefault("100")
   int defaultLimit();
 
-  /** The largest {@code limit} accepted; above it the request is refused with 400. */
+  /**
+   * The most results per QIDO-RS response: a larger {@code limit} is lowered to it, and {@code
+   * Warning: 299} says when more matches follow (PS3.18 8.3.4.4).
+   */
   @WithDefault("1000")
   int maxLimit();
 
@@ -97,7 +100,10 @@ public interface QueryConfig {
     @WithDefault("20")
     int defaultCount();
 
-    /** The largest {@code _count} accepted (each study carries its series and instances). */
+    /**
+     * The most studies per Bundle (each study carries its series and instances); a larger {@code
+     * _count} is lowered to it.
+     */
     @WithDefault("100")
     int maxCount();
 
