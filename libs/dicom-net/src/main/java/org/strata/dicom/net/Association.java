@@ -1,6 +1,5 @@
 package org.strata.dicom.net;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -41,8 +40,10 @@ import org.strata.dicom.net.pdu.UserInformation;
  * <p>Threading: blocking I/O, one owner thread that reads (the server's per-association virtual
  * thread, or the client's caller). Incoming PDVs are pulled from the socket only when the owner
  * asks for them, so a slow consumer of a data set stream slows the peer down through TCP
- * (back-pressure) and nothing is buffered beyond one PDU. Writes are serialized by a lock and may
- * come from any thread; {@link #abort()} may be called from any thread.
+ * (back-pressure) and nothing is buffered beyond one PDU. The fragmenting and reassembly of a
+ * message are {@link PDataOutputStream} and {@link PDataInputStream}; this class keeps the state
+ * machine, the timers and the socket. Writes are serialized by a lock and may come from any thread;
+ * {@link #abort()} may be called from any thread.
  *
  * <p>Timers: the ARTIM timer and the idle timeout are socket read timeouts chosen by state (see
  * {@link AssociationConfig}). Protocol errors (malformed, unrecognized or unexpected PDUs) send
@@ -80,12 +81,24 @@ public final class Association implements Closeable {
   private final AtomicInteger messageIds = new AtomicInteger();
   private final Map<Integer, PresentationContext> contexts = new LinkedHashMap<>();
   private final String name;
+  private final PDataInputStream.PdvSource pdvSource =
+      new PDataInputStream.PdvSource() {
+        @Override
+        public Pdv nextInMessage() throws IOException {
+          return nextPdv(true);
+        }
+
+        @Override
+        public IOException protocolError(int reason, String message) {
+          return Association.this.protocolError(reason, message);
+        }
+      };
   private volatile State state;
   private AAssociateRQ request;
   private AAssociateAC acceptance;
   private int sendPduLength;
   private UserIdentityAuthenticator.AuthenticatedUser user;
-  private DataInputStream openData;
+  private PDataInputStream openData;
   private byte[] sendBuffer; // one per association, used under the write lock
   private volatile long writeStarted; // System.nanoTime() | 1 while inside a socket write, else 0
   private volatile boolean writeTimedOut;
@@ -296,11 +309,11 @@ public final class Association implements Closeable {
       if (s != State.Sta6 && s != State.Sta8) {
         throw new IOException("cannot send a message in state " + s + " (" + this + ")");
       }
-      try (PDataOutputStream out = new PDataOutputStream(pc.id(), Pdv.COMMAND)) {
+      try (PDataOutputStream out = fragments(pc.id(), Pdv.COMMAND)) {
         out.write(command.encode());
       }
       if (data != null) {
-        PDataOutputStream out = new PDataOutputStream(pc.id(), 0);
+        PDataOutputStream out = fragments(pc.id(), 0);
         data.writeTo(out);
         out.close();
       }
@@ -330,69 +343,29 @@ public final class Association implements Closeable {
     }
   }
 
-  /** Fragments a message part into P-DATA-TF PDUs with one PDV each. Caller holds the lock. */
-  private final class PDataOutputStream extends OutputStream {
-    private final int pcid;
-    private final int header;
-    private final byte[] buf;
-    private int count;
-    private boolean closed;
-
-    PDataOutputStream(int pcid, int header) {
-      this.pcid = pcid;
-      this.header = header;
-      int size = Math.max(1, sendPduLength - 6);
-      if (sendBuffer == null || sendBuffer.length != size) {
-        sendBuffer = new byte[size];
-      }
-      this.buf = sendBuffer;
+  /** Sends one fragment of a message (caller holds the write lock): one P-DATA-TF PDU. */
+  private void sendFragment(int pcid, int header, byte[] buf, int off, int len) throws IOException {
+    State s = state;
+    if (s != State.Sta6 && s != State.Sta8) {
+      throw new IOException("association no longer established (" + s + ")");
     }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (count == buf.length) {
-        flushFragment(false);
-      }
-      buf[count++] = (byte) b;
+    beginWrite();
+    try {
+      writer.writePData(pcid, header, buf, off, len);
+    } catch (IOException e) {
+      throw writeFailure(e);
+    } finally {
+      writeStarted = 0;
     }
+  }
 
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      while (len > 0) {
-        if (count == buf.length) {
-          flushFragment(false);
-        }
-        int n = Math.min(len, buf.length - count);
-        System.arraycopy(b, off, buf, count, n);
-        count += n;
-        off += n;
-        len -= n;
-      }
+  /** A fragmenting stream for one part of a message, on the association's reused buffer. */
+  private PDataOutputStream fragments(int pcid, int header) {
+    int size = Math.max(1, sendPduLength - 6);
+    if (sendBuffer == null || sendBuffer.length != size) {
+      sendBuffer = new byte[size];
     }
-
-    private void flushFragment(boolean last) throws IOException {
-      if (state != State.Sta6 && state != State.Sta8) {
-        throw new IOException("association no longer established (" + state + ")");
-      }
-      beginWrite();
-      try {
-        writer.writePData(pcid, header | (last ? Pdv.LAST : 0), buf, 0, count);
-      } catch (IOException e) {
-        throw writeFailure(e);
-      } finally {
-        writeStarted = 0;
-      }
-      count = 0;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (!closed) {
-        closed = true;
-        flushFragment(true);
-      }
-    }
+    return new PDataOutputStream(this::sendFragment, pcid, header, sendBuffer);
   }
 
   // ------------------------------------------------------------------ receiving
@@ -419,26 +392,7 @@ public final class Association implements Closeable {
           AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
           "PDV on presentation context " + pdv.presentationContextId() + " that is not accepted");
     }
-    byte[] command;
-    if (pdv.last()) {
-      command =
-          java.util.Arrays.copyOfRange(pdv.buffer(), pdv.offset(), pdv.offset() + pdv.length());
-    } else {
-      ByteArrayOutputStream acc = new ByteArrayOutputStream(512);
-      acc.write(pdv.buffer(), pdv.offset(), pdv.length());
-      do {
-        pdv = nextPdv(true);
-        if (!pdv.command() || pdv.presentationContextId() != pc.id()) {
-          throw protocolError(
-              AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "command fragments interrupted");
-        }
-        if (acc.size() + pdv.length() > CommandSet.MAX_ENCODED_LENGTH) {
-          throw protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, "command set too long");
-        }
-        acc.write(pdv.buffer(), pdv.offset(), pdv.length());
-      } while (!pdv.last());
-      command = acc.toByteArray();
-    }
+    byte[] command = PDataInputStream.commandBytes(pdv, pdvSource);
     CommandSet cmd;
     try {
       cmd = CommandSet.decode(command, command.length);
@@ -450,7 +404,7 @@ public final class Association implements Closeable {
     }
     InputStream data = null;
     if (cmd.hasDataSet()) {
-      openData = new DataInputStream(pc.id());
+      openData = new PDataInputStream(pdvSource, pc.id());
       data = openData;
     }
     return new Message(pc, cmd, data);
@@ -538,84 +492,6 @@ public final class Association implements Closeable {
   /** Set by the server before the association is accepted. */
   void listener(AssociationListener listener) {
     this.listener = listener;
-  }
-
-  /** Pipes the data PDVs of one message; reads the socket only when the consumer reads. */
-  private final class DataInputStream extends InputStream {
-    private final int pcid;
-    private Pdv current;
-    private int pos;
-    private boolean last;
-    private boolean failed;
-
-    DataInputStream(int pcid) {
-      this.pcid = pcid;
-    }
-
-    private boolean fill() throws IOException {
-      while (current == null || pos == current.length()) {
-        if (last) {
-          return false;
-        }
-        if (failed) {
-          throw new IOException("data set stream failed earlier");
-        }
-        Pdv pdv;
-        try {
-          pdv = nextPdv(true);
-          if (pdv.command() || pdv.presentationContextId() != pcid) {
-            throw protocolError(
-                AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
-                "data set fragments interrupted by another message");
-          }
-        } catch (IOException e) {
-          failed = true;
-          throw e;
-        }
-        current = pdv;
-        pos = 0;
-        last = pdv.last();
-      }
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (!fill()) {
-        return -1;
-      }
-      return current.buffer()[current.offset() + pos++] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!fill()) {
-        return -1;
-      }
-      int n = Math.min(len, current.length() - pos);
-      System.arraycopy(current.buffer(), current.offset() + pos, b, off, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public int available() {
-      return current == null ? 0 : current.length() - pos;
-    }
-
-    void skipRest() throws IOException {
-      while (fill()) {
-        pos = current.length();
-      }
-    }
-
-    /** Closing does not end the message: the rest is skipped before the next one. */
-    @Override
-    public void close() {}
   }
 
   /**
