@@ -59,7 +59,7 @@ public record AuditRecord(
   public AuditRecord {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.nonBlank(eventType, "eventType");
     Require.nonNull(action, "action");
     Require.nonNull(outcome, "outcome");

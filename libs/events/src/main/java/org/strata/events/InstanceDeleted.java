@@ -39,7 +39,7 @@ public record InstanceDeleted(
   public InstanceDeleted {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.nonNull(scope, "scope");
     Require.uid(studyInstanceUid, "studyInstanceUid");
     // The UIDs must match the scope exactly, so a consumer never has to guess what was meant.

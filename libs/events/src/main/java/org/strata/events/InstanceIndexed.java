@@ -23,7 +23,7 @@ public record InstanceIndexed(
   public InstanceIndexed {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.uid(studyInstanceUid, "studyInstanceUid");
     Require.uid(seriesInstanceUid, "seriesInstanceUid");
     Require.uid(sopInstanceUid, "sopInstanceUid");

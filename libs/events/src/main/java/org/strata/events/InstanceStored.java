@@ -41,7 +41,7 @@ public record InstanceStored(
   public InstanceStored {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.uid(studyInstanceUid, "studyInstanceUid");
     Require.uid(seriesInstanceUid, "seriesInstanceUid");
     Require.uid(sopInstanceUid, "sopInstanceUid");

@@ -51,7 +51,7 @@ public record PatientLinksChanged(
   /** A patient as the index keys it: tenant, Patient ID and Issuer of Patient ID. */
   public record PatientRef(String tenant, String patientId, String issuer) {
     public PatientRef {
-      Require.nonBlank(tenant, "patient.tenant");
+      Require.tenant(tenant, "patient.tenant");
       Require.nonBlank(patientId, "patient.patientId");
       Require.nonBlank(issuer, "patient.issuer");
     }
@@ -60,7 +60,7 @@ public record PatientLinksChanged(
   public PatientLinksChanged {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.uuid(linkId, "linkId");
     Require.nonNull(change, "change");
     members = Require.list(members, "members");

@@ -2,6 +2,7 @@ package org.strata.events;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import org.strata.ids.TenantId;
 
 /** Argument checks shared by the event records, so every failure message has the same shape. */
 final class Require {
@@ -33,6 +34,15 @@ final class Require {
    */
   static String uid(String value, String field) {
     return nonBlank(value, field);
+  }
+
+  /**
+   * A tenant id in its canonical, lower-case form (ADR 0018): every producer parses the tenant at
+   * its edge, so a non-canonical one here is a producer's defect, refused before it is published.
+   */
+  static String tenant(String value, String field) {
+    nonBlank(value, field);
+    return TenantId.requireCanonical(value, field);
   }
 
   static String uuid(String value, String field) {

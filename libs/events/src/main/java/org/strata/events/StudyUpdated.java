@@ -22,7 +22,7 @@ public record StudyUpdated(
   public StudyUpdated {
     Require.uuid(eventId, "eventId");
     Require.nonNull(occurredAt, "occurredAt");
-    Require.nonBlank(tenant, "tenant");
+    Require.tenant(tenant, "tenant");
     Require.uid(studyInstanceUid, "studyInstanceUid");
     if (numberOfSeries < 0 || numberOfInstances < 0) {
       throw new IllegalArgumentException(

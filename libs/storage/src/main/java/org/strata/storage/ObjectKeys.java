@@ -1,6 +1,7 @@
 package org.strata.storage;
 
-import java.util.regex.Pattern;
+import org.strata.ids.TenantId;
+import org.strata.ids.Uid;
 
 /**
  * Where an instance and its derivatives live in the bucket:
@@ -19,9 +20,6 @@ import java.util.regex.Pattern;
  * with one HEAD request.
  */
 public final class ObjectKeys {
-  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
   private ObjectKeys() {}
 
   public static String instance(
@@ -48,16 +46,14 @@ public final class ObjectKeys {
 
   /** UIDs become path segments: only digits and dots, so no key can escape its prefix. */
   private static String check(String uid) {
-    if (uid == null || uid.length() > 64 || !UID.matcher(uid).matches()) {
-      throw new IllegalArgumentException("not a valid UID for an object key");
-    }
-    return uid;
+    return Uid.require(uid, "object key UID");
   }
 
+  /**
+   * The tenant in its canonical form (letters, digits, dots, hyphens; never {@code /} or a lone dot
+   * segment): the edges parse it, so {@code Hosp.A} arrives here as {@code hosp.a}.
+   */
   private static String checkTenant(String tenant) {
-    if (tenant == null || !TENANT.matcher(tenant).matches()) {
-      throw new IllegalArgumentException("tenant must match " + TENANT.pattern());
-    }
-    return tenant;
+    return TenantId.requireCanonical(tenant, "object key tenant");
   }
 }

@@ -115,6 +115,29 @@ class DeletionTest extends IndexTestSupport {
     given().delete("/admin/tenants/hosp-a/studies/" + other.studyUid).then().statusCode(404);
   }
 
+  /**
+   * A hospital with a dot in its name (ADR 0018): indexed under {@code hosp.a}, found through the
+   * admin API however the operator spells it. Before the one tenant rule the path's tenant was used
+   * as written, and {@code Hosp.A} found nothing.
+   */
+  @Test
+  void aTenantWithADotIsFoundHoweverItIsSpelled() {
+    InstanceStoredMother dotted = new InstanceStoredMother();
+    dotted.tenant = "hosp.a";
+    publish(dotted.build());
+    awaitInstances(dotted.studyUid, 1);
+    given()
+        .delete("/admin/tenants/Hosp.A/studies/" + dotted.studyUid)
+        .then()
+        .statusCode(202)
+        .body("objects", equalTo(1));
+    given()
+        .delete("/admin/tenants/hosp_a/studies/" + dotted.studyUid)
+        .then()
+        .statusCode(400)
+        .body("error", containsString("malformed tenant"));
+  }
+
   private void awaitStudy(String studyUid, String expected) {
     await()
         .atMost(WAIT)

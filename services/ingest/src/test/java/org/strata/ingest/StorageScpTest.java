@@ -463,6 +463,38 @@ class StorageScpTest {
         StoredEvents.upToNow(bootstrap, e -> refused.contains(e.sopInstanceUid())).isEmpty());
   }
 
+  /**
+   * A hospital with a dot in its name (ADR 0018): {@code Hosp.A} in the configuration is tenant
+   * {@code hosp.a}, in the event and in the object key. Before the one tenant rule the object key
+   * refused the tenant the configuration had accepted, and the C-STORE failed.
+   */
+  @Test
+  void aTenantWithADotIsStoredUnderItsLowerCaseName() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String sop = study + ".1.1";
+    byte[] file = DicomFiles.instance(study, study + ".1", sop, "P-DOT", 64);
+    var proposal = DicomClient.proposal().add(DicomFiles.CT, DicomFiles.EXPLICIT_LE);
+    try (DicomClient client =
+        DicomClient.connect(
+            "127.0.0.1", scp.port(), "HOSPDOT", "STRATA", proposal, DicomClient.Options.DEFAULTS)) {
+      int status =
+          client.store(
+              DicomFiles.CT,
+              sop,
+              DicomFiles.EXPLICIT_LE,
+              new ByteArrayInputStream(datasetOf(file)));
+      assertEquals(0, status);
+    }
+    InstanceStored e = events(Set.of(sop)).get(sop);
+    assertEquals("hosp.a", e.tenant());
+    assertEquals("hosp.a/" + study + "/" + study + ".1/" + sop + ".dcm", e.objectLocation().key());
+    ObjectStore store =
+        ObjectStore.connect(s3Endpoint, "strata", "strata-secret", "strata-objects");
+    try (InputStream in = store.get(e.objectLocation().key())) {
+      assertArrayEquals(datasetOf(file), datasetOf(in.readAllBytes()));
+    }
+  }
+
   /** The bytes after the file meta group of a Part 10 file (explicit VR LE group 0002). */
   static byte[] datasetOf(byte[] part10) {
     int groupLength =

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.strata.ids.TenantId;
 
 /**
  * The known DICOM application entities of the deployment: AE title, host, port and tenant, one per
@@ -25,11 +26,12 @@ import java.util.regex.Pattern;
  *
  * Fields are separated by blanks; {@code #} starts a comment. AE titles are unique, 1 to 16
  * characters without backslash or control characters; host and port are both given or both {@code
- * -}.
+ * -}. The tenant follows the one rule of {@link TenantId} ({@code Hosp.A} is read as {@code
+ * hosp.a}).
  */
 public final class KnownAes {
   /** One known AE; {@code host} null (and port 0) when it only calls in. */
-  public record KnownAe(String aeTitle, String host, int port, String tenant) {
+  public record KnownAe(String aeTitle, String host, int port, TenantId tenant) {
     /** Where C-MOVE sends to it, or null. */
     public InetSocketAddress address() {
       return host == null ? null : InetSocketAddress.createUnresolved(host, port);
@@ -37,7 +39,6 @@ public final class KnownAes {
   }
 
   private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   private final Map<String, KnownAe> byTitle;
 
@@ -79,8 +80,11 @@ public final class KnownAes {
       if (!AE_TITLE.matcher(f[0]).matches()) {
         throw new IllegalArgumentException(where + "invalid AE title");
       }
-      if (!TENANT.matcher(f[3]).matches()) {
-        throw new IllegalArgumentException(where + "invalid tenant");
+      TenantId tenant;
+      try {
+        tenant = TenantId.parse(f[3]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + e.getMessage());
       }
       String host = null;
       int port = 0;
@@ -101,7 +105,7 @@ public final class KnownAes {
           throw new IllegalArgumentException(where + "invalid port");
         }
       }
-      if (out.put(f[0], new KnownAe(f[0], host, port, f[3])) != null) {
+      if (out.put(f[0], new KnownAe(f[0], host, port, tenant)) != null) {
         throw new IllegalArgumentException(where + "AE title listed twice");
       }
     }

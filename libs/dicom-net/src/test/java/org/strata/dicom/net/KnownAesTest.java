@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.strata.ids.TenantId;
 
 class KnownAesTest {
 
@@ -23,13 +24,20 @@ class KnownAesTest {
                 "V6 [::1] 11112 hosp-b"),
             "f");
     assertEquals(3, aes.size());
-    assertEquals(new KnownAes.KnownAe("CT01", null, 0, "hosp-a"), aes.find("CT01"));
+    assertEquals(new KnownAes.KnownAe("CT01", null, 0, TenantId.parse("hosp-a")), aes.find("CT01"));
     assertNull(aes.find("CT01").address());
-    assertEquals("hosp-b", aes.find("VIEWER ").tenant());
+    assertEquals("hosp-b", aes.find("VIEWER ").tenant().value());
     assertEquals(InetSocketAddress.createUnresolved("10.0.0.7", 104), aes.find("VIEWER").address());
     assertEquals("::1", aes.find("V6").host());
     assertNull(aes.find("ct01"), "AE titles are case-sensitive");
     assertNull(aes.find(null));
+  }
+
+  @Test
+  void aTenantWithADotOrUpperCaseIsReadInItsLowerCaseForm() {
+    KnownAes aes = KnownAes.parse(List.of("CT01 - - Hosp.A", "MR01 - - st-marys"), "f");
+    assertEquals(TenantId.parse("hosp.a"), aes.find("CT01").tenant());
+    assertEquals("st-marys", aes.find("MR01").tenant().value());
   }
 
   @Test
@@ -43,6 +51,7 @@ class KnownAesTest {
             "CT01 host x hosp-a",
             "THIS-AE-TITLE-IS-TOO-LONG - - hosp-a",
             "CT01 - - bad/tenant",
+            "CT01 - - hosp_a",
             "CT01 - - a b")) {
       IllegalArgumentException e =
           assertThrows(

@@ -9,12 +9,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceDeleted.Scope;
+import org.strata.ids.TenantId;
+import org.strata.ids.Uid;
 import org.strata.index.service.DeletionService;
 
 /**
@@ -26,8 +27,6 @@ import org.strata.index.service.DeletionService;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: deletion")
 public class AdminResource {
-  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-  private static final int UID_MAX = 64;
 
   private final DeletionService deletions;
 
@@ -38,7 +37,7 @@ public class AdminResource {
   @DELETE
   @Operation(summary = "Delete a study")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such study")
   public Uni<Response> deleteStudy(
       @PathParam("tenant") String tenant,
@@ -51,7 +50,7 @@ public class AdminResource {
   @Path("/series/{series}")
   @Operation(summary = "Delete a series")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such series")
   public Uni<Response> deleteSeries(
       @PathParam("tenant") String tenant,
@@ -65,7 +64,7 @@ public class AdminResource {
   @Path("/series/{series}/instances/{instance}")
   @Operation(summary = "Delete an instance")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such instance")
   public Uni<Response> deleteInstance(
       @PathParam("tenant") String tenant,
@@ -78,8 +77,12 @@ public class AdminResource {
 
   private Uni<Response> delete(
       String tenant, Scope scope, String study, String series, String sop, String reason) {
+    if (!TenantId.isValid(tenant)) {
+      return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed tenant"));
+    }
+    tenant = TenantId.parse(tenant).value();
     for (String uid : new String[] {study, series, sop}) {
-      if (uid != null && (uid.length() > UID_MAX || !UID.matcher(uid).matches())) {
+      if (uid != null && !Uid.isValid(uid)) {
         return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed UID: " + uid));
       }
     }

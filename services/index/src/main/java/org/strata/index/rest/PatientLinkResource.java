@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.ids.TenantId;
 import org.strata.index.service.PatientLinkService;
 import org.strata.index.service.PatientLinkService.Link;
 import org.strata.index.service.PatientLinkService.LinkException;
@@ -36,7 +37,6 @@ import org.strata.index.service.PatientLinkService.MemberRef;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: patient links", description = "Link patients that are one person (PIX-like)")
 public class PatientLinkResource {
-  static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   // LO: at most 64 characters, no backslash (value separator) or control characters.
   private static final Pattern LO = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
   private static final int MAX_MEMBERS = 50;
@@ -73,6 +73,7 @@ public class PatientLinkResource {
   @APIResponse(responseCode = "404", description = "a member names no patient")
   @APIResponse(responseCode = "409", description = "a member without issuer names several patients")
   public Response link(@PathParam("tenant") String tenant, LinkRequest request) {
+    tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
     if (bad == null && request == null) {
       bad = "a JSON body with members is required";
@@ -91,7 +92,7 @@ public class PatientLinkResource {
         bad = what + " is null";
         break;
       }
-      String memberTenant = m.tenant() == null ? tenant : m.tenant();
+      String memberTenant = m.tenant() == null ? tenant : canonicalTenant(m.tenant());
       bad = checkMember(what, memberTenant, m.patientId(), m.issuer());
       refs.add(new MemberRef(memberTenant, m.patientId(), blankToNull(m.issuer())));
     }
@@ -126,6 +127,7 @@ public class PatientLinkResource {
       @Parameter(description = "at most this many links (default 100, at most 1000)")
           @QueryParam("limit")
           Integer limit) {
+    tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
     if (bad == null && patientId != null) {
       bad = checkMember("patientId", tenant, patientId, issuer);
@@ -148,6 +150,7 @@ public class PatientLinkResource {
   @APIResponse(responseCode = "400", description = "malformed tenant or link id")
   @APIResponse(responseCode = "404", description = "no such link with a patient of this tenant")
   public Response get(@PathParam("tenant") String tenant, @PathParam("link") String link) {
+    tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
     UUID id = bad == null ? uuid(link) : null;
     if (bad != null || id == null) {
@@ -169,6 +172,7 @@ public class PatientLinkResource {
       @PathParam("tenant") String tenant,
       @PathParam("link") String link,
       @QueryParam("reason") String reason) {
+    tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
     UUID id = bad == null ? uuid(link) : null;
     if (bad != null || id == null) {
@@ -203,12 +207,13 @@ public class PatientLinkResource {
       @QueryParam("patientId") String patientId,
       @QueryParam("issuer") String issuer,
       @QueryParam("reason") String reason) {
+    tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
     UUID id = bad == null ? uuid(link) : null;
     if (bad == null && id == null) {
       bad = "malformed link id";
     }
-    String of = memberTenant == null ? tenant : memberTenant;
+    String of = memberTenant == null ? tenant : canonicalTenant(memberTenant);
     if (bad == null) {
       bad = checkMember("member", of, patientId, issuer);
     }
@@ -225,12 +230,17 @@ public class PatientLinkResource {
     }
   }
 
+  /** The lower-case form of a valid tenant id (ADR 0018); an invalid one as is, for the check. */
+  private static String canonicalTenant(String tenant) {
+    return TenantId.isValid(tenant) ? TenantId.parse(tenant).value() : tenant;
+  }
+
   private static String checkTenant(String tenant) {
-    return TENANT.matcher(tenant).matches() ? null : "malformed tenant";
+    return TenantId.isValid(tenant) ? null : "malformed tenant";
   }
 
   private static String checkMember(String what, String tenant, String patientId, String issuer) {
-    if (!TENANT.matcher(tenant).matches()) {
+    if (!TenantId.isValid(tenant)) {
       return what + ": malformed tenant";
     }
     if (patientId == null || patientId.isBlank()) {

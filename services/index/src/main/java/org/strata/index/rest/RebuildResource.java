@@ -10,11 +10,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.ids.TenantId;
 import org.strata.index.service.RebuildService;
 import org.strata.index.service.RebuildService.Job;
 
@@ -23,7 +23,6 @@ import org.strata.index.service.RebuildService.Job;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rebuild", description = "Rebuild the index from the metadata sidecars in S3")
 public class RebuildResource {
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   private final RebuildService rebuilds;
 
@@ -69,10 +68,10 @@ public class RebuildResource {
   public Response start(
       @Parameter(description = "tenant to rebuild; all when absent") @QueryParam("tenant")
           String tenant) {
-    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+    if (tenant != null && !TenantId.isValid(tenant)) {
       return Response.status(400).entity(new Error("malformed tenant")).build();
     }
-    Job job = rebuilds.start(tenant);
+    Job job = rebuilds.start(tenant == null ? null : TenantId.parse(tenant).value());
     return Response.accepted(Status.of(job))
         .location(URI.create("/admin/rebuilds/" + job.id))
         .build();

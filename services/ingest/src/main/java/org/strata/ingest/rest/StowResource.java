@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceStored;
+import org.strata.ids.Uid;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
@@ -40,7 +41,6 @@ public class StowResource {
   private static final String DICOM_JSON = "application/dicom+json";
   private static final Pattern PARAM =
       Pattern.compile(";\\s*([A-Za-z0-9_-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
-  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
   private final TenantResolver tenants;
   private final IngestConfig config;
@@ -92,7 +92,7 @@ public class StowResource {
       InputStream body,
       @Context UriInfo uri,
       @Context HttpServerRequest request) {
-    if (study.length() > 64 || !UID.matcher(study).matches()) {
+    if (!Uid.isValid(study)) {
       return error(400, "malformed Study Instance UID in the URL");
     }
     return handle(contentType, body, study, uri, request);

@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Tag;
@@ -13,6 +12,7 @@ import org.strata.dicom.VR;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.ElementHeader;
 import org.strata.dicom.io.ReadOptions;
+import org.strata.ids.Uid;
 
 /**
  * Reads and checks the header of an incoming Part 10 object, recording the bytes it consumed so
@@ -20,8 +20,6 @@ import org.strata.dicom.io.ReadOptions;
  */
 final class HeaderReader {
   /** PS3.5 9.1: digits and dots, no empty or leading-zero components, at most 64 characters. */
-  private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
-
   private HeaderReader() {}
 
   /** Thrown for anything that makes the instance unacceptable, with the reason to report. */
@@ -104,7 +102,7 @@ final class HeaderReader {
     if (uid == null || uid.isEmpty()) {
       throw new RejectedException(FailureReason.CANNOT_UNDERSTAND, name + " is missing", header);
     }
-    if (uid.length() > 64 || !UID.matcher(uid).matches()) {
+    if (!Uid.isValid(uid)) {
       throw new RejectedException(FailureReason.CANNOT_UNDERSTAND, name + " is malformed", header);
     }
   }

@@ -58,6 +58,7 @@ public class InstanceIngestor {
   private final InstanceStoredPublisher publisher;
   private final IndexAcknowledgements indexAcks;
   private final IngestConfig config;
+  private final TenantResolver tenants;
   private final MeterRegistry metrics;
   private final Semaphore concurrentStores;
   private final ReentrantLock[] keyLocks = new ReentrantLock[1024];
@@ -69,9 +70,11 @@ public class InstanceIngestor {
       InstanceStoredPublisher publisher,
       IndexAcknowledgements indexAcks,
       IngestConfig config,
+      TenantResolver tenants,
       MeterRegistry metrics,
       PreparedHeaders preparedHeaders,
       DerivativesConfig derivatives) {
+    this.tenants = tenants;
     this.store = store;
     this.preparedHeaders = preparedHeaders;
     this.inlineLimit = derivatives.bulkDataThreshold();
@@ -356,7 +359,7 @@ public class InstanceIngestor {
       int version,
       List<String> coercions) {
     String issuer = trimToNull(header.dataset().getString(Tag.IssuerOfPatientID));
-    String tenantIssuer = config.tenants().issuer().get(source.tenant());
+    String tenantIssuer = tenants.issuerOf(source.tenant());
     if (issuer == null && tenantIssuer != null) {
       issuer = tenantIssuer;
       coercions.add("IssuerOfPatientID");

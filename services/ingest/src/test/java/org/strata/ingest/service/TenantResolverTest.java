@@ -2,6 +2,7 @@ package org.strata.ingest.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -73,5 +75,41 @@ class TenantResolverTest {
         () ->
             new TenantResolver(
                 config(Map.of("strata.ingest.tenants.known-aes-file", file.toString()))));
+  }
+
+  @Test
+  void tenantsWithADotOrUpperCaseComeOutInTheirLowerCaseForm() throws Exception {
+    Path file = Files.writeString(dir.resolve("known-aes.conf"), "CT01 - - Hosp.A\n");
+    Map<String, String> p = new HashMap<>();
+    p.put("strata.ingest.tenants.known-aes-file", file.toString());
+    p.put("strata.ingest.tenants.by-calling-ae.MR02", "St-Marys");
+    p.put("strata.ingest.tenants.default-tenant", "Local.Test");
+    p.put("strata.ingest.tenants.issuer.\"Hosp.A\"", "ISSUER-A");
+    p.put("strata.ingest.tenants.issuer.st-marys", "ISSUER-SM");
+    TenantResolver tenants = new TenantResolver(config(p));
+
+    assertEquals(Optional.of("hosp.a"), tenants.forCallingAe("CT01"));
+    assertEquals(Optional.of("st-marys"), tenants.forCallingAe("MR02"));
+    assertEquals(Optional.of("local.test"), tenants.forCallingAe("STRANGER"));
+    assertEquals(Optional.of("local.test"), tenants.forHttpClient());
+    assertEquals("ISSUER-A", tenants.issuerOf("hosp.a"));
+    assertEquals("ISSUER-SM", tenants.issuerOf("st-marys"));
+  }
+
+  @Test
+  void aMalformedTenantInTheConfigurationStopsTheService() {
+    for (String key :
+        List.of(
+            "strata.ingest.tenants.by-calling-ae.MR02",
+            "strata.ingest.tenants.default-tenant",
+            "strata.ingest.tenants.issuer.hosp_a")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new TenantResolver(config(Map.of(key, key.endsWith("hosp_a") ? "X" : "hosp_a"))),
+              key);
+      assertTrue(e.getMessage().startsWith(key), e.getMessage());
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.strata.ids.TenantId;
 
 /** {@code strata.query.*}: the query service's settings. */
 @ConfigMapping(prefix = "strata.query")
@@ -16,11 +17,13 @@ public interface QueryConfig {
    * unauthenticated local use only.
    */
   @WithDefault("local")
-  String defaultTenant();
+  TenantId defaultTenant();
 
   /**
    * Other tenants the callers of a tenant may read through patient links (ADR 0012), e.g. {@code
    * strata.query.tenant-scopes.hosp-a=hosp-b,hosp-c}; matching always stays in the caller's tenant.
+   * Keys and values are tenant ids (ADR 0018); a key with a dot is quoted: {@code
+   * strata.query.tenant-scopes."hosp.a"=st-marys}.
    */
   Map<String, String> tenantScopes();
 

@@ -178,9 +178,9 @@ public class QueryRetrieveServer {
   private String tenantOf(String callingAe) {
     KnownAes.KnownAe known = knownAes.find(callingAe);
     if (known != null) {
-      return known.tenant();
+      return known.tenant().value();
     }
-    return config.dimse().acceptUnknownAes() ? config.defaultTenant() : null;
+    return config.dimse().acceptUnknownAes() ? config.defaultTenant().value() : null;
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -359,7 +359,7 @@ public class QueryRetrieveServer {
       // A known destination of another tenant is refused as if unknown: one hospital's
       // images never go to another's AE.
       KnownAes.KnownAe dest = knownAes.find(rq.moveDestination());
-      if (dest != null && !dest.tenant().equals(tenant)) {
+      if (dest != null && !dest.tenant().value().equals(tenant)) {
         throw new DimseException(
             Status.MOVE_DESTINATION_UNKNOWN, "move destination of another tenant");
       }

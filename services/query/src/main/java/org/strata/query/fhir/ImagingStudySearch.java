@@ -4,7 +4,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import org.strata.ids.Uid;
 
 /**
  * An ImagingStudy search turned into SQL over the index: the parameters of FHIR R4 ImagingStudy
@@ -19,8 +19,6 @@ public final class ImagingStudySearch {
 
   /** The system of the study identifier holding {@code urn:oid:<StudyInstanceUID>}. */
   public static final String DICOM_UID = "urn:dicom:uid";
-
-  static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
   /** Names accepted for the patient identifier (all mean the subject's identifier). */
   private static final List<String> PATIENT_IDENTIFIER =
@@ -230,7 +228,7 @@ public final class ImagingStudySearch {
   }
 
   private static String uid(String name, String value) {
-    if (value.length() > 64 || !UID.matcher(value).matches()) {
+    if (!Uid.isValid(value)) {
       throw FhirException.invalid(name + ": not a DICOM UID");
     }
     return value;

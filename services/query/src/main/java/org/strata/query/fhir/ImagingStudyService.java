@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
 
 /**
@@ -57,7 +58,7 @@ public class ImagingStudyService {
    * @throws FhirException 400 for an id that is not a FHIR id or not a UID, 404 when unknown
    */
   public String read(String tenant, String id, String dicomwebBase) {
-    if (!FHIR_ID.matcher(id).matches() || !ImagingStudySearch.UID.matcher(id).matches()) {
+    if (!FHIR_ID.matcher(id).matches() || !Uid.isValid(id)) {
       throw FhirException.invalid("id: an ImagingStudy id is its StudyInstanceUID");
     }
     ImagingStudyRepository.Study study = repository.read(tenant, id);

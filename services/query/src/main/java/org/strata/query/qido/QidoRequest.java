@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.strata.dicom.dict.ElementDictionary;
+import org.strata.ids.Uid;
 
 /**
  * A parsed and validated QIDO-RS search (PS3.18 10.6): the level, the UIDs of the path, the
@@ -37,7 +38,6 @@ public record QidoRequest(
     long offset) {
 
   private static final Pattern HEX_TAG = Pattern.compile("[0-9A-Fa-f]{8}");
-  private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   /**
@@ -146,9 +146,9 @@ public record QidoRequest(
     return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
   }
 
-  /** A UID of PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters. */
+  /** A UID of PS3.5 9.1 ({@link Uid}). */
   static boolean isValidUid(String uid) {
-    return uid.length() <= 64 && UID.matcher(uid).matches();
+    return Uid.isValid(uid);
   }
 
   static void requireUid(String uid, String what) {

@@ -5,43 +5,57 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import org.strata.ids.TenantId;
 import org.strata.query.config.QueryConfig;
 
 /**
  * Which tenants a caller of each tenant may read ({@code strata.query.tenant-scopes.<tenant>}, a
  * comma-separated list; ADR 0012): matching stays in the caller's own tenant, the others are
  * reached only through patient links. Read once at start; a tenant without an entry sees itself.
+ * Tenants are parsed by the one rule ({@link TenantId}, ADR 0018): {@code Hosp.A} is {@code
+ * hosp.a}.
  */
 @ApplicationScoped
 public class TenantScopes {
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-
   private final Map<String, TenantScope> scopes = new HashMap<>();
 
   public TenantScopes(QueryConfig config) {
     config
         .tenantScopes()
         .forEach(
-            (tenant, list) -> {
+            (key, list) -> {
+              // Refuse to start rather than guess what a hospital may see.
+              String where = "strata.query.tenant-scopes." + key + ": ";
+              String tenant = tenant(unquoted(key), where);
               Set<String> visible = new LinkedHashSet<>();
               for (String t : list.split(",")) {
                 String v = t.strip();
-                if (v.isEmpty()) {
-                  continue;
+                if (!v.isEmpty()) {
+                  visible.add(tenant(v, where));
                 }
-                if (!TENANT.matcher(v).matches()) {
-                  // Refuse to start rather than guess what a hospital may see.
-                  throw new IllegalArgumentException(
-                      "strata.query.tenant-scopes." + tenant + ": invalid tenant '" + v + "'");
-                }
-                visible.add(v);
               }
-              scopes.put(tenant, new TenantScope(tenant, visible));
+              if (scopes.put(tenant, new TenantScope(tenant, visible)) != null) {
+                throw new IllegalArgumentException(where + "tenant " + tenant + " listed twice");
+              }
             });
   }
 
-  /** The scope of a caller of {@code tenant}. */
+  private static String tenant(String value, String where) {
+    try {
+      return TenantId.parse(value).value();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + e.getMessage());
+    }
+  }
+
+  /** A map key with a dot is written quoted ({@code "hosp.a"}); SmallRye may hand it as is. */
+  private static String unquoted(String key) {
+    return key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")
+        ? key.substring(1, key.length() - 1)
+        : key;
+  }
+
+  /** The scope of a caller of {@code tenant} (canonical, as every edge hands it on). */
   public TenantScope of(String tenant) {
     TenantScope scope = scopes.get(tenant);
     return scope != null ? scope : TenantScope.of(tenant);

@@ -140,7 +140,7 @@ public class FhirResource {
 
   /** The caller's tenant: as for QIDO-RS, the deployment's until the OIDC token carries it. */
   private String tenant() {
-    return config.defaultTenant();
+    return config.defaultTenant().value();
   }
 
   private String fhirBase(UriInfo uri) {

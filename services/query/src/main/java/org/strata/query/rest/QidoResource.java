@@ -181,7 +181,7 @@ public class QidoResource {
    * carry it (security work), and requests without one will then be refused.
    */
   private String tenant() {
-    return config.defaultTenant();
+    return config.defaultTenant().value();
   }
 
   private String retrieveBase(UriInfo uri) {

@@ -153,7 +153,7 @@ public class WadoRenderedResource {
   private Response many(String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant();
+    String tenant = config.defaultTenant().value();
     List<StoredInstance> found = wado.locate(tenant, study, series, null);
     List<StoredInstance> decodable = new ArrayList<>();
     for (StoredInstance i : found) {
@@ -180,7 +180,7 @@ public class WadoRenderedResource {
       HttpHeaders headers) {
     WadoResource.uids(study, series, instance);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant();
+    String tenant = config.defaultTenant().value();
     StoredInstance i = wado.locate(tenant, study, series, instance).get(0);
     RenderedService.Renderable r = rendered.prepare(tenant, i);
     for (int f : frames) {
@@ -203,7 +203,7 @@ public class WadoRenderedResource {
       String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant();
+    String tenant = config.defaultTenant().value();
     for (StoredInstance i : wado.locate(tenant, study, series, null)) {
       if (!RenderedService.decodable(i)) {
         continue;

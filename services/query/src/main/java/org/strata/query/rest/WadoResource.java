@@ -17,6 +17,7 @@ import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.TransferSyntax;
+import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.BulkData;
@@ -38,7 +39,6 @@ import org.strata.query.wado.WadoService;
 @Path("/dicomweb")
 @Tag(name = "WADO-RS")
 public class WadoResource {
-  private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
 
   /** Frames per request; a longer list is refused (400). */
@@ -244,7 +244,7 @@ public class WadoResource {
   }
 
   private static void check(String uid, String name) {
-    if (uid == null || uid.length() > 64 || !UID.matcher(uid).matches()) {
+    if (!Uid.isValid(uid)) {
       throw WadoException.badRequest(name + " in the path is not a valid UID");
     }
   }
@@ -271,7 +271,7 @@ public class WadoResource {
 
   /** The caller's tenant: {@code strata.query.default-tenant} until OIDC (as for QIDO-RS). */
   private String tenant() {
-    return config.defaultTenant();
+    return config.defaultTenant().value();
   }
 
   private String retrieveBase(UriInfo uri) {

@@ -87,7 +87,7 @@ public class WadoUriResource {
     if (presentationUid != null && !presentationUid.isBlank()) {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
     }
-    String tenant = config.defaultTenant();
+    String tenant = config.defaultTenant().value();
     StoredInstance i = wado.locate(tenant, studyUid, seriesUid, objectUid).get(0);
     String type = contentType(contentType, i);
     if (type.equals("application/dicom")) {

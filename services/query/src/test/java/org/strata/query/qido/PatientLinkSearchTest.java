@@ -135,6 +135,12 @@ class PatientLinkSearchTest {
     assertEquals(List.of(B2), studies(scopes.of("qb"), "PatientID", "B-77"));
   }
 
+  /** {@code "Hosp.A"=St-Marys,qa}: a dotted, mixed-case key and value, read by the one rule. */
+  @Test
+  void configuredScopesOfATenantWithADotAreReadInLowerCase() {
+    assertEquals(scope("hosp.a", "st-marys", "qa"), scopes.of("hosp.a"));
+  }
+
   @Test
   void theSamePatientIdInTwoTenantsIsTwoPatients() throws Exception {
     assertEquals(List.of(A1), studies(scope("qa", "qb"), "PatientID", "PID-L"));
