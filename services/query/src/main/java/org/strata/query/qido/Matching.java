@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.strata.indexschema.PersonNames;
 
 /**
  * Turns one matching key into a SQL condition (PS3.4 C.2.2.2 as profiled by PS3.18 10.6.1.2):

@@ -18,6 +18,9 @@ import org.strata.dicom.VR;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.json.DicomJsonReader;
 import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * Rows of a {@link QidoQuery} as DICOM JSON (PS3.18 Annex F): column values, computed attributes
@@ -121,12 +124,12 @@ final class ResultRows {
       // Every indexed object is in the hot tier until storage tiering exists.
       out.setString(tag, VR.CS, "ONLINE");
     } else if (tag == Tag.RetrieveURL) {
-      String url = base + "/studies/" + row.getString("study_uid");
+      String url = base + "/studies/" + row.getString(StudyTable.STUDY_UID);
       if (level.atOrBelow(Level.SERIES)) {
-        url += "/series/" + row.getString("series_uid");
+        url += "/series/" + row.getString(SeriesTable.SERIES_UID);
       }
       if (level == Level.INSTANCE) {
-        url += "/instances/" + row.getString("sop_instance_uid");
+        url += "/instances/" + row.getString(InstanceTable.SOP_INSTANCE_UID);
       }
       out.setString(tag, VR.UR, url);
     } else if (tag == Tag.OtherPatientIDsSequence) {

@@ -6,6 +6,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * Finds the stored instances of a study, series or instance in the index, limited to one tenant:
@@ -16,15 +20,64 @@ import java.util.List;
 @ApplicationScoped
 public class InstanceLocator {
   private static final String SELECT =
-      "select st.study_uid, se.series_uid, i.sop_instance_uid, i.transfer_syntax_uid, l.bucket,"
-          + " l.object_key, l.size, l.sidecar_key, l.frame_index_key, i.stored_event_id::text"
-          + " from study st"
-          + " join series se on se.study_pk = st.pk and se.tenant = $1"
-          + " join instance i on i.series_pk = se.pk and i.tenant = $1"
-          + " join object_location l on l.instance_pk = i.pk"
-          + " where st.tenant = $1 and st.study_uid = $2";
+      "select st."
+          + StudyTable.STUDY_UID
+          + ", se."
+          + SeriesTable.SERIES_UID
+          + ", i."
+          + InstanceTable.SOP_INSTANCE_UID
+          + ", i."
+          + InstanceTable.TRANSFER_SYNTAX_UID
+          + ", l."
+          + ObjectLocationTable.BUCKET
+          + ", l."
+          + ObjectLocationTable.OBJECT_KEY
+          + ", l."
+          + ObjectLocationTable.SIZE
+          + ", l."
+          + ObjectLocationTable.SIDECAR_KEY
+          + ", l."
+          + ObjectLocationTable.FRAME_INDEX_KEY
+          + ", i."
+          + InstanceTable.STORED_EVENT_ID
+          + "::text from "
+          + StudyTable.NAME
+          + " st join "
+          + SeriesTable.NAME
+          + " se on se."
+          + SeriesTable.STUDY_PK
+          + " = st."
+          + StudyTable.PK
+          + " and se."
+          + SeriesTable.TENANT
+          + " = $1 join "
+          + InstanceTable.NAME
+          + " i on i."
+          + InstanceTable.SERIES_PK
+          + " = se."
+          + SeriesTable.PK
+          + " and i."
+          + InstanceTable.TENANT
+          + " = $1 join "
+          + ObjectLocationTable.NAME
+          + " l on l."
+          + ObjectLocationTable.INSTANCE_PK
+          + " = i."
+          + InstanceTable.PK
+          + " where st."
+          + StudyTable.TENANT
+          + " = $1 and st."
+          + StudyTable.STUDY_UID
+          + " = $2";
   private static final String ORDER =
-      " order by se.series_number nulls last, se.pk, i.instance_number nulls last, i.pk";
+      " order by se."
+          + SeriesTable.SERIES_NUMBER
+          + " nulls last, se."
+          + SeriesTable.PK
+          + ", i."
+          + InstanceTable.INSTANCE_NUMBER
+          + " nulls last, i."
+          + InstanceTable.PK;
 
   private final Pool pool;
 
@@ -40,10 +93,10 @@ public class InstanceLocator {
     String sql = SELECT;
     List<Object> params = new ArrayList<>(List.of(tenant, study));
     if (series != null) {
-      sql += " and se.series_uid = $3";
+      sql += " and se." + SeriesTable.SERIES_UID + " = $3";
       params.add(series);
       if (instance != null) {
-        sql += " and i.sop_instance_uid = $4";
+        sql += " and i." + InstanceTable.SOP_INSTANCE_UID + " = $4";
         params.add(instance);
       }
     }
