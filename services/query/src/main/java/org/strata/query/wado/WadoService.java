@@ -172,7 +172,7 @@ public class WadoService {
         return new Head(Arrays.copyOf(bytes, in.readNBytes(bytes, 0, cap)), false);
       }
     } catch (StorageException e) {
-      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      LOG.warnf("object of tenant %s not readable: %s", tenant, StorageException.describe(e));
       throw new IOException("object storage failed", e);
     }
   }
@@ -192,7 +192,7 @@ public class WadoService {
             new SequenceInputStream(
                 in, storage.range(tenant, i.bucket(), i.objectKey(), offset, i.size() - offset));
       } catch (StorageException e) {
-        LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+        LOG.warnf("object of tenant %s not readable: %s", tenant, StorageException.describe(e));
         throw new IOException("object storage failed", e);
       }
     }
@@ -209,7 +209,7 @@ public class WadoService {
     try {
       in = storage.open(tenant, i.bucket(), i.objectKey());
     } catch (StorageException e) {
-      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      LOG.warnf("object of tenant %s not readable: %s", tenant, StorageException.describe(e));
       throw new IOException("object storage failed", e);
     }
     copyOrTranscode(tenant, i, in, out, target);
@@ -321,7 +321,7 @@ public class WadoService {
     try {
       return storage.openIfExists(tenant, i.bucket(), i.sidecarKey());
     } catch (StorageException e) {
-      LOG.warnf("sidecar of tenant %s not readable: %s", tenant, Storage.describe(e));
+      LOG.warnf("sidecar of tenant %s not readable: %s", tenant, StorageException.describe(e));
       return Optional.empty(); // the object itself is the source of truth
     }
   }
@@ -391,7 +391,7 @@ public class WadoService {
       }
       // Closing here stops the download: the rest is not read.
     } catch (StorageException e) {
-      LOG.warnf("object of tenant %s not readable: %s", tenant, Storage.describe(e));
+      LOG.warnf("object of tenant %s not readable: %s", tenant, StorageException.describe(e));
       throw new IOException("object storage failed", e);
     } catch (DicomParseException e) {
       LOG.warnf("stored object of tenant %s not parseable at offset %d", tenant, e.offset());
@@ -560,7 +560,7 @@ public class WadoService {
       }
       return computeFrameIndex(tenant, i);
     } catch (StorageException | IOException e) {
-      LOG.warnf("frame index of tenant %s not available: %s", tenant, Storage.describe(e));
+      LOG.warnf("frame index of tenant %s not available: %s", tenant, StorageException.describe(e));
       throw new WadoException(503, "object storage did not answer; retry later");
     }
   }
@@ -675,7 +675,7 @@ public class WadoService {
           throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
         }
       } catch (StorageException e) {
-        LOG.warnf("frame of tenant %s not readable: %s", tenant, Storage.describe(e));
+        LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
         throw new IOException("object storage failed", e);
       }
     }
@@ -709,7 +709,7 @@ public class WadoService {
         copyRanges(tenant, i, List.of(new FrameIndex.Range(offset, length)), out);
       }
     } catch (StorageException e) {
-      LOG.warnf("bulk data of tenant %s not readable: %s", tenant, Storage.describe(e));
+      LOG.warnf("bulk data of tenant %s not readable: %s", tenant, StorageException.describe(e));
       throw new IOException("object storage failed", e);
     }
     if (multipart != null) {
