@@ -24,4 +24,12 @@ public final class InstanceTable {
   public static final String ATTRIBUTES = "attributes";
 
   private InstanceTable() {}
+
+  /**
+   * {@code "a.instance_number nulls last, a.pk"}: instances by number, unnumbered last, then as
+   * indexed (the order QIDO-RS, WADO-RS and the DIMSE retrieves list them in).
+   */
+  public static String byNumber(String alias) {
+    return alias + "." + INSTANCE_NUMBER + " nulls last, " + alias + "." + PK;
+  }
 }

@@ -19,4 +19,12 @@ public final class SeriesTable {
   public static final String NUMBER_OF_INSTANCES = "number_of_instances";
 
   private SeriesTable() {}
+
+  /**
+   * {@code "a.series_number nulls last, a.pk"}: series by number, unnumbered last, then as indexed
+   * (the order QIDO-RS, WADO-RS and the DIMSE retrieves list them in).
+   */
+  public static String byNumber(String alias) {
+    return alias + "." + SERIES_NUMBER + " nulls last, " + alias + "." + PK;
+  }
 }

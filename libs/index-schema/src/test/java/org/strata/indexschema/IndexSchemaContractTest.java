@@ -25,7 +25,7 @@ import org.strata.testkit.UsesPlatform;
  */
 @UsesPlatform(Component.POSTGRES)
 class IndexSchemaContractTest {
-  private static final String DB = "index_schema_contract";
+  private static final String SCHEMA = "index_schema_contract";
   private static final List<Class<?>> TABLES =
       List.of(
           PatientTable.class,
@@ -40,12 +40,10 @@ class IndexSchemaContractTest {
   @BeforeAll
   static void migrate(Platform p) throws Exception {
     platform = p;
-    try (Connection c =
-            DriverManager.getConnection(
-                p.jdbcUrl("postgres"), p.postgresUser(), p.postgresPassword());
+    try (Connection c = connect();
         Statement s = c.createStatement()) {
-      s.execute("drop database if exists " + DB);
-      s.execute("create database " + DB);
+      s.execute("drop schema if exists " + SCHEMA + " cascade");
+      s.execute("create schema " + SCHEMA);
     }
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -54,9 +52,15 @@ class IndexSchemaContractTest {
     }
   }
 
+  /** A connection to a schema of its own (pg_trgm may already live in public). */
   private static Connection connect() throws Exception {
-    return DriverManager.getConnection(
-        platform.jdbcUrl(DB), platform.postgresUser(), platform.postgresPassword());
+    Connection c =
+        DriverManager.getConnection(
+            platform.jdbcUrl("postgres"), platform.postgresUser(), platform.postgresPassword());
+    try (Statement s = c.createStatement()) {
+      s.execute("set search_path to " + SCHEMA + ", public");
+    }
+    return c;
   }
 
   @Test
@@ -82,11 +86,27 @@ class IndexSchemaContractTest {
   }
 
   @Test
-  void newestFirstOrderIsValidSql() throws Exception {
+  void readHelpersAreValidSqlOnTheSchema() throws Exception {
+    String sql =
+        "select "
+            + IndexJoins.columns("i", InstanceTable.SOP_INSTANCE_UID, InstanceTable.SOP_CLASS_UID)
+            + " from "
+            + StudyTable.NAME
+            + " st"
+            + IndexJoins.patientOfStudy("p", "st")
+            + IndexJoins.seriesOfStudy("se", "st")
+            + IndexJoins.instancesOfSeries("i", "se")
+            + IndexJoins.seriesOfInstance("se2", "i")
+            + IndexJoins.studyOfSeries("st2", "se2")
+            + IndexJoins.locationOfInstance("l", "i")
+            + StudyTable.newestFirst("st")
+            + ", "
+            + SeriesTable.byNumber("se")
+            + ", "
+            + InstanceTable.byNumber("i");
     try (Connection c = connect();
         Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("select st.pk from study st" + StudyTable.newestFirst("st"))) {
+        ResultSet rs = s.executeQuery(sql)) {
       assertFalse(rs.next());
     }
   }
@@ -95,9 +115,10 @@ class IndexSchemaContractTest {
     Set<String> names = new HashSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select column_name from information_schema.columns where table_schema = 'public'"
-                + " and table_name = ?")) {
-      ps.setString(1, table);
+            "select column_name from information_schema.columns where table_schema = ? and"
+                + " table_name = ?")) {
+      ps.setString(1, SCHEMA);
+      ps.setString(2, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           names.add(rs.getString(1));

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.ObjectLocationTable;
 import org.strata.indexschema.PatientTable;
@@ -21,62 +22,40 @@ import org.strata.indexschema.StudyTable;
 @ApplicationScoped
 public class RetrieveLocator {
   private static final String SELECT =
-      "select i."
-          + InstanceTable.SOP_CLASS_UID
-          + ", i."
-          + InstanceTable.SOP_INSTANCE_UID
-          + ", i."
-          + InstanceTable.TRANSFER_SYNTAX_UID
-          + ", l."
-          + ObjectLocationTable.BUCKET
-          + ", l."
-          + ObjectLocationTable.OBJECT_KEY
+      "select "
+          + IndexJoins.columns(
+              "i",
+              InstanceTable.SOP_CLASS_UID,
+              InstanceTable.SOP_INSTANCE_UID,
+              InstanceTable.TRANSFER_SYNTAX_UID)
+          + ", "
+          + IndexJoins.columns("l", ObjectLocationTable.BUCKET, ObjectLocationTable.OBJECT_KEY)
           + " from "
           + InstanceTable.NAME
-          + " i join "
-          + SeriesTable.NAME
-          + " se on se."
-          + SeriesTable.PK
-          + " = i."
-          + InstanceTable.SERIES_PK
+          + " i"
+          + IndexJoins.seriesOfInstance("se", "i")
           + " and se."
           + SeriesTable.TENANT
-          + " = $1 join "
-          + StudyTable.NAME
-          + " st on st."
-          + StudyTable.PK
-          + " = se."
-          + SeriesTable.STUDY_PK
+          + " = $1"
+          + IndexJoins.studyOfSeries("st", "se")
           + " and st."
           + StudyTable.TENANT
-          + " = $1 join "
-          + PatientTable.NAME
-          + " p on p."
-          + PatientTable.PK
-          + " = st."
-          + StudyTable.PATIENT_PK
+          + " = $1"
+          + IndexJoins.patientOfStudy("p", "st")
           + " and p."
           + PatientTable.TENANT
-          + " = $1 join "
-          + ObjectLocationTable.NAME
-          + " l on l."
-          + ObjectLocationTable.INSTANCE_PK
-          + " = i."
-          + InstanceTable.PK
+          + " = $1"
+          + IndexJoins.locationOfInstance("l", "i")
           + " where i."
           + InstanceTable.TENANT
           + " = $1";
   private static final String ORDER =
       " order by st."
           + StudyTable.PK
-          + ", se."
-          + SeriesTable.SERIES_NUMBER
-          + " nulls last, se."
-          + SeriesTable.PK
-          + ", i."
-          + InstanceTable.INSTANCE_NUMBER
-          + " nulls last, i."
-          + InstanceTable.PK;
+          + ", "
+          + SeriesTable.byNumber("se")
+          + ", "
+          + InstanceTable.byNumber("i");
 
   /** One retrievable instance and where its object is. */
   public record Located(

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
@@ -26,28 +27,24 @@ public class ImagingStudyRepository {
   // Aliases as in ImagingStudySearch's conditions: st study, p patient.
   private static final String STUDIES =
       "select "
-          + String.join(
-              ", ",
-              "st." + StudyTable.PK,
-              "st." + StudyTable.STUDY_UID,
-              "st." + StudyTable.STUDY_DATE,
-              "st." + StudyTable.STUDY_TIME,
-              "st." + StudyTable.ACCESSION_NUMBER,
-              "st." + StudyTable.STUDY_DESCRIPTION,
-              "st." + StudyTable.NUMBER_OF_SERIES,
-              "st." + StudyTable.NUMBER_OF_INSTANCES,
-              "st." + StudyTable.MODALITIES_IN_STUDY,
-              "st." + StudyTable.UPDATED_AT,
-              "p." + PatientTable.PATIENT_ID,
-              "p." + PatientTable.ISSUER)
+          + IndexJoins.columns(
+              "st",
+              StudyTable.PK,
+              StudyTable.STUDY_UID,
+              StudyTable.STUDY_DATE,
+              StudyTable.STUDY_TIME,
+              StudyTable.ACCESSION_NUMBER,
+              StudyTable.STUDY_DESCRIPTION,
+              StudyTable.NUMBER_OF_SERIES,
+              StudyTable.NUMBER_OF_INSTANCES,
+              StudyTable.MODALITIES_IN_STUDY,
+              StudyTable.UPDATED_AT)
+          + ", "
+          + IndexJoins.columns("p", PatientTable.PATIENT_ID, PatientTable.ISSUER)
           + " from "
           + StudyTable.NAME
-          + " st join "
-          + PatientTable.NAME
-          + " p on p."
-          + PatientTable.PK
-          + " = st."
-          + StudyTable.PATIENT_PK
+          + " st"
+          + IndexJoins.patientOfStudy("p", "st")
           + " and p."
           + PatientTable.TENANT
           + " = $1 where st."
@@ -77,9 +74,7 @@ public class ImagingStudyRepository {
           + " = $1 and "
           + SeriesTable.STUDY_PK
           + " = any($2) order by "
-          + SeriesTable.SERIES_NUMBER
-          + " nulls last, "
-          + SeriesTable.PK;
+          + SeriesTable.byNumber(SeriesTable.NAME);
 
   private static final String INSTANCES =
       "select "
@@ -96,9 +91,7 @@ public class ImagingStudyRepository {
           + " = $1 and "
           + InstanceTable.SERIES_PK
           + " = any($2) order by "
-          + InstanceTable.INSTANCE_NUMBER
-          + " nulls last, "
-          + InstanceTable.PK;
+          + InstanceTable.byNumber(InstanceTable.NAME);
 
   public record Study(
       long pk,

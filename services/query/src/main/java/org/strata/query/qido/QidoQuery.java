@@ -2,6 +2,7 @@ package org.strata.query.qido;
 
 import java.util.Map;
 import org.strata.dicom.Tag;
+import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.PatientLinkMemberTable;
 import org.strata.indexschema.PatientTable;
@@ -23,48 +24,59 @@ final class QidoQuery {
   // Aliases: p patient, st study, s series, i instance (QidoAttribute's match expressions use
   // them).
   private static final String STUDY_COLUMNS =
-      String.join(
-          ", ",
-          "st." + StudyTable.STUDY_UID,
-          "st." + StudyTable.STUDY_DATE,
-          "st." + StudyTable.STUDY_TIME,
-          "st." + StudyTable.ACCESSION_NUMBER,
-          "st." + StudyTable.STUDY_ID,
-          "st." + StudyTable.STUDY_DESCRIPTION,
-          "st." + StudyTable.REFERRING_PHYSICIAN,
-          "st." + StudyTable.NUMBER_OF_SERIES,
-          "st." + StudyTable.NUMBER_OF_INSTANCES,
-          "st." + StudyTable.MODALITIES_IN_STUDY,
-          "st." + StudyTable.SOP_CLASSES_IN_STUDY,
-          "p." + PatientTable.PATIENT_ID,
-          "p." + PatientTable.ISSUER,
-          "p." + PatientTable.PATIENT_NAME,
-          "p." + PatientTable.BIRTH_DATE,
-          "p." + PatientTable.SEX,
-          "p." + PatientTable.PK + " as patient_pk");
+      IndexJoins.columns(
+              "st",
+              StudyTable.STUDY_UID,
+              StudyTable.STUDY_DATE,
+              StudyTable.STUDY_TIME,
+              StudyTable.ACCESSION_NUMBER,
+              StudyTable.STUDY_ID,
+              StudyTable.STUDY_DESCRIPTION,
+              StudyTable.REFERRING_PHYSICIAN,
+              StudyTable.NUMBER_OF_SERIES,
+              StudyTable.NUMBER_OF_INSTANCES,
+              StudyTable.MODALITIES_IN_STUDY,
+              StudyTable.SOP_CLASSES_IN_STUDY)
+          + ", "
+          + IndexJoins.columns(
+              "p",
+              PatientTable.PATIENT_ID,
+              PatientTable.ISSUER,
+              PatientTable.PATIENT_NAME,
+              PatientTable.BIRTH_DATE,
+              PatientTable.SEX)
+          + ", p."
+          + PatientTable.PK
+          + " as patient_pk";
   private static final String SERIES_COLUMNS =
       ", "
-          + String.join(
-              ", ",
-              "s." + SeriesTable.SERIES_UID,
-              "s." + SeriesTable.MODALITY,
-              "s." + SeriesTable.SERIES_NUMBER,
-              "s." + SeriesTable.SERIES_DESCRIPTION,
-              "s." + SeriesTable.BODY_PART_EXAMINED,
-              "s." + SeriesTable.PPS_START_DATE + " as pps_start_date",
-              "s." + SeriesTable.PPS_START_TIME + " as pps_start_time",
-              "s." + SeriesTable.NUMBER_OF_INSTANCES + " as series_instances");
+          + IndexJoins.columns(
+              "s",
+              SeriesTable.SERIES_UID,
+              SeriesTable.MODALITY,
+              SeriesTable.SERIES_NUMBER,
+              SeriesTable.SERIES_DESCRIPTION,
+              SeriesTable.BODY_PART_EXAMINED)
+          + ", s."
+          + SeriesTable.PPS_START_DATE
+          + " as pps_start_date, s."
+          + SeriesTable.PPS_START_TIME
+          + " as pps_start_time, s."
+          + SeriesTable.NUMBER_OF_INSTANCES
+          + " as series_instances";
   private static final String INSTANCE_COLUMNS =
       ", "
-          + String.join(
-              ", ",
-              "i." + InstanceTable.SOP_INSTANCE_UID,
-              "i." + InstanceTable.SOP_CLASS_UID,
-              "i." + InstanceTable.INSTANCE_NUMBER,
-              "i." + InstanceTable.NUMBER_OF_FRAMES,
-              "i." + InstanceTable.PIXEL_ROWS,
-              "i." + InstanceTable.PIXEL_COLUMNS,
-              "i." + InstanceTable.ATTRIBUTES + "::text as attributes");
+          + IndexJoins.columns(
+              "i",
+              InstanceTable.SOP_INSTANCE_UID,
+              InstanceTable.SOP_CLASS_UID,
+              InstanceTable.INSTANCE_NUMBER,
+              InstanceTable.NUMBER_OF_FRAMES,
+              InstanceTable.PIXEL_ROWS,
+              InstanceTable.PIXEL_COLUMNS)
+          + ", i."
+          + InstanceTable.ATTRIBUTES
+          + "::text as attributes";
   // One instance's attributes stand for the study or series when an attribute the index has no
   // column for is asked for by includefield (study- and series-level attributes are the same in
   // every instance of a well-formed study).
@@ -100,10 +112,8 @@ final class QidoQuery {
           + " limit 1) as attributes";
 
   private static final String STUDY_ORDER = StudyTable.newestFirst("st");
-  private static final String SERIES_ORDER =
-      ", s." + SeriesTable.SERIES_NUMBER + " nulls last, s." + SeriesTable.PK;
-  private static final String INSTANCE_ORDER =
-      ", i." + InstanceTable.INSTANCE_NUMBER + " nulls last, i." + InstanceTable.PK;
+  private static final String SERIES_ORDER = ", " + SeriesTable.byNumber("s");
+  private static final String INSTANCE_ORDER = ", " + InstanceTable.byNumber("i");
 
   // The identities of the patients linked to the row's patient in the visible tenants, as a JSON
   // array of [PatientID, issuer] pairs (OtherPatientIDsSequence); one primary-key probe of
@@ -147,50 +157,20 @@ final class QidoQuery {
 
   // The joins up the hierarchy, each table by its parent's primary key.
   private static final String STUDY_FROM =
-      " from "
-          + StudyTable.NAME
-          + " st join "
-          + PatientTable.NAME
-          + " p on p."
-          + PatientTable.PK
-          + " = st."
-          + StudyTable.PATIENT_PK;
+      " from " + StudyTable.NAME + " st" + IndexJoins.patientOfStudy("p", "st");
   private static final String SERIES_FROM =
       " from "
           + SeriesTable.NAME
-          + " s join "
-          + StudyTable.NAME
-          + " st on st."
-          + StudyTable.PK
-          + " = s."
-          + SeriesTable.STUDY_PK
-          + " join "
-          + PatientTable.NAME
-          + " p on p."
-          + PatientTable.PK
-          + " = st."
-          + StudyTable.PATIENT_PK;
+          + " s"
+          + IndexJoins.studyOfSeries("st", "s")
+          + IndexJoins.patientOfStudy("p", "st");
   private static final String INSTANCE_FROM =
       " from "
           + InstanceTable.NAME
-          + " i join "
-          + SeriesTable.NAME
-          + " s on s."
-          + SeriesTable.PK
-          + " = i."
-          + InstanceTable.SERIES_PK
-          + " join "
-          + StudyTable.NAME
-          + " st on st."
-          + StudyTable.PK
-          + " = s."
-          + SeriesTable.STUDY_PK
-          + " join "
-          + PatientTable.NAME
-          + " p on p."
-          + PatientTable.PK
-          + " = st."
-          + StudyTable.PATIENT_PK;
+          + " i"
+          + IndexJoins.seriesOfInstance("s", "i")
+          + IndexJoins.studyOfSeries("st", "s")
+          + IndexJoins.patientOfStudy("p", "st");
 
   private QidoQuery() {}
 

@@ -2,12 +2,10 @@ package org.strata.query.qido;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.mutiny.sqlclient.Row;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
@@ -17,7 +15,6 @@ import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.json.DicomJsonReader;
-import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
@@ -35,20 +32,14 @@ final class ResultRows {
 
   private ResultRows() {}
 
-  /** The JSON array of the rows' data sets. */
-  static String toJson(
+  /** The rows' data sets. */
+  static List<Attributes> datasets(
       List<Row> rows, QidoRequest request, ReturnAttributes returns, String retrieveBase) {
-    StringWriter out = new StringWriter();
-    try (DicomJsonWriter writer = new DicomJsonWriter(out)) {
-      writer.startArray();
-      for (Row row : rows) {
-        writer.write(dataset(row, request.level(), returns, retrieveBase));
-      }
-      writer.endArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    List<Attributes> datasets = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      datasets.add(dataset(row, request.level(), returns, retrieveBase));
     }
-    return out.toString();
+    return datasets;
   }
 
   static Attributes dataset(Row row, Level level, ReturnAttributes returns, String retrieveBase) {

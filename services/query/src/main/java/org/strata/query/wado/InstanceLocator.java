@@ -6,6 +6,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
+import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.ObjectLocationTable;
 import org.strata.indexschema.SeriesTable;
@@ -19,65 +21,45 @@ import org.strata.indexschema.StudyTable;
  */
 @ApplicationScoped
 public class InstanceLocator {
+  private static final Logger LOG = Logger.getLogger(InstanceLocator.class);
+
   private static final String SELECT =
       "select st."
           + StudyTable.STUDY_UID
           + ", se."
           + SeriesTable.SERIES_UID
-          + ", i."
-          + InstanceTable.SOP_INSTANCE_UID
-          + ", i."
-          + InstanceTable.TRANSFER_SYNTAX_UID
-          + ", l."
-          + ObjectLocationTable.BUCKET
-          + ", l."
-          + ObjectLocationTable.OBJECT_KEY
-          + ", l."
-          + ObjectLocationTable.SIZE
-          + ", l."
-          + ObjectLocationTable.SIDECAR_KEY
-          + ", l."
-          + ObjectLocationTable.FRAME_INDEX_KEY
+          + ", "
+          + IndexJoins.columns(
+              "i", InstanceTable.SOP_INSTANCE_UID, InstanceTable.TRANSFER_SYNTAX_UID)
+          + ", "
+          + IndexJoins.columns(
+              "l",
+              ObjectLocationTable.BUCKET,
+              ObjectLocationTable.OBJECT_KEY,
+              ObjectLocationTable.SIZE,
+              ObjectLocationTable.SIDECAR_KEY,
+              ObjectLocationTable.FRAME_INDEX_KEY)
           + ", i."
           + InstanceTable.STORED_EVENT_ID
           + "::text from "
           + StudyTable.NAME
-          + " st join "
-          + SeriesTable.NAME
-          + " se on se."
-          + SeriesTable.STUDY_PK
-          + " = st."
-          + StudyTable.PK
+          + " st"
+          + IndexJoins.seriesOfStudy("se", "st")
           + " and se."
           + SeriesTable.TENANT
-          + " = $1 join "
-          + InstanceTable.NAME
-          + " i on i."
-          + InstanceTable.SERIES_PK
-          + " = se."
-          + SeriesTable.PK
+          + " = $1"
+          + IndexJoins.instancesOfSeries("i", "se")
           + " and i."
           + InstanceTable.TENANT
-          + " = $1 join "
-          + ObjectLocationTable.NAME
-          + " l on l."
-          + ObjectLocationTable.INSTANCE_PK
-          + " = i."
-          + InstanceTable.PK
+          + " = $1"
+          + IndexJoins.locationOfInstance("l", "i")
           + " where st."
           + StudyTable.TENANT
           + " = $1 and st."
           + StudyTable.STUDY_UID
           + " = $2";
   private static final String ORDER =
-      " order by se."
-          + SeriesTable.SERIES_NUMBER
-          + " nulls last, se."
-          + SeriesTable.PK
-          + ", i."
-          + InstanceTable.INSTANCE_NUMBER
-          + " nulls last, i."
-          + InstanceTable.PK;
+      " order by " + SeriesTable.byNumber("se") + ", " + InstanceTable.byNumber("i");
 
   private final Pool pool;
 
@@ -115,6 +97,28 @@ public class InstanceLocator {
               r.getString(7),
               r.getString(8),
               r.getString(9)));
+    }
+    return found;
+  }
+
+  /** The tenant's instances under the UIDs; 404 when there are none. */
+  public List<StoredInstance> locate(String tenant, String study, String series, String sop) {
+    List<StoredInstance> found = new ArrayList<>();
+    for (StoredInstance i : find(tenant, study, series, sop)) {
+      // Defence in depth: an object outside the tenant's prefix is never served.
+      if (Storage.underTenant(tenant, i.objectKey())) {
+        found.add(i);
+      } else {
+        LOG.warnf("index row of tenant %s points outside the tenant's prefix; not served", tenant);
+      }
+    }
+    if (found.isEmpty()) {
+      throw WadoException.notFound(
+          sop != null
+              ? "no such instance"
+              : series != null
+                  ? "no such series, or no stored instances in it"
+                  : "no such study," + " or no stored instances in it");
     }
     return found;
   }
