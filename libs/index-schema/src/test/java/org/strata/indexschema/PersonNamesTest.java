@@ -1,14 +1,13 @@
-package org.strata.query;
+package org.strata.indexschema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
-import org.strata.query.qido.PersonNames;
 
 /**
- * Query values are normalised as the index normalises stored names; the expected forms are the
- * index's own (services/index InstanceIndexingTest) and the rules of its README.
+ * The one normalisation of the index schema (written by index, applied to query values by query);
+ * the expected forms are those of services/index InstanceIndexingTest and the index README.
  */
 class PersonNamesTest {
   @Test

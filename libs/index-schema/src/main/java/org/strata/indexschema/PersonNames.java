@@ -1,18 +1,17 @@
-package org.strata.query.qido;
+package org.strata.indexschema;
 
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The matching form of person names: upper case, accents removed, DICOM's component ({@code ^}) and
- * group ({@code =}) separators turned into single spaces.
+ * The matching form of person names and other text: upper case, accents removed, DICOM's component
+ * ({@code ^}) and group ({@code =}) separators turned into single spaces. Applied on write and to
+ * query values alike, so case- and accent-insensitive matching is a plain comparison (PS3.18
+ * 10.6.1.2.1 leaves the insensitivity to the archive).
  *
- * <p>COPY of {@code services/index/src/main/java/org/strata/index/service/PersonNames.java}: the
- * index writes {@code patient_name_norm} and {@code referring_physician_norm} with it, and query
- * values must be normalised exactly the same way to compare. Services never depend on each other,
- * so the few lines are copied; change both together ({@code PersonNamesTest} pins the behaviour
- * with the index's own examples).
+ * <p>Part of the index schema's contract: the index writes {@code patient_name_norm} and {@code
+ * referring_physician_norm} with it, and readers normalise their query values with the same method.
  */
 public final class PersonNames {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
