@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.RawHttp;
@@ -37,28 +38,24 @@ class HostileRequestValuesTest {
 
   @Test
   void hostileValuesAreRefusedWith400AndAReason() throws Exception {
-    List<String> wrong = new ArrayList<>();
-    for (String[] request :
+    List<String> requests = new ArrayList<>();
+    for (String request :
         List.of(
-            new String[] {"DELETE", "/admin/tenants/{}/studies/1.2.3"},
-            new String[] {"DELETE", "/admin/tenants/local/studies/{}"},
-            new String[] {"DELETE", "/admin/tenants/local/studies/1.2/series/1.3?reason={}"},
-            new String[] {"GET", "/admin/tenants/{}/patient-links"},
-            new String[] {"GET", "/admin/tenants/local/patient-links?patientId={}"},
-            new String[] {"GET", "/admin/tenants/local/patient-links?patientId=P&issuer={}"},
-            new String[] {"GET", "/admin/tenants/local/patient-links/{}"},
-            new String[] {"DELETE", "/admin/tenants/local/patient-links/1/members?patientId={}"},
-            new String[] {"POST", "/admin/rebuilds?tenant={}"},
-            new String[] {"GET", "/admin/rebuilds/{}"})) {
-      for (String value : HOSTILE) {
-        String t = request[1].replace("{}", value);
-        RawHttp.Answer a = RawHttp.send(request[0], RestAssured.port, t);
-        if (a.status() != 400 || !a.body().contains("\"error\":\"")) {
-          wrong.add(request[0] + " " + t + " -> " + a.status() + " " + a.body());
-        }
-      }
+            "DELETE /admin/tenants/{}/studies/1.2.3",
+            "DELETE /admin/tenants/local/studies/{}",
+            "DELETE /admin/tenants/local/studies/1.2/series/1.3?reason={}",
+            "GET /admin/tenants/{}/patient-links",
+            "GET /admin/tenants/local/patient-links?patientId={}",
+            "GET /admin/tenants/local/patient-links?patientId=P&issuer={}",
+            "GET /admin/tenants/local/patient-links/{}",
+            "DELETE /admin/tenants/local/patient-links/1/members?patientId={}",
+            "POST /admin/rebuilds?tenant={}",
+            "GET /admin/rebuilds/{}")) {
+      HOSTILE.forEach(value -> requests.add(request.replace("{}", value)));
     }
-    assertEquals(List.of(), wrong);
+    assertEquals(
+        List.of(),
+        answeredOtherwise(requests, a -> a.status() == 400 && a.body().contains("\"error\":\"")));
     RawHttp.Answer a =
         RawHttp.send("GET", RestAssured.port, "/admin/tenants/local/patient-links?patientId=%00");
     assertTrue(a.body().contains("(patientId): contains a NUL character"), a.body());
@@ -66,26 +63,35 @@ class HostileRequestValuesTest {
 
   @Test
   void otherMalformedValuesAre4xxNot5xx() throws Exception {
-    List<String> wrong = new ArrayList<>();
-    for (String[] request :
+    List<String> requests =
         List.of(
-            new String[] {"DELETE", "/admin/tenants/local/studies/not-a-uid"},
-            new String[] {"DELETE", "/admin/tenants/local/studies/1.2/series/x"},
-            new String[] {"GET", "/admin/tenants/local/patient-links?patientId=P&limit=x"},
-            new String[] {"GET", "/admin/tenants/local/patient-links?patientId=P&limit=-1"},
-            new String[] {"GET", "/admin/tenants/local/patient-links?limit=99999999999999"},
-            new String[] {"GET", "/admin/tenants/local/patient-links/x"},
-            new String[] {"GET", "/admin/tenants/local/patient-links/99999999999999999999"},
-            new String[] {"DELETE", "/admin/tenants/local/patient-links/-1"},
-            new String[] {"DELETE", "/admin/tenants/local/patient-links/x/members"},
-            new String[] {"GET", "/admin/rebuilds/x"},
-            new String[] {"GET", "/admin/rebuilds/99999999999999999999"},
-            new String[] {"POST", "/admin/tenants/local/patient-links"})) {
-      RawHttp.Answer a = RawHttp.send(request[0], RestAssured.port, request[1]);
-      if (a.status() < 400 || a.status() >= 500) {
-        wrong.add(request[0] + " " + request[1] + " -> " + a.status() + " " + a.body());
+            "DELETE /admin/tenants/local/studies/not-a-uid",
+            "DELETE /admin/tenants/local/studies/1.2/series/x",
+            "GET /admin/tenants/local/patient-links?patientId=P&limit=x",
+            "GET /admin/tenants/local/patient-links?patientId=P&limit=-1",
+            "GET /admin/tenants/local/patient-links?limit=99999999999999",
+            "GET /admin/tenants/local/patient-links/x",
+            "GET /admin/tenants/local/patient-links/99999999999999999999",
+            "DELETE /admin/tenants/local/patient-links/-1",
+            "DELETE /admin/tenants/local/patient-links/x/members",
+            "GET /admin/rebuilds/x",
+            "GET /admin/rebuilds/99999999999999999999",
+            "POST /admin/tenants/local/patient-links");
+    assertEquals(
+        List.of(), answeredOtherwise(requests, a -> a.status() >= 400 && a.status() < 500));
+  }
+
+  /** The requests ("METHOD target") whose answers fail {@code ok}, each with its answer. */
+  private static List<String> answeredOtherwise(List<String> requests, Predicate<RawHttp.Answer> ok)
+      throws Exception {
+    List<String> wrong = new ArrayList<>();
+    for (String request : requests) {
+      String[] methodAndTarget = request.split(" ", 2);
+      RawHttp.Answer a = RawHttp.send(methodAndTarget[0], RestAssured.port, methodAndTarget[1]);
+      if (!ok.test(a)) {
+        wrong.add(request + " -> " + a.status() + " " + a.body());
       }
     }
-    assertEquals(List.of(), wrong);
+    return wrong;
   }
 }

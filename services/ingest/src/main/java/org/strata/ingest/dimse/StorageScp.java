@@ -118,7 +118,8 @@ public class StorageScp {
     if (!result.stored()) {
       throw new DimseException(result.failure().code(), result.detail());
     }
-    return result.coercions().isEmpty() ? Status.SUCCESS : 0xB000;
+    // Stored as received, nothing coerced (ADR 0018): success, never B000.
+    return Status.SUCCESS;
   }
 
   /** Preamble, DICM and group 0002 for a data set received over DIMSE (PS3.10 7.1). */
