@@ -2,7 +2,6 @@ package org.strata.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,20 +16,7 @@ final class SupervisedLauncher {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     Path dir = Path.of(args[1]);
-    List<String> command = new ArrayList<>(KafkaBroker.java());
-    command.addAll(
-        List.of(
-            "-Xmx32m",
-            "-m",
-            "jdk.httpserver",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(port),
-            "-d",
-            dir.toString(),
-            "-o",
-            "none"));
+    List<String> command = JdkWebServer.command(port, dir);
     ManagedProcess web =
         ManagedProcess.start("web", command, dir, dir.resolve("web.log"), Map.of(), "TERM", null);
     Waits.until(web, Duration.ofSeconds(60), () -> Ports.isOpen("127.0.0.1", port));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -90,22 +89,14 @@ class SupervisorTest {
   }
 
   private ManagedProcess webServer(int port) {
-    List<String> command = new ArrayList<>(KafkaBroker.java());
-    command.addAll(
-        List.of(
-            "-Xmx32m",
-            "-m",
-            "jdk.httpserver",
-            "-b",
-            HOST,
-            "-p",
-            Integer.toString(port),
-            "-d",
-            dir.toString(),
-            "-o",
-            "none"));
     return ManagedProcess.start(
-        "web", command, dir, dir.resolve("web.log"), Map.of(), "TERM", null);
+        "web",
+        JdkWebServer.command(port, dir),
+        dir,
+        dir.resolve("web.log"),
+        Map.of(),
+        "TERM",
+        null);
   }
 
   /** Polls a condition for up to two minutes (a wait for an outcome, not a speed assertion). */

@@ -2,8 +2,6 @@ package org.strata.bench.chaos;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.strata.bench.Part10Writer;
 import org.strata.dicom.net.DicomClient;
 
@@ -16,29 +14,17 @@ final class CStoreSender implements Runnable {
 
   private final int port;
   private final String calledAe;
-  private final ChaosInstances instances;
-  private final Ledger ledger;
-  private final Supplier<String> phase;
-  private final BooleanSupplier running;
+  private final Sending sending;
 
-  CStoreSender(
-      int port,
-      String calledAe,
-      ChaosInstances instances,
-      Ledger ledger,
-      Supplier<String> phase,
-      BooleanSupplier running) {
+  CStoreSender(int port, String calledAe, Sending sending) {
     this.port = port;
     this.calledAe = calledAe;
-    this.instances = instances;
-    this.ledger = ledger;
-    this.phase = phase;
-    this.running = running;
+    this.sending = sending;
   }
 
   @Override
   public void run() {
-    while (running.getAsBoolean()) {
+    while (sending.goOn()) {
       DicomClient client;
       try {
         client =
@@ -51,11 +37,11 @@ final class CStoreSender implements Runnable {
                 DicomClient.Options.DEFAULTS);
       } catch (IOException | RuntimeException e) {
         // No association, no instance on its way: try again shortly.
-        StowSender.pause();
+        Sending.pause();
         continue;
       }
       boolean healthy = true;
-      for (int i = 0; i < PER_ASSOCIATION && healthy && running.getAsBoolean(); i++) {
+      for (int i = 0; i < PER_ASSOCIATION && healthy && sending.goOn(); i++) {
         healthy = storeOne(client);
       }
       try {
@@ -72,8 +58,8 @@ final class CStoreSender implements Runnable {
 
   /** Sends one instance; false when the association is no longer usable. */
   private boolean storeOne(DicomClient client) {
-    ChaosInstances.Instance instance = instances.next();
-    String sentIn = phase.get();
+    ChaosInstances.Instance instance = sending.instances().next();
+    String sentIn = sending.phase().get();
     long sentAt = System.nanoTime();
     byte[] file = instance.file();
     int offset = instance.datasetOffset();
@@ -96,21 +82,7 @@ final class CStoreSender implements Runnable {
       detail = "no answer: " + e;
       usable = false;
     }
-    ledger.record(
-        new Ledger.Entry(
-            sentIn,
-            "C-STORE",
-            outcome,
-            instance.study(),
-            instance.series(),
-            instance.sop(),
-            instance.datasetSha256(),
-            detail,
-            sentAt,
-            System.nanoTime()));
-    if (outcome == Ledger.Outcome.REFUSED) {
-      StowSender.pause();
-    }
+    sending.record("C-STORE", instance, sentIn, sentAt, outcome, detail);
     return usable;
   }
 }

@@ -1,8 +1,6 @@
 package org.strata.bench.chaos;
 
-import static org.strata.bench.Part10Writer.header;
 import static org.strata.bench.Part10Writer.str;
-import static org.strata.bench.Part10Writer.us;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -61,16 +59,7 @@ final class ChaosInstances {
     str(ds, 0x0020000E, "UI", series);
     str(ds, 0x00200011, "IS", "1");
     str(ds, 0x00200013, "IS", Integer.toString(n % INSTANCES_PER_STUDY + 1));
-    us(ds, 0x00280002, 1);
-    str(ds, 0x00280004, "CS", "MONOCHROME2");
-    us(ds, 0x00280010, 64);
-    us(ds, 0x00280011, 64);
-    us(ds, 0x00280100, 16);
-    us(ds, 0x00280101, 16);
-    us(ds, 0x00280102, 15);
-    us(ds, 0x00280103, 0);
-    header(ds, 0x7FE00010, "OW", pixels.length);
-    ds.writeBytes(pixels);
+    Part10Writer.monochrome16(ds, 64, 64, pixels);
     byte[] file = Part10Writer.file(CT, sop, ds);
     return new Instance(study, series, sop, file, datasetSha256(file));
   }

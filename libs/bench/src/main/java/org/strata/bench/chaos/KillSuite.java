@@ -132,10 +132,7 @@ public final class KillSuite {
           StowSender sender =
               new StowSender(
                   ingest.url() + "/dicomweb/studies",
-                  new ChaosInstances(run, i + 1),
-                  ledger,
-                  () -> phase,
-                  running);
+                  new Sending(new ChaosInstances(run, i + 1), ledger, () -> phase, running));
           threads.add(Thread.ofPlatform().name("stow-" + i).start(sender));
         }
         for (int i = 0; i < cstoreSenders; i++) {
@@ -143,10 +140,7 @@ public final class KillSuite {
               new CStoreSender(
                   dimsePort,
                   "STRATA",
-                  new ChaosInstances(run, 100 + i),
-                  ledger,
-                  () -> phase,
-                  running);
+                  new Sending(new ChaosInstances(run, 100 + i), ledger, () -> phase, running));
           threads.add(Thread.ofPlatform().name("cstore-" + i).start(sender));
         }
         threads.add(Thread.ofPlatform().name("qido-reader").start(() -> readQido(query.url())));

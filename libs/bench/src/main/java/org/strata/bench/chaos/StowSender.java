@@ -9,8 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * A STOW-RS client over plain HTTP: one instance a request, as fast as the archive answers, every
@@ -23,34 +21,23 @@ final class StowSender implements Runnable {
   private static final String REFERENCED_SOP_SEQUENCE = "\"00081199\"";
 
   private final String url;
-  private final ChaosInstances instances;
-  private final Ledger ledger;
-  private final Supplier<String> phase;
-  private final BooleanSupplier running;
+  private final Sending sending;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  StowSender(
-      String stowUrl,
-      ChaosInstances instances,
-      Ledger ledger,
-      Supplier<String> phase,
-      BooleanSupplier running) {
+  StowSender(String stowUrl, Sending sending) {
     this.url = stowUrl;
-    this.instances = instances;
-    this.ledger = ledger;
-    this.phase = phase;
-    this.running = running;
+    this.sending = sending;
   }
 
   @Override
   public void run() {
-    while (running.getAsBoolean()) {
-      ChaosInstances.Instance instance = instances.next();
-      String sentIn = phase.get();
+    while (sending.goOn()) {
+      ChaosInstances.Instance instance = sending.instances().next();
+      String sentIn = sending.phase().get();
       long sentAt = System.nanoTime();
       Ledger.Outcome outcome;
       String detail;
@@ -76,21 +63,7 @@ final class StowSender implements Runnable {
         Thread.currentThread().interrupt();
         return;
       }
-      ledger.record(
-          new Ledger.Entry(
-              sentIn,
-              "STOW-RS",
-              outcome,
-              instance.study(),
-              instance.series(),
-              instance.sop(),
-              instance.datasetSha256(),
-              detail,
-              sentAt,
-              System.nanoTime()));
-      if (outcome == Ledger.Outcome.REFUSED) {
-        pause();
-      }
+      sending.record("STOW-RS", instance, sentIn, sentAt, outcome, detail);
     }
   }
 
@@ -108,14 +81,5 @@ final class StowSender implements Runnable {
         .header("Accept", "application/dicom+json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
         .build();
-  }
-
-  /** After a refusal, a short pause: a retry storm would only fill the ledger. */
-  static void pause() {
-    try {
-      Thread.sleep(250);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
