@@ -13,12 +13,13 @@ MVN := ./mvnw -B --no-transfer-progress
 STRATA_DATA_DIR ?= $(CURDIR)/var
 export STRATA_DATA_DIR
 
-.PHONY: help build run test bench fmt fuzz deps-run deps-test clean
+.PHONY: help build run test bench chaos fmt fuzz deps-run deps-test clean
 
 help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
 	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
 	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query"
+	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost (docs/reliability.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
 	@echo "make fuzz   the DICOM reader's mutation fuzz test, 10x longer (FUZZ_ITERATIONS, FUZZ_SEED)"
 	@echo "make build  compile and package everything, no tests"
@@ -46,6 +47,11 @@ endif
 
 bench: deps-test
 	@deploy/scripts/bench.sh $(BENCH_SUITES)
+
+# `make chaos`: the kill suite, not part of `make test` (about 10 minutes; STRATA_CHAOS_SECONDS,
+# STRATA_CHAOS_VICTIMS and the others in deploy/scripts/chaos.sh make it shorter or longer).
+chaos: deps-test
+	@deploy/scripts/chaos.sh
 
 # `make fuzz`: libs/dicom-core's MutationFuzzTest with more iterations (350,000 in `make test`,
 # about 20 s; the default here takes a few minutes). FUZZ_SEED=S reproduces a reported failure.
