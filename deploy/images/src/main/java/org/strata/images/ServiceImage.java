@@ -111,7 +111,7 @@ public final class ServiceImage {
    * Container defaults: every listener on all interfaces (the local profile binds loopback), HTTP
    * on {@link ServiceSpec#HTTP_PORT}. The chart sets the rest.
    */
-  static Map<String, String> environment(ServiceSpec service) {
+  public static Map<String, String> environment(ServiceSpec service) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("JAVA_HOME", JavaRuntime.JAVA_HOME);
     env.put("QUARKUS_HTTP_HOST", "0.0.0.0");
