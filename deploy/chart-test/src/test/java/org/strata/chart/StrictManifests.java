@@ -20,6 +20,17 @@ final class StrictManifests {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
+  /**
+   * Custom resources with a published Java model, by apiVersion and kind; the others stay generic
+   * objects.
+   */
+  private static final Map<String, Class<? extends HasMetadata>> CUSTOM_RESOURCES =
+      Map.of(
+          "kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class,
+          "kafka.strimzi.io/v1beta2/KafkaNodePool",
+              io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class,
+          "kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class);
+
   private StrictManifests() {}
 
   static List<HasMetadata> parse(List<String> documents) {
@@ -28,6 +39,11 @@ final class StrictManifests {
       KubernetesResource parsed = SERIALIZATION.unmarshal(doc, KubernetesResource.class);
       if (!(parsed instanceof HasMetadata object)) {
         throw new AssertionError("not a Kubernetes object: " + doc);
+      }
+      Class<? extends HasMetadata> model =
+          CUSTOM_RESOURCES.get(object.getApiVersion() + "/" + object.getKind());
+      if (model != null) {
+        object = SERIALIZATION.unmarshal(doc, model);
       }
       if (!(object instanceof GenericKubernetesResource)) {
         List<String> unknown = new ArrayList<>();
@@ -63,7 +79,8 @@ final class StrictManifests {
       map.forEach((k, v) -> unknownFields(v, path + "." + k, unknown, seen));
       return;
     }
-    if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+    String type = node.getClass().getName();
+    if (!type.startsWith("io.fabric8.kubernetes.api.model") && !type.startsWith("io.strimzi.api")) {
       return; // strings, numbers, Quantity's value, IntOrString's value...
     }
     for (Method getter : node.getClass().getMethods()) {

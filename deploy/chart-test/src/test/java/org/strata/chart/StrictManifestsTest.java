@@ -49,4 +49,18 @@ class StrictManifestsTest {
             StrictManifests.parse(
                 List.of(DEPLOYMENT.formatted("ports: [{containerPort: {a: b}}]"))));
   }
+
+  @Test
+  void refusesAFieldStrimzisModelDoesNotHave() {
+    String topic =
+        """
+        apiVersion: kafka.strimzi.io/v1beta2
+        kind: KafkaTopic
+        metadata: {name: t}
+        spec: {topicName: t, partitionz: 3}
+        """;
+    AssertionError e =
+        assertThrows(AssertionError.class, () -> StrictManifests.parse(List.of(topic)));
+    assertTrue(e.getMessage().contains("partitionz"), e.getMessage());
+  }
 }
