@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -56,6 +57,27 @@ class ChartPolicyTest {
     Path typo = Files.writeString(dir.resolve("typo.yaml"), "ingest: {replicas: 3}\n");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.render(typo));
     assertTrue(e.getMessage().contains("replicas"), e.getMessage());
+  }
+
+  @Test
+  void theRealmImportCarriesNoSecretsAndTheViewersRedirectUris() {
+    GenericKubernetesResource realmImport =
+        of(
+                StrictManifests.parse(Chart.render(values("production-values.yaml"))),
+                GenericKubernetesResource.class)
+            .stream()
+            .filter(r -> r.getKind().equals("KeycloakRealmImport"))
+            .findFirst()
+            .orElseThrow();
+    Map<?, ?> realm = (Map<?, ?>) ((Map<?, ?>) realmImport.get("spec")).get("realm");
+    assertEquals("strata", realm.get("realm"));
+    assertFalse(realm.containsKey("users"));
+    List<?> clients = (List<?>) realm.get("clients");
+    for (Object client : clients) {
+      assertFalse(((Map<?, ?>) client).containsKey("secret"), client.toString());
+    }
+    assertEquals(
+        List.of("https://viewer.example.org/*"), ((Map<?, ?>) clients.get(0)).get("redirectUris"));
   }
 
   @ParameterizedTest
