@@ -13,7 +13,7 @@ MVN := ./mvnw -B --no-transfer-progress
 STRATA_DATA_DIR ?= $(CURDIR)/var
 export STRATA_DATA_DIR
 
-.PHONY: help build run test bench chaos fmt fuzz deps-run deps-test clean
+.PHONY: help build run test bench chaos fmt fuzz deps-run deps-test clean images manifests
 
 help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
@@ -23,6 +23,8 @@ help:
 	@echo "make fmt    format the code (the build fails on unformatted code)"
 	@echo "make fuzz   the DICOM reader's mutation fuzz test, 10x longer (FUZZ_ITERATIONS, FUZZ_SEED)"
 	@echo "make build  compile and package everything, no tests"
+	@echo "make images OCI image tarballs of the services in deploy/images/target/images (no Docker)"
+	@echo "make manifests  render helm/strata into k8s/strata.yaml (the manifests for users without Helm)"
 
 deps-run:
 	@deploy/scripts/install-debian-deps.sh run
@@ -59,6 +61,15 @@ FUZZ_ITERATIONS ?= 3500000
 fuzz: deps-test
 	$(MVN) -q -pl libs/dicom-core test -Dtest=MutationFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dstrata.fuzz.iterations=$(FUZZ_ITERATIONS) $(if $(FUZZ_SEED),-Dstrata.fuzz.seed=$(FUZZ_SEED))
+
+# OCI image layout tarballs, one per service, built without a Docker daemon (ADR 0021).
+images:
+	$(MVN) -q -pl deploy/images -am package -DskipTests
+
+# k8s/strata.yaml from the chart (deploy/chart-test's PlainManifestsTest checks they agree).
+manifests:
+	$(MVN) -q -pl deploy/chart-test -am test -Dtest=PlainManifestsTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dstrata.k8s.write=true
 
 fmt:
 	$(MVN) -q spotless:apply -pl '!libs/platform-dist'
