@@ -37,7 +37,7 @@ final class Require {
   }
 
   /**
-   * A tenant id in its canonical, lower-case form (ADR 0018): every producer parses the tenant at
+   * A tenant id in its canonical, lower-case form (ADR 0022): every producer parses the tenant at
    * its edge, so a non-canonical one here is a producer's defect, refused before it is published.
    */
   static String tenant(String value, String field) {

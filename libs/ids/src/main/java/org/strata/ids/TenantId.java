@@ -2,7 +2,7 @@ package org.strata.ids;
 
 /**
  * A tenant (a hospital sharing the archive): the one rule, used in the known-AE file, in
- * configuration keys and values, in object keys, in REST paths and in Kafka events (ADR 0018).
+ * configuration keys and values, in object keys, in REST paths and in Kafka events (ADR 0022).
  *
  * <p>A tenant id is 1 to 63 characters: lower-case ASCII letters, digits, dots and hyphens,
  * starting with a letter or a digit ({@code hosp-a}, {@code hosp.a}, {@code st-marys}). It is
@@ -48,6 +48,15 @@ public record TenantId(String value) implements Comparable<TenantId> {
   /** The same as {@link #parse}; the name SmallRye Config looks for to convert a config value. */
   public static TenantId of(String value) {
     return parse(value);
+  }
+
+  /**
+   * The tenant of a configuration map key such as {@code strata.query.tenant-scopes.<tenant>}: a
+   * key with a dot is written quoted ({@code "hosp.a"}), and the quotes may reach the map.
+   */
+  public static TenantId parseConfigKey(String key) {
+    boolean quoted = key != null && key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"");
+    return parse(quoted ? key.substring(1, key.length() - 1) : key);
   }
 
   /** Whether {@link #parse} accepts {@code value}. */

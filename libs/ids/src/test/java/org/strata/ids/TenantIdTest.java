@@ -73,4 +73,11 @@ class TenantIdTest {
     assertFalse(TenantId.isValid(null));
     assertThrows(IllegalArgumentException.class, () -> TenantId.parse(null));
   }
+
+  @Test
+  void aConfigurationKeyMayBeQuoted() {
+    assertEquals("hosp.a", TenantId.parseConfigKey("\"Hosp.A\"").value());
+    assertEquals("hosp-a", TenantId.parseConfigKey("hosp-a").value());
+    assertThrows(IllegalArgumentException.class, () -> TenantId.parseConfigKey("\"hosp_a\""));
+  }
 }

@@ -10,7 +10,7 @@ class ObjectKeysTest {
 
   @Test
   void aTenantWithADotIsAKeySegment() {
-    // Before the one tenant rule (ADR 0018) this threw: the known-AE file accepted Hosp.A.
+    // Before the one tenant rule (ADR 0022) this threw: the known-AE file accepted Hosp.A.
     String tenant = TenantId.parse("Hosp.A").value();
     assertEquals(
         "hosp.a/1.2/1.2.3/1.2.3.4.dcm", ObjectKeys.instance(tenant, "1.2", "1.2.3", "1.2.3.4", 1));

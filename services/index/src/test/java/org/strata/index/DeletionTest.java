@@ -116,7 +116,7 @@ class DeletionTest extends IndexTestSupport {
   }
 
   /**
-   * A hospital with a dot in its name (ADR 0018): indexed under {@code hosp.a}, found through the
+   * A hospital with a dot in its name (ADR 0022): indexed under {@code hosp.a}, found through the
    * admin API however the operator spells it. Before the one tenant rule the path's tenant was used
    * as written, and {@code Hosp.A} found nothing.
    */

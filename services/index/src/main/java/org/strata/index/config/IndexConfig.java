@@ -17,12 +17,11 @@ public interface IndexConfig {
   @WithDefault("STRATA-")
   String defaultIssuerPrefix();
 
-  /** Per-tenant default Issuer of Patient ID, e.g. {@code strata.index.tenant-issuer.hosp-a=HA}. */
+  /**
+   * Per-tenant default Issuer of Patient ID, e.g. {@code strata.index.tenant-issuer.hosp-a=HA} (a
+   * tenant with a dot quoted: {@code tenant-issuer."hosp.a"}); read through {@link TenantIssuers}.
+   */
   Map<String, String> tenantIssuer();
-
-  default String defaultIssuer(String tenant) {
-    return tenantIssuer().getOrDefault(tenant, defaultIssuerPrefix() + tenant);
-  }
 
   /** The consumer of InstanceStored. */
   Consumer consumer();

@@ -230,7 +230,7 @@ public class PatientLinkResource {
     }
   }
 
-  /** The lower-case form of a valid tenant id (ADR 0018); an invalid one as is, for the check. */
+  /** The lower-case form of a valid tenant id (ADR 0022); an invalid one as is, for the check. */
   private static String canonicalTenant(String tenant) {
     return TenantId.isValid(tenant) ? TenantId.parse(tenant).value() : tenant;
   }

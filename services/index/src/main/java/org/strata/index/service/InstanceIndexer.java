@@ -16,7 +16,7 @@ import java.util.Set;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
-import org.strata.index.config.IndexConfig;
+import org.strata.index.config.TenantIssuers;
 import org.strata.index.repository.IndexRepository;
 import org.strata.index.repository.IndexRepository.NewInstance;
 import org.strata.index.repository.IndexRepository.Outcome;
@@ -42,18 +42,18 @@ public class InstanceIndexer {
 
   private final Mutiny.SessionFactory sessions;
   private final IndexRepository repository;
-  private final IndexConfig config;
+  private final TenantIssuers issuers;
   private final MeterRegistry metrics;
   private final Timer lag;
 
   public InstanceIndexer(
       Mutiny.SessionFactory sessions,
       IndexRepository repository,
-      IndexConfig config,
+      TenantIssuers issuers,
       MeterRegistry metrics) {
     this.sessions = sessions;
     this.repository = repository;
-    this.config = config;
+    this.issuers = issuers;
     this.metrics = metrics;
     this.lag =
         Timer.builder("strata.index.lag")
@@ -66,7 +66,7 @@ public class InstanceIndexer {
   public Uni<BatchResult> index(List<InstanceStored> events) {
     List<IndexedInstance> instances = new ArrayList<>(events.size());
     for (InstanceStored e : events) {
-      instances.add(IndexedInstance.from(e, config.defaultIssuer(e.tenant())));
+      instances.add(IndexedInstance.from(e, issuers.of(e.tenant())));
     }
     return sessions
         .withTransaction(s -> apply(s, events, instances))

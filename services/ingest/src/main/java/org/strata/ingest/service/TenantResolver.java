@@ -15,18 +15,17 @@ import org.strata.ingest.config.IngestConfig;
  * Which hospital (tenant) an association or request belongs to: by calling AE title from the
  * deployment's known-AE file ({@code deploy/known-aes.conf}, shared with the Q/R SCP and routing),
  * then from {@code strata.ingest.tenants.by-calling-ae.*}, else the default tenant if one is
- * configured (the local profile), else none, and the caller is refused. Also the per-tenant Issuer
- * of Patient ID. Tenants come out in their canonical form ({@link TenantId}).
+ * configured (the local profile), else none, and the caller is refused. Tenants come out in their
+ * canonical form ({@link TenantId}).
  */
 @ApplicationScoped
 public class TenantResolver {
   private final KnownAes knownAes;
   private final Optional<String> defaultTenant;
   private final Map<String, String> byCallingAe = new HashMap<>();
-  private final Map<String, String> issuerByTenant = new HashMap<>();
 
   public TenantResolver(IngestConfig config) {
-    // Every tenant of the configuration is parsed here, once (ADR 0018): a malformed one stops
+    // Every tenant of the configuration is parsed here, once (ADR 0022): a malformed one stops
     // the service, and what is handed on is the canonical, lower-case form.
     IngestConfig.Tenants t = config.tenants();
     this.defaultTenant =
@@ -34,14 +33,6 @@ public class TenantResolver {
     t.byCallingAe()
         .forEach(
             (ae, v) -> byCallingAe.put(ae, tenant(v, "strata.ingest.tenants.by-calling-ae." + ae)));
-    t.issuer()
-        .forEach(
-            (key, issuer) -> {
-              String where = "strata.ingest.tenants.issuer." + key;
-              if (issuerByTenant.put(tenant(unquoted(key), where), issuer) != null) {
-                throw new IllegalArgumentException(where + ": tenant listed twice");
-              }
-            });
     try {
       // Read once at start: a malformed file stops the service rather than mis-assign tenants.
       this.knownAes =
@@ -72,23 +63,11 @@ public class TenantResolver {
     return defaultTenant;
   }
 
-  /** The Issuer of Patient ID configured for a (canonical) tenant, or null. */
-  public String issuerOf(String tenant) {
-    return issuerByTenant.get(tenant);
-  }
-
   private static String tenant(String value, String where) {
     try {
       return TenantId.parse(value).value();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage());
     }
-  }
-
-  /** A map key with a dot is written quoted ({@code "hosp.a"}); keep what is inside. */
-  private static String unquoted(String key) {
-    return key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")
-        ? key.substring(1, key.length() - 1)
-        : key;
   }
 }

@@ -84,25 +84,19 @@ class TenantResolverTest {
     p.put("strata.ingest.tenants.known-aes-file", file.toString());
     p.put("strata.ingest.tenants.by-calling-ae.MR02", "St-Marys");
     p.put("strata.ingest.tenants.default-tenant", "Local.Test");
-    p.put("strata.ingest.tenants.issuer.\"Hosp.A\"", "ISSUER-A");
-    p.put("strata.ingest.tenants.issuer.st-marys", "ISSUER-SM");
     TenantResolver tenants = new TenantResolver(config(p));
 
     assertEquals(Optional.of("hosp.a"), tenants.forCallingAe("CT01"));
     assertEquals(Optional.of("st-marys"), tenants.forCallingAe("MR02"));
     assertEquals(Optional.of("local.test"), tenants.forCallingAe("STRANGER"));
     assertEquals(Optional.of("local.test"), tenants.forHttpClient());
-    assertEquals("ISSUER-A", tenants.issuerOf("hosp.a"));
-    assertEquals("ISSUER-SM", tenants.issuerOf("st-marys"));
   }
 
   @Test
   void aMalformedTenantInTheConfigurationStopsTheService() {
     for (String key :
         List.of(
-            "strata.ingest.tenants.by-calling-ae.MR02",
-            "strata.ingest.tenants.default-tenant",
-            "strata.ingest.tenants.issuer.hosp_a")) {
+            "strata.ingest.tenants.by-calling-ae.MR02", "strata.ingest.tenants.default-tenant")) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,

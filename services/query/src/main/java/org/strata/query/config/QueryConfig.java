@@ -22,7 +22,7 @@ public interface QueryConfig {
   /**
    * Other tenants the callers of a tenant may read through patient links (ADR 0012), e.g. {@code
    * strata.query.tenant-scopes.hosp-a=hosp-b,hosp-c}; matching always stays in the caller's tenant.
-   * Keys and values are tenant ids (ADR 0018); a key with a dot is quoted: {@code
+   * Keys and values are tenant ids (ADR 0022); a key with a dot is quoted: {@code
    * strata.query.tenant-scopes."hosp.a"=st-marys}.
    */
   Map<String, String> tenantScopes();

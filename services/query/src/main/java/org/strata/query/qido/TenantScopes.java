@@ -12,7 +12,7 @@ import org.strata.query.config.QueryConfig;
  * Which tenants a caller of each tenant may read ({@code strata.query.tenant-scopes.<tenant>}, a
  * comma-separated list; ADR 0012): matching stays in the caller's own tenant, the others are
  * reached only through patient links. Read once at start; a tenant without an entry sees itself.
- * Tenants are parsed by the one rule ({@link TenantId}, ADR 0018): {@code Hosp.A} is {@code
+ * Tenants are parsed by the one rule ({@link TenantId}, ADR 0022): {@code Hosp.A} is {@code
  * hosp.a}.
  */
 @ApplicationScoped
@@ -26,7 +26,7 @@ public class TenantScopes {
             (key, list) -> {
               // Refuse to start rather than guess what a hospital may see.
               String where = "strata.query.tenant-scopes." + key + ": ";
-              String tenant = tenant(unquoted(key), where);
+              String tenant = configKey(key, where);
               Set<String> visible = new LinkedHashSet<>();
               for (String t : list.split(",")) {
                 String v = t.strip();
@@ -48,11 +48,12 @@ public class TenantScopes {
     }
   }
 
-  /** A map key with a dot is written quoted ({@code "hosp.a"}); SmallRye may hand it as is. */
-  private static String unquoted(String key) {
-    return key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")
-        ? key.substring(1, key.length() - 1)
-        : key;
+  private static String configKey(String key, String where) {
+    try {
+      return TenantId.parseConfigKey(key).value();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + e.getMessage());
+    }
   }
 
   /** The scope of a caller of {@code tenant} (canonical, as every edge hands it on). */
