@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.strata.ingest.service.BodyPart;
+import org.strata.ingest.service.BodyParts;
 
 /**
  * Reads a {@code multipart/related} body (RFC 2387, RFC 2046 section 5.1) part by part as streams,
@@ -13,20 +15,13 @@ import java.util.Map;
  * a sliding window no larger than the read buffer. The body of the current part must be read (or is
  * skipped) before the next part is asked for.
  */
-public final class MultipartRelatedReader {
+public final class MultipartRelatedReader implements BodyParts {
   /** Bad framing: no opening delimiter, truncated body, oversized part headers. */
   public static final class MalformedMultipartException extends IOException {
     private static final long serialVersionUID = 1L;
 
     MalformedMultipartException(String message) {
       super(message);
-    }
-  }
-
-  /** One part: its headers (names lower case) and its body. */
-  public record Part(Map<String, String> headers, InputStream body) {
-    public String contentType() {
-      return headers.getOrDefault("content-type", "");
     }
   }
 
@@ -58,7 +53,8 @@ public final class MultipartRelatedReader {
   }
 
   /** The next part, or null after the closing delimiter. */
-  public Part next() throws IOException {
+  @Override
+  public BodyPart next() throws IOException {
     if (finished) {
       return null;
     }
@@ -79,7 +75,7 @@ public final class MultipartRelatedReader {
     expectCrlf();
     Map<String, String> headers = readHeaders();
     current = new PartBody();
-    return new Part(headers, current);
+    return new BodyPart(headers, current);
   }
 
   /** The first delimiter may come without the leading CRLF, after an ignorable preamble. */

@@ -26,8 +26,10 @@ import org.strata.ids.Uid;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
-import org.strata.ingest.rest.MultipartRelatedReader.Part;
+import org.strata.ingest.service.BodyPart;
+import org.strata.ingest.service.DicomJsonStow;
 import org.strata.ingest.service.IngestSource;
+import org.strata.ingest.service.StowParts;
 import org.strata.ingest.service.TenantResolver;
 
 /**
@@ -137,9 +139,12 @@ public class StowResource {
     String broken = null;
     try {
       if (json) {
-        refused = dicomJsonStow.store(reader, source, study, response);
+        DicomJsonStow.Refusal whole = dicomJsonStow.store(reader, source, study, response::add);
+        if (whole != null) {
+          refused = error(whole.status(), whole.reason());
+        }
       }
-      for (Part part; !json && refused == null && (part = reader.next()) != null; ) {
+      for (BodyPart part; !json && refused == null && (part = reader.next()) != null; ) {
         if (parts.size() >= config.maxInstancesPerRequest()) {
           refused = error(413, "more than " + config.maxInstancesPerRequest() + " instances");
           break;

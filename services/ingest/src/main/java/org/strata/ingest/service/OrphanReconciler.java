@@ -71,7 +71,7 @@ public class OrphanReconciler {
       long failed) {}
 
   private final ObjectStore store;
-  private final InstanceIngestor ingestor;
+  private final EventRepublisher republisher;
   private final IngestConfig config;
   private final String bootstrap;
   private final MeterRegistry metrics;
@@ -80,12 +80,12 @@ public class OrphanReconciler {
 
   public OrphanReconciler(
       ObjectStore store,
-      InstanceIngestor ingestor,
+      EventRepublisher republisher,
       IngestConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
       MeterRegistry metrics) {
     this.store = store;
-    this.ingestor = ingestor;
+    this.republisher = republisher;
     this.config = config;
     this.bootstrap = bootstrap;
     this.metrics = metrics;
@@ -157,7 +157,7 @@ public class OrphanReconciler {
             continue;
           }
           try {
-            if (ingestor.republish(o.key())) {
+            if (republisher.republish(o.key())) {
               republished++;
               metrics.counter("strata.ingest.reconciler", "outcome", "republished").increment();
             } else {

@@ -1,4 +1,4 @@
-package org.strata.ingest.rest;
+package org.strata.ingest.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -17,9 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.strata.ingest.config.IngestConfig;
-import org.strata.ingest.service.IngestSource;
-import org.strata.ingest.service.InstanceIngestor;
-import org.strata.ingest.service.StoreResult;
 
 /**
  * Stores the parts of STOW-RS requests with several in flight per request: while one part is on its
@@ -49,7 +46,7 @@ public class StowParts {
   }
 
   /** A new pipeline for one request. */
-  Pipeline pipeline(IngestSource source, String study) {
+  public Pipeline pipeline(IngestSource source, String study) {
     return new Pipeline(source, study);
   }
 
@@ -59,7 +56,7 @@ public class StowParts {
   }
 
   /** The parts of one request, in order. */
-  final class Pipeline {
+  public final class Pipeline {
     private final IngestSource source;
     private final String study;
     private final Semaphore window = new Semaphore(inFlight);
@@ -75,7 +72,7 @@ public class StowParts {
      *
      * @throws IOException when the part's bytes cannot be read (the request broke off)
      */
-    void store(InputStream part) throws IOException {
+    public void store(InputStream part) throws IOException {
       // Bounded read: a small part ends within the buffer; a large one keeps streaming below.
       long t0 = System.nanoTime();
       byte[] head = part.readNBytes(partBuffer + 1);
@@ -110,16 +107,16 @@ public class StowParts {
     }
 
     /** A part that was refused without being stored. */
-    void add(StoreResult result) {
+    public void add(StoreResult result) {
       results.add(CompletableFuture.completedFuture(result));
     }
 
-    int size() {
+    public int size() {
       return results.size();
     }
 
     /** Every part's result in order, waiting for those still being stored. */
-    List<StoreResult> await() {
+    public List<StoreResult> await() {
       List<StoreResult> out = new ArrayList<>(results.size());
       for (Future<StoreResult> f : results) {
         out.add(awaitOne(f));

@@ -1,7 +1,6 @@
-package org.strata.ingest.rest;
+package org.strata.ingest.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
@@ -23,13 +23,7 @@ import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Tag;
 import org.strata.dicom.json.DicomJsonReader;
 import org.strata.ingest.config.IngestConfig;
-import org.strata.ingest.rest.MultipartRelatedReader.Part;
-import org.strata.ingest.service.FailureReason;
-import org.strata.ingest.service.IngestSource;
-import org.strata.ingest.service.InstanceIngestor;
-import org.strata.ingest.service.JsonInstanceBuilder;
 import org.strata.ingest.service.JsonInstanceBuilder.BulkPart;
-import org.strata.ingest.service.StoreResult;
 
 /**
  * STOW-RS of {@code multipart/related; type="application/dicom+json"} (PS3.18 10.5.1): DICOM JSON
@@ -43,7 +37,7 @@ import org.strata.ingest.service.StoreResult;
 @ApplicationScoped
 public class DicomJsonStow {
   private static final Logger LOG = Logger.getLogger(DicomJsonStow.class);
-  static final String DICOM_JSON = "application/dicom+json";
+  private static final String DICOM_JSON = "application/dicom+json";
 
   private final InstanceIngestor ingestor;
   private final IngestConfig config;
@@ -53,13 +47,17 @@ public class DicomJsonStow {
     this.config = config;
   }
 
+  /** Why a request is refused as a whole (nothing stored): the HTTP status and the reason. */
+  public record Refusal(int status, String reason) {}
+
   /**
-   * Reads every part, then stores every instance, adding each outcome to {@code response}.
+   * Reads every part, then stores every instance, handing each outcome to {@code results}.
    *
-   * @return an error answer when the request as a whole is refused (nothing stored), else null
+   * @return the refusal of the request as a whole (nothing stored), else null
+   * @throws IOException when the body cannot be read or is not multipart (from {@code reader})
    */
-  Response store(
-      MultipartRelatedReader reader, IngestSource source, String study, StowResponse response)
+  public Refusal store(
+      BodyParts reader, IngestSource source, String study, Consumer<StoreResult> results)
       throws IOException {
     IngestConfig.DicomJson limits = config.dicomJson();
     Path spool =
@@ -75,13 +73,13 @@ public class DicomJsonStow {
       long spoolLeft = limits.maxSpoolSize();
       int metadataParts = 0;
       int index = 0;
-      for (Part part; (part = reader.next()) != null; index++) {
+      for (BodyPart part; (part = reader.next()) != null; index++) {
         String mediaType = mediaType(part.contentType());
         if (mediaType.equals(DICOM_JSON) || (mediaType.isEmpty() && index == 0)) {
           metadataParts++;
           byte[] json = part.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, metadataLeft));
           if (part.body().read() >= 0) {
-            return StowResource.error(
+            return new Refusal(
                 413, "DICOM JSON metadata larger than " + limits.maxMetadataSize() + " bytes");
           }
           metadataLeft -= json.length;
@@ -105,8 +103,7 @@ public class DicomJsonStow {
           }
           instances.addAll(parsed);
           if (instances.size() > config.maxInstancesPerRequest()) {
-            return StowResource.error(
-                413, "more than " + config.maxInstancesPerRequest() + " instances");
+            return new Refusal(413, "more than " + config.maxInstancesPerRequest() + " instances");
           }
           continue;
         }
@@ -116,13 +113,13 @@ public class DicomJsonStow {
         }
         String key = JsonInstanceBuilder.locationKey(location.strip());
         if (bulk.containsKey(key)) {
-          return StowResource.error(
+          return new Refusal(
               400, "two bulk data parts with the same Content-Location (query ignored)");
         }
         Path file = spool.resolve("part-" + index);
         long size = copyAtMost(part.body(), file, Math.min(spoolLeft, config.maxObjectSize()));
         if (size < 0) {
-          return StowResource.error(
+          return new Refusal(
               413,
               "bulk data larger than "
                   + Math.min(limits.maxSpoolSize(), config.maxObjectSize())
@@ -132,11 +129,11 @@ public class DicomJsonStow {
         bulk.put(key, new BulkPart(file, size, mediaType, parameters(part.contentType())));
       }
       if (metadataParts == 0) {
-        return StowResource.error(400, "no application/dicom+json metadata part in the request");
+        return new Refusal(400, "no application/dicom+json metadata part in the request");
       }
-      unreadable.forEach(response::add);
+      unreadable.forEach(results);
       for (Attributes instance : instances) {
-        response.add(storeOne(instance, bulk, source, study));
+        results.accept(storeOne(instance, bulk, source, study));
       }
       return null;
     } finally {
