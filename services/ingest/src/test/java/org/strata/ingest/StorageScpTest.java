@@ -527,7 +527,11 @@ class StorageScpTest {
               new ByteArrayInputStream(datasetOf(file)));
       assertEquals(0, status);
     }
-    InstanceStored e = events(Set.of(sop)).get(sop);
+    // Acknowledged, so on the topic (read to its end offsets): exactly one event.
+    List<StoredEvents.Keyed> stored =
+        StoredEvents.upToNow(bootstrap, ev -> ev.sopInstanceUid().equals(sop));
+    assertEquals(1, stored.size());
+    InstanceStored e = stored.get(0).event();
     assertEquals("hosp.a", e.tenant());
     assertEquals("hosp.a/" + study + "/" + study + ".1/" + sop + ".dcm", e.objectLocation().key());
     ObjectStore store =
