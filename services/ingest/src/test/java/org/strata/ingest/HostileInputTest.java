@@ -84,7 +84,7 @@ class HostileInputTest {
     long heapBefore = Liveness.heapAfterGc();
 
     List<Part10Samples.Sample> samples = Part10Samples.pydicom();
-    new HostileHttp(HOST, http, HostileHttp.openApi(HOST, http), Map.of(), List.of())
+    new HostileHttp(HOST, http, HostileHttp.openApi(HOST, http), Map.of(), List.of(), "")
         .run(run, report);
     HostileStow stow = new HostileStow(HOST, http, "/dicomweb/studies", run, report);
     stow.multipartBodies(known);

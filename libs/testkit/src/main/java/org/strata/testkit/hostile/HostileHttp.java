@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * document ({@code /q/openapi?format=json}), so an endpoint added later is covered without editing
  * the suite. For each operation, every parameter in turn gets every hostile value while the others
  * keep a sane value: a known one for reads (so the request reaches the code behind the parameter
- * checks), an absent one for writes and deletes (the known data must stay intact).
+ * checks), an absent one for writes and deletes unless the test gives one as {@code write:name}
+ * (the known data must stay intact).
  *
  * <p>Query parameters a resource reads without declaring them (QIDO's attribute keys) are given as
  * {@code extraQueryParameters}, sent to every GET operation.
@@ -49,22 +50,26 @@ public final class HostileHttp {
   private final JsonNode openApi;
   private final Map<String, String> knownValues;
   private final List<String> extraQueryParameters;
+  private final java.util.regex.Pattern extraPaths;
 
   /**
    * @param knownValues values by parameter name that find the known data (for reads)
-   * @param extraQueryParameters undeclared query parameters every GET operation reads
+   * @param extraQueryParameters undeclared query parameters read by the GET operations whose path
+   *     matches {@code extraPaths} (QIDO's attribute keys on its search paths)
    */
   public HostileHttp(
       String host,
       int port,
       JsonNode openApi,
       Map<String, String> knownValues,
-      List<String> extraQueryParameters) {
+      List<String> extraQueryParameters,
+      String extraPaths) {
     this.host = host;
     this.port = port;
     this.openApi = openApi;
     this.knownValues = knownValues;
     this.extraQueryParameters = extraQueryParameters;
+    this.extraPaths = java.util.regex.Pattern.compile(extraPaths);
   }
 
   /** Reads the service's own OpenAPI document. */
@@ -151,7 +156,8 @@ public final class HostileHttp {
         }
       }
       if (op.method().equals("GET")) {
-        for (String name : extraQueryParameters) {
+        for (String name :
+            extraPaths.matcher(op.path()).matches() ? extraQueryParameters : List.<String>of()) {
           for (String value : withRandom(values, run, "http-query-extra", index)) {
             send(run, report, "http-query-extra", index++, op, name, "query", value, null);
           }
@@ -206,14 +212,19 @@ public final class HostileHttp {
       if (in.equals("path")) {
         String value = hostile ? hostileValue : saneValue(op, parameter);
         path = path.replace("{" + name + "}", value);
-      } else if (hostile && in.equals("query")) {
-        query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(hostileValue);
+      } else if (in.equals("query") && (hostile || knownValue(op, name) != null)) {
+        String value = hostile ? hostileValue : knownValue(op, name);
+        query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(value);
       } else if (hostile && in.equals("header")) {
         headers.put(name, decoded(hostileValue));
       }
     }
-    if (hostileIn.equals("query") && query.isEmpty()) {
-      query.append('?').append(hostileName).append('=').append(hostileValue);
+    if (hostileIn.equals("query") && !declared(op, hostileName)) {
+      query
+          .append(query.isEmpty() ? "?" : "&")
+          .append(hostileName)
+          .append('=')
+          .append(hostileValue);
     }
     if (hostileIn.equals("header") && !headers.containsKey(hostileName)) {
       headers.put(hostileName, decoded(hostileValue));
@@ -266,13 +277,22 @@ public final class HostileHttp {
     report.record(kind, index, outcome, description);
   }
 
+  private static boolean declared(Operation op, String name) {
+    return op.parameters().stream().anyMatch(p -> p.path("name").asText().equals(name));
+  }
+
+  /**
+   * The known value of a parameter: for reads {@code knownValues.get(name)}, for writes {@code
+   * knownValues.get("write:" + name)}, else null.
+   */
+  private String knownValue(Operation op, String name) {
+    return knownValues.get(op.writes() ? "write:" + name : name);
+  }
+
   private String saneValue(Operation op, JsonNode parameter) {
-    String name = parameter.path("name").asText();
-    if (!op.writes() && knownValues.containsKey(name)) {
-      return knownValues.get(name);
-    }
-    if (op.writes() && knownValues.containsKey("write:" + name)) {
-      return knownValues.get("write:" + name);
+    String known = knownValue(op, parameter.path("name").asText());
+    if (known != null) {
+      return known;
     }
     String type = parameter.path("schema").path("type").asText();
     if (type.equals("integer") || type.equals("number")) {

@@ -177,6 +177,11 @@ public final class Pdus {
     return out.toByteArray();
   }
 
+  /** A data set in implicit VR little endian from its elements in the order given. */
+  public static byte[] implicitDataSet(List<Element> elements) {
+    return command(null, elements);
+  }
+
   public static byte[] command(List<Element> elements) {
     int length = elements.stream().mapToInt(e -> e.encoded().length).sum();
     return command((long) length, elements);
