@@ -87,6 +87,15 @@ final class DicomPeer implements AutoCloseable {
     }
   }
 
+  /** Changes how long a read waits. */
+  void timeout(int millis) {
+    try {
+      socket.setSoTimeout(millis);
+    } catch (IOException e) {
+      // closed: the next read says so
+    }
+  }
+
   /** Ends our side of the connection: the SCP reads end of stream after what was sent. */
   void endOutput() {
     try {

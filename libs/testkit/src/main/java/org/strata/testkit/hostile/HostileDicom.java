@@ -38,6 +38,9 @@ public final class HostileDicom {
     RELEASE_DONE
   }
 
+  /** Twice the SCP's ARTIM timer (10 s): how long a stalled PDU may stay unanswered. */
+  static final int STALL_DEADLINE_MILLIS = 20_000;
+
   private static final int ECHO_CONTEXT = 1;
   private static final int TEMPLATE_CONTEXT = 3;
 
@@ -117,11 +120,57 @@ public final class HostileDicom {
         runInState(kind, index++, state, h);
       }
     }
+    stalledPdus();
     for (int i = 0; i < run.iterations(); i++) {
       SplittableRandom random = run.random("pdu-random", i);
       State state = State.values()[random.nextInt(State.values().length)];
       if (run.selected("pdu-random", i)) {
         runInState("pdu-random", i, state, randomPdu(state, random));
+      }
+    }
+  }
+
+  /**
+   * PDUs started and never finished, the peer then silent (neither more bytes nor a close): the SCP
+   * cannot tell a slow peer from a lying one, so it may wait, but only for its ARTIM timer (10 s),
+   * not for the idle timeout. Each waits up to {@link #STALL_DEADLINE_MILLIS}; they run side by
+   * side, below the SCP's per-host association cap, so the wait is paid about once.
+   */
+  private void stalledPdus() {
+    byte[] rq = associateRq();
+    byte[] echo = Pdus.pData(Pdus.pdv(ECHO_CONTEXT, true, true, Pdus.command(echo(7))));
+    List<Hostile> stalls =
+        List.of(
+            new Hostile("one byte of a PDU header, then silence", new byte[] {1}, false),
+            new Hostile("PDU header alone, then silence", Arrays.copyOf(echo, 6), false),
+            new Hostile("A-ASSOCIATE-RQ 100 bytes short, then silence", relength(rq, 100), false),
+            new Hostile("P-DATA-TF 100 bytes short, then silence", relength(echo, 100), false));
+    List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(8);
+    int index = 0;
+    for (State state :
+        List.of(State.STA2_IDLE, State.STA6_ESTABLISHED, State.MID_COMMAND, State.MID_DATASET)) {
+      for (Hostile h : stalls) {
+        int i = index++;
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      slots.acquireUninterruptibly();
+                      try {
+                        runInState("pdu-stalled", i, state, h, true);
+                      } finally {
+                        slots.release();
+                      }
+                    }));
+      }
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -283,6 +332,10 @@ public final class HostileDicom {
   }
 
   private void runInState(String kind, int index, State state, Hostile h) {
+    runInState(kind, index, state, h, false);
+  }
+
+  private void runInState(String kind, int index, State state, Hostile h, boolean stall) {
     if (!run.selected(kind, index)) {
       return;
     }
@@ -316,7 +369,9 @@ public final class HostileDicom {
         default -> {}
       }
       peer.send(h.bytes());
-      if (h.endOutput() || state == State.RELEASE_DONE) {
+      if (stall) {
+        peer.timeout(STALL_DEADLINE_MILLIS);
+      } else if (h.endOutput() || state == State.RELEASE_DONE) {
         peer.endOutput();
       } else if (state != State.STA2_IDLE) {
         peer.send(Pdus.releaseRq());
