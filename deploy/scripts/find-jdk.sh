@@ -13,11 +13,13 @@ major_of() { # $1 = JDK home
 }
 
 candidates=()
-[ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+if [ -n "${JAVA_HOME:-}" ]; then candidates+=("$JAVA_HOME"); fi
 if command -v javac >/dev/null 2>&1; then
   candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
 fi
-for d in /usr/lib/jvm/* /opt/java/* /usr/local/lib/jvm/*; do [ -d "$d" ] && candidates+=("$d"); done
+for d in /usr/lib/jvm/* /opt/java/* /usr/local/lib/jvm/*; do
+  if [ -d "$d" ]; then candidates+=("$d"); fi
+done
 
 best="" best_major=0
 for home in "${candidates[@]}"; do

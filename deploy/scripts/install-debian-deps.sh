@@ -3,6 +3,11 @@
 # Usage: install-debian-deps.sh [run|test]
 #   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL)
 #   test : plus the real DICOM peers and sample files the tests use
+# STRATA_POLICY_RC_D overrides the path of Debian's policy-rc.d (default /usr/sbin/policy-rc.d); only
+# InstallDebianDepsTest sets it, so that it never touches the machine's own file.
+#
+# Under `set -e`, never end a function (or the script) with `[ test ] && action`: when the test is
+# false the function returns 1 and, as an EXIT trap, turns a successful run into exit 1. Use `if`.
 set -euo pipefail
 
 profile=${1:-test}
@@ -17,7 +22,7 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
 echo "Installing Debian packages: ${missing[*]}"
 sudo=""
@@ -29,14 +34,17 @@ fi
 # Keep package post-install scripts from starting system services (Debian's own PostgreSQL
 # cluster on 5432, nginx on 80, Orthanc on 4242/8042): Strata starts its own instances on its own
 # ports.
-policy=/usr/sbin/policy-rc.d
+policy=${STRATA_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 created_policy=0
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
   $sudo chmod +x "$policy"
   created_policy=1
 fi
-cleanup() { [ "$created_policy" = 1 ] && $sudo rm -f "$policy"; }
+# Removes only a policy-rc.d this run created; an existing one (container images ship one) stays.
+cleanup() {
+  if [ "$created_policy" = 1 ]; then $sudo rm -f "$policy"; fi
+}
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive

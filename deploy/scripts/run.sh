@@ -26,7 +26,7 @@ declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [storage-tiering]=
 services=()
 for name in ingest index query storage-tiering routing audit; do
   jar=services/$name/target/quarkus-app/quarkus-run.jar
-  [ -f "$jar" ] && services+=("$name:${http_port[$name]}:$jar")
+  if [ -f "$jar" ]; then services+=("$name:${http_port[$name]}:$jar"); fi
 done
 
 cp="$(cat "$stamp"):$(ls libs/platform/target/strata-platform-*.jar | head -n 1)"

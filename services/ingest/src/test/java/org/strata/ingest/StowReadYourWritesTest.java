@@ -19,36 +19,18 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.strata.events.EventCodec;
 import org.strata.events.InstanceIndexed;
 import org.strata.events.InstanceStored;
-import org.strata.events.Topics;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -78,50 +60,16 @@ class StowReadYourWritesTest {
   @TestHTTPResource("/dicomweb/studies")
   URL stowUrl;
 
-  /** InstanceStored events seen by the stand-in index, by SOP Instance UID. */
-  private final Map<String, InstanceStored> seen = new ConcurrentHashMap<>();
-
-  private final BlockingQueue<InstanceStored> arrivals = new LinkedBlockingQueue<>();
-  private volatile boolean running = true;
-  private Thread standIn;
+  private StandInIndex index;
 
   @BeforeEach
   void startStandInIndex() throws InterruptedException {
-    running = true;
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    standIn =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps())) {
-                    List<TopicPartition> partitions =
-                        c.partitionsFor(Topics.INSTANCE_STORED.name()).stream()
-                            .map(i -> new TopicPartition(i.topic(), i.partition()))
-                            .toList();
-                    c.assign(partitions);
-                    c.seekToEnd(partitions);
-                    partitions.forEach(c::position);
-                    ready.complete(null);
-                    while (running) {
-                      for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        InstanceStored e = EventCodec.decode(r.value(), InstanceStored.class);
-                        seen.put(e.sopInstanceUid(), e);
-                        arrivals.add(e);
-                      }
-                    }
-                  }
-                });
-    try {
-      ready.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("stand-in index did not get its partitions", e);
-    }
+    index = StandInIndex.start(bootstrap);
   }
 
   @AfterEach
   void stopStandIn() throws InterruptedException {
-    running = false;
-    standIn.join(10_000);
+    index.close();
   }
 
   @Test
@@ -131,10 +79,10 @@ class StowReadYourWritesTest {
     CompletableFuture<HttpResponse<String>> stow = post(stowUrl.toString(), body);
 
     // The object is durable and its event acknowledged: only the index acknowledgement is missing.
-    InstanceStored stored = awaitArrival(sop);
+    InstanceStored stored = index.awaitArrival(sop);
     assertFalse(stow.isDone(), "STOW answered before the index acknowledged the instance");
 
-    acknowledge(stored);
+    index.acknowledge(stored);
     HttpResponse<String> response = stow.get(60, TimeUnit.SECONDS);
     // 202, not 200: the local tenant's Issuer of Patient ID was added (warning B000).
     assertEquals(202, response.statusCode(), response.body());
@@ -156,7 +104,7 @@ class StowReadYourWritesTest {
     assertNotNull(warning, "a response sent before the index acknowledged must say so");
     assertTrue(warning.startsWith("299 "), warning);
     assertTrue(warning.contains("indexing pending"), warning);
-    assertNotNull(seen.get(sop), "the instance is durable and its event published");
+    assertNotNull(index.seen(sop), "the instance is durable and its event published");
   }
 
   @Test
@@ -170,12 +118,12 @@ class StowReadYourWritesTest {
                 DicomFiles.instance(study, series, first, "RYW-3", 512),
                 DicomFiles.instance(study, series, second, "RYW-3", 512)));
     CompletableFuture<HttpResponse<String>> stow = post(stowUrl + "/" + study, body);
-    InstanceStored a = awaitArrival(first);
-    InstanceStored b = awaitArrival(second);
-    acknowledge(a);
-    acknowledge(otherInstanceIndexed(study, series));
+    InstanceStored a = index.awaitArrival(first);
+    InstanceStored b = index.awaitArrival(second);
+    index.acknowledge(a);
+    index.acknowledge(otherInstanceIndexed(study, series));
     assertFalse(stow.isDone(), "released before the second instance was indexed");
-    acknowledge(b);
+    index.acknowledge(b);
     HttpResponse<String> response = stow.get(60, TimeUnit.SECONDS);
     assertEquals(202, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("Warning").isEmpty());
@@ -191,30 +139,6 @@ class StowReadYourWritesTest {
             HttpResponse.BodyHandlers.ofString());
   }
 
-  private InstanceStored awaitArrival(String sop) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      InstanceStored e = seen.get(sop);
-      if (e != null) {
-        return e;
-      }
-      arrivals.poll(200, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("no InstanceStored for the uploaded instance");
-  }
-
-  private void acknowledge(InstanceStored stored) throws Exception {
-    acknowledge(
-        new InstanceIndexed(
-            UUID.randomUUID().toString(),
-            Instant.now(),
-            stored.tenant(),
-            stored.studyInstanceUid(),
-            stored.seriesInstanceUid(),
-            stored.sopInstanceUid(),
-            stored.eventId()));
-  }
-
   private static InstanceIndexed otherInstanceIndexed(String study, String series) {
     return new InstanceIndexed(
         UUID.randomUUID().toString(),
@@ -224,29 +148,6 @@ class StowReadYourWritesTest {
         series,
         uid(),
         UUID.randomUUID().toString());
-  }
-
-  private void acknowledge(InstanceIndexed indexed) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.INSTANCE_INDEXED.name(), indexed.key(), EventCodec.encode(indexed)))
-          .get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private Properties consumerProps() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
   }
 
   private static String uid() {

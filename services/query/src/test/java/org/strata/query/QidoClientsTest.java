@@ -239,7 +239,20 @@ class QidoClientsTest extends QidoTestSupport {
         "Modality cannot be matched at the study level",
         "Modality",
         "CT");
-    badRequest("study limit 0", "studies", "limit must be between 1 and 1000", "limit", "0");
+    // PS3.18 8.3.4.4.1: results = min(matches - offset, maxResults, limit); none is 204.
+    atStudies("study limit 0", List.of(), "limit", "0");
+    atStudies(
+        "study limit above the maximum (1000)",
+        List.of(S5, S2, S4, S1, S3, S7),
+        "limit",
+        "1000000");
+    atStudies("study offset far past the end", List.of(), "offset", "99999999999999999999");
+    badRequest(
+        "study limit not a number",
+        "studies",
+        "limit must be a non-negative integer",
+        "limit",
+        "x");
     badRequest(
         "study fuzzymatching yes",
         "studies",

@@ -71,7 +71,10 @@ public final class Association implements Closeable {
   private final AssociationConfig config;
   private final PduReader reader;
   private final PduWriter writer;
+  private final DeadlineInputStream timedIn;
   private final InputStream socketIn;
+  private final long connectedAt = System.nanoTime();
+  private volatile AssociationListener listener = AssociationListener.NONE;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ArrayDeque<Pdv> pending = new ArrayDeque<>();
   private final AtomicInteger messageIds = new AtomicInteger();
@@ -93,7 +96,8 @@ public final class Association implements Closeable {
     this.requestor = requestor;
     this.config = config;
     socket.setTcpNoDelay(true);
-    this.socketIn = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+    this.timedIn = new DeadlineInputStream(socket);
+    this.socketIn = new java.io.BufferedInputStream(timedIn, 64 * 1024);
     this.reader = new PduReader(socketIn, config.maxPduLength(), config.maxAssociateLength());
     this.writer =
         new PduWriter(new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
@@ -477,8 +481,7 @@ public final class Association implements Closeable {
     if (!(socket instanceof javax.net.ssl.SSLSocket)) {
       return false;
     }
-    int timeout = socket.getSoTimeout();
-    socket.setSoTimeout(1);
+    timedIn.deadline(System.nanoTime() + 1_000_000);
     try {
       socketIn.mark(1);
       socketIn.read(); // -1 at the end of the stream: readMessage reports it
@@ -486,8 +489,6 @@ public final class Association implements Closeable {
       return true;
     } catch (SocketTimeoutException e) {
       return false;
-    } finally {
-      socket.setSoTimeout(timeout);
     }
   }
 
@@ -511,6 +512,7 @@ public final class Association implements Closeable {
             throw unexpected(pdu);
           }
           state = State.Sta8;
+          beforeReleaseResponse();
           // local A-RELEASE response: always affirmative
           sendPdu(AReleaseRP.INSTANCE);
           state = State.Sta13;
@@ -523,6 +525,19 @@ public final class Association implements Closeable {
       }
     }
     return pending.poll();
+  }
+
+  private void beforeReleaseResponse() {
+    try {
+      listener.beforeReleaseResponse(this);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: release listener failed, releasing anyway", name, e);
+    }
+  }
+
+  /** Set by the server before the association is accepted. */
+  void listener(AssociationListener listener) {
+    this.listener = listener;
   }
 
   /** Pipes the data PDVs of one message; reads the socket only when the consumer reads. */
@@ -603,15 +618,33 @@ public final class Association implements Closeable {
     public void close() {}
   }
 
-  /** Reads a PDU with the timer of the current state; handles timeouts and malformed PDUs. */
+  /**
+   * Reads a PDU with the timer of the current state; handles timeouts and malformed PDUs.
+   *
+   * <p>Timers are deadlines, not per-read timeouts (a peer dribbling bytes cannot stretch them):
+   * the whole A-ASSOCIATE-RQ must arrive within the ARTIM timer of the connection (Sta2); otherwise
+   * the first byte of the next PDU within the state's timer (idle timeout in Sta6, ARTIM else), and
+   * the rest of a started PDU within the ARTIM timer of its first byte. A PDU whose length promises
+   * more than the peer sends therefore ends in A-ABORT after ARTIM, not after the idle timeout.
+   */
   private Pdu readPdu() throws IOException {
     State s = state;
-    long timeout =
-        (s == State.Sta6 || s == State.Sta8 ? config.idleTimeout() : config.artimTimeout())
-            .toMillis();
-    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout)));
+    long artim = config.artimTimeout().toNanos();
+    long start = System.nanoTime();
+    long firstByteDeadline =
+        s == State.Sta2
+            ? connectedAt + artim
+            : start + (s == State.Sta6 || s == State.Sta8 ? config.idleTimeout().toNanos() : artim);
+    boolean started = false;
     Pdu pdu;
     try {
+      timedIn.deadline(firstByteDeadline);
+      socketIn.mark(1);
+      started = socketIn.read() >= 0;
+      socketIn.reset();
+      if (started && s != State.Sta2) {
+        timedIn.deadline(System.nanoTime() + artim);
+      }
       pdu = reader.read();
     } catch (SocketTimeoutException e) {
       if (s == State.Sta2 || s == State.Sta13) {
@@ -620,11 +653,15 @@ public final class Association implements Closeable {
         closeSocket();
         throw new SocketTimeoutException("ARTIM timer expired in " + s);
       }
+      String what =
+          started
+              ? "PDU incomplete when the ARTIM timer expired"
+              : s == State.Sta6 ? "idle timeout" : "ARTIM timer expired";
       abortQuietly(new AAbort(AAbort.SOURCE_SERVICE_PROVIDER, AAbort.REASON_NOT_SPECIFIED));
       throw new AAbortException(
           AAbort.SOURCE_SERVICE_PROVIDER,
           AAbort.REASON_NOT_SPECIFIED,
-          (s == State.Sta6 ? "idle timeout" : "ARTIM timer expired") + " in " + s + ", aborted");
+          what + " in " + s + ", aborted");
     } catch (AAbortException e) {
       LOG.debug("{}: malformed PDU: {}", name, e.getMessage());
       abortQuietly(e.toPdu());
@@ -779,7 +816,8 @@ public final class Association implements Closeable {
   private void awaitTransportClose() {
     try {
       socket.shutdownOutput();
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.artimTimeout().toMillis()));
+      // one deadline for the whole wait: a peer trickling bytes cannot keep us here
+      timedIn.deadline(System.nanoTime() + config.artimTimeout().toNanos());
       byte[] sink = new byte[8192];
       long budget = 1L << 20;
       while (budget > 0) {

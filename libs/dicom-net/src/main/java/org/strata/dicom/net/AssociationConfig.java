@@ -10,10 +10,11 @@ import org.strata.dicom.net.pdu.PduReader;
  * @param maxSendPduLength cap on the P-DATA-TF length we send, applied below the peer's maximum
  *     (and used alone when the peer announces 0, "unlimited")
  * @param maxAssociateLength hard limit for a received A-ASSOCIATE-RQ/AC PDU
- * @param artimTimeout the ARTIM timer: awaiting A-ASSOCIATE-RQ (Sta2), A-ASSOCIATE-AC/RJ (Sta5),
- *     A-RELEASE-RP (Sta7, Sta10, Sta11) and the transport close (Sta13)
+ * @param artimTimeout the ARTIM timer: awaiting A-ASSOCIATE-RQ (Sta2, counted from the connection),
+ *     A-ASSOCIATE-AC/RJ (Sta5), A-RELEASE-RP (Sta7, Sta10, Sta11), the transport close (Sta13), and
+ *     the rest of any PDU once its first byte has arrived; a deadline, not a per-read timeout
  * @param idleTimeout how long an established association may stay silent while we wait for the peer
- *     (Sta6 read timeout, also between PDVs of a data set); then A-ABORT
+ *     (Sta6: until the first byte of the next PDU, also between PDUs of a data set); then A-ABORT
  * @param writeTimeout how long one PDU write may block because the peer does not read; then the
  *     connection is closed (no A-ABORT can get through) and the write fails
  */
@@ -35,6 +36,16 @@ public record AssociationConfig(
           Duration.ofSeconds(30),
           Duration.ofSeconds(120),
           Duration.ofSeconds(60));
+
+  /**
+   * For an SCP facing peers it does not control: a connection must deliver its A-ASSOCIATE-RQ
+   * within 10 s (ARTIM, also for the rest of a started PDU, the A-RELEASE-RP and the transport
+   * close), an established association that says nothing for 30 s is aborted (as Orthanc's
+   * DicomScpTimeout). A requestor keeps {@link #DEFAULTS}: a remote SCP may take minutes between
+   * the responses of a C-MOVE.
+   */
+  public static final AssociationConfig SERVER_DEFAULTS =
+      DEFAULTS.withArtimTimeout(Duration.ofSeconds(10)).withIdleTimeout(Duration.ofSeconds(30));
 
   public AssociationConfig {
     if (maxPduLength < MIN_PDU_LENGTH || maxPduLength > PduReader.HARD_MAX_PDATA_LENGTH) {

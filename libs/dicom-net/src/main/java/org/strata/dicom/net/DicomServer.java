@@ -29,10 +29,12 @@ import org.strata.dicom.net.pdu.AAssociateRQ;
  * A DICOM SCP: listens on one address for one or more AE titles and serves every association on its
  * own virtual thread with blocking I/O (see docs/adr/0003-dimse-threading.md).
  *
- * <p>Limits: at most {@code maxAssociations} associations at a time (more are rejected with
- * A-ASSOCIATE-RJ transient, service-provider presentation, local-limit-exceeded; beyond twice the
- * limit connections are closed at once), the PDU size and timers of {@link AssociationConfig}.
- * {@link #close()} stops listening, aborts the active associations and waits for their threads.
+ * <p>Limits: at most {@code maxAssociations} associations at a time and at most {@code
+ * maxAssociationsPerHost} from one peer address, so that one misbehaving host cannot take every
+ * slot from the others (more are rejected with A-ASSOCIATE-RJ transient, service-provider
+ * presentation, local-limit-exceeded; beyond twice a limit connections are closed at once, without
+ * a thread), the PDU size and timers of {@link AssociationConfig}. {@link #close()} stops
+ * listening, aborts the active associations and waits for their threads.
  */
 public final class DicomServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DicomServer.class);
@@ -44,6 +46,9 @@ public final class DicomServer implements Closeable {
   private final UserIdentityAuthenticator authenticator;
   private final AssociationConfig config;
   private final int maxAssociations;
+  private final int maxAssociationsPerHost;
+  private final AssociationListener listener;
+  private final Map<InetAddress, Integer> perHost = new ConcurrentHashMap<>();
   private final TlsConfig tls;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Set<Association> associations = ConcurrentHashMap.newKeySet();
@@ -65,6 +70,8 @@ public final class DicomServer implements Closeable {
     this.authenticator = b.authenticator;
     this.config = b.config;
     this.maxAssociations = b.maxAssociations;
+    this.maxAssociationsPerHost = Math.min(b.maxAssociationsPerHost, b.maxAssociations);
+    this.listener = b.listener;
     this.tls = b.tls;
     ThreadFactory base =
         Thread.ofVirtual().name("dimse-" + bindAddress.getPort() + "-", 0).factory();
@@ -162,27 +169,30 @@ public final class DicomServer implements Closeable {
         return;
       }
       int n = connections.incrementAndGet();
-      if (n > 2 * maxAssociations || closed) {
-        // far above the limit: not even a thread for a rejection
+      InetAddress host = s.getInetAddress();
+      int fromHost = perHost.merge(host, 1, Integer::sum);
+      if (n > 2 * maxAssociations || fromHost > 2 * maxAssociationsPerHost || closed) {
+        // far above a limit: not even a thread for a rejection
         closeQuietly(s);
-        connectionEnded();
+        connectionEnded(host);
         continue;
       }
-      boolean overLimit = n > maxAssociations;
+      boolean overLimit = n > maxAssociations || fromHost > maxAssociationsPerHost;
       try {
-        threadFactory.newThread(() -> serve(s, overLimit)).start();
+        threadFactory.newThread(() -> serve(s, host, overLimit)).start();
       } catch (RuntimeException | Error e) {
         closeQuietly(s);
-        connectionEnded();
+        connectionEnded(host);
         throw e;
       }
     }
   }
 
-  private void serve(Socket socket, boolean overLimit) {
+  private void serve(Socket socket, InetAddress host, boolean overLimit) {
     Association as = null;
     try {
       as = Association.acceptor(socket, config);
+      as.listener(listener);
       associations.add(as);
       if (closed) {
         return;
@@ -232,10 +242,15 @@ public final class DicomServer implements Closeable {
       if (as != null) {
         as.closeSocket();
         associations.remove(as);
+        try {
+          listener.ended(as);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: association listener failed", as, e);
+        }
       } else {
         closeQuietly(socket);
       }
-      connectionEnded();
+      connectionEnded(host);
     }
   }
 
@@ -267,7 +282,8 @@ public final class DicomServer implements Closeable {
     }
   }
 
-  private void connectionEnded() {
+  private void connectionEnded(InetAddress host) {
+    perHost.computeIfPresent(host, (h, count) -> count <= 1 ? null : count - 1);
     connections.decrementAndGet();
     synchronized (idleLock) {
       idleLock.notifyAll();
@@ -317,7 +333,8 @@ public final class DicomServer implements Closeable {
   }
 
   /**
-   * Builder; defaults: 127.0.0.1, port 104, 100 associations, {@link AssociationConfig#DEFAULTS}.
+   * Builder; defaults: 127.0.0.1, port 104, 100 associations, 16 from one host, {@link
+   * AssociationConfig#SERVER_DEFAULTS}.
    */
   public static final class Builder {
     private String host = InetAddress.getLoopbackAddress().getHostAddress();
@@ -326,8 +343,10 @@ public final class DicomServer implements Closeable {
     private DimseRegistry registry = new DimseRegistry();
     private AssociationAcceptor acceptor = AssociationAcceptor.knownCalledAE();
     private UserIdentityAuthenticator authenticator = UserIdentityAuthenticator.NONE;
-    private AssociationConfig config = AssociationConfig.DEFAULTS;
+    private AssociationConfig config = AssociationConfig.SERVER_DEFAULTS;
     private int maxAssociations = 100;
+    private int maxAssociationsPerHost = 16;
+    private AssociationListener listener = AssociationListener.NONE;
     private TlsConfig tls;
 
     /** DICOM TLS on this server's port (null: plain TCP). */
@@ -395,6 +414,25 @@ public final class DicomServer implements Closeable {
         throw new IllegalArgumentException("maxAssociations must be positive");
       }
       this.maxAssociations = max;
+      return this;
+    }
+
+    /**
+     * Most associations from one peer address at a time (capped by {@link #maxAssociations}); keep
+     * it well under half of it so that one host, however many connections it opens, leaves slots
+     * for the others. Peers behind one NAT or proxy share it.
+     */
+    public Builder maxAssociationsPerHost(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAssociationsPerHost must be positive");
+      }
+      this.maxAssociationsPerHost = max;
+      return this;
+    }
+
+    /** Hears of releases (before the answer) and ends of associations. */
+    public Builder listener(AssociationListener listener) {
+      this.listener = java.util.Objects.requireNonNull(listener);
       return this;
     }
 

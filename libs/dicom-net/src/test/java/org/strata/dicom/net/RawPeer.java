@@ -97,6 +97,18 @@ final class RawPeer implements AutoCloseable {
     };
   }
 
+  /** The wire form of a P-DATA-TF PDU with one PDV. */
+  static byte[] pData(int pcid, int pdvHeader, byte[] data) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(header(4, data.length + 6));
+    long pdvLength = data.length + 2;
+    b.write(header(0, pdvLength), 2, 4);
+    b.write(pcid);
+    b.write(pdvHeader);
+    b.writeBytes(data);
+    return b.toByteArray();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -129,10 +129,27 @@ public interface IngestConfig {
     @WithDefault("STRATA")
     String aeTitle();
 
+    /** Associations at a time, from all peers. */
     @WithDefault("100")
     int maxAssociations();
 
-    @WithDefault("5m")
+    /**
+     * Associations at a time from one peer address, so that one host (misbehaving, or holding
+     * silent or dribbling connections) leaves slots to the others; keep it under half of {@link
+     * #maxAssociations()}. Peers behind one NAT or proxy share it.
+     */
+    @WithDefault("16")
+    int maxAssociationsPerHost();
+
+    /**
+     * ARTIM timer: a connection must deliver its whole A-ASSOCIATE-RQ within it; also the longest
+     * wait for the rest of a started PDU, for an A-RELEASE-RP and for the peer to close.
+     */
+    @WithDefault("10s")
+    Duration artimTimeout();
+
+    /** An established association that sends nothing this long is aborted (A-ABORT). */
+    @WithDefault("30s")
     Duration idleTimeout();
   }
 

@@ -34,7 +34,8 @@ import org.strata.ingest.service.TenantResolver;
  * The archive's storage SCP: C-ECHO and C-STORE of every storage SOP class in the transfer syntax
  * it arrives in. Each data set is streamed through the same pipeline as STOW-RS, behind a file meta
  * group made from the command and the presentation context; the C-STORE-RSP goes out only after the
- * object is in S3 and its event acknowledged by Kafka.
+ * object is in S3 and its event acknowledged by Kafka. The A-RELEASE-RP waits (bounded) until the
+ * association's instances are indexed ({@link IndexedBeforeRelease}).
  */
 @ApplicationScoped
 public class StorageScp {
@@ -43,12 +44,18 @@ public class StorageScp {
   private final InstanceIngestor ingestor;
   private final TenantResolver tenants;
   private final IngestConfig config;
+  private final IndexedBeforeRelease indexedBeforeRelease;
   private DicomServer server;
 
-  public StorageScp(InstanceIngestor ingestor, TenantResolver tenants, IngestConfig config) {
+  public StorageScp(
+      InstanceIngestor ingestor,
+      TenantResolver tenants,
+      IngestConfig config,
+      IndexedBeforeRelease indexedBeforeRelease) {
     this.ingestor = ingestor;
     this.tenants = tenants;
     this.config = config;
+    this.indexedBeforeRelease = indexedBeforeRelease;
   }
 
   void start(@Observes StartupEvent event) throws IOException {
@@ -63,7 +70,12 @@ public class StorageScp {
             .registry(new DimseRegistry().registerStorage(this::store))
             .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
-            .associationConfig(AssociationConfig.DEFAULTS.withIdleTimeout(dimse.idleTimeout()))
+            .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+            .listener(indexedBeforeRelease)
+            .associationConfig(
+                AssociationConfig.SERVER_DEFAULTS
+                    .withArtimTimeout(dimse.artimTimeout())
+                    .withIdleTimeout(dimse.idleTimeout()))
             .build()
             .start();
     LOG.infof("storage SCP %s listening on %s:%d", dimse.aeTitle(), dimse.host(), server.port());
@@ -117,6 +129,9 @@ public class StorageScp {
     StoreResult result = ingestor.store(part10, source, null, rq.sopInstanceUid(), true);
     if (!result.stored()) {
       throw new DimseException(result.failure().code(), result.detail());
+    }
+    if (result.eventId() != null) {
+      indexedBeforeRelease.stored(rq.association(), result.eventId());
     }
     return result.coercions().isEmpty() ? Status.SUCCESS : 0xB000;
   }

@@ -32,8 +32,9 @@ import org.strata.events.Topics;
 import org.strata.ingest.config.IngestConfig;
 
 /**
- * Read-your-writes for STOW-RS (ADR 0010): lets a request wait until the index has applied the
- * InstanceStored events it published, so the QIDO a client sends after its 200 finds the instances.
+ * Read-your-writes (ADR 0010): lets a STOW-RS request, or a DIMSE association before its release,
+ * wait until the index has applied the InstanceStored events it published, so the QIDO a client
+ * sends afterwards finds the instances.
  *
  * <p>Every ingest replica reads all partitions of {@code strata.instance.indexed} from the end (no
  * consumer group: each replica only completes the waits of its own requests). A wait is registered
@@ -63,7 +64,7 @@ public class IndexAcknowledgements {
     this.metrics = metrics;
   }
 
-  /** Whether STOW-RS waits for the index at all. */
+  /** Whether STOW-RS and DIMSE releases wait for the index at all. */
   public boolean enabled() {
     return config.readYourWrites().enabled();
   }
@@ -103,12 +104,39 @@ public class IndexAcknowledgements {
     pending.remove(storedEventId);
   }
 
+  /** Who waits, and the timer its waits are recorded in (outcome indexed or timeout). */
+  public enum Waiter {
+    /** A STOW-RS request before its answer (ADR 0010). */
+    STOW("strata.ingest.index.wait", "STOW-RS wait from durable to searchable (read-your-writes)"),
+    /** A DIMSE association before its A-RELEASE-RP (ADR 0010 amendment). */
+    DIMSE_RELEASE(
+        "strata.ingest.dimse.release.index.wait",
+        "A-RELEASE-RP held until the association's instances are searchable");
+
+    private final String meter;
+    private final String description;
+
+    Waiter(String meter, String description) {
+      this.meter = meter;
+      this.description = description;
+    }
+  }
+
   /**
-   * Waits until all events are indexed or the configured timeout passes.
+   * Waits until all events are indexed or the configured timeout passes (STOW-RS).
    *
    * @return true when all were indexed in time
    */
   public boolean awaitIndexed(Collection<String> storedEventIds) {
+    return awaitIndexed(storedEventIds, Waiter.STOW);
+  }
+
+  /**
+   * Waits until all events are indexed or the configured timeout passes; forgets them either way.
+   *
+   * @return true when all were indexed in time
+   */
+  public boolean awaitIndexed(Collection<String> storedEventIds, Waiter waiter) {
     if (!enabled() || storedEventIds.isEmpty()) {
       return true;
     }
@@ -137,13 +165,26 @@ public class IndexAcknowledgements {
     } finally {
       storedEventIds.forEach(pending::remove);
     }
-    Timer.builder("strata.ingest.index.wait")
-        .description("STOW-RS wait from durable to searchable (read-your-writes)")
+    Timer.builder(waiter.meter)
+        .description(waiter.description)
         .tag("outcome", all ? "indexed" : "timeout")
         .publishPercentiles(0.5, 0.95, 0.99)
         .register(metrics)
         .record(Duration.ofNanos(System.nanoTime() - start));
     return all;
+  }
+
+  /**
+   * True, and forgotten, if the event is already indexed: lets a long-lived waiter (an association
+   * storing thousands of instances) drop what needs no more waiting before its final wait.
+   */
+  public boolean settled(String storedEventId) {
+    CompletableFuture<Void> f = pending.get(storedEventId);
+    if (f != null && f.isDone()) {
+      pending.remove(storedEventId);
+      return true;
+    }
+    return false;
   }
 
   private void pollLoop() {

@@ -285,11 +285,9 @@ public class InstanceIngestor {
       boolean createdNewKey) {
     List<String> coercions = new ArrayList<>();
     InstanceStored event = event(header, source, eventId, key, size, digest, version, coercions);
-    // Only STOW-RS clients wait for the index (read-your-writes); register before publishing.
-    boolean awaited = source.channel() == InstanceStored.Channel.STOWRS;
-    if (awaited) {
-      indexAcks.expect(eventId);
-    }
+    // STOW-RS requests and DIMSE releases wait for the index (read-your-writes, ADR 0010);
+    // registered before publishing, so the acknowledgement cannot be missed.
+    indexAcks.expect(eventId);
     if (headerStandsForObject(header, tail, size)) {
       // The derivatives writer needs nothing else (ADR 0015): no read-back of the object. Kept
       // before publishing: this process's consumer may see the event before send() returns.
@@ -301,9 +299,7 @@ public class InstanceIngestor {
       step("kafka-publish", System.nanoTime() - publishStart);
     } catch (PublishException e) {
       preparedHeaders.remove(eventId);
-      if (awaited) {
-        indexAcks.forget(eventId);
-      }
+      indexAcks.forget(eventId);
       LOG.warnf("event not acknowledged by Kafka (%s); removing the object", e.getMessage());
       try {
         store.delete(key);

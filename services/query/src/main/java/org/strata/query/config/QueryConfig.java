@@ -28,7 +28,10 @@ public interface QueryConfig {
   @WithDefault("100")
   int defaultLimit();
 
-  /** The largest {@code limit} accepted; above it the request is refused with 400. */
+  /**
+   * The most results per QIDO-RS response: a larger {@code limit} is lowered to it, and {@code
+   * Warning: 299} says when more matches follow (PS3.18 8.3.4.4).
+   */
   @WithDefault("1000")
   int maxLimit();
 
@@ -97,7 +100,10 @@ public interface QueryConfig {
     @WithDefault("20")
     int defaultCount();
 
-    /** The largest {@code _count} accepted (each study carries its series and instances). */
+    /**
+     * The most studies per Bundle (each study carries its series and instances); a larger {@code
+     * _count} is lowered to it.
+     */
     @WithDefault("100")
     int maxCount();
 
@@ -134,10 +140,27 @@ public interface QueryConfig {
     @WithDefault("11113")
     int port();
 
+    /** Associations at a time, from all peers. */
     @WithDefault("100")
     int maxAssociations();
 
-    @WithDefault("5m")
+    /**
+     * Associations at a time from one peer address, so that one host (misbehaving, or holding
+     * silent or dribbling connections) leaves slots to the others; keep it under half of {@link
+     * #maxAssociations()}. Peers behind one NAT or proxy share it.
+     */
+    @WithDefault("16")
+    int maxAssociationsPerHost();
+
+    /**
+     * ARTIM timer: a connection must deliver its whole A-ASSOCIATE-RQ within it; also the longest
+     * wait for the rest of a started PDU, for an A-RELEASE-RP and for the peer to close.
+     */
+    @WithDefault("10s")
+    Duration artimTimeout();
+
+    /** An established association that sends nothing this long is aborted (A-ABORT). */
+    @WithDefault("30s")
     Duration idleTimeout();
 
     /**

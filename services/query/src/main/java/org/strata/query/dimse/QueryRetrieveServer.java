@@ -128,7 +128,11 @@ public class QueryRetrieveServer {
             .registry(registry)
             .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
-            .associationConfig(AssociationConfig.DEFAULTS.withIdleTimeout(dimse.idleTimeout()))
+            .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+            .associationConfig(
+                AssociationConfig.SERVER_DEFAULTS
+                    .withArtimTimeout(dimse.artimTimeout())
+                    .withIdleTimeout(dimse.idleTimeout()))
             .build()
             .start();
     LOG.infof(

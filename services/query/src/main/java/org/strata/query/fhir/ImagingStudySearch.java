@@ -59,7 +59,9 @@ public final class ImagingStudySearch {
           case "_id" -> s.ids(value);
           case "started" -> s.started(StartedParam.parse(value, zone));
           case "modality" -> s.modality(value);
-          case "_count" -> s.count = integer(name, value, 1, maxCount);
+          // FHIR R4 3.1.1.5.7: the server may return fewer than _count, never an error for more.
+          case "_count" ->
+              s.count = Math.min(integer(name, saturated(value), 1, Integer.MAX_VALUE), maxCount);
           case "_offset" -> s.offset = integer(name, value, 0, Integer.MAX_VALUE);
           case "_format" -> {
             if (!value.equals("json") && !value.contains("json")) {
@@ -232,6 +234,13 @@ public final class ImagingStudySearch {
       throw FhirException.invalid(name + ": not a DICOM UID");
     }
     return value;
+  }
+
+  /** Digits beyond int as {@link Integer#MAX_VALUE}, so that a huge {@code _count} is lowered. */
+  private static String saturated(String value) {
+    return value.length() > 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')
+        ? String.valueOf(Integer.MAX_VALUE)
+        : value;
   }
 
   private static int integer(String name, String value, int min, int max) {

@@ -14,6 +14,11 @@ import org.strata.dicom.dict.ElementDictionary;
  * matching keys, {@code includefield}, {@code fuzzymatching}, {@code limit} and {@code offset}.
  * Anything malformed is a {@link QidoException} (400).
  *
+ * <p>{@code limit} and {@code offset} are unsigned integers of any size (PS3.18 8.3.4.4): a {@code
+ * limit} above the server's maximum is lowered to it (the response then says with {@code Warning:
+ * 299} that more matches follow), and an {@code offset} past the last match gives no results (204),
+ * never an error.
+ *
  * @param studyUid the study of the path ({@code /studies/{study}/...}), or null
  * @param seriesUid the series of the path, or null
  * @param matches matching keys in request order (values not yet parsed: {@link Matching} does)
@@ -29,16 +34,16 @@ public record QidoRequest(
     boolean includeAll,
     boolean fuzzy,
     int limit,
-    int offset) {
+    long offset) {
 
   private static final Pattern HEX_TAG = Pattern.compile("[0-9A-Fa-f]{8}");
   private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
-  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   /**
    * @param params the query parameters, decoded, each with all its values
    * @param defaultLimit results when {@code limit} is absent
-   * @param maxLimit the largest {@code limit} accepted
+   * @param maxLimit the most results per response: a larger {@code limit} is lowered to it
    */
   public static QidoRequest parse(
       Level level,
@@ -58,7 +63,7 @@ public record QidoRequest(
     boolean all = false;
     boolean fuzzy = false;
     int limit = defaultLimit;
-    int offset = 0;
+    long offset = 0;
     for (Map.Entry<String, List<String>> p : params.entrySet()) {
       String key = p.getKey();
       List<String> values = p.getValue();
@@ -82,13 +87,8 @@ public record QidoRequest(
           }
           fuzzy = v.equals("true");
         }
-        case "limit" -> {
-          limit = number(key, single(key, values));
-          if (limit < 1 || limit > maxLimit) {
-            throw new QidoException("limit must be between 1 and " + maxLimit);
-          }
-        }
-        case "offset" -> offset = number(key, single(key, values));
+        case "limit" -> limit = (int) Math.min(unsigned(key, single(key, values)), maxLimit);
+        case "offset" -> offset = unsigned(key, single(key, values));
         default -> {
           int tag = tagOf(key, "matching key");
           QidoAttribute attribute = QidoAttribute.of(tag);
@@ -137,11 +137,13 @@ public record QidoRequest(
     return values.get(0);
   }
 
-  private static int number(String key, String value) {
+  /** A uint of PS3.18 8.3.4.4, saturated at {@link Long#MAX_VALUE} (no index is that large). */
+  private static long unsigned(String key, String value) {
     if (!DIGITS.matcher(value).matches()) {
       throw new QidoException(key + " must be a non-negative integer");
     }
-    return Integer.parseInt(value);
+    String digits = value.replaceFirst("^0+(?=.)", "");
+    return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
   }
 
   /** A UID of PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters. */
