@@ -38,7 +38,7 @@ public class AdminResource {
   @DELETE
   @Operation(summary = "Delete a study")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such study")
   public Uni<Response> deleteStudy(
       @PathParam("tenant") String tenant,
@@ -51,7 +51,7 @@ public class AdminResource {
   @Path("/series/{series}")
   @Operation(summary = "Delete a series")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such series")
   public Uni<Response> deleteSeries(
       @PathParam("tenant") String tenant,
@@ -65,7 +65,7 @@ public class AdminResource {
   @Path("/series/{series}/instances/{instance}")
   @Operation(summary = "Delete an instance")
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
-  @APIResponse(responseCode = "400", description = "A UID is malformed")
+  @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such instance")
   public Uni<Response> deleteInstance(
       @PathParam("tenant") String tenant,
@@ -78,6 +78,10 @@ public class AdminResource {
 
   private Uni<Response> delete(
       String tenant, Scope scope, String study, String series, String sop, String reason) {
+    // Checked before PostgreSQL sees it: a NUL byte in the tenant was a 500 from the driver.
+    if (!PatientLinkResource.TENANT.matcher(tenant).matches()) {
+      return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed tenant"));
+    }
     for (String uid : new String[] {study, series, sop}) {
       if (uid != null && (uid.length() > UID_MAX || !UID.matcher(uid).matches())) {
         return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed UID: " + uid));

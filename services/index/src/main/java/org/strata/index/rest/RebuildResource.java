@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -23,8 +22,6 @@ import org.strata.index.service.RebuildService.Job;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rebuild", description = "Rebuild the index from the metadata sidecars in S3")
 public class RebuildResource {
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
   private final RebuildService rebuilds;
 
   public RebuildResource(RebuildService rebuilds) {
@@ -69,7 +66,7 @@ public class RebuildResource {
   public Response start(
       @Parameter(description = "tenant to rebuild; all when absent") @QueryParam("tenant")
           String tenant) {
-    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+    if (tenant != null && !PatientLinkResource.TENANT.matcher(tenant).matches()) {
       return Response.status(400).entity(new Error("malformed tenant")).build();
     }
     Job job = rebuilds.start(tenant);
