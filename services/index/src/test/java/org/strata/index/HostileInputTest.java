@@ -78,16 +78,7 @@ class HostileInputTest extends IndexTestSupport {
         .run(run, report);
 
     awaitDeletionsApplied();
-    if (!Liveness.up(HOST, http)) {
-      report.violation("index is not UP after the hostile input");
-    }
-    long heapAfter = Liveness.heapAfterGc();
-    System.out.printf(
-        "heap after GC: %d MiB before, %d MiB after (bound: +%d MiB, max %d MiB)%n",
-        heapBefore >> 20, heapAfter >> 20, HEAP_GROWTH_BOUND >> 20, Liveness.maxHeap() >> 20);
-    if (heapAfter > heapBefore + HEAP_GROWTH_BOUND) {
-      report.violation("heap after GC grew from " + heapBefore + " to " + heapAfter + " bytes");
-    }
+    Liveness.checkAfterRun(HOST, http, heapBefore, HEAP_GROWTH_BOUND, report);
     String after = snapshot(first.studyUid);
     if (!before.equals(after)) {
       report.violation("the known study changed: " + before + " -> " + after);

@@ -105,16 +105,7 @@ class HostileInputTest {
     dimse.commands();
     dimse.part10(samples);
 
-    if (!Liveness.up(HOST, http)) {
-      report.violation("ingest is not UP after the hostile input");
-    }
-    long heapAfter = Liveness.heapAfterGc();
-    System.out.printf(
-        "heap after GC: %d MiB before, %d MiB after (bound: +%d MiB, max %d MiB)%n",
-        heapBefore >> 20, heapAfter >> 20, HEAP_GROWTH_BOUND >> 20, Liveness.maxHeap() >> 20);
-    if (heapAfter > heapBefore + HEAP_GROWTH_BOUND) {
-      report.violation("heap after GC grew from " + heapBefore + " to " + heapAfter + " bytes");
-    }
+    Liveness.checkAfterRun(HOST, http, heapBefore, HEAP_GROWTH_BOUND, report);
     try (InputStream in = s3.get(knownKey)) {
       if (!java.util.Arrays.equals(known, in.readAllBytes())) {
         report.violation("the known study's object changed: " + knownKey);

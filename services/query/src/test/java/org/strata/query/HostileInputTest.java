@@ -115,16 +115,7 @@ class HostileInputTest extends WadoTestSupport {
     dimse.pdus();
     dimse.commands();
 
-    if (!Liveness.up(HOST, http)) {
-      report.violation("query is not UP after the hostile input");
-    }
-    long heapAfter = Liveness.heapAfterGc();
-    System.out.printf(
-        "heap after GC: %d MiB before, %d MiB after (bound: +%d MiB, max %d MiB)%n",
-        heapBefore >> 20, heapAfter >> 20, HEAP_GROWTH_BOUND >> 20, Liveness.maxHeap() >> 20);
-    if (heapAfter > heapBefore + HEAP_GROWTH_BOUND) {
-      report.violation("heap after GC grew from " + heapBefore + " to " + heapAfter + " bytes");
-    }
+    Liveness.checkAfterRun(HOST, http, heapBefore, HEAP_GROWTH_BOUND, report);
     System.out.print(report.table());
     assertKnownInstance(known);
     report.assertPassed();

@@ -12,6 +12,24 @@ import java.nio.charset.StandardCharsets;
 public final class Liveness {
   private Liveness() {}
 
+  /**
+   * After a run: the service at host:port must be UP and its heap after GC no more than {@code
+   * bound} above {@code heapBefore}; each failure is a violation of the report. Prints the heap.
+   */
+  public static void checkAfterRun(
+      String host, int port, long heapBefore, long bound, HostileReport report) {
+    if (!up(host, port)) {
+      report.violation("the service is not UP after the hostile input");
+    }
+    long heapAfter = heapAfterGc();
+    System.out.printf(
+        "heap after GC: %d MiB before, %d MiB after (bound: +%d MiB, max %d MiB)%n",
+        heapBefore >> 20, heapAfter >> 20, bound >> 20, maxHeap() >> 20);
+    if (heapAfter > heapBefore + bound) {
+      report.violation("heap after GC grew from " + heapBefore + " to " + heapAfter + " bytes");
+    }
+  }
+
   /** {@code GET /q/health}: 200 with status UP. */
   public static boolean up(String host, int port) {
     try {
