@@ -86,7 +86,10 @@ class HostileInputTest extends IndexTestSupport {
     System.out.print(report.table());
     report.assertPassed();
     assertEquals(before, after);
-    assertTrue(report.total(HostileReport.Counts::refused) > 0, "nothing was refused");
+    // The inputs must be hostile, or the run proves nothing (a replay of one input may not be).
+    assertTrue(
+        !run.only().isEmpty() || report.total(HostileReport.Counts::refused) > 0,
+        "nothing was refused");
   }
 
   /**

@@ -114,7 +114,10 @@ class HostileInputTest {
     checkNothingHalfStored(s3, objectsBefore, eventsBefore, report);
     System.out.print(report.table());
     report.assertPassed();
-    assertTrue(report.total(HostileReport.Counts::refused) > 0, "nothing was refused");
+    // The inputs must be hostile, or the run proves nothing (a replay of one input may not be).
+    assertTrue(
+        !run.only().isEmpty() || report.total(HostileReport.Counts::refused) > 0,
+        "nothing was refused");
   }
 
   /**

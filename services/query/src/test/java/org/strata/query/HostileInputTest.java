@@ -119,7 +119,10 @@ class HostileInputTest extends WadoTestSupport {
     System.out.print(report.table());
     assertKnownInstance(known);
     report.assertPassed();
-    assertTrue(report.total(HostileReport.Counts::refused) > 0, "nothing was refused");
+    // The inputs must be hostile, or the run proves nothing (a replay of one input may not be).
+    assertTrue(
+        !run.only().isEmpty() || report.total(HostileReport.Counts::refused) > 0,
+        "nothing was refused");
   }
 
   private static void assertKnownInstance(byte[] known) {

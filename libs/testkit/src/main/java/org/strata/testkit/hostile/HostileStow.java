@@ -275,6 +275,9 @@ public final class HostileStow {
   }
 
   private void send(String kind, int index, Request r) {
+    if (!run.selected(kind, index)) {
+      return;
+    }
     StringBuilder head = new StringBuilder();
     head.append("POST ")
         .append(path)
