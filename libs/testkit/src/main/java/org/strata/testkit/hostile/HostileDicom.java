@@ -565,7 +565,7 @@ public final class HostileDicom {
         continue;
       }
       SplittableRandom random = run.random("dimse-part10", i);
-      Part10Samples.Sample s = usable.get(random.nextInt(usable.size()));
+      Part10Samples.Sample s = usable.get(random.nextInt(usable.size())).withNewSopInstance(random);
       Part10Mutator.Mutation m = Part10Mutator.mutate(s.dataset(), 0, s.transferSyntax(), random);
       store("dimse-part10", i, s, m);
     }

@@ -260,7 +260,8 @@ public final class HostileStow {
         continue;
       }
       SplittableRandom random = run.random("stow-part10", i);
-      Part10Samples.Sample s = samples.get(random.nextInt(samples.size()));
+      Part10Samples.Sample s =
+          samples.get(random.nextInt(samples.size())).withNewSopInstance(random);
       Part10Mutator.Mutation m =
           Part10Mutator.mutate(s.bytes(), s.datasetOffset(), s.transferSyntax(), random);
       send(

@@ -37,6 +37,32 @@ public final class Part10Samples {
     public byte[] dataset() {
       return java.util.Arrays.copyOfRange(bytes, datasetOffset, bytes.length);
     }
+
+    /**
+     * The same file under another SOP Instance UID of the same length (every occurrence of the old
+     * one replaced, so no length changes), drawn from {@code random}: each mutated input is a new
+     * instance rather than a conflicting copy of one already stored, so more of them reach the
+     * store. Unchanged when the sample has no usable SOP Instance UID.
+     */
+    public Sample withNewSopInstance(java.util.SplittableRandom random) {
+      if (sopInstance == null || sopInstance.length() < 8 || sopInstance.length() > 64) {
+        return this;
+      }
+      StringBuilder uid = new StringBuilder("2.25.").append(1 + random.nextInt(9));
+      while (uid.length() < sopInstance.length()) {
+        uid.append(random.nextInt(10));
+      }
+      byte[] from = sopInstance.getBytes(StandardCharsets.US_ASCII);
+      byte[] to = uid.toString().getBytes(StandardCharsets.US_ASCII);
+      byte[] out = bytes.clone();
+      for (int i = 0; i + from.length <= out.length; i++) {
+        if (java.util.Arrays.equals(out, i, i + from.length, from, 0, from.length)) {
+          System.arraycopy(to, 0, out, i, to.length);
+          i += from.length - 1;
+        }
+      }
+      return new Sample(name, out, sopClass, uid.toString(), transferSyntax, datasetOffset);
+    }
   }
 
   public static boolean present() {
