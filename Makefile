@@ -13,16 +13,19 @@ MVN := ./mvnw -B --no-transfer-progress
 STRATA_DATA_DIR ?= $(CURDIR)/var
 export STRATA_DATA_DIR
 
-.PHONY: help build run test bench fmt fuzz deps-run deps-test clean
+.PHONY: help build run test bench chaos fmt fuzz deps-run deps-test clean images manifests
 
 help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
 	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
 	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query"
+	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost (docs/reliability.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
 	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"
 	@echo "            every service 25x longer (FUZZ_ITERATIONS, HOSTILE_ITERATIONS, FUZZ_SEED, HOSTILE_ONLY)"
 	@echo "make build  compile and package everything, no tests"
+	@echo "make images OCI image tarballs of the services in deploy/images/target/images (no Docker)"
+	@echo "make manifests  render helm/strata into k8s/strata.yaml (the manifests for users without Helm)"
 
 deps-run:
 	@deploy/scripts/install-debian-deps.sh run
@@ -48,6 +51,11 @@ endif
 bench: deps-test
 	@deploy/scripts/bench.sh $(BENCH_SUITES)
 
+# `make chaos`: the kill suite, not part of `make test` (about 10 minutes; STRATA_CHAOS_SECONDS,
+# STRATA_CHAOS_VICTIMS and the others in deploy/scripts/chaos.sh make it shorter or longer).
+chaos: deps-test
+	@deploy/scripts/chaos.sh
+
 # `make fuzz`: libs/dicom-core's MutationFuzzTest with more iterations (350,000 in `make test`,
 # about 20 s; the default here takes a few minutes), then each service's HostileInputTest (the
 # hostile-input suite, docs/reliability.md) with HOSTILE_ITERATIONS random inputs per randomized
@@ -61,6 +69,15 @@ fuzz: deps-test
 	$(MVN) -q -pl services/ingest,services/query,services/index -am test -Dtest=HostileInputTest \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dstrata.hostile.iterations=$(HOSTILE_ITERATIONS) \
 	  $(if $(FUZZ_SEED),-Dstrata.hostile.seed=$(FUZZ_SEED)) $(if $(HOSTILE_ONLY),-Dstrata.hostile.only=$(HOSTILE_ONLY))
+
+# OCI image layout tarballs, one per service, built without a Docker daemon (ADR 0021).
+images:
+	$(MVN) -q -pl deploy/images -am package -DskipTests
+
+# k8s/strata.yaml from the chart (deploy/chart-test's PlainManifestsTest checks they agree).
+manifests:
+	$(MVN) -q -pl deploy/chart-test -am test -Dtest=PlainManifestsTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dstrata.k8s.write=true
 
 fmt:
 	$(MVN) -q spotless:apply -pl '!libs/platform-dist'

@@ -46,6 +46,23 @@ public final class Part10Writer {
     }
   }
 
+  /**
+   * The Image Pixel module of a single-frame 16-bit MONOCHROME2 image, then its Pixel Data (OW),
+   * the last elements of a data set.
+   */
+  public static void monochrome16(ByteArrayOutputStream ds, int rows, int columns, byte[] pixels) {
+    us(ds, 0x00280002, 1);
+    str(ds, 0x00280004, "CS", "MONOCHROME2");
+    us(ds, 0x00280010, rows);
+    us(ds, 0x00280011, columns);
+    us(ds, 0x00280100, 16);
+    us(ds, 0x00280101, 16);
+    us(ds, 0x00280102, 15);
+    us(ds, 0x00280103, 0);
+    header(ds, 0x7FE00010, "OW", pixels.length);
+    ds.writeBytes(pixels);
+  }
+
   /** Preamble, DICM, file meta information (explicit VR little endian) and the data set. */
   public static byte[] file(String sopClass, String sop, ByteArrayOutputStream dataset) {
     ByteArrayOutputStream meta = new ByteArrayOutputStream();

@@ -77,16 +77,25 @@ final class KafkaBroker implements Server {
       process =
           ManagedProcess.start(
               name(), command, dir, dir.resolve("kafka.log"), Map.of(), "TERM", null);
+      Waits.until(process, Duration.ofSeconds(90), this::ready);
       try (Admin admin = admin()) {
-        Waits.until(
-            process,
-            Duration.ofSeconds(90),
-            () -> admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size() == 1);
         createTopics(admin, Topics.all());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public boolean ready() throws Exception {
+    try (Admin admin = admin()) {
+      return admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size() == 1;
+    }
+  }
+
+  @Override
+  public ManagedProcess process() {
+    return process;
   }
 
   /** An admin client on this broker; the caller closes it. */

@@ -90,19 +90,26 @@ final class KeycloakServer implements Server {
       process =
           ManagedProcess.start(
               name(), command, dir, dir.resolve("keycloak.log"), environment(), "TERM", null);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      HttpRequest ready =
-          HttpRequest.newBuilder(
-                  URI.create("http://" + config.host() + ":" + managementPort + "/health/ready"))
-              .timeout(Duration.ofSeconds(5))
-              .build();
-      Waits.until(
-          process,
-          Duration.ofSeconds(240),
-          () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      Waits.until(process, Duration.ofSeconds(240), this::ready);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public boolean ready() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(
+                URI.create("http://" + config.host() + ":" + managementPort + "/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+  }
+
+  @Override
+  public ManagedProcess process() {
+    return process;
   }
 
   private Map<String, String> environment() {

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * crashed test run or an interrupted {@code make run} never leaves a broker or database behind. The
  * guard also turns the stop request into the signal the server expects (PostgreSQL wants SIGINT for
  * a fast shutdown; SIGTERM would wait for every client).
+ *
+ * <p>Once {@link #supervise supervised}, a process that exits without {@link #stop} is started
+ * again with the same command (same ports, same data) by a {@link Supervisor}.
  */
 final class ManagedProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
@@ -42,15 +45,20 @@ final class ManagedProcess {
       """;
 
   private final String name;
-  private final Process process;
+  private final ProcessBuilder builder;
   private final Path logFile;
   private final Path pidFile;
+  private volatile Process process;
+  private volatile boolean stopRequested;
+  private volatile Supervisor supervisor;
 
-  private ManagedProcess(String name, Process process, Path logFile, Path pidFile) {
+  private ManagedProcess(String name, ProcessBuilder builder, Path logFile, Path pidFile)
+      throws IOException {
     this.name = name;
-    this.process = process;
+    this.builder = builder;
     this.logFile = logFile;
     this.pidFile = pidFile;
+    this.process = builder.start();
   }
 
   /**
@@ -84,8 +92,7 @@ final class ManagedProcess {
       builder.redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       LOG.debug("starting {}: {}", name, command);
-      Process process = builder.start();
-      return new ManagedProcess(name, process, logFile, pidFile);
+      return new ManagedProcess(name, builder, logFile, pidFile);
     } catch (IOException e) {
       throw new PlatformException("cannot start " + name + ": " + e.getMessage(), e);
     }
@@ -116,6 +123,62 @@ final class ManagedProcess {
     }
   }
 
+  /**
+   * From now on, restarts the process whenever it exits without {@link #stop} (same command, same
+   * ports, same data), by {@code policy}; {@code ready} is its health check, logged once it passes
+   * again.
+   */
+  void supervise(RestartPolicy policy, java.util.concurrent.Callable<Boolean> ready) {
+    Supervisor s = new Supervisor(this, policy, ready);
+    supervisor = s;
+    s.watch(process);
+  }
+
+  /** How often the supervisor restarted the process (0 when not supervised). */
+  int restarts() {
+    Supervisor s = supervisor;
+    return s == null ? 0 : s.restarts();
+  }
+
+  /** True once the supervisor stopped restarting a crash-looping process. */
+  boolean gaveUp() {
+    Supervisor s = supervisor;
+    return s != null && s.gaveUp();
+  }
+
+  /**
+   * Starts the command again after the process exited on its own; false (and nothing started) once
+   * {@link #stop} was called.
+   */
+  synchronized Optional<Process> relaunch() throws IOException {
+    if (stopRequested) {
+      return Optional.empty();
+    }
+    closePipe(process);
+    killLeftover(name, pidFile);
+    process = builder.start();
+    return Optional.of(process);
+  }
+
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /**
+   * The server's own process id (the guard's child) as the guard wrote it, if it is running: what a
+   * fault-injection test kills.
+   */
+  Optional<ProcessHandle> server() {
+    try {
+      String text = Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
+      return text.isEmpty()
+          ? Optional.empty()
+          : ProcessHandle.of(Long.parseLong(text)).filter(ProcessHandle::isAlive);
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   String name() {
     return name;
   }
@@ -138,22 +201,38 @@ final class ManagedProcess {
     }
   }
 
-  /** Asks the guard to stop the server, waits, then kills whatever is left. */
+  /**
+   * Asks the guard to stop the server, waits, then kills whatever is left. A supervised process
+   * stays stopped.
+   */
   void stop(Duration timeout) {
+    synchronized (this) {
+      stopRequested = true;
+    }
     if (!process.isAlive()) {
+      closePipe(process);
       return;
     }
     // Closing the pipe is the guard's stop request; it works even through runuser.
-    try (OutputStream in = process.getOutputStream()) {
+    closePipe(process);
+    awaitExit(timeout);
+  }
+
+  /**
+   * Closes the pipe to a guard: its stop request, and for a guard whose server already exited the
+   * end of its pipe watcher.
+   */
+  private static void closePipe(Process guard) {
+    try (OutputStream in = guard.getOutputStream()) {
       in.flush();
     } catch (IOException ignored) {
       // already closed
     }
-    awaitExit(timeout);
   }
 
   /** Waits for the process (after the server was told to stop by other means). */
   void awaitExit(Duration timeout) {
+    Process process = this.process;
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{} did not stop within {}; killing it", name, timeout);

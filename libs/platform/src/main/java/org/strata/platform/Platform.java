@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,6 +31,7 @@ public final class Platform implements AutoCloseable {
   private final List<Server> started = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Duration> startupTimes =
       Collections.synchronizedMap(new LinkedHashMap<>());
+  private volatile RestartPolicy restartPolicy;
 
   private Platform(PlatformConfig requested) {
     this.config = requested.withResolvedPorts();
@@ -87,6 +89,50 @@ public final class Platform implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on, Kafka, PostgreSQL and S3 are restarted on their ports and data whenever they exit
+   * unasked ({@link RestartPolicy}); {@link #stop(Component)} and {@link #close()} still stop them
+   * for good. Keycloak is not supervised: its launcher script does not always replace itself with
+   * its JVM, so a killed launcher could leave a server holding the ports.
+   */
+  public synchronized void superviseRestarts(RestartPolicy policy) {
+    restartPolicy = policy;
+    for (Server server : servers()) {
+      supervise(server);
+    }
+  }
+
+  private void supervise(Server server) {
+    RestartPolicy policy = restartPolicy;
+    if (policy != null && server != keycloak && server.process() != null) {
+      server.process().supervise(policy, server::ready);
+    }
+  }
+
+  /**
+   * The running server process of a component (the guard's child, e.g. the postmaster), for
+   * fault-injection tests that kill it.
+   */
+  public Optional<ProcessHandle> serverProcess(Component component) {
+    ManagedProcess process = server(component).process();
+    return process == null ? Optional.empty() : process.server();
+  }
+
+  /** How often the supervisor restarted a component (0 when not supervised). */
+  public int restarts(Component component) {
+    ManagedProcess process = server(component).process();
+    return process == null ? 0 : process.restarts();
+  }
+
+  /** Whether the component's server passes its health check now. */
+  public boolean isReady(Component component) {
+    try {
+      return isStarted(component) && server(component).ready();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   public boolean isStarted(Component component) {
     return started.contains(server(component));
   }
@@ -109,6 +155,7 @@ public final class Platform implements AutoCloseable {
           long t0 = System.nanoTime();
           started.add(server);
           server.start();
+          supervise(server);
           Duration took = Duration.ofNanos(System.nanoTime() - t0);
           startupTimes.put(server.name(), took);
           LOG.info("{} ready in {} ms", server.name(), took.toMillis());

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 /**
  * {@code make run}'s platform: starts the real servers on their fixed ports with data under {@code
  * ./var}, proves each address answers, prints them, writes them to {@code var/platform.env} for the
- * services, and runs until interrupted (Ctrl-C stops everything it started).
+ * services, and runs until interrupted (Ctrl-C stops everything it started). Kafka, PostgreSQL,
+ * s3proxy and the services are supervised: one that exits unasked is restarted on the same ports
+ * and data after a backoff ({@link RestartPolicy#DEFAULT}).
  *
  * <p>Environment: {@code STRATA_DATA_DIR} (default {@code ./var}), {@code STRATA_PLATFORM_DIST}
  * (default {@code libs/platform-dist/target/dist}), {@code STRATA_COMPONENTS} (default all, e.g.
@@ -57,9 +59,11 @@ public final class PlatformMain {
     System.out.println("Starting Strata's platform (" + components + ") with data in " + dataDir);
     long t0 = System.nanoTime();
     Platform platform = Platform.start(config);
+    // Like Kubernetes: a server or service that dies is started again (and the log says so).
+    platform.superviseRestarts(RestartPolicy.DEFAULT);
     List<ServiceProcess> services = new CopyOnWriteArrayList<>();
     for (String arg : args) {
-      services.add(ServiceProcess.parse(arg));
+      services.add(ServiceProcess.parse(arg).supervised(RestartPolicy.DEFAULT));
     }
     // The DICOMweb base URL needs both ends of the method routing: ingest (STOW) and query.
     Optional<ServiceProcess> ingest = service(services, "ingest");
@@ -241,7 +245,8 @@ public final class PlatformMain {
       }
     }
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
-    b.append("\nCtrl-C stops everything.");
+    b.append(
+        "\nA server or service that dies is restarted (the log says so). Ctrl-C stops everything.");
     return b.toString();
   }
 

@@ -84,13 +84,23 @@ final class PostgresServer implements Server {
       process =
           ManagedProcess.start(
               name(), command, dir, dir.resolve("postgres.log"), Map.of(), "INT", runAs);
-      Waits.until(process, Duration.ofSeconds(60), () -> query("postgres", "select 1") != null);
+      Waits.until(process, Duration.ofSeconds(60), this::ready);
       for (String database : config.databases()) {
         createDatabase(database);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public boolean ready() {
+    return query("postgres", "select 1") != null;
+  }
+
+  @Override
+  public ManagedProcess process() {
+    return process;
   }
 
   private void initdb() throws IOException {

@@ -77,7 +77,7 @@ final class S3Server implements Server {
           ManagedProcess.start(
               name(), command, dir, dir.resolve("s3proxy.log"), Map.of(), "TERM", null);
       MinioClient client = client();
-      Waits.until(process, Duration.ofSeconds(60), () -> client.listBuckets() != null);
+      Waits.until(process, Duration.ofSeconds(60), this::ready);
       for (String bucket : config.buckets()) {
         if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
           client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -90,6 +90,16 @@ final class S3Server implements Server {
     } catch (Exception e) {
       throw new PlatformException("cannot create S3 buckets: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public boolean ready() throws Exception {
+    return client().listBuckets() != null;
+  }
+
+  @Override
+  public ManagedProcess process() {
+    return process;
   }
 
   @Override

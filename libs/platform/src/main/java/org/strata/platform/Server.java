@@ -11,6 +11,12 @@ interface Server {
 
   void stop();
 
+  /** Whether the running server passes its health check (what start-up waits for). */
+  boolean ready() throws Exception;
+
+  /** The running server's process, or null before {@link #start}. */
+  ManagedProcess process();
+
   /** Resident memory of the server's processes in bytes, or -1. */
   long residentBytes();
 

@@ -1,5 +1,6 @@
 package org.strata.platform;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One of Strata's Quarkus services started by {@code make run} from its packaged {@code
@@ -22,8 +24,11 @@ public final class ServiceProcess {
   private final String name;
   private final int httpPort;
   private final Path jar;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ManagedProcess process;
   private Duration startup = Duration.ZERO;
+  private RestartPolicy restartPolicy;
 
   /**
    * @param spec {@code name:httpPort:path/to/quarkus-run.jar}
@@ -45,6 +50,15 @@ public final class ServiceProcess {
   /** The JVM's maximum heap (-Xmx), 512m unless set before {@link #start}. */
   public ServiceProcess maxHeap(String xmx) {
     this.maxHeap = xmx;
+    return this;
+  }
+
+  /**
+   * Restart the service by {@code policy} whenever it exits unasked (as Kubernetes would), from
+   * {@link #start} on; {@link #stop} still stops it for good.
+   */
+  public ServiceProcess supervised(RestartPolicy policy) {
+    this.restartPolicy = policy;
     return this;
   }
 
@@ -82,16 +96,39 @@ public final class ServiceProcess {
     process =
         ManagedProcess.start(
             name, command, dir.getParent(), dir.resolve(name + ".log"), env, "TERM", null);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    Waits.until(
-        process,
-        Duration.ofSeconds(120),
-        () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    Waits.until(process, Duration.ofSeconds(120), this::ready);
     startup = Duration.ofNanos(System.nanoTime() - t0);
+    if (restartPolicy != null) {
+      process.supervise(restartPolicy, this::ready);
+    }
+  }
+
+  /** Whether the service's readiness check ({@code /q/health/ready}) passes now. */
+  public boolean ready() {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The service's JVM while it runs, for fault-injection tests that kill it. */
+  public Optional<ProcessHandle> serverProcess() {
+    return process == null ? Optional.empty() : process.server();
+  }
+
+  /** How often the supervisor restarted the service. */
+  public int restarts() {
+    return process == null ? 0 : process.restarts();
   }
 
   public long residentBytes() {

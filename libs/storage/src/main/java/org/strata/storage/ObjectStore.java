@@ -26,8 +26,18 @@ public final class ObjectStore {
   private final String bucket;
   private final int singlePutLimit;
   private final long partSize;
+  private final RequestCounts requestCounts;
 
-  public ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
+  ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
+    this(client, bucket, singlePutLimit, partSize, new RequestCounts());
+  }
+
+  ObjectStore(
+      MinioClient client,
+      String bucket,
+      int singlePutLimit,
+      long partSize,
+      RequestCounts requestCounts) {
     if (partSize < 5L * 1024 * 1024) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
@@ -35,61 +45,21 @@ public final class ObjectStore {
     this.bucket = bucket;
     this.singlePutLimit = singlePutLimit;
     this.partSize = partSize;
+    this.requestCounts = requestCounts;
   }
 
+  /** Shorthand for {@code ObjectStorage.open(new StorageConfig(...)).store()}. */
   public static ObjectStore connect(
       String endpoint, String accessKey, String secretKey, String bucket) {
-    RequestCounts counts = new RequestCounts();
-    long fiveMinutes = java.util.concurrent.TimeUnit.MINUTES.toMillis(5);
-    okhttp3.OkHttpClient http =
-        io.minio.http.HttpUtils.newDefaultHttpClient(fiveMinutes, fiveMinutes, fiveMinutes)
-            .newBuilder()
-            .addInterceptor(
-                chain -> {
-                  counts.count(chain.request().method());
-                  return chain.proceed(chain.request());
-                })
-            .build();
-    MinioClient client =
-        MinioClient.builder()
-            .endpoint(endpoint)
-            .credentials(accessKey, secretKey)
-            .region("us-east-1")
-            .httpClient(http)
-            .build();
-    ObjectStore store = new ObjectStore(client, bucket, 8 * 1024 * 1024, 16L * 1024 * 1024);
-    store.requestCounts = counts;
-    return store;
+    return ObjectStorage.open(new StorageConfig(endpoint, accessKey, secretKey, bucket)).store();
   }
-
-  private RequestCounts requestCounts = new RequestCounts();
 
   /**
    * HTTP requests sent to object storage so far by method (PUT, GET, HEAD, POST, DELETE), every
-   * part of a multipart upload counted: what the S3 server's CPU pays for (counted by stores made
-   * with {@link #connect}).
+   * part of a multipart upload counted, by every store of the same {@link ObjectStorage}.
    */
   public Map<String, Long> requestCounts() {
     return requestCounts.snapshot();
-  }
-
-  /** Thread-safe counters of requests by HTTP method. */
-  static final class RequestCounts {
-    private final java.util.concurrent.ConcurrentHashMap<
-            String, java.util.concurrent.atomic.LongAdder>
-        byMethod = new java.util.concurrent.ConcurrentHashMap<>();
-
-    void count(String method) {
-      byMethod
-          .computeIfAbsent(method, m -> new java.util.concurrent.atomic.LongAdder())
-          .increment();
-    }
-
-    Map<String, Long> snapshot() {
-      Map<String, Long> out = new java.util.TreeMap<>();
-      byMethod.forEach((m, n) -> out.put(m, n.sum()));
-      return out;
-    }
   }
 
   public String bucket() {
@@ -103,8 +73,7 @@ public final class ObjectStore {
           client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
       return Optional.of(new StoredObject(key, r.size(), r.userMetadata()));
     } catch (ErrorResponseException e) {
-      if ("NoSuchKey".equals(e.errorResponse().code())
-          || "NoSuchObject".equals(e.errorResponse().code())) {
+      if (StorageException.isMissingCode(e.errorResponse().code())) {
         return Optional.empty();
       }
       throw new StorageException("stat failed: " + e.errorResponse().code(), e);
@@ -247,13 +216,20 @@ public final class ObjectStore {
    * java.io.UncheckedIOException} from the iterator.
    */
   public Iterable<ListedObject> list(String prefix) {
-    Iterable<io.minio.Result<io.minio.messages.Item>> results =
-        client.listObjects(
-            io.minio.ListObjectsArgs.builder()
-                .bucket(bucket)
-                .prefix(prefix)
-                .recursive(true)
-                .build());
+    return list(prefix, null);
+  }
+
+  /**
+   * As {@link #list(String)}, starting after {@code startAfter} (null: from the first key): S3
+   * lists keys in order, so a long scan resumes from its last key.
+   */
+  public Iterable<ListedObject> list(String prefix, String startAfter) {
+    io.minio.ListObjectsArgs.Builder args =
+        io.minio.ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true);
+    if (startAfter != null) {
+      args.startAfter(startAfter);
+    }
+    Iterable<io.minio.Result<io.minio.messages.Item>> results = client.listObjects(args.build());
     return () -> {
       java.util.Iterator<io.minio.Result<io.minio.messages.Item>> it = results.iterator();
       return new java.util.Iterator<>() {

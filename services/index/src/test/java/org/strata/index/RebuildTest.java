@@ -102,7 +102,8 @@ class RebuildTest extends IndexTestSupport {
               sidecar.at("/00080016/Value/0").asText(),
               "1.2.840.10008.1.2.1",
               text(sidecar, "00100020"),
-              "STRATA-" + tenant,
+              // As ingest sends it (ADR 0019): the object's own issuer, else none.
+              text(sidecar, "00100021"),
               text(sidecar, "00080050"),
               text(sidecar, "00080060"),
               text(sidecar, "00080020"),
@@ -117,12 +118,6 @@ class RebuildTest extends IndexTestSupport {
                   InstanceStored.Channel.DIMSE, "PYDICOM", "STRATA", null, null),
               1,
               null);
-      // The tenant's issuer, coerced into the sidecar as ingest does.
-      sidecar.set(
-          "00100021",
-          JSON.createObjectNode()
-              .put("vr", "LO")
-              .set("Value", JSON.createArrayNode().add("STRATA-" + tenant)));
       event = withAttributes(event, SidecarEvents.eventAttributes(sidecar));
       store.put(prefix + ".dcm", new ByteArrayInputStream(object), "application/dicom", Map.of());
       store.put(

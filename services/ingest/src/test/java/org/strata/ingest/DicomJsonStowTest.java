@@ -165,8 +165,8 @@ class DicomJsonStowTest {
                         + "]"),
                 new BodyPart("application/octet-stream", location, pixels)));
     Answer a = curl(body, "/dicomweb/studies");
-    // 202: stored with the local tenant's Issuer of Patient ID added (warning B000).
-    assertEquals(202, a.status, a.body);
+    // 200: stored, nothing coerced (ADR 0019).
+    assertEquals(200, a.status, a.body);
     assertEquals(List.of(u.sop()), referenced(a.json()));
     assertTrue(a.json().path("00081198").isMissingNode(), a.body);
 
@@ -221,7 +221,7 @@ class DicomJsonStowTest {
                 new BodyPart(
                     "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", location, jpeg)));
     Answer a = curl(body, "/dicomweb/studies");
-    assertEquals(202, a.status, a.body);
+    assertEquals(200, a.status, a.body);
     assertEquals(Set.of(jpegUids.sop(), inlineUids.sop()), Set.copyOf(referenced(a.json())));
 
     Path compressed = fromS3(jpegUids);

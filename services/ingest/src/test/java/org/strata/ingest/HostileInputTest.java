@@ -21,6 +21,7 @@ import org.strata.events.InstanceStored;
 import org.strata.ingest.dimse.StorageScp;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
+import org.strata.testkit.RawHttp;
 import org.strata.testkit.hostile.HostileDicom;
 import org.strata.testkit.hostile.HostileHttp;
 import org.strata.testkit.hostile.HostileReport;
@@ -28,7 +29,6 @@ import org.strata.testkit.hostile.HostileRun;
 import org.strata.testkit.hostile.HostileStow;
 import org.strata.testkit.hostile.Liveness;
 import org.strata.testkit.hostile.Part10Samples;
-import org.strata.testkit.hostile.RawHttp;
 
 /**
  * The hostile-input suite against ingest: every parameter of its OpenAPI document, broken multipart

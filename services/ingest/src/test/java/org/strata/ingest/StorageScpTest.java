@@ -2,6 +2,7 @@ package org.strata.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,6 +62,47 @@ class StorageScpTest {
 
   @ConfigProperty(name = "strata.s3.endpoint")
   String s3Endpoint;
+
+  /**
+   * ADR 0019: a clean instance without Issuer of Patient ID, from a calling AE of the local
+   * profile's default tenant, is stored as received: C-STORE 0x0000. It was B000 (coercion),
+   * although the stored object was unchanged.
+   */
+  @Test
+  void aCleanInstanceToTheDefaultTenantIsSuccessNotCoercion() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String series = study + ".1";
+    String sop = series + ".1";
+    byte[] file = DicomFiles.instance(study, series, sop, "SCP-CLEAN", 1024);
+    try (DicomClient client =
+        DicomClient.connect(
+            "127.0.0.1",
+            scp.port(),
+            "ANY-MODALITY",
+            "STRATA",
+            DicomClient.proposal().add(DicomFiles.CT, DicomFiles.EXPLICIT_LE),
+            DicomClient.Options.DEFAULTS)) {
+      int status =
+          client.store(
+              DicomFiles.CT,
+              sop,
+              DicomFiles.EXPLICIT_LE,
+              new ByteArrayInputStream(datasetOf(file)));
+      assertEquals(0x0000, status, "C-STORE status");
+    }
+    // Acknowledged, so on the topic already (read to its end offsets): exactly one event.
+    List<StoredEvents.Keyed> events =
+        StoredEvents.upToNow(bootstrap, x -> x.sopInstanceUid().equals(sop));
+    assertEquals(1, events.size());
+    InstanceStored e = events.get(0).event();
+    assertEquals("local", e.tenant());
+    assertNull(e.issuerOfPatientId(), "as received; the index applies the tenant's issuer");
+    ObjectStore store =
+        ObjectStore.connect(s3Endpoint, "strata", "strata-secret", "strata-objects");
+    try (InputStream in = store.get(e.objectLocation().key())) {
+      assertArrayEquals(datasetOf(file), datasetOf(in.readAllBytes()));
+    }
+  }
 
   @Test
   void echoscuIsAnswered() throws Exception {

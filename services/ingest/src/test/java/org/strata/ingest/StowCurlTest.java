@@ -71,8 +71,8 @@ class StowCurlTest {
     assertTrue(curl.waitFor(300, TimeUnit.SECONDS), "curl did not finish");
     assertEquals(0, curl.exitValue(), out);
     String status = out.substring(out.lastIndexOf('\n') + 1);
-    // 202: stored, with the local tenant's Issuer of Patient ID added (warning B000).
-    assertEquals("202", status, out);
+    // 200: every instance stored as received (nothing coerced, ADR 0019).
+    assertEquals("200", status, out);
     JsonNode json = new ObjectMapper().readTree(out.substring(0, out.lastIndexOf('\n')));
     assertTrue(json.path("00081198").isMissingNode(), "no failures: " + json.path("00081198"));
     Set<String> referenced = new HashSet<>();

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -207,9 +209,9 @@ class StowTest {
     String series = study + ".1";
     String sop = series + ".1";
     byte[] file = DicomFiles.instance(study, series, sop, "P2", 4096);
-    stow(Multipart.of(List.of(file)), study).then().statusCode(202); // issuer coerced: warning
+    stow(Multipart.of(List.of(file)), study).then().statusCode(200);
     Response again = stow(Multipart.of(List.of(file)), study);
-    assertEquals(200, again.statusCode()); // acknowledged, nothing new stored, so nothing coerced
+    assertEquals(200, again.statusCode()); // acknowledged, nothing new stored
     assertEquals(
         List.of(sop),
         again
@@ -222,22 +224,30 @@ class StowTest {
     stow(Multipart.of(List.of(other)), study).then().statusCode(409).body(containsString("273"));
   }
 
+  /**
+   * ADR 0019: a clean instance without Issuer of Patient ID is stored as received, not coerced, so
+   * the local profile answers 200 without Warning Reason (it used to be 202 with B000 although
+   * nothing in the stored object changed); the event carries the attributes as received.
+   */
   @Test
-  void coercedIssuerIsReportedAsAWarningAndCarriedInTheEvent() throws Exception {
+  void aCleanInstanceIsStoredWith200AndNoWarningReason() throws Exception {
     String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
     String sop = study + ".1.1";
     Response r =
         stow(Multipart.of(List.of(DicomFiles.instance(study, study + ".1", sop, "P3", 16))), study);
-    assertEquals(202, r.statusCode());
+    assertEquals(200, r.statusCode(), r.asString());
     assertEquals(
-        List.of(0xB000),
-        r.jsonPath().getList("'00081199'.Value.collect { it.'00081196'.Value[0] }", Integer.class));
+        List.of(sop),
+        r.jsonPath().getList("'00081199'.Value.collect { it.'00081155'.Value[0] }", String.class));
+    assertFalse(r.asString().contains("00081196"), "no Warning Reason: " + r.asString());
+    assertFalse(r.asString().contains("00081198"), "no failure: " + r.asString());
     String retrieveUrl = r.jsonPath().getString("'00081190'.Value[0]");
     assertTrue(
         retrieveUrl.endsWith(":" + io.restassured.RestAssured.port + "/dicomweb/studies/" + study),
         retrieveUrl);
     InstanceStored e = events(java.util.Set.of(sop), 1).get(sop);
-    assertEquals("STRATA-LOCAL", e.issuerOfPatientId());
+    assertNull(e.issuerOfPatientId(), "as received: the index gives the tenant's default issuer");
+    assertFalse(e.attributes().has("00100021"), e.attributes().toString());
     assertEquals("P3", e.patientId());
     assertEquals(
         "Test^Patient",

@@ -5,13 +5,10 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
-import org.strata.platform.Component;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
-import org.strata.testkit.SharedPlatform;
 
 /**
  * The DIMSE Query/Retrieve data set: index rows with patients, studies, series and instances, and
@@ -61,12 +58,7 @@ final class DimseTestData {
       return;
     }
     QidoTestData.ensureLoaded(); // the index schema
-    ObjectStore s3 =
-        new ObjectStore(
-            SharedPlatform.require(EnumSet.of(Component.S3)).s3Client(),
-            WadoTestData.BUCKET,
-            8 * 1024 * 1024,
-            16L * 1024 * 1024);
+    ObjectStore s3 = WadoTestData.s3();
     put(s3, CT_STUDY, CT_SERIES, CT_SOP);
     put(s3, SC_STUDY, SC_SERIES, SC_SOP);
     put(s3, MR_STUDY, MR_SERIES, MR_SOP);

@@ -1,8 +1,5 @@
 package org.strata.query;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -10,16 +7,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Types;
-import java.util.Comparator;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
+import org.strata.indexschema.IndexMigrations;
 
 /**
  * The known data set of the query tests, written straight into the index schema over JDBC (the
- * index service does not run here; its migrations are applied from {@code
- * ../index/src/main/resources/db/migration}). Aggregates are written as the index would compute
- * them.
+ * index service does not run here; the schema is created by the index's own migrations, from
+ * libs/index-schema). Aggregates are written as the index would compute them.
  *
  * <pre>
  * tenant local (the service's default tenant)
@@ -85,29 +79,11 @@ public final class QidoTestData {
       }
       c.setAutoCommit(false);
       // The index service's own migrations, in order: query reads the schema index owns.
-      for (Path migration : migrations()) {
-        try (Statement s = c.createStatement()) {
-          s.execute(Files.readString(migration, StandardCharsets.UTF_8));
-        }
-      }
+      IndexMigrations.apply(c);
       new QidoTestData().load(c);
       c.commit();
     }
     loaded = true;
-  }
-
-  /** The index service's Flyway migrations (V1__..., V2__...), by version. */
-  static List<Path> migrations() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("../index/src/main/resources/db/migration"))) {
-      return files
-          .filter(f -> f.getFileName().toString().matches("V[0-9]+__.*\\.sql"))
-          .sorted(
-              Comparator.comparingInt(
-                  f ->
-                      Integer.parseInt(
-                          f.getFileName().toString().replaceAll("^V([0-9]+)__.*", "$1"))))
-          .toList();
-    }
   }
 
   private void load(Connection c) throws Exception {

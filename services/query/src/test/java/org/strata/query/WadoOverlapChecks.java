@@ -13,14 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.strata.platform.Component;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
-import org.strata.testkit.SharedPlatform;
 
 /**
  * What overlapping S3 reads must not change (ADR 0013): series metadata and series retrieval of 40
@@ -77,11 +74,7 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
   }
 
   static ObjectStore s3() {
-    return new ObjectStore(
-        SharedPlatform.require(EnumSet.of(Component.S3)).s3Client(),
-        BUCKET,
-        8 * 1024 * 1024,
-        16L * 1024 * 1024);
+    return WadoTestData.s3();
   }
 
   @BeforeEach

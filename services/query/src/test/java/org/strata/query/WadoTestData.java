@@ -9,10 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.strata.platform.Component;
 import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStorage;
 import org.strata.storage.ObjectStore;
+import org.strata.storage.StorageConfig;
 import org.strata.testkit.SharedPlatform;
 
 /**
@@ -120,17 +123,19 @@ final class WadoTestData {
     return ObjectKeys.instance(tenant, study, series, sop, 1);
   }
 
+  /** The test bucket of the platform's S3, opened as the service opens it. */
+  static ObjectStore s3() {
+    Map<String, String> addresses = SharedPlatform.require(EnumSet.of(Component.S3)).addresses();
+    return ObjectStorage.open(StorageConfig.from(k -> Optional.ofNullable(addresses.get(k))))
+        .store(BUCKET);
+  }
+
   static synchronized void ensureLoaded() throws Exception {
     if (loaded) {
       return;
     }
     QidoTestData.ensureLoaded(); // the index schema (and the QIDO data, in other tenants)
-    ObjectStore s3 =
-        new ObjectStore(
-            SharedPlatform.require(EnumSet.of(Component.S3)).s3Client(),
-            BUCKET,
-            8 * 1024 * 1024,
-            16L * 1024 * 1024);
+    ObjectStore s3 = s3();
     put(s3, key(TENANT, CT_STUDY, CT_SERIES, CT_SOP), sample("CT_small.dcm"));
     put(s3, key(TENANT, SC_STUDY, SC_SERIES, SC_SOP), sample("SC_rgb_rle_2frame.dcm"));
     put(

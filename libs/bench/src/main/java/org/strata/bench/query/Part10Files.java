@@ -1,8 +1,6 @@
 package org.strata.bench.query;
 
-import static org.strata.bench.Part10Writer.header;
 import static org.strata.bench.Part10Writer.str;
-import static org.strata.bench.Part10Writer.us;
 
 import java.io.ByteArrayOutputStream;
 import java.time.format.DateTimeFormatter;
@@ -44,16 +42,7 @@ final class Part10Files {
     str(ds, 0x00200010, "SH", "S" + study.index());
     str(ds, 0x00200011, "IS", Integer.toString(k));
     str(ds, 0x00200013, "IS", Integer.toString(instance));
-    us(ds, 0x00280002, 1);
-    str(ds, 0x00280004, "CS", "MONOCHROME2");
-    us(ds, 0x00280010, rows);
-    us(ds, 0x00280011, columns);
-    us(ds, 0x00280100, 16);
-    us(ds, 0x00280101, 16);
-    us(ds, 0x00280102, 15);
-    us(ds, 0x00280103, 0);
-    header(ds, 0x7FE00010, "OW", pixels.length);
-    ds.writeBytes(pixels);
+    Part10Writer.monochrome16(ds, rows, columns, pixels);
 
     return Part10Writer.file(study.sopClass(), sop, ds);
   }

@@ -1,11 +1,10 @@
 package org.strata.bench.query;
 
-import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Pattern;
+import org.strata.indexschema.PersonNames;
 
 /**
  * The synthetic hospital both systems are filled with: study {@code s} always has the same patient,
@@ -146,9 +145,6 @@ final class StudyPopulation {
     {"NM", "3", "1.2.840.10008.5.1.4.1.1.20", "HEART"},
   };
 
-  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern SEPARATORS = Pattern.compile("[\\^=\\s]+");
-
   private StudyPopulation() {}
 
   /** Everything the index and a QIDO answer know about one study. */
@@ -230,14 +226,8 @@ final class StudyPopulation {
         "Referrer^Dr" + (s % 50));
   }
 
-  /**
-   * The index's matching form of a name (services/index PersonNames, written again here since the
-   * bench does not depend on the service): accents removed, separators as spaces, upper case.
-   */
+  /** The index's matching form of a name: the index schema's own normalisation. */
   static String normalize(String value) {
-    String decomposed = Normalizer.normalize(value, Normalizer.Form.NFKD);
-    String stripped = MARKS.matcher(decomposed).replaceAll("");
-    String spaced = SEPARATORS.matcher(stripped).replaceAll(" ").trim();
-    return Normalizer.normalize(spaced, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
+    return PersonNames.normalize(value);
   }
 }

@@ -2,14 +2,13 @@ package org.strata.bench.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.strata.indexschema.IndexMigrations;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
 import org.strata.testkit.UsesPlatform;
@@ -35,12 +34,8 @@ class IndexBulkLoaderTest {
       s.execute("create database " + DB);
     }
     url = p.jdbcUrl(DB);
-    String migration =
-        Files.readString(
-            Path.of("../../services/index/src/main/resources/db/migration/V1__index.sql"));
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute(migration);
+    try (Connection c = connect()) {
+      IndexMigrations.apply(c);
     }
     // Two calls, the second not starting at a chunk boundary of the first.
     try (IndexBulkLoader loader =

@@ -13,7 +13,7 @@ class StudyPopulationTest {
 
   @Test
   void namesAreNormalisedAsTheIndexDoes() {
-    // The forms services/index PersonNames gives (its PersonNamesTest pins the same rules).
+    // The forms libs/index-schema PersonNames gives (its PersonNamesTest pins the same rules).
     assertEquals("MULLER HANS", StudyPopulation.normalize("Müller^Hans"));
     assertEquals("GONCALVES JOAO", StudyPopulation.normalize("Gonçalves^João"));
     assertEquals("YAMADA TAROU 山田 太郎", StudyPopulation.normalize("Yamada^Tarou=山田^太郎"));

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.strata.testkit.RawHttp;
 
 /**
  * Hostile values in every parameter and path segment of every operation of a service's OpenAPI
@@ -79,7 +80,7 @@ public final class HostileHttp {
       if (a.status() != 200 || a.hung()) {
         throw new IllegalStateException("no OpenAPI document: " + a.status() + " " + a.head());
       }
-      return JSON.readTree(a.body());
+      return JSON.readTree(a.bytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.strata.testkit.RawHttp;
 import org.strata.testkit.hostile.HostileReport.Outcome;
 
 /**
@@ -320,7 +321,7 @@ public final class HostileStow {
             " -> "
                 + a.head().lines().findFirst().orElse("")
                 + " "
-                + new String(a.body(), 0, Math.min(a.body().length, 300), StandardCharsets.UTF_8);
+                + new String(a.bytes(), 0, Math.min(a.bytes().length, 300), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       outcome = Outcome.REFUSED;

@@ -3,7 +3,7 @@ package org.strata.testkit.hostile;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
+import org.strata.testkit.RawHttp;
 
 /**
  * Whether a service survived: its health endpoint says UP, and its heap after a full collection
@@ -34,10 +34,7 @@ public final class Liveness {
   public static boolean up(String host, int port) {
     try {
       RawHttp.Answer a = RawHttp.request(host, port, "GET", "/q/health", 30_000);
-      return a.status() == 200
-          && new String(a.body(), StandardCharsets.UTF_8)
-              .replace(" ", "")
-              .contains("\"status\":\"UP\"");
+      return a.status() == 200 && a.body().replace(" ", "").contains("\"status\":\"UP\"");
     } catch (IOException e) {
       return false;
     }

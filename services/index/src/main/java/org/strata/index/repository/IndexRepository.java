@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.strata.index.service.IndexedInstance;
-import org.strata.index.service.PersonNames;
+import org.strata.indexschema.PersonNames;
 
 /**
  * The index's writes, as native SQL through Hibernate Reactive: upserts keyed by the natural keys

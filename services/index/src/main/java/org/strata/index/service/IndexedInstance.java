@@ -4,6 +4,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.DicomDates;
+import org.strata.dicom.Tag;
+import org.strata.dicom.json.DicomJsonReader;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
 
@@ -46,30 +51,14 @@ public record IndexedInstance(
     String attributesJson,
     ObjectLocation location) {
 
-  // Tags read from the event's attributes (PS3.6); dicom-core's generated Tag class will replace
-  // these once the services depend on it.
-  private static final int PATIENT_NAME = 0x00100010;
-  private static final int PATIENT_BIRTH_DATE = 0x00100030;
-  private static final int PATIENT_SEX = 0x00100040;
-  private static final int STUDY_TIME = 0x00080030;
-  private static final int STUDY_ID = 0x00200010;
-  private static final int STUDY_DESCRIPTION = 0x00081030;
-  private static final int REFERRING_PHYSICIAN = 0x00080090;
-  private static final int SERIES_NUMBER = 0x00200011;
-  private static final int SERIES_DESCRIPTION = 0x0008103E;
-  private static final int BODY_PART = 0x00180015;
-  private static final int PPS_START_DATE = 0x00400244;
-  private static final int PPS_START_TIME = 0x00400245;
-  private static final int INSTANCE_NUMBER = 0x00200013;
-  private static final int NUMBER_OF_FRAMES = 0x00280008;
-  private static final int ROWS = 0x00280010;
-  private static final int COLUMNS = 0x00280011;
+  private static final Logger LOG = Logger.getLogger(IndexedInstance.class);
 
   /**
    * @param defaultIssuer the tenant's issuer for patients that arrive without Issuer of Patient ID
    */
   public static IndexedInstance from(InstanceStored event, String defaultIssuer) {
-    DicomJson a = new DicomJson(event.attributes());
+    String json = event.attributes() == null ? null : event.attributes().toString();
+    Attributes a = attributes(json);
     String patientId = blankToNull(event.patientId());
     return new IndexedInstance(
         UUID.fromString(event.eventId()),
@@ -79,33 +68,59 @@ public record IndexedInstance(
         // No Patient ID: one patient per study, rather than merging every unidentified study.
         patientId != null ? patientId : "~" + event.studyInstanceUid(),
         firstNonBlank(event.issuerOfPatientId(), defaultIssuer),
-        a.personName(PATIENT_NAME),
-        DicomValues.date(a.string(PATIENT_BIRTH_DATE)),
-        a.string(PATIENT_SEX),
+        a.getString(Tag.PatientName),
+        a.getDate(Tag.PatientBirthDate),
+        a.getString(Tag.PatientSex),
         event.studyInstanceUid(),
-        DicomValues.date(event.studyDate()),
-        DicomValues.time(a.string(STUDY_TIME)),
+        DicomDates.parseDate(event.studyDate()),
+        a.getTime(Tag.StudyTime),
         blankToNull(event.accessionNumber()),
-        a.string(STUDY_ID),
-        a.string(STUDY_DESCRIPTION),
-        a.personName(REFERRING_PHYSICIAN),
+        a.getString(Tag.StudyID),
+        a.getString(Tag.StudyDescription),
+        a.getString(Tag.ReferringPhysicianName),
         event.seriesInstanceUid(),
         blankToNull(event.modality()),
-        DicomValues.integer(a.string(SERIES_NUMBER)),
-        a.string(SERIES_DESCRIPTION),
-        a.string(BODY_PART),
-        DicomValues.date(a.string(PPS_START_DATE)),
-        DicomValues.time(a.string(PPS_START_TIME)),
+        integer(a, Tag.SeriesNumber),
+        a.getString(Tag.SeriesDescription),
+        a.getString(Tag.BodyPartExamined),
+        a.getDate(Tag.PerformedProcedureStepStartDate),
+        a.getTime(Tag.PerformedProcedureStepStartTime),
         event.sopInstanceUid(),
         event.sopClassUid(),
-        DicomValues.integer(a.string(INSTANCE_NUMBER)),
-        DicomValues.integer(a.string(NUMBER_OF_FRAMES)),
-        DicomValues.integer(a.string(ROWS)),
-        DicomValues.integer(a.string(COLUMNS)),
+        integer(a, Tag.InstanceNumber),
+        integer(a, Tag.NumberOfFrames),
+        integer(a, Tag.Rows),
+        integer(a, Tag.Columns),
         event.transferSyntaxUid(),
         event.version(),
-        event.attributes() == null ? null : event.attributes().toString(),
+        json,
         event.objectLocation());
+  }
+
+  /**
+   * The event's DICOM JSON attributes; none when absent or unreadable: the instance is then indexed
+   * from the event's own fields (its attributes still land in the row as they came).
+   */
+  private static Attributes attributes(String json) {
+    if (json == null) {
+      return new Attributes();
+    }
+    try {
+      return DicomJsonReader.parse(json);
+    } catch (RuntimeException e) {
+      LOG.debugf("attributes of an event not readable as DICOM JSON (%s)", e.getClass().getName());
+      return new Attributes();
+    }
+  }
+
+  /** The first value of an integer attribute (IS, US), null if absent, empty or out of range. */
+  private static Integer integer(Attributes a, int tag) {
+    long[] values = a.getLongs(tag);
+    if (values == null || values.length == 0) {
+      return null;
+    }
+    long v = values[0];
+    return v == (int) v ? (int) v : null;
   }
 
   private static String blankToNull(String s) {

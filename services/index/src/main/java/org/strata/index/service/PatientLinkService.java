@@ -2,30 +2,23 @@ package org.strata.index.service;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
-import org.strata.events.EventCodec;
 import org.strata.events.PatientLinksChanged;
 import org.strata.events.PatientLinksChanged.Change;
 import org.strata.events.PatientLinksChanged.PatientRef;
 import org.strata.index.messaging.IndexEventPublisher;
+import org.strata.index.repository.PatientLinkRepository;
+import org.strata.index.repository.PatientLinkRepository.PatientRow;
 
 /**
  * Patient links (ADR 0012): groups of patients, of one tenant or several, that are one person. A
@@ -35,7 +28,8 @@ import org.strata.index.messaging.IndexEventPublisher;
  * acknowledged them; what is left unpublished (Kafka down) goes out with the next change or at the
  * next start.
  *
- * <p>Blocking: called on worker threads (the admin API), awaiting the reactive pool.
+ * <p>The rules live here, the SQL in {@link PatientLinkRepository}. Blocking: called on worker
+ * threads (the admin API), awaiting the reactive pool.
  */
 @ApplicationScoped
 public class PatientLinkService {
@@ -43,11 +37,11 @@ public class PatientLinkService {
 
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
-  private final Pool pool;
+  private final PatientLinkRepository links;
   private final IndexEventPublisher publisher;
 
-  public PatientLinkService(Pool pool, IndexEventPublisher publisher) {
-    this.pool = pool;
+  public PatientLinkService(PatientLinkRepository links, IndexEventPublisher publisher) {
+    this.links = links;
     this.publisher = publisher;
   }
 
@@ -83,8 +77,6 @@ public class PatientLinkService {
     }
   }
 
-  private record Patient(long pk, PatientRef ref) {}
-
   /**
    * Links the patients into one group: a new link if none of them is linked, else the oldest of
    * their links, which absorbs the others.
@@ -94,11 +86,11 @@ public class PatientLinkService {
   public LinkResult link(String tenant, List<MemberRef> refs, String reason, String requestedBy) {
     List<PatientLinksChanged> events = new ArrayList<>();
     LinkResult result =
-        inTransaction(
+        links.inTransaction(
             c -> {
-              Map<Long, Patient> patients = new LinkedHashMap<>();
+              Map<Long, PatientRow> patients = new LinkedHashMap<>();
               for (int i = 0; i < refs.size(); i++) {
-                Patient p = resolve(c, refs.get(i), "members[" + i + "]");
+                PatientRow p = resolve(c, refs.get(i), "members[" + i + "]");
                 patients.putIfAbsent(p.pk(), p);
               }
               if (patients.size() < 2) {
@@ -109,47 +101,25 @@ public class PatientLinkService {
                     400, "at least one member must be a patient of tenant " + tenant);
               }
               Long[] pks = patients.keySet().toArray(Long[]::new);
-              execute(
-                  c,
-                  "select pk from patient where pk = any($1) order by pk for update",
-                  (Object) pks);
-              // The links the patients are in, oldest first; locked so that concurrent changes of
-              // them wait for this one.
-              List<UUID> links = new ArrayList<>();
-              for (Row r :
-                  execute(
-                      c,
-                      "select l.id from patient_link l where l.id in (select link_id from"
-                          + " patient_link_member where patient_pk = any($1)) order by"
-                          + " l.created_at, l.id for update",
-                      (Object) pks)) {
-                links.add(r.getUUID("id"));
-              }
+              links.lockPatients(c, pks);
+              List<UUID> existing = links.lockLinksOf(c, pks);
               Instant now = Instant.now();
               UUID target;
-              boolean created = links.isEmpty();
+              boolean created = existing.isEmpty();
               List<PatientRef> before;
               if (created) {
                 target = UUID.randomUUID();
-                execute(
-                    c,
-                    "insert into patient_link (id, created_by, reason) values ($1, $2, $3)",
-                    target,
-                    requestedBy,
-                    reason);
+                links.insertLink(c, target, requestedBy, reason);
                 before = List.of();
               } else {
-                target = links.get(0);
-                before = members(c, target);
+                target = existing.get(0);
+                before = links.members(c, target);
               }
-              for (UUID absorbed : links.subList(Math.min(1, links.size()), links.size())) {
-                List<PatientRef> moved = members(c, absorbed);
-                execute(
-                    c,
-                    "update patient_link_member set link_id = $1 where link_id = $2",
-                    target,
-                    absorbed);
-                execute(c, "delete from patient_link where id = $1", absorbed);
+              for (UUID absorbed :
+                  existing.subList(Math.min(1, existing.size()), existing.size())) {
+                List<PatientRef> moved = links.members(c, absorbed);
+                links.moveMembers(c, absorbed, target);
+                links.deleteLink(c, absorbed);
                 events.add(
                     new PatientLinksChanged(
                         UUID.randomUUID().toString(),
@@ -164,20 +134,11 @@ public class PatientLinkService {
                         reason,
                         requestedBy));
               }
-              int inserted =
-                  execute(
-                          c,
-                          "insert into patient_link_member (patient_pk, link_id, added_by) select"
-                              + " pk, $2, $3 from unnest($1::bigint[]) pk on conflict (patient_pk)"
-                              + " do nothing",
-                          pks,
-                          target,
-                          requestedBy)
-                      .rowCount();
-              List<PatientRef> after = members(c, target);
-              boolean changed = created || links.size() > 1 || inserted > 0;
+              int inserted = links.addMembers(c, pks, target, requestedBy);
+              List<PatientRef> after = links.members(c, target);
+              boolean changed = created || existing.size() > 1 || inserted > 0;
               if (changed) {
-                execute(c, "update patient_link set updated_at = now() where id = $1", target);
+                links.touch(c, target);
                 List<PatientRef> added = new ArrayList<>(after);
                 added.removeAll(before);
                 events.add(
@@ -208,21 +169,21 @@ public class PatientLinkService {
    */
   public Link unlink(String tenant, UUID linkId, MemberRef ref, String reason, String requestedBy) {
     Link result =
-        inTransaction(
+        links.inTransaction(
             c -> {
               List<PatientRef> before = lockVisible(c, tenant, linkId);
-              Patient p = resolve(c, ref, "member");
+              PatientRow p = resolve(c, ref, "member");
               if (!before.contains(p.ref())) {
                 throw new LinkException(404, "the patient is not a member of link " + linkId);
               }
-              execute(c, "delete from patient_link_member where patient_pk = $1", p.pk());
-              List<PatientRef> after = members(c, linkId);
+              links.removeMember(c, p.pk());
+              List<PatientRef> after = links.members(c, linkId);
               PatientLinksChanged event;
               if (after.size() < 2) {
-                execute(c, "delete from patient_link where id = $1", linkId);
+                links.deleteLink(c, linkId);
                 event = dissolved(tenant, linkId, before, reason, requestedBy);
               } else {
-                execute(c, "update patient_link set updated_at = now() where id = $1", linkId);
+                links.touch(c, linkId);
                 event =
                     new PatientLinksChanged(
                         UUID.randomUUID().toString(),
@@ -246,10 +207,10 @@ public class PatientLinkService {
 
   /** Dissolves a link: its patients are separate again. */
   public void dissolve(String tenant, UUID linkId, String reason, String requestedBy) {
-    inTransaction(
+    links.inTransaction(
         c -> {
           List<PatientRef> before = lockVisible(c, tenant, linkId);
-          execute(c, "delete from patient_link where id = $1", linkId);
+          links.deleteLink(c, linkId);
           record(c, List.of(dissolved(tenant, linkId, before, reason, requestedBy)));
           return null;
         });
@@ -258,7 +219,7 @@ public class PatientLinkService {
 
   /** The link, if it has a patient of the tenant; else null. */
   public Link get(String tenant, UUID linkId) {
-    return inTransaction(c -> visible(c, tenant, linkId) ? find(c, linkId) : null);
+    return links.inTransaction(c -> links.hasPatientOf(c, linkId, tenant) ? find(c, linkId) : null);
   }
 
   /**
@@ -266,23 +227,13 @@ public class PatientLinkService {
    * that patient (and issuer, when given).
    */
   public List<Link> list(String tenant, String patientId, String issuer, int limit) {
-    return inTransaction(
+    return links.inTransaction(
         c -> {
-          List<Link> links = new ArrayList<>();
-          for (Row r :
-              execute(
-                  c,
-                  "select distinct l.id, l.created_at from patient_link l join patient_link_member"
-                      + " m on m.link_id = l.id join patient p on p.pk = m.patient_pk where"
-                      + " p.tenant = $1 and ($2::text is null or p.patient_id = $2) and ($3::text"
-                      + " is null or p.issuer = $3) order by l.created_at, l.id limit $4",
-                  tenant,
-                  patientId,
-                  issuer,
-                  (long) limit)) {
-            links.add(find(c, r.getUUID("id")));
+          List<Link> found = new ArrayList<>();
+          for (UUID id : links.linksOf(c, tenant, patientId, issuer, limit)) {
+            found.add(find(c, id));
           }
-          return links;
+          return found;
         });
   }
 
@@ -292,24 +243,10 @@ public class PatientLinkService {
    */
   public void publishPending() {
     try {
-      RowSet<Row> pending =
-          pool.preparedQuery(
-                  "select event_id, event::text as event from patient_link_change where"
-                      + " published_at is null order by changed_at, event_id")
-              .execute()
-              .await()
-              .indefinitely();
-      for (Row r : pending) {
-        PatientLinksChanged event =
-            EventCodec.decode(
-                r.getString("event").getBytes(StandardCharsets.UTF_8), PatientLinksChanged.class);
+      for (PatientLinkRepository.PendingChange pending : links.unpublished()) {
         // Bounded: a request must not hang on a broker that is away; the event stays pending.
-        publisher.publishLinkChange(event).await().atMost(PUBLISH_TIMEOUT);
-        pool.preparedQuery(
-                "update patient_link_change set published_at = now() where event_id = $1")
-            .execute(Tuple.of(r.getUUID("event_id")))
-            .await()
-            .indefinitely();
+        publisher.publishLinkChange(pending.event()).await().atMost(PUBLISH_TIMEOUT);
+        links.markPublished(pending.eventId());
       }
     } catch (RuntimeException e) {
       LOG.warnf(
@@ -340,42 +277,14 @@ public class PatientLinkService {
 
   /** Locks the link; 404 unless it exists and has a patient of the tenant. Its members. */
   private List<PatientRef> lockVisible(SqlConnection c, String tenant, UUID linkId) {
-    if (!execute(c, "select id from patient_link where id = $1 for update", linkId)
-            .iterator()
-            .hasNext()
-        || !visible(c, tenant, linkId)) {
+    if (!links.lockLink(c, linkId) || !links.hasPatientOf(c, linkId, tenant)) {
       throw new LinkException(404, "no link " + linkId + " with a patient of tenant " + tenant);
     }
-    return members(c, linkId);
+    return links.members(c, linkId);
   }
 
-  private boolean visible(SqlConnection c, String tenant, UUID linkId) {
-    return execute(
-            c,
-            "select 1 from patient_link_member m join patient p on p.pk = m.patient_pk where"
-                + " m.link_id = $1 and p.tenant = $2 limit 1",
-            linkId,
-            tenant)
-        .iterator()
-        .hasNext();
-  }
-
-  private Patient resolve(SqlConnection c, MemberRef ref, String what) {
-    List<Patient> found = new ArrayList<>();
-    for (Row r :
-        execute(
-            c,
-            "select pk, tenant, patient_id, issuer from patient where tenant = $1 and patient_id"
-                + " = $2 and ($3::text is null or issuer = $3) order by pk limit 2",
-            ref.tenant(),
-            ref.patientId(),
-            ref.issuer())) {
-      found.add(
-          new Patient(
-              r.getLong("pk"),
-              new PatientRef(
-                  r.getString("tenant"), r.getString("patient_id"), r.getString("issuer"))));
-    }
+  private PatientRow resolve(SqlConnection c, MemberRef ref, String what) {
+    List<PatientRow> found = links.patients(c, ref.tenant(), ref.patientId(), ref.issuer());
     if (found.isEmpty()) {
       throw new LinkException(404, what + ": no such patient in tenant " + ref.tenant());
     }
@@ -390,76 +299,20 @@ public class PatientLinkService {
     return found.get(0);
   }
 
-  private List<PatientRef> members(SqlConnection c, UUID linkId) {
-    List<PatientRef> members = new ArrayList<>();
-    for (Row r :
-        execute(
-            c,
-            "select p.tenant, p.patient_id, p.issuer from patient_link_member m join patient p on"
-                + " p.pk = m.patient_pk where m.link_id = $1 order by p.tenant, p.patient_id,"
-                + " p.issuer",
-            linkId)) {
-      members.add(
-          new PatientRef(r.getString("tenant"), r.getString("patient_id"), r.getString("issuer")));
-    }
-    return members;
-  }
-
   private Link find(SqlConnection c, UUID linkId) {
-    Row r =
-        execute(
-                c,
-                "select id, created_at, created_by, reason, updated_at from patient_link where id"
-                    + " = $1",
-                linkId)
-            .iterator()
-            .next();
+    PatientLinkRepository.LinkRow r = links.link(c, linkId);
     return new Link(
         linkId.toString(),
-        instant(r.getOffsetDateTime("created_at")),
-        r.getString("created_by"),
-        r.getString("reason"),
-        instant(r.getOffsetDateTime("updated_at")),
-        members(c, linkId));
+        r.createdAt(),
+        r.createdBy(),
+        r.reason(),
+        r.updatedAt(),
+        links.members(c, linkId));
   }
 
   private void record(SqlConnection c, List<PatientLinksChanged> events) {
     for (PatientLinksChanged e : events) {
-      execute(
-          c,
-          "insert into patient_link_change (event_id, link_id, change, requested_by, reason,"
-              + " event) values ($1, $2, $3, $4, $5, cast($6::text as jsonb))",
-          UUID.fromString(e.eventId()),
-          UUID.fromString(e.linkId()),
-          e.change().name(),
-          e.requestedBy(),
-          e.reason(),
-          new String(EventCodec.encode(e), StandardCharsets.UTF_8));
-    }
-  }
-
-  private static Instant instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
-  }
-
-  private static RowSet<Row> execute(SqlConnection c, String sql, Object... params) {
-    return c.preparedQuery(sql).execute(Tuple.from(params)).await().indefinitely();
-  }
-
-  private <T> T inTransaction(Function<SqlConnection, T> work) {
-    SqlConnection c = pool.getConnection().await().indefinitely();
-    try {
-      Transaction tx = c.begin().await().indefinitely();
-      try {
-        T result = work.apply(c);
-        tx.commit().await().indefinitely();
-        return result;
-      } catch (RuntimeException e) {
-        tx.rollback().await().indefinitely();
-        throw e;
-      }
-    } finally {
-      c.close().await().indefinitely();
+      links.recordChange(c, e);
     }
   }
 }

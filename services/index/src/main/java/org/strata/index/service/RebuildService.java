@@ -2,10 +2,6 @@ package org.strata.index.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,7 +48,6 @@ public class RebuildService {
   // still checkpoints, so its job never looks stale while it lists).
   private static final int CHECKPOINT_OBJECTS = 1000;
 
-  private final MinioClient minio;
   private final ObjectStore store;
   private final InstanceIndexer indexer;
   private final OnVertx onVertx;
@@ -64,13 +59,7 @@ public class RebuildService {
   private volatile Thread sweeper;
 
   public RebuildService(
-      MinioClient minio,
-      ObjectStore store,
-      InstanceIndexer indexer,
-      OnVertx onVertx,
-      Pool pool,
-      IndexConfig config) {
-    this.minio = minio;
+      ObjectStore store, InstanceIndexer indexer, OnVertx onVertx, Pool pool, IndexConfig config) {
     this.store = store;
     this.indexer = indexer;
     this.onVertx = onVertx;
@@ -212,22 +201,14 @@ public class RebuildService {
   private void run(Job job) {
     try {
       List<InstanceStored> batch = new ArrayList<>(batchSize);
-      ListObjectsArgs.Builder list =
-          ListObjectsArgs.builder()
-              .bucket(store.bucket())
-              .prefix(job.tenant == null ? "" : job.tenant + "/")
-              .recursive(true);
-      if (job.resumeAfter != null) {
-        list.startAfter(job.resumeAfter);
-      }
+      String prefix = job.tenant == null ? "" : job.tenant + "/";
       String lastKey = null;
-      for (Result<Item> result : minio.listObjects(list.build())) {
-        Item item = result.get();
-        lastKey = item.objectName();
+      for (ObjectStore.ListedObject item : store.list(prefix, job.resumeAfter)) {
+        lastKey = item.key();
         long scanned = job.objectsScanned.incrementAndGet();
-        if (!item.isDir() && item.objectName().endsWith(".json")) {
+        if (item.key().endsWith(".json")) {
           job.sidecars.incrementAndGet();
-          InstanceStored event = read(job, item.objectName());
+          InstanceStored event = read(job, item.key());
           if (event != null) {
             batch.add(event);
           }

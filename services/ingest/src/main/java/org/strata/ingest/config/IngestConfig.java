@@ -175,8 +175,5 @@ public interface IngestConfig {
 
     /** Calling AE title to tenant, e.g. {@code strata.ingest.tenants.by-calling-ae.CT01=hosp-a}. */
     Map<String, String> byCallingAe();
-
-    /** Issuer of Patient ID per tenant, set on instances that arrive without one. */
-    Map<String, String> issuer();
   }
 }

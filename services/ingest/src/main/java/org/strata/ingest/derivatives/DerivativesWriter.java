@@ -13,7 +13,6 @@ import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
 import org.strata.dicom.Fragments;
 import org.strata.dicom.Tag;
-import org.strata.dicom.VR;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.ReadOptions;
@@ -39,8 +38,8 @@ import org.strata.storage.StorageException;
  * back with range requests.
  *
  * <p>Sidecar: the data set (without the file meta information) in the DICOM JSON model (PS3.18
- * Annex F), with the tenant's coercions the event carries (Issuer of Patient ID), and every value
- * above the threshold as a BulkDataURI {@code
+ * Annex F), exactly the object's attributes (nothing coerced, ADR 0019), and every value above the
+ * threshold as a BulkDataURI {@code
  * {base}/studies/{study}/series/{series}/instances/{sop}/bulkdata/{offset}-{length}}: the byte
  * range of the value in the stored object. For encapsulated pixel data the range runs from the
  * Basic Offset Table's item tag to the end of the last fragment (items with their headers, without
@@ -218,11 +217,6 @@ public class DerivativesWriter {
 
   private void writeSidecar(ObjectLocation location, Attributes dataset, InstanceStored event)
       throws StorageException, IOException {
-    String issuer = dataset.getString(Tag.IssuerOfPatientID);
-    if ((issuer == null || issuer.isBlank()) && event.issuerOfPatientId() != null) {
-      // The tenant's coercion applies to metadata too (ADR 0005); the object stays as received.
-      dataset.setString(Tag.IssuerOfPatientID, VR.LO, event.issuerOfPatientId());
-    }
     String instanceUrl =
         baseUrl
             + "/studies/"

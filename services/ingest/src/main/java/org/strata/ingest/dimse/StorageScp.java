@@ -133,7 +133,8 @@ public class StorageScp {
     if (result.eventId() != null) {
       indexedBeforeRelease.stored(rq.association(), result.eventId());
     }
-    return result.coercions().isEmpty() ? Status.SUCCESS : 0xB000;
+    // Stored as received, nothing coerced (ADR 0019): success, never B000.
+    return Status.SUCCESS;
   }
 
   /** Preamble, DICM and group 0002 for a data set received over DIMSE (PS3.10 7.1). */

@@ -168,7 +168,6 @@ public class DicomJsonStow {
         reason,
         detail,
         false,
-        List.of(),
         null);
   }
 

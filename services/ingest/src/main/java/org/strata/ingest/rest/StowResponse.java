@@ -10,13 +10,11 @@ import org.strata.ingest.service.StoreResult;
 
 /**
  * The Store Instances response (PS3.18 10.5.3): Retrieve URL, Referenced SOP Sequence with each
- * stored instance's Retrieve URL and any Warning Reason, Failed SOP Sequence with Failure Reasons;
- * and the HTTP status that goes with them.
+ * stored instance's Retrieve URL, Failed SOP Sequence with Failure Reasons; and the HTTP status
+ * that goes with them. Instances are stored as received, never coerced (ADR 0019), so no stored
+ * instance carries a Warning Reason.
  */
 final class StowResponse {
-  /** Warning Reason (0008,1196) B000: Coercion of Data Elements. */
-  static final int COERCION_OF_DATA_ELEMENTS = 0xB000;
-
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final String baseUrl;
@@ -45,12 +43,11 @@ final class StowResponse {
     return results.stream().map(StoreResult::eventId).filter(id -> id != null).toList();
   }
 
-  /** 200 all stored; 202 some failed or warnings; 503 none stored, all transient; 409 none. */
+  /** 200 all stored; 202 some failed; 503 none stored, all transient; 409 none. */
   int status() {
     long stored = results.stream().filter(StoreResult::stored).count();
-    boolean warnings = results.stream().anyMatch(r -> r.stored() && !r.coercions().isEmpty());
     if (stored == results.size()) {
-      return warnings ? 202 : 200;
+      return 200;
     }
     if (stored > 0) {
       return 202;
@@ -87,9 +84,6 @@ final class StowResponse {
                     + r.seriesInstanceUid()
                     + "/instances/"
                     + r.sopInstanceUid()));
-        if (!r.coercions().isEmpty()) {
-          attr(item, "00081196", "US", JSON.numberNode(COERCION_OF_DATA_ELEMENTS));
-        }
         referenced.add(item);
       } else {
         attr(item, "00081197", "US", JSON.numberNode(r.failure().code()));
@@ -109,15 +103,7 @@ final class StowResponse {
   void addFramingFailure() {
     results.add(
         new StoreResult(
-            null,
-            null,
-            null,
-            null,
-            FailureReason.CANNOT_UNDERSTAND,
-            "framing",
-            false,
-            List.of(),
-            null));
+            null, null, null, null, FailureReason.CANNOT_UNDERSTAND, "framing", false, null));
   }
 
   private static void attr(

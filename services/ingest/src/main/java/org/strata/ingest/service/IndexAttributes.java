@@ -47,7 +47,7 @@ final class IndexAttributes {
 
   private IndexAttributes() {}
 
-  static ObjectNode of(Attributes ds, String issuerOfPatientId) {
+  static ObjectNode of(Attributes ds) {
     ObjectNode root = JSON.objectNode();
     for (int tag : TAGS) {
       VR vr = ds.vr(tag);
@@ -59,11 +59,6 @@ final class IndexAttributes {
       if (value != null) {
         attribute.set("Value", JSON.arrayNode().add(value));
       }
-    }
-    if (issuerOfPatientId != null) {
-      root.putObject(String.format("%08X", Tag.IssuerOfPatientID))
-          .put("vr", "LO")
-          .set("Value", JSON.arrayNode().add(issuerOfPatientId));
     }
     return root;
   }

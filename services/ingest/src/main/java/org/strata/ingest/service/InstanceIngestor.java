@@ -13,9 +13,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,9 +41,9 @@ import org.strata.storage.StorageException;
  * streamed to S3 while its SHA-256 is computed, InstanceStored acknowledged by Kafka, and only then
  * a success. One pass over the bytes, one S3 PUT and one Kafka round trip per new instance.
  *
- * <p>Strata never rewrites a received object: what WADO returns is byte for byte what was sent.
- * Per-tenant coercions (such as the Issuer of Patient ID) apply to the index and metadata and are
- * reported as warnings.
+ * <p>Strata never rewrites a received object: what WADO returns is byte for byte what was sent, and
+ * nothing is coerced (ADR 0019). The event carries the attributes as received; the index gives a
+ * patient without Issuer of Patient ID its tenant's default issuer (its identity of the patient).
  */
 @ApplicationScoped
 public class InstanceIngestor {
@@ -225,7 +223,7 @@ public class InstanceIngestor {
         if (digest.equals(digestOf(key))) {
           store.delete(incoming);
           metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "true").increment();
-          return StoreResult.stored(header, true, List.of(), null);
+          return StoreResult.stored(header, true, null);
         }
         metrics.counter("strata.ingest.duplicates", "tenant", tenant, "same", "false").increment();
         if (config.duplicatePolicy() == IngestConfig.DuplicatePolicy.REJECT) {
@@ -283,8 +281,7 @@ public class InstanceIngestor {
       String digest,
       int version,
       boolean createdNewKey) {
-    List<String> coercions = new ArrayList<>();
-    InstanceStored event = event(header, source, eventId, key, size, digest, version, coercions);
+    InstanceStored event = event(header, source, eventId, key, size, digest, version);
     // STOW-RS requests and DIMSE releases wait for the index (read-your-writes, ADR 0010);
     // registered before publishing, so the acknowledgement cannot be missed.
     indexAcks.expect(eventId);
@@ -313,7 +310,7 @@ public class InstanceIngestor {
     }
     metrics.counter("strata.ingest.bytes", "channel", source.channel().name()).increment(size);
     LOG.debugf("stored %s as %s", header.sopInstanceUid(), key);
-    return StoreResult.stored(header, false, coercions, eventId);
+    return StoreResult.stored(header, false, eventId);
   }
 
   /**
@@ -345,7 +342,7 @@ public class InstanceIngestor {
         : header.pixelDataEnd();
   }
 
-  /** The event that announces a stored object; adds the coercions it applies to the list. */
+  /** The event that announces a stored object, with its attributes as received. */
   private InstanceStored event(
       ParsedHeader header,
       IngestSource source,
@@ -353,14 +350,7 @@ public class InstanceIngestor {
       String key,
       long size,
       String digest,
-      int version,
-      List<String> coercions) {
-    String issuer = trimToNull(header.dataset().getString(Tag.IssuerOfPatientID));
-    String tenantIssuer = config.tenants().issuer().get(source.tenant());
-    if (issuer == null && tenantIssuer != null) {
-      issuer = tenantIssuer;
-      coercions.add("IssuerOfPatientID");
-    }
+      int version) {
     InstanceStored event =
         new InstanceStored(
             eventId,
@@ -372,7 +362,7 @@ public class InstanceIngestor {
             header.sopClassUid(),
             header.transferSyntaxUid(),
             trimToNull(header.dataset().getString(Tag.PatientID)),
-            issuer,
+            trimToNull(header.dataset().getString(Tag.IssuerOfPatientID)),
             trimToNull(header.dataset().getString(Tag.AccessionNumber)),
             trimToNull(header.dataset().getString(Tag.Modality)),
             trimToNull(header.dataset().getString(Tag.StudyDate)),
@@ -393,7 +383,7 @@ public class InstanceIngestor {
                     header.sopInstanceUid())),
             source.toEventSource(),
             version,
-            IndexAttributes.of(header.dataset(), coercions.isEmpty() ? null : issuer));
+            IndexAttributes.of(header.dataset()));
     return event;
   }
 
@@ -432,8 +422,7 @@ public class InstanceIngestor {
             key,
             size,
             HexFormat.of().formatHex(sha256.digest()),
-            ObjectMetadata.version(key),
-            new ArrayList<>());
+            ObjectMetadata.version(key));
     publisher.publish(event);
     LOG.debugf("republished the event of %s", key);
     return true;

@@ -1,12 +1,10 @@
 package org.strata.ingest.service;
 
-import java.util.List;
-
 /**
- * The outcome for one instance: stored (possibly with coercion warnings, possibly a duplicate of
- * what was already stored) or failed with a reason. The UIDs are null when the object could not be
- * parsed far enough to know them. {@code eventId} names the InstanceStored event of a newly stored
- * object, so a caller can wait until the index has applied it (read-your-writes).
+ * The outcome for one instance: stored (possibly a duplicate of what was already stored; never
+ * coerced, ADR 0019) or failed with a reason. The UIDs are null when the object could not be parsed
+ * far enough to know them. {@code eventId} names the InstanceStored event of a newly stored object,
+ * so a caller can wait until the index has applied it (read-your-writes).
  */
 public record StoreResult(
     String sopClassUid,
@@ -16,7 +14,6 @@ public record StoreResult(
     FailureReason failure,
     String detail,
     boolean duplicate,
-    List<String> coercions,
     String eventId) {
 
   public boolean stored() {
@@ -25,7 +22,7 @@ public record StoreResult(
 
   static StoreResult failed(ParsedHeader header, FailureReason reason, String detail) {
     return header == null
-        ? new StoreResult(null, null, null, null, reason, detail, false, List.of(), null)
+        ? new StoreResult(null, null, null, null, reason, detail, false, null)
         : new StoreResult(
             header.sopClassUid(),
             header.sopInstanceUid(),
@@ -34,7 +31,6 @@ public record StoreResult(
             reason,
             detail,
             false,
-            List.of(),
             null);
   }
 
@@ -46,14 +42,13 @@ public record StoreResult(
   /** A part that is not a DICOM object at all. */
   public static StoreResult failedPart(String detail) {
     return new StoreResult(
-        null, null, null, null, FailureReason.CANNOT_UNDERSTAND, detail, false, List.of(), null);
+        null, null, null, null, FailureReason.CANNOT_UNDERSTAND, detail, false, null);
   }
 
   /**
    * @param eventId the InstanceStored event published for a new object, null for a duplicate
    */
-  static StoreResult stored(
-      ParsedHeader header, boolean duplicate, List<String> coercions, String eventId) {
+  static StoreResult stored(ParsedHeader header, boolean duplicate, String eventId) {
     return new StoreResult(
         header.sopClassUid(),
         header.sopInstanceUid(),
@@ -62,7 +57,6 @@ public record StoreResult(
         null,
         null,
         duplicate,
-        coercions,
         eventId);
   }
 }

@@ -6,6 +6,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.strata.indexschema.IndexJoins;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.PatientTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * The stored instances a C-MOVE or C-GET identifier names, limited to one tenant (every table of
@@ -16,15 +22,40 @@ import java.util.List;
 @ApplicationScoped
 public class RetrieveLocator {
   private static final String SELECT =
-      "select i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax_uid, l.bucket, l.object_key"
-          + " from instance i"
-          + " join series se on se.pk = i.series_pk and se.tenant = $1"
-          + " join study st on st.pk = se.study_pk and st.tenant = $1"
-          + " join patient p on p.pk = st.patient_pk and p.tenant = $1"
-          + " join object_location l on l.instance_pk = i.pk"
-          + " where i.tenant = $1";
+      "select "
+          + IndexJoins.columns(
+              "i",
+              InstanceTable.SOP_CLASS_UID,
+              InstanceTable.SOP_INSTANCE_UID,
+              InstanceTable.TRANSFER_SYNTAX_UID)
+          + ", "
+          + IndexJoins.columns("l", ObjectLocationTable.BUCKET, ObjectLocationTable.OBJECT_KEY)
+          + " from "
+          + InstanceTable.NAME
+          + " i"
+          + IndexJoins.seriesOfInstance("se", "i")
+          + " and se."
+          + SeriesTable.TENANT
+          + " = $1"
+          + IndexJoins.studyOfSeries("st", "se")
+          + " and st."
+          + StudyTable.TENANT
+          + " = $1"
+          + IndexJoins.patientOfStudy("p", "st")
+          + " and p."
+          + PatientTable.TENANT
+          + " = $1"
+          + IndexJoins.locationOfInstance("l", "i")
+          + " where i."
+          + InstanceTable.TENANT
+          + " = $1";
   private static final String ORDER =
-      " order by st.pk, se.series_number nulls last, se.pk, i.instance_number nulls last, i.pk";
+      " order by st."
+          + StudyTable.PK
+          + ", "
+          + SeriesTable.byNumber("se")
+          + ", "
+          + InstanceTable.byNumber("i");
 
   /** One retrievable instance and where its object is. */
   public record Located(
@@ -54,19 +85,23 @@ public class RetrieveLocator {
     params.add(tenant);
     if (patientId != null) {
       params.add(patientId);
-      sql.append(" and p.patient_id = $").append(params.size());
+      sql.append(" and p." + PatientTable.PATIENT_ID + " = $").append(params.size());
     }
     if (studies != null) {
       params.add(studies);
-      sql.append(" and st.study_uid = any($").append(params.size()).append(')');
+      sql.append(" and st." + StudyTable.STUDY_UID + " = any($").append(params.size()).append(')');
     }
     if (series != null) {
       params.add(series);
-      sql.append(" and se.series_uid = any($").append(params.size()).append(')');
+      sql.append(" and se." + SeriesTable.SERIES_UID + " = any($")
+          .append(params.size())
+          .append(')');
     }
     if (instances != null) {
       params.add(instances);
-      sql.append(" and i.sop_instance_uid = any($").append(params.size()).append(')');
+      sql.append(" and i." + InstanceTable.SOP_INSTANCE_UID + " = any($")
+          .append(params.size())
+          .append(')');
     }
     if (params.size() == 1) {
       throw new IllegalArgumentException("no retrieve key");

@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.strata.indexschema.IndexJoins;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.PatientTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * Reads studies with their series and instances from the index for ImagingStudy, limited to one
@@ -19,28 +24,74 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ImagingStudyRepository {
+  // Aliases as in ImagingStudySearch's conditions: st study, p patient.
   private static final String STUDIES =
-      "select st.pk, st.study_uid, st.study_date, st.study_time, st.accession_number,"
-          + " st.study_description, st.number_of_series, st.number_of_instances,"
-          + " st.modalities_in_study, st.updated_at, p.patient_id, p.issuer"
-          + " from study st join patient p on p.pk = st.patient_pk and p.tenant = $1"
-          + " where st.tenant = $1";
+      "select "
+          + IndexJoins.columns(
+              "st",
+              StudyTable.PK,
+              StudyTable.STUDY_UID,
+              StudyTable.STUDY_DATE,
+              StudyTable.STUDY_TIME,
+              StudyTable.ACCESSION_NUMBER,
+              StudyTable.STUDY_DESCRIPTION,
+              StudyTable.NUMBER_OF_SERIES,
+              StudyTable.NUMBER_OF_INSTANCES,
+              StudyTable.MODALITIES_IN_STUDY,
+              StudyTable.UPDATED_AT)
+          + ", "
+          + IndexJoins.columns("p", PatientTable.PATIENT_ID, PatientTable.ISSUER)
+          + " from "
+          + StudyTable.NAME
+          + " st"
+          + IndexJoins.patientOfStudy("p", "st")
+          + " and p."
+          + PatientTable.TENANT
+          + " = $1 where st."
+          + StudyTable.TENANT
+          + " = $1";
 
   /** QIDO-RS's order: newest first, undated last, then newest indexed. */
-  private static final String ORDER =
-      " order by st.study_date desc nulls last, st.study_time desc nulls last, st.pk desc";
+  private static final String ORDER = StudyTable.newestFirst("st");
 
   private static final String SERIES =
-      "select se.pk, se.study_pk, se.series_uid, se.series_number, se.modality,"
-          + " se.series_description, se.number_of_instances,"
-          + " se.performed_procedure_step_start_date, se.performed_procedure_step_start_time"
-          + " from series se where se.tenant = $1 and se.study_pk = any($2)"
-          + " order by se.series_number nulls last, se.pk";
+      "select "
+          + String.join(
+              ", ",
+              SeriesTable.PK,
+              SeriesTable.STUDY_PK,
+              SeriesTable.SERIES_UID,
+              SeriesTable.SERIES_NUMBER,
+              SeriesTable.MODALITY,
+              SeriesTable.SERIES_DESCRIPTION,
+              SeriesTable.NUMBER_OF_INSTANCES,
+              SeriesTable.PPS_START_DATE,
+              SeriesTable.PPS_START_TIME)
+          + " from "
+          + SeriesTable.NAME
+          + " where "
+          + SeriesTable.TENANT
+          + " = $1 and "
+          + SeriesTable.STUDY_PK
+          + " = any($2) order by "
+          + SeriesTable.byNumber(SeriesTable.NAME);
 
   private static final String INSTANCES =
-      "select i.series_pk, i.sop_instance_uid, i.sop_class_uid, i.instance_number"
-          + " from instance i where i.tenant = $1 and i.series_pk = any($2)"
-          + " order by i.instance_number nulls last, i.pk";
+      "select "
+          + String.join(
+              ", ",
+              InstanceTable.SERIES_PK,
+              InstanceTable.SOP_INSTANCE_UID,
+              InstanceTable.SOP_CLASS_UID,
+              InstanceTable.INSTANCE_NUMBER)
+          + " from "
+          + InstanceTable.NAME
+          + " where "
+          + InstanceTable.TENANT
+          + " = $1 and "
+          + InstanceTable.SERIES_PK
+          + " = any($2) order by "
+          + InstanceTable.byNumber(InstanceTable.NAME);
 
   public record Study(
       long pk,
@@ -81,7 +132,10 @@ public class ImagingStudyRepository {
   /** The study of this UID in the tenant, or null. */
   public Study read(String tenant, String studyUid) {
     List<Study> found =
-        studies(STUDIES + " and st.study_uid = $2", Tuple.of(tenant, studyUid), tenant);
+        studies(
+            STUDIES + " and st." + StudyTable.STUDY_UID + " = $2",
+            Tuple.of(tenant, studyUid),
+            tenant);
     return found.isEmpty() ? null : found.get(0);
   }
 

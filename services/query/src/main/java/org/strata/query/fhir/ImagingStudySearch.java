@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.strata.indexschema.PatientTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * An ImagingStudy search turned into SQL over the index: the parameters of FHIR R4 ImagingStudy
@@ -108,7 +110,10 @@ public final class ImagingStudySearch {
     for (String a : Tokens.alternatives(value)) {
       uids.add(uid("_id", a));
     }
-    where.append(" and st.study_uid = any(").append(bind(uids.toArray(String[]::new))).append(')');
+    where
+        .append(" and st." + StudyTable.STUDY_UID + " = any(")
+        .append(bind(uids.toArray(String[]::new)))
+        .append(')');
   }
 
   /**
@@ -134,10 +139,15 @@ public final class ImagingStudySearch {
     }
     List<String> or = new ArrayList<>();
     if (!uids.isEmpty()) {
-      or.add("st.study_uid = any(" + bind(uids.toArray(String[]::new)) + ")");
+      or.add("st." + StudyTable.STUDY_UID + " = any(" + bind(uids.toArray(String[]::new)) + ")");
     }
     if (!accessions.isEmpty()) {
-      or.add("st.accession_number = any(" + bind(accessions.toArray(String[]::new)) + ")");
+      or.add(
+          "st."
+              + StudyTable.ACCESSION_NUMBER
+              + " = any("
+              + bind(accessions.toArray(String[]::new))
+              + ")");
     }
     where.append(" and ").append(or.isEmpty() ? "false" : "(" + String.join(" or ", or) + ")");
   }
@@ -155,11 +165,20 @@ public final class ImagingStudySearch {
         throw FhirException.invalid("patient identifier: empty value");
       }
       if (t.system() == null) {
-        or.add("p.patient_id = " + bind(t.code()));
+        or.add("p." + PatientTable.PATIENT_ID + " = " + bind(t.code()));
       } else {
         String issuer = PatientIdentifiers.issuer(t.system());
         if (issuer != null) {
-          or.add("(p.patient_id = " + bind(t.code()) + " and p.issuer = " + bind(issuer) + ")");
+          or.add(
+              "(p."
+                  + PatientTable.PATIENT_ID
+                  + " = "
+                  + bind(t.code())
+                  + " and p."
+                  + PatientTable.ISSUER
+                  + " = "
+                  + bind(issuer)
+                  + ")");
         }
       }
     }
@@ -183,15 +202,29 @@ public final class ImagingStudySearch {
         .append(
             codes.isEmpty()
                 ? "false"
-                : "st.modalities_in_study && " + bind(codes.toArray(String[]::new)) + "::text[]");
+                : "st."
+                    + StudyTable.MODALITIES_IN_STUDY
+                    + " && "
+                    + bind(codes.toArray(String[]::new))
+                    + "::text[]");
   }
 
+  private static final String DATE = "st." + StudyTable.STUDY_DATE;
+  private static final String TIME = "st." + StudyTable.STUDY_TIME;
+
   /** Start and end (exclusive) of a study's time: its time to the microsecond, or its whole day. */
-  private static final String START = "(st.study_date + coalesce(st.study_time, time '00:00'))";
+  private static final String START = "(" + DATE + " + coalesce(" + TIME + ", time '00:00'))";
 
   private static final String END =
-      "(case when st.study_time is null then (st.study_date + 1)::timestamp"
-          + " else st.study_date + st.study_time + interval '1 microsecond' end)";
+      "(case when "
+          + TIME
+          + " is null then ("
+          + DATE
+          + " + 1)::timestamp else "
+          + DATE
+          + " + "
+          + TIME
+          + " + interval '1 microsecond' end)";
 
   /**
    * FHIR R4 date prefixes against the study's range [start, end) and the value's [lo, hi). The
@@ -221,10 +254,10 @@ public final class ImagingStudySearch {
         };
     String dateBound =
         switch (p.prefix()) {
-          case "eq" -> " and st.study_date between " + lo + "::date and " + hi + "::date";
-          case "gt", "ge" -> " and st.study_date >= " + lo + "::date";
-          case "lt", "le" -> " and st.study_date <= " + hi + "::date";
-          default -> " and st.study_date is not null";
+          case "eq" -> " and " + DATE + " between " + lo + "::date and " + hi + "::date";
+          case "gt", "ge" -> " and " + DATE + " >= " + lo + "::date";
+          case "lt", "le" -> " and " + DATE + " <= " + hi + "::date";
+          default -> " and " + DATE + " is not null";
         };
     where.append(" and (").append(condition).append(')').append(dateBound);
   }

@@ -1,11 +1,12 @@
 package org.strata.query.qido;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.strata.dicom.DicomDates;
+import org.strata.indexschema.PersonNames;
 
 /**
  * Turns one matching key into a SQL condition (PS3.4 C.2.2.2 as profiled by PS3.18 10.6.1.2):
@@ -179,12 +180,11 @@ final class Matching {
     if (!m.matches()) {
       throw new QidoException("malformed date in " + a.keyword() + " (expected YYYYMMDD)");
     }
-    try {
-      return LocalDate.of(
-          Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-    } catch (DateTimeException e) {
+    LocalDate date = DicomDates.parseDate(da);
+    if (date == null) {
       throw new QidoException("invalid date in " + a.keyword());
     }
+    return date;
   }
 
   private static LocalTime time(QidoAttribute a, String tm, boolean endOfUnit) {
@@ -192,34 +192,24 @@ final class Matching {
     if (!m.matches()) {
       throw new QidoException("malformed time in " + a.keyword() + " (expected HHMMSS.FFFFFF)");
     }
-    try {
-      int hour = Integer.parseInt(m.group(1));
-      Integer minute = m.group(2) == null ? null : Integer.parseInt(m.group(2));
-      Integer second = m.group(3) == null ? null : Integer.parseInt(m.group(3));
-      String fraction = m.group(4);
-      LocalTime t =
-          LocalTime.of(
-              hour,
-              minute == null ? 0 : minute,
-              second == null ? 0 : Math.min(second, 59),
-              fraction == null ? 0 : Integer.parseInt((fraction + "000000000").substring(0, 9)));
-      if (!endOfUnit) {
-        return t;
-      }
-      // End of the last unit given, to the microsecond PostgreSQL's time keeps.
-      if (minute == null) {
-        return t.withMinute(59).withSecond(59).withNano(999_999_000);
-      } else if (second == null) {
-        return t.withSecond(59).withNano(999_999_000);
-      } else if (fraction == null) {
-        return t.withNano(999_999_000);
-      }
-      int digits = fraction.length();
-      long unit = (long) Math.pow(10, 9 - digits);
-      return t.plusNanos(unit - 1000 >= 0 ? unit - 1000 : 0);
-    } catch (DateTimeException e) {
+    LocalTime t = DicomDates.parseTime(tm);
+    if (t == null) {
       throw new QidoException("invalid time in " + a.keyword());
     }
+    if (!endOfUnit) {
+      return t;
+    }
+    // End of the last unit given, to the microsecond PostgreSQL's time keeps.
+    String fraction = m.group(4);
+    if (m.group(2) == null) {
+      return t.withMinute(59).withSecond(59).withNano(999_999_000);
+    } else if (m.group(3) == null) {
+      return t.withSecond(59).withNano(999_999_000);
+    } else if (fraction == null) {
+      return t.withNano(999_999_000);
+    }
+    long unit = (long) Math.pow(10, 9 - fraction.length());
+    return t.plusNanos(unit - 1000 >= 0 ? unit - 1000 : 0);
   }
 
   private static String[] list(QidoAttribute a, String value) {

@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.PatientTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * The attributes the index keeps in columns: how each is matched (its SQL expression and kind) and
@@ -44,41 +48,62 @@ public record QidoAttribute(
 
   static {
     // Study level (with the patient), PS3.18 Table 10.6.1-5 and 10.6.3-3.
-    add(Tag.StudyDate, "StudyDate", VR.DA, Level.STUDY, Kind.DATE, "study_date", "st.study_date");
-    add(Tag.StudyTime, "StudyTime", VR.TM, Level.STUDY, Kind.TIME, "study_time", "st.study_time");
+    add(
+        Tag.StudyDate,
+        "StudyDate",
+        VR.DA,
+        Level.STUDY,
+        Kind.DATE,
+        StudyTable.STUDY_DATE,
+        "st." + StudyTable.STUDY_DATE);
+    add(
+        Tag.StudyTime,
+        "StudyTime",
+        VR.TM,
+        Level.STUDY,
+        Kind.TIME,
+        StudyTable.STUDY_TIME,
+        "st." + StudyTable.STUDY_TIME);
     add(
         Tag.AccessionNumber,
         "AccessionNumber",
         VR.SH,
         Level.STUDY,
         Kind.TEXT,
-        "accession_number",
-        "st.accession_number");
+        StudyTable.ACCESSION_NUMBER,
+        "st." + StudyTable.ACCESSION_NUMBER);
     add(
         Tag.ModalitiesInStudy,
         "ModalitiesInStudy",
         VR.CS,
         Level.STUDY,
         Kind.CODE_ARRAY,
-        "modalities_in_study",
-        "st.modalities_in_study");
+        StudyTable.MODALITIES_IN_STUDY,
+        "st." + StudyTable.MODALITIES_IN_STUDY);
     add(
         Tag.ReferringPhysicianName,
         "ReferringPhysicianName",
         VR.PN,
         Level.STUDY,
         Kind.PERSON_NAME,
-        "referring_physician",
-        "st.referring_physician_norm");
+        StudyTable.REFERRING_PHYSICIAN,
+        "st." + StudyTable.REFERRING_PHYSICIAN_NORM);
     add(
         Tag.PatientName,
         "PatientName",
         VR.PN,
         Level.STUDY,
         Kind.PERSON_NAME,
-        "patient_name",
-        "p.patient_name_norm");
-    add(Tag.PatientID, "PatientID", VR.LO, Level.STUDY, Kind.TEXT, "patient_id", "p.patient_id");
+        PatientTable.PATIENT_NAME,
+        "p." + PatientTable.PATIENT_NAME_NORM);
+    add(
+        Tag.PatientID,
+        "PatientID",
+        VR.LO,
+        Level.STUDY,
+        Kind.TEXT,
+        PatientTable.PATIENT_ID,
+        "p." + PatientTable.PATIENT_ID);
     // The index's issuer: as received, else the tenant's default (patient rules, services/index).
     add(
         Tag.IssuerOfPatientID,
@@ -86,17 +111,24 @@ public record QidoAttribute(
         VR.LO,
         Level.STUDY,
         Kind.TEXT,
-        "issuer",
-        "p.issuer");
+        PatientTable.ISSUER,
+        "p." + PatientTable.ISSUER);
     add(
         Tag.StudyInstanceUID,
         "StudyInstanceUID",
         VR.UI,
         Level.STUDY,
         Kind.UID,
-        "study_uid",
-        "st.study_uid");
-    add(Tag.StudyID, "StudyID", VR.SH, Level.STUDY, Kind.TEXT, "study_id", "st.study_id");
+        StudyTable.STUDY_UID,
+        "st." + StudyTable.STUDY_UID);
+    add(
+        Tag.StudyID,
+        "StudyID",
+        VR.SH,
+        Level.STUDY,
+        Kind.TEXT,
+        StudyTable.STUDY_ID,
+        "st." + StudyTable.STUDY_ID);
     // Beyond the required keys: columns the index has anyway, asked for by viewers (OHIF).
     add(
         Tag.StudyDescription,
@@ -104,24 +136,31 @@ public record QidoAttribute(
         VR.LO,
         Level.STUDY,
         Kind.TEXT,
-        "study_description",
-        "st.study_description");
+        StudyTable.STUDY_DESCRIPTION,
+        "st." + StudyTable.STUDY_DESCRIPTION);
     add(
         Tag.PatientBirthDate,
         "PatientBirthDate",
         VR.DA,
         Level.STUDY,
         Kind.DATE,
-        "birth_date",
-        "p.birth_date");
-    add(Tag.PatientSex, "PatientSex", VR.CS, Level.STUDY, Kind.TEXT, "sex", "p.sex");
+        PatientTable.BIRTH_DATE,
+        "p." + PatientTable.BIRTH_DATE);
+    add(
+        Tag.PatientSex,
+        "PatientSex",
+        VR.CS,
+        Level.STUDY,
+        Kind.TEXT,
+        PatientTable.SEX,
+        "p." + PatientTable.SEX);
     add(
         Tag.NumberOfStudyRelatedSeries,
         "NumberOfStudyRelatedSeries",
         VR.IS,
         Level.STUDY,
         Kind.RETURN_ONLY,
-        "number_of_series",
+        StudyTable.NUMBER_OF_SERIES,
         null);
     add(
         Tag.NumberOfStudyRelatedInstances,
@@ -129,7 +168,7 @@ public record QidoAttribute(
         VR.IS,
         Level.STUDY,
         Kind.RETURN_ONLY,
-        "number_of_instances",
+        StudyTable.NUMBER_OF_INSTANCES,
         null);
     add(
         Tag.SOPClassesInStudy,
@@ -137,27 +176,34 @@ public record QidoAttribute(
         VR.UI,
         Level.STUDY,
         Kind.RETURN_ONLY,
-        "sop_classes_in_study",
+        StudyTable.SOP_CLASSES_IN_STUDY,
         null);
 
     // Series level, PS3.18 Table 10.6.1-5 and 10.6.3-4.
-    add(Tag.Modality, "Modality", VR.CS, Level.SERIES, Kind.CODE, "modality", "s.modality");
+    add(
+        Tag.Modality,
+        "Modality",
+        VR.CS,
+        Level.SERIES,
+        Kind.CODE,
+        SeriesTable.MODALITY,
+        "s." + SeriesTable.MODALITY);
     add(
         Tag.SeriesInstanceUID,
         "SeriesInstanceUID",
         VR.UI,
         Level.SERIES,
         Kind.UID,
-        "series_uid",
-        "s.series_uid");
+        SeriesTable.SERIES_UID,
+        "s." + SeriesTable.SERIES_UID);
     add(
         Tag.SeriesNumber,
         "SeriesNumber",
         VR.IS,
         Level.SERIES,
         Kind.INTEGER,
-        "series_number",
-        "s.series_number");
+        SeriesTable.SERIES_NUMBER,
+        "s." + SeriesTable.SERIES_NUMBER);
     add(
         Tag.PerformedProcedureStepStartDate,
         "PerformedProcedureStepStartDate",
@@ -165,7 +211,7 @@ public record QidoAttribute(
         Level.SERIES,
         Kind.DATE,
         "pps_start_date",
-        "s.performed_procedure_step_start_date");
+        "s." + SeriesTable.PPS_START_DATE);
     add(
         Tag.PerformedProcedureStepStartTime,
         "PerformedProcedureStepStartTime",
@@ -173,23 +219,23 @@ public record QidoAttribute(
         Level.SERIES,
         Kind.TIME,
         "pps_start_time",
-        "s.performed_procedure_step_start_time");
+        "s." + SeriesTable.PPS_START_TIME);
     add(
         Tag.SeriesDescription,
         "SeriesDescription",
         VR.LO,
         Level.SERIES,
         Kind.TEXT,
-        "series_description",
-        "s.series_description");
+        SeriesTable.SERIES_DESCRIPTION,
+        "s." + SeriesTable.SERIES_DESCRIPTION);
     add(
         Tag.BodyPartExamined,
         "BodyPartExamined",
         VR.CS,
         Level.SERIES,
         Kind.TEXT,
-        "body_part_examined",
-        "s.body_part_examined");
+        SeriesTable.BODY_PART_EXAMINED,
+        "s." + SeriesTable.BODY_PART_EXAMINED);
     add(
         Tag.NumberOfSeriesRelatedInstances,
         "NumberOfSeriesRelatedInstances",
@@ -206,34 +252,41 @@ public record QidoAttribute(
         VR.UI,
         Level.INSTANCE,
         Kind.UID,
-        "sop_class_uid",
-        "i.sop_class_uid");
+        InstanceTable.SOP_CLASS_UID,
+        "i." + InstanceTable.SOP_CLASS_UID);
     add(
         Tag.SOPInstanceUID,
         "SOPInstanceUID",
         VR.UI,
         Level.INSTANCE,
         Kind.UID,
-        "sop_instance_uid",
-        "i.sop_instance_uid");
+        InstanceTable.SOP_INSTANCE_UID,
+        "i." + InstanceTable.SOP_INSTANCE_UID);
     add(
         Tag.InstanceNumber,
         "InstanceNumber",
         VR.IS,
         Level.INSTANCE,
         Kind.INTEGER,
-        "instance_number",
-        "i.instance_number");
+        InstanceTable.INSTANCE_NUMBER,
+        "i." + InstanceTable.INSTANCE_NUMBER);
     add(
         Tag.NumberOfFrames,
         "NumberOfFrames",
         VR.IS,
         Level.INSTANCE,
         Kind.RETURN_ONLY,
-        "number_of_frames",
+        InstanceTable.NUMBER_OF_FRAMES,
         null);
-    add(Tag.Rows, "Rows", VR.US, Level.INSTANCE, Kind.RETURN_ONLY, "pixel_rows", null);
-    add(Tag.Columns, "Columns", VR.US, Level.INSTANCE, Kind.RETURN_ONLY, "pixel_columns", null);
+    add(Tag.Rows, "Rows", VR.US, Level.INSTANCE, Kind.RETURN_ONLY, InstanceTable.PIXEL_ROWS, null);
+    add(
+        Tag.Columns,
+        "Columns",
+        VR.US,
+        Level.INSTANCE,
+        Kind.RETURN_ONLY,
+        InstanceTable.PIXEL_COLUMNS,
+        null);
   }
 
   private static void add(

@@ -2,6 +2,12 @@ package org.strata.query.qido;
 
 import java.util.Map;
 import org.strata.dicom.Tag;
+import org.strata.indexschema.IndexJoins;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.PatientLinkMemberTable;
+import org.strata.indexschema.PatientTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * The SELECT of a QIDO-RS search: fixed columns per level, the tenant, the path's UIDs and the
@@ -15,40 +21,156 @@ import org.strata.dicom.Tag;
  * dates and times by ranges on typed columns.
  */
 final class QidoQuery {
+  // Aliases: p patient, st study, s series, i instance (QidoAttribute's match expressions use
+  // them).
   private static final String STUDY_COLUMNS =
-      "st.study_uid, st.study_date, st.study_time, st.accession_number, st.study_id,"
-          + " st.study_description, st.referring_physician, st.number_of_series,"
-          + " st.number_of_instances, st.modalities_in_study, st.sop_classes_in_study,"
-          + " p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex, p.pk as patient_pk";
+      IndexJoins.columns(
+              "st",
+              StudyTable.STUDY_UID,
+              StudyTable.STUDY_DATE,
+              StudyTable.STUDY_TIME,
+              StudyTable.ACCESSION_NUMBER,
+              StudyTable.STUDY_ID,
+              StudyTable.STUDY_DESCRIPTION,
+              StudyTable.REFERRING_PHYSICIAN,
+              StudyTable.NUMBER_OF_SERIES,
+              StudyTable.NUMBER_OF_INSTANCES,
+              StudyTable.MODALITIES_IN_STUDY,
+              StudyTable.SOP_CLASSES_IN_STUDY)
+          + ", "
+          + IndexJoins.columns(
+              "p",
+              PatientTable.PATIENT_ID,
+              PatientTable.ISSUER,
+              PatientTable.PATIENT_NAME,
+              PatientTable.BIRTH_DATE,
+              PatientTable.SEX)
+          + ", p."
+          + PatientTable.PK
+          + " as patient_pk";
   private static final String SERIES_COLUMNS =
-      ", s.series_uid, s.modality, s.series_number, s.series_description, s.body_part_examined,"
-          + " s.performed_procedure_step_start_date as pps_start_date,"
-          + " s.performed_procedure_step_start_time as pps_start_time,"
-          + " s.number_of_instances as series_instances";
+      ", "
+          + IndexJoins.columns(
+              "s",
+              SeriesTable.SERIES_UID,
+              SeriesTable.MODALITY,
+              SeriesTable.SERIES_NUMBER,
+              SeriesTable.SERIES_DESCRIPTION,
+              SeriesTable.BODY_PART_EXAMINED)
+          + ", s."
+          + SeriesTable.PPS_START_DATE
+          + " as pps_start_date, s."
+          + SeriesTable.PPS_START_TIME
+          + " as pps_start_time, s."
+          + SeriesTable.NUMBER_OF_INSTANCES
+          + " as series_instances";
   private static final String INSTANCE_COLUMNS =
-      ", i.sop_instance_uid, i.sop_class_uid, i.instance_number, i.number_of_frames,"
-          + " i.pixel_rows, i.pixel_columns, i.attributes::text as attributes";
+      ", "
+          + IndexJoins.columns(
+              "i",
+              InstanceTable.SOP_INSTANCE_UID,
+              InstanceTable.SOP_CLASS_UID,
+              InstanceTable.INSTANCE_NUMBER,
+              InstanceTable.NUMBER_OF_FRAMES,
+              InstanceTable.PIXEL_ROWS,
+              InstanceTable.PIXEL_COLUMNS)
+          + ", i."
+          + InstanceTable.ATTRIBUTES
+          + "::text as attributes";
   // One instance's attributes stand for the study or series when an attribute the index has no
   // column for is asked for by includefield (study- and series-level attributes are the same in
   // every instance of a well-formed study).
   private static final String STUDY_ATTRIBUTES =
-      ", (select i.attributes::text from series s1 join instance i on i.series_pk = s1.pk"
-          + " where s1.study_pk = st.pk order by i.pk limit 1) as attributes";
+      ", (select i."
+          + InstanceTable.ATTRIBUTES
+          + "::text from "
+          + SeriesTable.NAME
+          + " s1 join "
+          + InstanceTable.NAME
+          + " i on i."
+          + InstanceTable.SERIES_PK
+          + " = s1."
+          + SeriesTable.PK
+          + " where s1."
+          + SeriesTable.STUDY_PK
+          + " = st."
+          + StudyTable.PK
+          + " order by i."
+          + InstanceTable.PK
+          + " limit 1) as attributes";
   private static final String SERIES_ATTRIBUTES =
-      ", (select i.attributes::text from instance i where i.series_pk = s.pk order by i.pk"
+      ", (select i."
+          + InstanceTable.ATTRIBUTES
+          + "::text from "
+          + InstanceTable.NAME
+          + " i where i."
+          + InstanceTable.SERIES_PK
+          + " = s."
+          + SeriesTable.PK
+          + " order by i."
+          + InstanceTable.PK
           + " limit 1) as attributes";
 
-  private static final String STUDY_ORDER =
-      " order by st.study_date desc nulls last, st.study_time desc nulls last, st.pk desc";
+  private static final String STUDY_ORDER = StudyTable.newestFirst("st");
+  private static final String SERIES_ORDER = ", " + SeriesTable.byNumber("s");
+  private static final String INSTANCE_ORDER = ", " + InstanceTable.byNumber("i");
 
   // The identities of the patients linked to the row's patient in the visible tenants, as a JSON
   // array of [PatientID, issuer] pairs (OtherPatientIDsSequence); one primary-key probe of
   // patient_link_member per row, null when the patient is not linked.
   private static final String OTHER_PATIENT_IDS =
-      ", (select json_agg(json_build_array(op.patient_id, op.issuer) order by op.tenant,"
-          + " op.patient_id, op.issuer)::text from patient_link_member la join patient_link_member"
-          + " lb on lb.link_id = la.link_id join patient op on op.pk = lb.patient_pk where"
-          + " la.patient_pk = p.pk and op.pk <> p.pk and op.tenant = any(?)) as other_patient_ids";
+      ", (select json_agg(json_build_array(op."
+          + PatientTable.PATIENT_ID
+          + ", op."
+          + PatientTable.ISSUER
+          + ") order by op."
+          + PatientTable.TENANT
+          + ", op."
+          + PatientTable.PATIENT_ID
+          + ", op."
+          + PatientTable.ISSUER
+          + ")::text from "
+          + PatientLinkMemberTable.NAME
+          + " la join "
+          + PatientLinkMemberTable.NAME
+          + " lb on lb."
+          + PatientLinkMemberTable.LINK_ID
+          + " = la."
+          + PatientLinkMemberTable.LINK_ID
+          + " join "
+          + PatientTable.NAME
+          + " op on op."
+          + PatientTable.PK
+          + " = lb."
+          + PatientLinkMemberTable.PATIENT_PK
+          + " where la."
+          + PatientLinkMemberTable.PATIENT_PK
+          + " = p."
+          + PatientTable.PK
+          + " and op."
+          + PatientTable.PK
+          + " <> p."
+          + PatientTable.PK
+          + " and op."
+          + PatientTable.TENANT
+          + " = any(?)) as other_patient_ids";
+
+  // The joins up the hierarchy, each table by its parent's primary key.
+  private static final String STUDY_FROM =
+      " from " + StudyTable.NAME + " st" + IndexJoins.patientOfStudy("p", "st");
+  private static final String SERIES_FROM =
+      " from "
+          + SeriesTable.NAME
+          + " s"
+          + IndexJoins.studyOfSeries("st", "s")
+          + IndexJoins.patientOfStudy("p", "st");
+  private static final String INSTANCE_FROM =
+      " from "
+          + InstanceTable.NAME
+          + " i"
+          + IndexJoins.seriesOfInstance("s", "i")
+          + IndexJoins.studyOfSeries("st", "s")
+          + IndexJoins.patientOfStudy("p", "st");
 
   private QidoQuery() {}
 
@@ -79,9 +201,12 @@ final class QidoQuery {
         sql.append(
             "select " + STUDY_COLUMNS + (withAttributes ? STUDY_ATTRIBUTES : "") + other, others);
         sql.append(
-            " from study st join patient p on p.pk = st.patient_pk where st.tenant"
+            STUDY_FROM
+                + " where st."
+                + StudyTable.TENANT
                 + is
-                + " and p.tenant"
+                + " and p."
+                + PatientTable.TENANT
                 + is,
             tenants,
             tenants);
@@ -95,12 +220,15 @@ final class QidoQuery {
                 + other,
             others);
         sql.append(
-            " from series s join study st on st.pk = s.study_pk join patient p on p.pk ="
-                + " st.patient_pk where s.tenant"
+            SERIES_FROM
+                + " where s."
+                + SeriesTable.TENANT
                 + is
-                + " and st.tenant"
+                + " and st."
+                + StudyTable.TENANT
                 + is
-                + " and p.tenant"
+                + " and p."
+                + PatientTable.TENANT
                 + is,
             tenants,
             tenants,
@@ -109,14 +237,18 @@ final class QidoQuery {
       case INSTANCE -> {
         sql.append("select " + STUDY_COLUMNS + SERIES_COLUMNS + INSTANCE_COLUMNS + other, others);
         sql.append(
-            " from instance i join series s on s.pk = i.series_pk join study st on st.pk ="
-                + " s.study_pk join patient p on p.pk = st.patient_pk where i.tenant"
+            INSTANCE_FROM
+                + " where i."
+                + InstanceTable.TENANT
                 + is
-                + " and s.tenant"
+                + " and s."
+                + SeriesTable.TENANT
                 + is
-                + " and st.tenant"
+                + " and st."
+                + StudyTable.TENANT
                 + is
-                + " and p.tenant"
+                + " and p."
+                + PatientTable.TENANT
                 + is,
             tenants,
             tenants,
@@ -128,10 +260,10 @@ final class QidoQuery {
       patients(sql, request, tenant);
     }
     if (request.studyUid() != null) {
-      sql.and("st.study_uid = ?", request.studyUid());
+      sql.and("st." + StudyTable.STUDY_UID + " = ?", request.studyUid());
     }
     if (request.seriesUid() != null) {
-      sql.and("s.series_uid = ?", request.seriesUid());
+      sql.and("s." + SeriesTable.SERIES_UID + " = ?", request.seriesUid());
     }
     for (Map.Entry<QidoAttribute, String> m : request.matches().entrySet()) {
       if (!(byPatientId && isIdentity(m.getKey()))) {
@@ -141,10 +273,8 @@ final class QidoQuery {
     sql.append(
         switch (request.level()) {
           case STUDY -> STUDY_ORDER;
-          case SERIES -> STUDY_ORDER + ", s.series_number nulls last, s.pk";
-          case INSTANCE ->
-              STUDY_ORDER
-                  + ", s.series_number nulls last, s.pk, i.instance_number nulls last, i.pk";
+          case SERIES -> STUDY_ORDER + SERIES_ORDER;
+          case INSTANCE -> STUDY_ORDER + SERIES_ORDER + INSTANCE_ORDER;
         });
     sql.append(" limit ? offset ?", (long) request.limit() + 1, (long) request.offset());
     return sql;
@@ -167,12 +297,38 @@ final class QidoQuery {
    * probes of patient_link_member. The visible tenants are enforced by the tenant conditions.
    */
   private static void patients(Sql sql, QidoRequest request, String tenant) {
-    sql.append(" and p.pk in (select m.pk from patient m where m.tenant = ?", tenant);
+    sql.append(
+        " and p."
+            + PatientTable.PK
+            + " in (select m."
+            + PatientTable.PK
+            + " from "
+            + PatientTable.NAME
+            + " m where m."
+            + PatientTable.TENANT
+            + " = ?",
+        tenant);
     identityKeys(sql, request);
     sql.append(
-        " union all select lo.patient_pk from patient m join patient_link_member lm on"
-            + " lm.patient_pk = m.pk join patient_link_member lo on lo.link_id = lm.link_id where"
-            + " m.tenant = ?",
+        " union all select lo."
+            + PatientLinkMemberTable.PATIENT_PK
+            + " from "
+            + PatientTable.NAME
+            + " m join "
+            + PatientLinkMemberTable.NAME
+            + " lm on lm."
+            + PatientLinkMemberTable.PATIENT_PK
+            + " = m."
+            + PatientTable.PK
+            + " join "
+            + PatientLinkMemberTable.NAME
+            + " lo on lo."
+            + PatientLinkMemberTable.LINK_ID
+            + " = lm."
+            + PatientLinkMemberTable.LINK_ID
+            + " where m."
+            + PatientTable.TENANT
+            + " = ?",
         tenant);
     identityKeys(sql, request);
     sql.append(")");

@@ -5,10 +5,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
+import org.strata.dicom.json.DicomJsonWriter;
 
 /** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
 @ApplicationScoped
@@ -22,11 +26,32 @@ public class QidoService {
   }
 
   /**
-   * @param json the JSON array of the matches, null when there are none
-   * @param count how many data sets {@code json} holds
+   * @param datasets the matches, each with the request's return attributes
    * @param truncated whether more matches follow (the next page starts at offset + count)
    */
-  public record Result(String json, int count, boolean truncated) {}
+  public record Result(List<Attributes> datasets, boolean truncated) {
+    public int count() {
+      return datasets.size();
+    }
+
+    /** The DICOM JSON array of the matches (PS3.18 F.2), null when there are none. */
+    public String json() {
+      if (datasets.isEmpty()) {
+        return null;
+      }
+      StringWriter out = new StringWriter();
+      try (DicomJsonWriter writer = new DicomJsonWriter(out)) {
+        writer.startArray();
+        for (Attributes ds : datasets) {
+          writer.write(ds);
+        }
+        writer.endArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toString();
+    }
+  }
 
   /**
    * @param tenant the caller's tenant: every table of the query is limited to it
@@ -63,10 +88,10 @@ public class QidoService {
               LOG.debugf(
                   "%s search: %d match(es)%s", request.level(), page.size(), truncated ? "+" : "");
               if (page.isEmpty()) {
-                return new Result(null, 0, false);
+                return new Result(List.of(), false);
               }
               return new Result(
-                  ResultRows.toJson(page, request, returns, retrieveBase), page.size(), truncated);
+                  ResultRows.datasets(page, request, returns, retrieveBase), truncated);
             });
   }
 

@@ -2,12 +2,10 @@ package org.strata.query.qido;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.mutiny.sqlclient.Row;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
@@ -17,7 +15,9 @@ import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.json.DicomJsonReader;
-import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * Rows of a {@link QidoQuery} as DICOM JSON (PS3.18 Annex F): column values, computed attributes
@@ -32,20 +32,14 @@ final class ResultRows {
 
   private ResultRows() {}
 
-  /** The JSON array of the rows' data sets. */
-  static String toJson(
+  /** The rows' data sets. */
+  static List<Attributes> datasets(
       List<Row> rows, QidoRequest request, ReturnAttributes returns, String retrieveBase) {
-    StringWriter out = new StringWriter();
-    try (DicomJsonWriter writer = new DicomJsonWriter(out)) {
-      writer.startArray();
-      for (Row row : rows) {
-        writer.write(dataset(row, request.level(), returns, retrieveBase));
-      }
-      writer.endArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    List<Attributes> datasets = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      datasets.add(dataset(row, request.level(), returns, retrieveBase));
     }
-    return out.toString();
+    return datasets;
   }
 
   static Attributes dataset(Row row, Level level, ReturnAttributes returns, String retrieveBase) {
@@ -121,12 +115,12 @@ final class ResultRows {
       // Every indexed object is in the hot tier until storage tiering exists.
       out.setString(tag, VR.CS, "ONLINE");
     } else if (tag == Tag.RetrieveURL) {
-      String url = base + "/studies/" + row.getString("study_uid");
+      String url = base + "/studies/" + row.getString(StudyTable.STUDY_UID);
       if (level.atOrBelow(Level.SERIES)) {
-        url += "/series/" + row.getString("series_uid");
+        url += "/series/" + row.getString(SeriesTable.SERIES_UID);
       }
       if (level == Level.INSTANCE) {
-        url += "/instances/" + row.getString("sop_instance_uid");
+        url += "/instances/" + row.getString(InstanceTable.SOP_INSTANCE_UID);
       }
       out.setString(tag, VR.UR, url);
     } else if (tag == Tag.OtherPatientIDsSequence) {

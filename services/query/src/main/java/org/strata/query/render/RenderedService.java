@@ -13,11 +13,13 @@ import org.strata.dicom.codec.FrameDecoder;
 import org.strata.dicom.codec.FrameDecoders;
 import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.io.FrameIndex;
+import org.strata.query.wado.FrameIndexCache;
+import org.strata.query.wado.FrameRetrieval;
 import org.strata.query.wado.FrameTranscoding;
 import org.strata.query.wado.Multipart;
+import org.strata.query.wado.ObjectHeaders;
 import org.strata.query.wado.StoredInstance;
 import org.strata.query.wado.WadoException;
-import org.strata.query.wado.WadoService;
 
 /**
  * Rendered and thumbnail resources (PS3.18 10.4.1.1.3, 8.3.5): frames read by range through the
@@ -32,10 +34,15 @@ public class RenderedService {
   public static final RenderParams.Viewport THUMBNAIL =
       new RenderParams.Viewport(128, 128, 0, 0, 0, 0);
 
-  private final WadoService wado;
+  private final ObjectHeaders headers;
+  private final FrameIndexCache frameIndexes;
+  private final FrameRetrieval frames;
 
-  public RenderedService(WadoService wado) {
-    this.wado = wado;
+  public RenderedService(
+      ObjectHeaders headers, FrameIndexCache frameIndexes, FrameRetrieval frames) {
+    this.headers = headers;
+    this.frameIndexes = frameIndexes;
+    this.frames = frames;
   }
 
   /** An instance ready to render: its header, pixel description and frame index. */
@@ -60,7 +67,7 @@ public class RenderedService {
     }
     Attributes header;
     try {
-      header = wado.header(tenant, i, false);
+      header = headers.header(tenant, i, false);
     } catch (IOException e) {
       throw new WadoException(503, "object storage did not answer; retry later");
     }
@@ -80,7 +87,7 @@ public class RenderedService {
     if (reason != null) {
       throw WadoException.notAcceptable(reason);
     }
-    return new Renderable(i, header, image, wado.frameIndex(tenant, i));
+    return new Renderable(i, header, image, frameIndexes.frameIndex(tenant, i));
   }
 
   /** One frame (1-based) rendered and encoded. */
@@ -94,7 +101,7 @@ public class RenderedService {
       throws IOException {
     byte[] pixels;
     try {
-      pixels = wado.nativeFrame(tenant, r.instance(), r.index(), frame, r.image());
+      pixels = frames.nativeFrame(tenant, r.instance(), r.index(), frame, r.image());
     } catch (CodecException e) {
       LOG.warnf("frame of tenant %s not decodable: %s", tenant, e.getMessage());
       throw new WadoException(500, "the stored frame cannot be decoded");

@@ -1,7 +1,5 @@
 package org.strata.query.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.strata.dicom.Attributes;
 import org.strata.dicom.dict.ElementDictionary;
+import org.strata.dicom.xml.DicomXmlWriter;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
@@ -38,7 +38,6 @@ import org.strata.query.wado.Multipart;
 public class QidoResource {
   public static final String DICOM_JSON = "application/dicom+json";
   static final String DICOM_XML = "application/dicom+xml";
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRUNCATED_WARNING =
       "\"The number of results exceeded the maximum supported by the server. Additional results"
           + " can be requested.\"";
@@ -113,7 +112,7 @@ public class QidoResource {
                 return Response.noContent().build();
               }
               Response.ResponseBuilder ok =
-                  xml ? xmlParts(result.json()) : Response.ok(result.json(), DICOM_JSON);
+                  xml ? xmlParts(result.datasets()) : Response.ok(result.json(), DICOM_JSON);
               if (result.truncated()) {
                 ok.header(
                     "Warning", "299 " + uri.getBaseUri().getAuthority() + ": " + TRUNCATED_WARNING);
@@ -152,23 +151,17 @@ public class QidoResource {
             .build());
   }
 
-  /** The DICOM JSON array as one Native DICOM Model document per result. */
-  private static Response.ResponseBuilder xmlParts(String json) {
-    JsonNode results;
-    try {
-      results = JSON.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("QIDO-RS produced unreadable JSON", e);
-    }
+  /** One Native DICOM Model document (PS3.19 A.1) per result, straight from its data set. */
+  private static Response.ResponseBuilder xmlParts(List<Attributes> results) {
     String boundary = Multipart.newBoundary();
     StringBuilder body = new StringBuilder();
-    for (JsonNode result : results) {
+    for (Attributes result : results) {
       body.append("--")
           .append(boundary)
           .append("\r\nContent-Type: ")
           .append(DICOM_XML)
           .append("\r\n\r\n")
-          .append(NativeDicomXml.document(result))
+          .append(DicomXmlWriter.toXml(result))
           .append("\r\n");
     }
     body.append("--").append(boundary).append("--\r\n");

@@ -19,10 +19,10 @@ import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedMedia;
 import org.strata.query.render.RenderedService;
 import org.strata.query.wado.AcceptedTypes;
+import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.Multipart;
 import org.strata.query.wado.StoredInstance;
 import org.strata.query.wado.WadoException;
-import org.strata.query.wado.WadoService;
 
 /**
  * WADO-RS rendered and thumbnail resources (PS3.18 10.4.1.1.3 and 10.4.1.1.4): {@code image/jpeg}
@@ -53,12 +53,13 @@ public class WadoRenderedResource {
     }
   }
 
-  private final WadoService wado;
+  private final InstanceLocator locator;
   private final RenderedService rendered;
   private final QueryConfig config;
 
-  public WadoRenderedResource(WadoService wado, RenderedService rendered, QueryConfig config) {
-    this.wado = wado;
+  public WadoRenderedResource(
+      InstanceLocator locator, RenderedService rendered, QueryConfig config) {
+    this.locator = locator;
     this.rendered = rendered;
     this.config = config;
   }
@@ -154,7 +155,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
     String tenant = config.defaultTenant();
-    List<StoredInstance> found = wado.locate(tenant, study, series, null);
+    List<StoredInstance> found = locator.locate(tenant, study, series, null);
     List<StoredInstance> decodable = new ArrayList<>();
     for (StoredInstance i : found) {
       if (RenderedService.decodable(i)) {
@@ -181,7 +182,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, instance);
     String media = RenderedMedia.choose(accept(headers));
     String tenant = config.defaultTenant();
-    StoredInstance i = wado.locate(tenant, study, series, instance).get(0);
+    StoredInstance i = locator.locate(tenant, study, series, instance).get(0);
     RenderedService.Renderable r = rendered.prepare(tenant, i);
     for (int f : frames) {
       if (f > r.index().frameCount()) {
@@ -204,7 +205,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
     String tenant = config.defaultTenant();
-    for (StoredInstance i : wado.locate(tenant, study, series, null)) {
+    for (StoredInstance i : locator.locate(tenant, study, series, null)) {
       if (!RenderedService.decodable(i)) {
         continue;
       }

@@ -20,12 +20,17 @@ import org.strata.dicom.io.TransferSyntax;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.BulkData;
+import org.strata.query.wado.FrameIndexCache;
+import org.strata.query.wado.FrameRetrieval;
 import org.strata.query.wado.FrameTranscoding;
+import org.strata.query.wado.InstanceLocator;
+import org.strata.query.wado.InstanceRetrieval;
+import org.strata.query.wado.MetadataRetrieval;
 import org.strata.query.wado.Multipart;
 import org.strata.query.wado.Negotiation;
+import org.strata.query.wado.ObjectHeaders;
 import org.strata.query.wado.StoredInstance;
 import org.strata.query.wado.WadoException;
-import org.strata.query.wado.WadoService;
 
 /**
  * WADO-RS, the Retrieve transaction of PS3.18 10.4, phase 1: studies, series and instances as
@@ -44,11 +49,28 @@ public class WadoResource {
   /** Frames per request; a longer list is refused (400). */
   static final int MAX_FRAMES = 10_000;
 
-  private final WadoService service;
+  private final InstanceLocator locator;
+  private final InstanceRetrieval instances;
+  private final MetadataRetrieval metadata;
+  private final FrameRetrieval frames;
+  private final FrameIndexCache frameIndexes;
+  private final ObjectHeaders objectHeaders;
   private final QueryConfig config;
 
-  public WadoResource(WadoService service, QueryConfig config) {
-    this.service = service;
+  public WadoResource(
+      InstanceLocator locator,
+      InstanceRetrieval instances,
+      MetadataRetrieval metadata,
+      FrameRetrieval frames,
+      FrameIndexCache frameIndexes,
+      ObjectHeaders objectHeaders,
+      QueryConfig config) {
+    this.locator = locator;
+    this.instances = instances;
+    this.metadata = metadata;
+    this.frames = frames;
+    this.frameIndexes = frameIndexes;
+    this.objectHeaders = objectHeaders;
     this.config = config;
   }
 
@@ -131,14 +153,14 @@ public class WadoResource {
     String[] u = uids(study, series, instance);
     int[] frames = frameNumbers(frameList);
     String tenant = tenant();
-    StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
+    StoredInstance i = locator.locate(tenant, u[0], u[1], u[2]).get(0);
     String target =
         Negotiation.transferSyntax(
             accept(headers),
             Negotiation.OCTET_STREAM,
             List.of(i.transferSyntaxUid()),
             FrameTranscoding::can);
-    FrameIndex index = service.frameIndex(tenant, i);
+    FrameIndex index = frameIndexes.frameIndex(tenant, i);
     PixelDescription image = target == null ? null : pixelDescription(tenant, i);
     if (image != null) {
       String refusal = FrameTranscoding.refusal(i.transferSyntaxUid(), image);
@@ -158,7 +180,7 @@ public class WadoResource {
     }
     String boundary = Multipart.newBoundary();
     StreamingOutput body =
-        out -> service.writeFrames(tenant, i, index, frames, out, boundary, target, image);
+        out -> this.frames.writeFrames(tenant, i, index, frames, out, boundary, target, image);
     return Response.ok(body)
         .type(Multipart.contentType(Negotiation.OCTET_STREAM, boundary))
         .build();
@@ -177,7 +199,7 @@ public class WadoResource {
     String[] u = uids(study, series, instance);
     BulkData.Range r = BulkData.parse(range);
     String tenant = tenant();
-    StoredInstance i = service.locate(tenant, u[0], u[1], u[2]).get(0);
+    StoredInstance i = locator.locate(tenant, u[0], u[1], u[2]).get(0);
     boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
     // A deflated object's ranges count in the inflated data, whose size is not indexed.
     if (!deflated && (r.offset() >= i.size() || r.length() > i.size() - r.offset())) {
@@ -186,7 +208,7 @@ public class WadoResource {
     boolean multipart = Negotiation.bulkDataMultipart(accept(headers), i.transferSyntaxUid());
     String boundary = multipart ? Multipart.newBoundary() : null;
     StreamingOutput body =
-        out -> service.writeBulkData(tenant, i, r.offset(), r.length(), out, boundary);
+        out -> frames.writeBulkData(tenant, i, r.offset(), r.length(), out, boundary);
     return Response.ok(body)
         .type(
             multipart
@@ -198,7 +220,7 @@ public class WadoResource {
   private Response instances(String[] u, HttpHeaders headers) {
     AcceptedTypes accept = accept(headers);
     String tenant = tenant();
-    List<StoredInstance> found = service.locate(tenant, u[0], u[1], u[2]);
+    List<StoredInstance> found = locator.locate(tenant, u[0], u[1], u[2]);
     List<String> syntaxes = new ArrayList<>();
     for (StoredInstance i : found) {
       syntaxes.add(i.transferSyntaxUid());
@@ -206,22 +228,22 @@ public class WadoResource {
     String target =
         Negotiation.transferSyntax(accept, Negotiation.DICOM, syntaxes, Transcoder::canTranscode);
     String boundary = Multipart.newBoundary();
-    StreamingOutput body = out -> service.writeInstances(tenant, found, out, boundary, target);
+    StreamingOutput body = out -> instances.writeInstances(tenant, found, out, boundary, target);
     return Response.ok(body).type(Multipart.contentType(Negotiation.DICOM, boundary)).build();
   }
 
   private Response metadata(String[] u, HttpHeaders headers, UriInfo uri) {
     Negotiation.requireDicomJson(accept(headers));
     String tenant = tenant();
-    List<StoredInstance> found = service.locate(tenant, u[0], u[1], u[2]);
+    List<StoredInstance> found = locator.locate(tenant, u[0], u[1], u[2]);
     String base = retrieveBase(uri);
-    StreamingOutput body = out -> service.writeMetadata(tenant, found, out, base);
+    StreamingOutput body = out -> metadata.writeMetadata(tenant, found, out, base);
     return Response.ok(body).type(Negotiation.DICOM_JSON).build();
   }
 
   private PixelDescription pixelDescription(String tenant, StoredInstance i) {
     try {
-      return PixelDescription.of(service.header(tenant, i, false));
+      return PixelDescription.of(objectHeaders.header(tenant, i, false));
     } catch (java.io.IOException e) {
       throw new WadoException(503, "object storage did not answer; retry later");
     }

@@ -16,9 +16,10 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.render.ImageEncoder;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedService;
+import org.strata.query.wado.InstanceLocator;
+import org.strata.query.wado.InstanceRetrieval;
 import org.strata.query.wado.StoredInstance;
 import org.strata.query.wado.WadoException;
-import org.strata.query.wado.WadoService;
 
 /**
  * WADO-URI (PS3.18 chapter 9, the URI service) at {@code {base}/wado}: one object as {@code
@@ -29,12 +30,18 @@ import org.strata.query.wado.WadoService;
 @Path("/dicomweb/wado")
 @Tag(name = "WADO-URI")
 public class WadoUriResource {
-  private final WadoService wado;
+  private final InstanceLocator locator;
+  private final InstanceRetrieval instances;
   private final RenderedService rendered;
   private final QueryConfig config;
 
-  public WadoUriResource(WadoService wado, RenderedService rendered, QueryConfig config) {
-    this.wado = wado;
+  public WadoUriResource(
+      InstanceLocator locator,
+      InstanceRetrieval instances,
+      RenderedService rendered,
+      QueryConfig config) {
+    this.locator = locator;
+    this.instances = instances;
     this.rendered = rendered;
     this.config = config;
   }
@@ -88,7 +95,7 @@ public class WadoUriResource {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
     }
     String tenant = config.defaultTenant();
-    StoredInstance i = wado.locate(tenant, studyUid, seriesUid, objectUid).get(0);
+    StoredInstance i = locator.locate(tenant, studyUid, seriesUid, objectUid).get(0);
     String type = contentType(contentType, i);
     if (type.equals("application/dicom")) {
       for (String[] p :
@@ -176,7 +183,7 @@ public class WadoUriResource {
       throw WadoException.notAcceptable(
           "transcoding from " + stored + " to " + asked.strip() + " is not supported");
     }
-    StreamingOutput body = out -> wado.writeObject(tenant, i, out, target);
+    StreamingOutput body = out -> instances.writeObject(tenant, i, out, target);
     Response.ResponseBuilder r = Response.ok(body).type("application/dicom");
     if (target == null) {
       r.header("Content-Length", i.size());

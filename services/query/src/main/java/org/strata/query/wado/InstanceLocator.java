@@ -6,6 +6,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
+import org.strata.indexschema.IndexJoins;
+import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.SeriesTable;
+import org.strata.indexschema.StudyTable;
 
 /**
  * Finds the stored instances of a study, series or instance in the index, limited to one tenant:
@@ -15,16 +21,45 @@ import java.util.List;
  */
 @ApplicationScoped
 public class InstanceLocator {
+  private static final Logger LOG = Logger.getLogger(InstanceLocator.class);
+
   private static final String SELECT =
-      "select st.study_uid, se.series_uid, i.sop_instance_uid, i.transfer_syntax_uid, l.bucket,"
-          + " l.object_key, l.size, l.sidecar_key, l.frame_index_key, i.stored_event_id::text"
-          + " from study st"
-          + " join series se on se.study_pk = st.pk and se.tenant = $1"
-          + " join instance i on i.series_pk = se.pk and i.tenant = $1"
-          + " join object_location l on l.instance_pk = i.pk"
-          + " where st.tenant = $1 and st.study_uid = $2";
+      "select st."
+          + StudyTable.STUDY_UID
+          + ", se."
+          + SeriesTable.SERIES_UID
+          + ", "
+          + IndexJoins.columns(
+              "i", InstanceTable.SOP_INSTANCE_UID, InstanceTable.TRANSFER_SYNTAX_UID)
+          + ", "
+          + IndexJoins.columns(
+              "l",
+              ObjectLocationTable.BUCKET,
+              ObjectLocationTable.OBJECT_KEY,
+              ObjectLocationTable.SIZE,
+              ObjectLocationTable.SIDECAR_KEY,
+              ObjectLocationTable.FRAME_INDEX_KEY)
+          + ", i."
+          + InstanceTable.STORED_EVENT_ID
+          + "::text from "
+          + StudyTable.NAME
+          + " st"
+          + IndexJoins.seriesOfStudy("se", "st")
+          + " and se."
+          + SeriesTable.TENANT
+          + " = $1"
+          + IndexJoins.instancesOfSeries("i", "se")
+          + " and i."
+          + InstanceTable.TENANT
+          + " = $1"
+          + IndexJoins.locationOfInstance("l", "i")
+          + " where st."
+          + StudyTable.TENANT
+          + " = $1 and st."
+          + StudyTable.STUDY_UID
+          + " = $2";
   private static final String ORDER =
-      " order by se.series_number nulls last, se.pk, i.instance_number nulls last, i.pk";
+      " order by " + SeriesTable.byNumber("se") + ", " + InstanceTable.byNumber("i");
 
   private final Pool pool;
 
@@ -40,10 +75,10 @@ public class InstanceLocator {
     String sql = SELECT;
     List<Object> params = new ArrayList<>(List.of(tenant, study));
     if (series != null) {
-      sql += " and se.series_uid = $3";
+      sql += " and se." + SeriesTable.SERIES_UID + " = $3";
       params.add(series);
       if (instance != null) {
-        sql += " and i.sop_instance_uid = $4";
+        sql += " and i." + InstanceTable.SOP_INSTANCE_UID + " = $4";
         params.add(instance);
       }
     }
@@ -62,6 +97,28 @@ public class InstanceLocator {
               r.getString(7),
               r.getString(8),
               r.getString(9)));
+    }
+    return found;
+  }
+
+  /** The tenant's instances under the UIDs; 404 when there are none. */
+  public List<StoredInstance> locate(String tenant, String study, String series, String sop) {
+    List<StoredInstance> found = new ArrayList<>();
+    for (StoredInstance i : find(tenant, study, series, sop)) {
+      // Defence in depth: an object outside the tenant's prefix is never served.
+      if (Storage.underTenant(tenant, i.objectKey())) {
+        found.add(i);
+      } else {
+        LOG.warnf("index row of tenant %s points outside the tenant's prefix; not served", tenant);
+      }
+    }
+    if (found.isEmpty()) {
+      throw WadoException.notFound(
+          sop != null
+              ? "no such instance"
+              : series != null
+                  ? "no such series, or no stored instances in it"
+                  : "no such study," + " or no stored instances in it");
     }
     return found;
   }

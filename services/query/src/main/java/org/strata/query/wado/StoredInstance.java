@@ -1,5 +1,7 @@
 package org.strata.query.wado;
 
+import java.util.regex.Pattern;
+
 /**
  * One indexed instance of the caller's tenant and where its object is: a row of {@code instance}
  * joined with its series, study and {@code object_location}.
@@ -21,4 +23,17 @@ public record StoredInstance(
     long size,
     String sidecarKey,
     String frameIndexKey,
-    String storedEventId) {}
+    String storedEventId) {
+
+  private static final Pattern VERSIONED = Pattern.compile("\\.v[0-9]+\\.dcm$");
+
+  /**
+   * Whether derivatives of this instance (sidecar, frame index) may be cached: only for version 1.
+   * The sidecar and frame index keys carry no version ({@code ObjectKeys}), so for a later version
+   * they may still hold the previous version's until ingest's derivatives rewrite them; that moment
+   * must not be kept.
+   */
+  public boolean cacheableDerivatives() {
+    return objectKey != null && !VERSIONED.matcher(objectKey).find();
+  }
+}

@@ -46,7 +46,7 @@ class ByteBoundedLruTest {
   @Test
   void frameIndexWeight() {
     byte[] oneFrame = {'S', 'F', 'I', 'X', 1, 0, 1, 1, 0, 10};
-    assertEquals(426, WadoService.frameIndexWeight(FrameIndex.fromBytes(oneFrame)));
+    assertEquals(426, FrameIndexCache.weight(FrameIndex.fromBytes(oneFrame)));
     byte[] twoFrames = {
       'S',
       'F',
@@ -66,15 +66,15 @@ class ByteBoundedLruTest {
       (byte) 0x98,
       0x05
     };
-    assertEquals(447, WadoService.frameIndexWeight(FrameIndex.fromBytes(twoFrames)));
+    assertEquals(447, FrameIndexCache.weight(FrameIndex.fromBytes(twoFrames)));
   }
 
   /** Derivative keys carry no version: only version 1 of an instance is cached. */
   @Test
   void onlyVersionOneIsCacheable() {
-    assertEquals(true, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.dcm")));
-    assertEquals(false, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.v2.dcm")));
-    assertEquals(false, WadoService.cacheable(located("t/1.2/1.2.3/1.2.3.4.v17.dcm")));
+    assertEquals(true, located("t/1.2/1.2.3/1.2.3.4.dcm").cacheableDerivatives());
+    assertEquals(false, located("t/1.2/1.2.3/1.2.3.4.v2.dcm").cacheableDerivatives());
+    assertEquals(false, located("t/1.2/1.2.3/1.2.3.4.v17.dcm").cacheableDerivatives());
   }
 
   private static StoredInstance located(String key) {

@@ -1,0 +1,319 @@
+package org.strata.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.strata.images.ServiceImage;
+import org.strata.images.ServiceSpec;
+import org.strata.platform.Component;
+import org.strata.platform.Platform;
+import org.strata.testkit.UsesPlatform;
+
+/**
+ * The chart's configuration is the services' real configuration (issue 19, item 3): the chart is
+ * rendered against the embedded platform's addresses, and each packaged service is started with
+ * exactly its Deployment's environment (the image's, then the container's, Secrets resolved) and
+ * its mounted ConfigMaps, then must become ready. A property no service reads fails the test.
+ *
+ * <p>What a pod would have and a test process cannot, is translated and nothing else: container
+ * paths live under a scratch root (a property naming a mounted file is pointed there, and that file
+ * must exist), and listeners bind loopback on free ports instead of 0.0.0.0:8080.
+ */
+@UsesPlatform({Component.KAFKA, Component.POSTGRES, Component.S3})
+class ChartConfigurationIT {
+
+  /** Prefixes of validated @ConfigMapping interfaces: SmallRye refuses keys they do not declare. */
+  private static final Map<String, List<String>> VALIDATED_PREFIXES =
+      Map.of(
+          "ingest", List.of("strata.ingest.", "strata.derivatives."),
+          "index", List.of("strata.index."),
+          "query", List.of("strata.query."));
+
+  /** Longest wait for a service to become ready: a hang guard, not a speed assertion. */
+  private static final Duration READY_WITHIN = Duration.ofMinutes(4);
+
+  @Test
+  void everyServiceStartsReadyWithTheRenderedConfiguration(Platform platform, @TempDir Path work)
+      throws Exception {
+    int ingestDimse = freePort();
+    int queryDimse = freePort();
+    URI jdbc = URI.create(platform.jdbcUrl("strata").substring("jdbc:".length()));
+    String values =
+        """
+        kafka: {bootstrapServers: "%s"}
+        postgresql: {host: "%s", port: %d, database: strata, existingSecret: test-db}
+        s3: {endpoint: "%s", existingSecret: test-s3}
+        publicUrls: {dicomweb: "https://pacs.example.org/dicomweb", fhir: "https://pacs.example.org/fhir"}
+        knownAes:
+          - {aeTitle: CT01, tenant: hosp-a}
+          - {aeTitle: VIEWER, host: 127.0.0.1, port: 11112, tenant: hosp-a}
+        ingest: {dimse: {port: %d}, defaultTenant: hosp-a}
+        query: {dimse: {port: %d}}
+        """
+            .formatted(
+                platform.kafkaBootstrapServers(),
+                jdbc.getHost(),
+                jdbc.getPort(),
+                platform.s3Endpoint(),
+                ingestDimse,
+                queryDimse);
+    Path valuesFile = Files.writeString(work.resolve("values.yaml"), values);
+    List<HasMetadata> objects = StrictManifests.parse(Chart.render(valuesFile));
+
+    Map<String, Map<String, String>> secrets =
+        Map.of(
+            "test-db",
+                Map.of(
+                    "username", platform.postgresUser(), "password", platform.postgresPassword()),
+            "test-s3",
+                Map.of(
+                    "access-key", platform.config().s3AccessKey(),
+                    "secret-key", platform.config().s3SecretKey()));
+    Map<String, ConfigMap> configMaps =
+        ChartPolicyTest.of(objects, ConfigMap.class).stream()
+            .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
+
+    List<Deployment> deployments = ChartPolicyTest.of(objects, Deployment.class);
+    assertEquals(3, deployments.size());
+    // Index first: it migrates the schema query reads.
+    List<Deployment> ordered = new ArrayList<>(deployments);
+    ordered.sort((a, b) -> Boolean.compare(!name(a).equals("index"), !name(b).equals("index")));
+
+    List<RunningService> running = new ArrayList<>();
+    try {
+      for (Deployment deployment : ordered) {
+        RunningService service =
+            start(deployment, configMaps, secrets, work.resolve(name(deployment)));
+        running.add(service);
+        service.awaitReady();
+        assertTrue(service.log().contains("Listening on"), service.log());
+        assertFalse(
+            service.log().contains("Unrecognized configuration key"),
+            name(deployment) + " was given a key it does not know:\n" + service.log());
+      }
+      // The DIMSE ports the chart configured are the ones listening.
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", ingestDimse), 5000);
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", queryDimse), 5000);
+      }
+    } finally {
+      for (RunningService s : running) {
+        s.stop();
+      }
+    }
+  }
+
+  @Test
+  void aPropertyNoServiceReadsIsRefused() {
+    Properties props = new Properties();
+    props.setProperty("strata.s3.bucket", "x");
+    props.setProperty("strata.s3.no-such-thing", "x");
+    List<String> unknown = unreadKeys("query", props);
+    assertEquals(List.of("strata.s3.no-such-thing"), unknown);
+  }
+
+  private static RunningService start(
+      Deployment deployment,
+      Map<String, ConfigMap> configMaps,
+      Map<String, Map<String, String>> secrets,
+      Path work)
+      throws IOException {
+    String name = name(deployment);
+    ServiceSpec spec = new ServiceSpec(name, java.util.OptionalInt.empty());
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Path root = work.resolve("root");
+
+    // The mounted ConfigMaps, as files under the scratch root; emptyDirs as empty directories.
+    Map<String, Volume> volumes =
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .collect(Collectors.toMap(Volume::getName, v -> v));
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Path dir = inRoot(root, mount.getMountPath());
+      Files.createDirectories(dir);
+      Volume volume = volumes.get(mount.getName());
+      if (volume.getConfigMap() != null) {
+        ConfigMap cm = configMaps.get(volume.getConfigMap().getName());
+        for (var file : cm.getData().entrySet()) {
+          Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    Path workingDir = inRoot(root, ServiceImage.APP_DIR);
+    Path config = workingDir.resolve("config/application.properties");
+    assertTrue(Files.isRegularFile(config), name + ": no application.properties mounted");
+
+    Properties props = new Properties();
+    props.load(new StringReader(Files.readString(config)));
+    assertEquals(List.of(), unreadKeys(name, props), name + ": keys no service reads");
+    // A property naming a file in a mount must name one that is there.
+    StringBuilder translated = new StringBuilder();
+    for (String key : props.stringPropertyNames().stream().sorted().toList()) {
+      String value = props.getProperty(key);
+      for (VolumeMount mount : container.getVolumeMounts()) {
+        if (value.startsWith(mount.getMountPath() + "/")) {
+          value = inRoot(root, value).toString();
+          assertTrue(Files.exists(Path.of(value)), name + ": " + key + " names a missing file");
+          break;
+        }
+      }
+      translated.append(key).append('=').append(value).append('\n');
+    }
+    Files.writeString(config, translated.toString());
+
+    // The image's environment, then the container's; Secrets resolved as the kubelet would.
+    Map<String, String> env = new LinkedHashMap<>(ServiceImage.environment(spec));
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValueFrom() != null) {
+        var ref = var.getValueFrom().getSecretKeyRef();
+        String value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
+        assertTrue(value != null, name + ": Secret " + ref.getName() + "/" + ref.getKey());
+        env.put(var.getName(), value);
+      } else {
+        env.put(var.getName(), var.getValue());
+      }
+    }
+    int http = freePort();
+    env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
+    env.replaceAll((k, v) -> k.endsWith("_DIMSE_HOST") ? "127.0.0.1" : v);
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx384m");
+    for (String arg : ServiceImage.entrypoint().subList(1, ServiceImage.entrypoint().size())) {
+      if (arg.equals("-Djava.io.tmpdir=/tmp")) {
+        arg = "-Djava.io.tmpdir=" + inRoot(root, "/tmp");
+      } else if (arg.startsWith(ServiceImage.APP_DIR + "/")) {
+        arg =
+            Chart.ROOT
+                .resolve("services/" + name + "/target/quarkus-app/quarkus-run.jar")
+                .toString();
+        assertTrue(Files.isRegularFile(Path.of(arg)), arg + " missing: package the service");
+      }
+      command.add(arg);
+    }
+    Files.createDirectories(inRoot(root, "/tmp"));
+    Path log = work.resolve("service.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(workingDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return new RunningService(name, pb.start(), log, http);
+  }
+
+  /**
+   * Keys of {@code props} the service does not read: neither in its packaged application.properties
+   * nor under one of its validated configuration mappings (whose unknown keys fail the start
+   * anyway).
+   */
+  static List<String> unreadKeys(String service, Properties props) {
+    Properties packaged = new Properties();
+    try {
+      packaged.load(
+          new StringReader(
+              Files.readString(
+                  Chart.ROOT.resolve(
+                      "services/" + service + "/src/main/resources/application.properties"))));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Set<String> known =
+        packaged.stringPropertyNames().stream()
+            .map(k -> k.startsWith("%") ? k.substring(k.indexOf('.') + 1) : k)
+            .collect(Collectors.toSet());
+    return props.stringPropertyNames().stream()
+        .filter(k -> !known.contains(k))
+        .filter(k -> VALIDATED_PREFIXES.get(service).stream().noneMatch(k::startsWith))
+        .sorted()
+        .toList();
+  }
+
+  private static Path inRoot(Path root, String containerPath) {
+    return root.resolve(containerPath.substring(1));
+  }
+
+  private static String name(Deployment d) {
+    return d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A started service process and its log. */
+  record RunningService(String name, Process process, Path logFile, int httpPort) {
+
+    void awaitReady() throws Exception {
+      HttpClient client = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
+      long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          fail(name + " exited with " + process.exitValue() + ":\n" + log());
+        }
+        try {
+          HttpResponse<String> r =
+              client.send(
+                  HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(500);
+      }
+      fail(name + " not ready within " + READY_WITHIN + ":\n" + log());
+    }
+
+    String log() throws IOException {
+      return Files.readString(logFile);
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package org.strata.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * helm/strata linted and rendered for each values file in helm/strata/ci, every object parsed
+ * strictly, and the deployment rules checked on what would be applied.
+ */
+class ChartPolicyTest {
+
+  static Stream<String> valuesFiles() {
+    return Stream.of("minimal-values.yaml", "production-values.yaml", "ha-values.yaml");
+  }
+
+  /** Words that mark a credential; none may appear as a key in a ConfigMap. */
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i).*(password|secret|access-key|token|credential|private).*");
+
+  @Test
+  void lintsStrictlyWithoutErrors() {
+    LintResult lint = Chart.lint();
+    assertFalse(lint.isFailed(), () -> String.join("\n", lint.getMessages()));
+  }
+
+  @Test
+  void refusesALatestTagAndValuesNoTemplateReads(@TempDir Path dir) throws Exception {
+    Path latest = Files.writeString(dir.resolve("latest.yaml"), "image: {tag: latest}\n");
+    assertThrows(IllegalStateException.class, () -> Chart.render(latest));
+    Path typo = Files.writeString(dir.resolve("typo.yaml"), "ingest: {replicas: 3}\n");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.render(typo));
+    assertTrue(e.getMessage().contains("replicas"), e.getMessage());
+  }
+
+  @Test
+  void theRealmImportCarriesNoSecretsAndTheViewersRedirectUris() {
+    GenericKubernetesResource realmImport =
+        of(
+                StrictManifests.parse(Chart.render(values("production-values.yaml"))),
+                GenericKubernetesResource.class)
+            .stream()
+            .filter(r -> r.getKind().equals("KeycloakRealmImport"))
+            .findFirst()
+            .orElseThrow();
+    Map<?, ?> realm = (Map<?, ?>) ((Map<?, ?>) realmImport.get("spec")).get("realm");
+    assertEquals("strata", realm.get("realm"));
+    assertFalse(realm.containsKey("users"));
+    List<?> clients = (List<?>) realm.get("clients");
+    for (Object client : clients) {
+      assertFalse(((Map<?, ?>) client).containsKey("secret"), client.toString());
+    }
+    assertEquals(
+        List.of("https://viewer.example.org/*"), ((Map<?, ?>) clients.get(0)).get("redirectUris"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("valuesFiles")
+  void rendersOnlyValidObjectsThatFollowTheRules(String valuesFile) {
+    List<HasMetadata> objects =
+        StrictManifests.parse(Chart.render(Chart.CI_VALUES.resolve(valuesFile)));
+    List<Deployment> deployments = of(objects, Deployment.class);
+    assertEquals(
+        Set.of("strata-ingest", "strata-index", "strata-query"),
+        deployments.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
+
+    for (Deployment deployment : deployments) {
+      String name = deployment.getMetadata().getName();
+      var pod = deployment.getSpec().getTemplate().getSpec();
+      assertTrue(pod.getSecurityContext().getRunAsNonRoot(), name);
+      assertFalse(pod.getAutomountServiceAccountToken(), name);
+      assertFalse(pod.getTopologySpreadConstraints().isEmpty(), name);
+      for (Container c : pod.getContainers()) {
+        String where = name + "/" + c.getName();
+        assertNotNull(c.getLivenessProbe(), where + " liveness probe");
+        assertNotNull(c.getReadinessProbe(), where + " readiness probe");
+        assertNotNull(c.getStartupProbe(), where + " startup probe");
+        assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath());
+        assertNotNull(c.getResources().getLimits().get("memory"), where + " memory limit");
+        assertNotNull(c.getResources().getLimits().get("cpu"), where + " cpu limit");
+        assertNotNull(c.getResources().getRequests().get("memory"), where + " memory request");
+        var sc = c.getSecurityContext();
+        assertNotNull(sc, where + " securityContext");
+        assertTrue(sc.getReadOnlyRootFilesystem(), where + " read-only root");
+        assertFalse(sc.getAllowPrivilegeEscalation(), where + " privilege escalation");
+        assertTrue(sc.getCapabilities().getDrop().contains("ALL"), where + " capabilities");
+        assertFalse(c.getImage().endsWith(":latest") || !c.getImage().contains(":"), where);
+        // Credentials come from Secrets only: no literal value for a secret-looking variable.
+        c.getEnv().stream()
+            .filter(e -> SECRET_KEY.matcher(e.getName()).matches())
+            .forEach(e -> assertNotNull(e.getValueFrom().getSecretKeyRef(), e.getName()));
+      }
+      int minReplicas = minReplicas(deployment, objects);
+      if (minReplicas > 1) {
+        assertTrue(
+            of(objects, PodDisruptionBudget.class).stream()
+                .anyMatch(
+                    pdb ->
+                        pdb.getSpec()
+                            .getSelector()
+                            .getMatchLabels()
+                            .equals(deployment.getSpec().getSelector().getMatchLabels())),
+            name + " runs " + minReplicas + " replicas without a PodDisruptionBudget");
+      }
+    }
+
+    // Default deny: one policy over every Strata pod, both directions, allowing nothing.
+    assertTrue(
+        of(objects, NetworkPolicy.class).stream()
+            .anyMatch(
+                np ->
+                    np.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                        && np.getSpec().getIngress().isEmpty()
+                        && np.getSpec().getEgress().isEmpty()
+                        && "strata"
+                            .equals(
+                                np.getSpec()
+                                    .getPodSelector()
+                                    .getMatchLabels()
+                                    .get("app.kubernetes.io/part-of"))),
+        "no default-deny NetworkPolicy");
+
+    for (ConfigMap cm : of(objects, ConfigMap.class)) {
+      cm.getData()
+          .forEach(
+              (file, content) -> {
+                for (String line : content.lines().toList()) {
+                  String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : "";
+                  assertFalse(
+                      SECRET_KEY.matcher(key).matches(),
+                      cm.getMetadata().getName() + " holds a credential: " + key);
+                }
+              });
+    }
+    // Every Secret a Deployment reads is rendered by the chart or named in the values.
+    Set<String> secrets =
+        of(objects, Secret.class).stream()
+            .map(s -> s.getMetadata().getName())
+            .collect(Collectors.toSet());
+    deployments.stream()
+        .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .map(e -> e.getValueFrom().getSecretKeyRef().getName())
+        .filter(s -> !s.equals("strata-db") && !s.equals("strata-s3"))
+        .forEach(s -> assertTrue(secrets.contains(s), "Secret " + s + " is not rendered"));
+  }
+
+  private static int minReplicas(Deployment deployment, List<HasMetadata> objects) {
+    return of(objects, HorizontalPodAutoscaler.class).stream()
+        .filter(
+            h ->
+                h.getSpec()
+                    .getScaleTargetRef()
+                    .getName()
+                    .equals(deployment.getMetadata().getName()))
+        .map(h -> h.getSpec().getMinReplicas())
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(deployment.getSpec().getReplicas());
+  }
+
+  static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  static Map<String, HasMetadata> byKindAndName(List<HasMetadata> objects) {
+    return objects.stream()
+        .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o));
+  }
+
+  static Path values(String file) {
+    return Chart.CI_VALUES.resolve(file);
+  }
+}

@@ -1,0 +1,351 @@
+{{/*
+One Strata service: ConfigMap (its Quarkus configuration), ServiceAccount, Deployment, Services
+(HTTP, and DIMSE when it has an AE), HorizontalPodAutoscaler, PodDisruptionBudget and
+NetworkPolicy. A service's template is one line:
+
+  {{ include "strata.service" (dict "root" . "name" "ingest" "properties" $props "kafka" true "postgresql" false "s3" true) }}
+
+properties: its Quarkus properties as a dict (the chart's wiring; .Values.<name>.config wins);
+kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rules).
+*/}}
+{{- define "strata.service" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $v := index $root.Values $name -}}
+{{- if $v.enabled -}}
+{{- $fullname := include "strata.serviceName" . -}}
+{{- $sel := include "strata.selectorLabels" . -}}
+{{- $props := merge (dict) ($v.config | default dict) .properties -}}
+{{- $dimse := and (hasKey $v "dimse") $v.dimse.enabled -}}
+{{- $replicas := int $v.replicaCount -}}
+{{- $minReplicas := $replicas -}}
+{{- if $v.autoscaling.enabled -}}{{- $minReplicas = int $v.autoscaling.minReplicas -}}{{- end -}}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ $fullname }}-config
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+data:
+  application.properties: |
+    # {{ $name }}'s configuration over its packaged application.properties (values: {{ $name }}.config).
+    {{- range $key := keys $props | sortAlpha }}
+    {{ $key }}={{ index $props $key }}
+    {{- end }}
+---
+{{- if $root.Values.serviceAccount.create }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+  {{- with $root.Values.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: {{ $root.Values.serviceAccount.automountToken }}
+---
+{{- end }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+spec:
+  {{- if not $v.autoscaling.enabled }}
+  replicas: {{ $replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- $sel | nindent 6 }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1
+  template:
+    metadata:
+      labels:
+        {{- include "strata.baseLabels" $root | nindent 8 }}
+        {{- $sel | nindent 8 }}
+      annotations:
+        # A changed configuration rolls the pods (Quarkus reads it at start only).
+        checksum/config: {{ toJson $props | sha256sum }}
+        checksum/known-aes: {{ toJson $root.Values.knownAes | sha256sum }}
+        {{- with $v.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ if $root.Values.serviceAccount.create }}{{ $fullname }}{{ else }}default{{ end }}
+      automountServiceAccountToken: false
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
+      terminationGracePeriodSeconds: 60
+      {{- if $root.Values.topologySpread.enabled }}
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: {{ $root.Values.topologySpread.whenUnsatisfiable }}
+          labelSelector:
+            matchLabels:
+              {{- $sel | nindent 14 }}
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: {{ $root.Values.topologySpread.whenUnsatisfiable }}
+          labelSelector:
+            matchLabels:
+              {{- $sel | nindent 14 }}
+      {{- end }}
+      containers:
+        - name: {{ $name }}
+          image: {{ include "strata.image" . }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          securityContext:
+            {{- toYaml $root.Values.securityContext | nindent 12 }}
+          ports:
+            - name: http
+              containerPort: 8080
+              protocol: TCP
+            {{- if $dimse }}
+            - name: dimse
+              containerPort: {{ $v.dimse.port }}
+              protocol: TCP
+            {{- end }}
+          env:
+            {{- if $v.jvmOptions }}
+            - name: JDK_JAVA_OPTIONS
+              value: {{ $v.jvmOptions | quote }}
+            {{- end }}
+            {{- if .s3 }}
+            - name: STRATA_S3_ACCESS_KEY
+              valueFrom:
+                secretKeyRef: {name: {{ include "strata.s3Secret" $root }}, key: access-key}
+            - name: STRATA_S3_SECRET_KEY
+              valueFrom:
+                secretKeyRef: {name: {{ include "strata.s3Secret" $root }}, key: secret-key}
+            {{- end }}
+            {{- if .postgresql }}
+            - name: STRATA_POSTGRES_USERNAME
+              valueFrom:
+                secretKeyRef: {name: {{ include "strata.postgresSecret" $root }}, key: username}
+            - name: STRATA_POSTGRES_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: {{ include "strata.postgresSecret" $root }}, key: password}
+            {{- end }}
+            {{- with $v.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          startupProbe:
+            httpGet: {path: /q/health/started, port: http}
+            periodSeconds: {{ $root.Values.probes.startup.periodSeconds }}
+            failureThreshold: {{ $root.Values.probes.startup.failureThreshold }}
+          livenessProbe:
+            httpGet: {path: /q/health/live, port: http}
+            periodSeconds: {{ $root.Values.probes.liveness.periodSeconds }}
+            failureThreshold: {{ $root.Values.probes.liveness.failureThreshold }}
+          readinessProbe:
+            httpGet: {path: /q/health/ready, port: http}
+            periodSeconds: {{ $root.Values.probes.readiness.periodSeconds }}
+            failureThreshold: {{ $root.Values.probes.readiness.failureThreshold }}
+          resources:
+            {{- toYaml $v.resources | nindent 12 }}
+          volumeMounts:
+            - name: config
+              mountPath: {{ include "strata.configDir" . }}
+              readOnly: true
+            - name: known-aes
+              mountPath: /etc/strata
+              readOnly: true
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: config
+          configMap:
+            name: {{ $fullname }}-config
+        - name: known-aes
+          configMap:
+            name: {{ include "strata.knownAesConfigMap" $root }}
+        - name: tmp
+          emptyDir:
+            sizeLimit: {{ $v.tmpSize }}
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- $sel | nindent 4 }}
+  ports:
+    - name: http
+      port: 8080
+      targetPort: http
+      protocol: TCP
+      appProtocol: http
+{{- if $dimse }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $fullname }}-dimse
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+  {{- with $v.dimse.service.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  type: {{ $v.dimse.service.type }}
+  {{- if ne $v.dimse.service.type "ClusterIP" }}
+  # DICOM peers keep their address: no SNAT, so the NetworkPolicy sees the real caller.
+  externalTrafficPolicy: Local
+  {{- end }}
+  {{- with $v.dimse.service.loadBalancerSourceRanges }}
+  loadBalancerSourceRanges:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  selector:
+    {{- $sel | nindent 4 }}
+  ports:
+    - name: dimse
+      port: {{ $v.dimse.port }}
+      targetPort: dimse
+      protocol: TCP
+      {{- if and (eq $v.dimse.service.type "NodePort") $v.dimse.service.nodePort }}
+      nodePort: {{ $v.dimse.service.nodePort }}
+      {{- end }}
+{{- end }}
+{{- $keda := and (hasKey $v.autoscaling "keda") $v.autoscaling.keda.enabled ($root.Capabilities.APIVersions.Has "keda.sh/v1alpha1") -}}
+{{- if and $v.autoscaling.enabled (not $keda) }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ $fullname }}
+  minReplicas: {{ $v.autoscaling.minReplicas }}
+  maxReplicas: {{ $v.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $v.autoscaling.targetCPUUtilizationPercentage }}
+{{- end }}
+{{- if gt $minReplicas 1 }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+spec:
+  maxUnavailable: {{ $v.pdb.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- $sel | nindent 6 }}
+{{- end }}
+{{- if $root.Values.networkPolicy.enabled }}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ $fullname }}
+  labels:
+    {{- include "strata.baseLabels" $root | nindent 4 }}
+    {{- $sel | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- $sel | nindent 6 }}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - ports:
+        - {port: http, protocol: TCP}
+      {{- with $root.Values.networkPolicy.httpAllowFrom }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- if $dimse }}
+    - ports:
+        - {port: dimse, protocol: TCP}
+      {{- with $v.dimse.allowFrom }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
+  egress:
+    - to:
+        - namespaceSelector:
+            {{- toYaml $root.Values.networkPolicy.dns.namespaceSelector | nindent 12 }}
+      ports:
+        - {port: 53, protocol: UDP}
+        - {port: 53, protocol: TCP}
+    {{- if .kafka }}
+    {{- include "strata.egress" (dict "port" (ternary 9092 $root.Values.kafka.port $root.Values.strimzi.enabled) "peers" $root.Values.kafka.networkPolicyPeers "operator" $root.Values.strimzi.enabled "selector" (dict "strimzi.io/cluster" $root.Values.strimzi.clusterName)) | nindent 4 }}
+    {{- end }}
+    {{- if .postgresql }}
+    {{- include "strata.egress" (dict "port" $root.Values.postgresql.port "peers" $root.Values.postgresql.networkPolicyPeers "operator" $root.Values.cloudnativepg.enabled "selector" (dict "cnpg.io/cluster" $root.Values.cloudnativepg.clusterName)) | nindent 4 }}
+    {{- end }}
+    {{- if .s3 }}
+    {{- include "strata.egress" (dict "port" (ternary 9000 $root.Values.s3.port $root.Values.minio.enabled) "peers" $root.Values.s3.networkPolicyPeers "operator" $root.Values.minio.enabled "selector" (dict "v1.min.io/tenant" $root.Values.minio.tenantName)) | nindent 4 }}
+    {{- end }}
+    {{- with .extraEgress }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* One egress rule to an engine: its pods when the operator runs it, else the configured peers
+     (any address when none are given). */}}
+{{- define "strata.egress" -}}
+- ports:
+    - {port: {{ .port }}, protocol: TCP}
+  {{- if .operator }}
+  to:
+    - podSelector:
+        matchLabels:
+          {{- toYaml .selector | nindent 10 }}
+  {{- else if .peers }}
+  to:
+    {{- toYaml .peers | nindent 4 }}
+  {{- end }}
+{{- end -}}

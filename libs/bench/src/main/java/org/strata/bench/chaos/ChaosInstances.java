@@ -1,0 +1,101 @@
+package org.strata.bench.chaos;
+
+import static org.strata.bench.Part10Writer.str;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+import org.strata.bench.Part10Writer;
+
+/**
+ * The kill suite's instances: small CT images (64 x 64, 16 bits) with fresh UIDs, ten to a study,
+ * each sender its own studies, written by hand (explicit VR little endian) like the benchmarks'.
+ */
+final class ChaosInstances {
+  static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+  private static final int INSTANCES_PER_STUDY = 10;
+
+  /** One generated instance; {@code datasetSha256} is the digest of everything after group 0002. */
+  record Instance(String study, String series, String sop, byte[] file, String datasetSha256) {
+    int datasetOffset() {
+      return ChaosInstances.datasetOffset(file);
+    }
+  }
+
+  private final String root;
+  private final Random random;
+  private int count;
+
+  /**
+   * Instances of one sender: {@code run} makes the UIDs unique per run, {@code sender} per sender.
+   */
+  ChaosInstances(long run, int sender) {
+    this.root = "2.25." + Long.toUnsignedString(run) + "." + sender;
+    this.random = new Random(run * 31 + sender);
+  }
+
+  Instance next() {
+    int n = count++;
+    String study = root + "." + (n / INSTANCES_PER_STUDY + 1);
+    String series = study + ".1";
+    String sop = series + "." + (n % INSTANCES_PER_STUDY + 1);
+    byte[] pixels = new byte[64 * 64 * 2];
+    random.nextBytes(pixels);
+    ByteArrayOutputStream ds = new ByteArrayOutputStream(pixels.length + 1024);
+    str(ds, 0x00080016, "UI", CT);
+    str(ds, 0x00080018, "UI", sop);
+    str(ds, 0x00080020, "DA", "20261207");
+    str(ds, 0x00080030, "TM", "064500");
+    str(ds, 0x00080050, "SH", "CHAOS" + (n / INSTANCES_PER_STUDY + 1));
+    str(ds, 0x00080060, "CS", "CT");
+    str(ds, 0x00100010, "PN", "Chaos^Test");
+    str(ds, 0x00100020, "LO", "CHAOS-" + root.substring(root.lastIndexOf('.') + 1));
+    str(ds, 0x0020000D, "UI", study);
+    str(ds, 0x0020000E, "UI", series);
+    str(ds, 0x00200011, "IS", "1");
+    str(ds, 0x00200013, "IS", Integer.toString(n % INSTANCES_PER_STUDY + 1));
+    Part10Writer.monochrome16(ds, 64, 64, pixels);
+    byte[] file = Part10Writer.file(CT, sop, ds);
+    return new Instance(study, series, sop, file, datasetSha256(file));
+  }
+
+  /** SHA-256 (hex) of a Part 10 file's data set: what the archive must give back unchanged. */
+  static String datasetSha256(byte[] file) {
+    int offset = datasetOffset(file);
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(file, offset, file.length - offset);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Where the data set of a Part 10 file starts: after the preamble, "DICM" and the group 0002
+   * elements (explicit VR little endian), whoever wrote the file meta information.
+   */
+  static int datasetOffset(byte[] file) {
+    if (file.length < 132 || !"DICM".equals(new String(file, 128, 4, StandardCharsets.US_ASCII))) {
+      throw new IllegalArgumentException("not a Part 10 file");
+    }
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    int pos = 132;
+    while (pos + 8 <= file.length && b.getShort(pos) == 0x0002) {
+      String vr = new String(file, pos + 4, 2, StandardCharsets.US_ASCII);
+      boolean longForm =
+          switch (vr) {
+            case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" ->
+                true;
+            default -> false;
+          };
+      pos += longForm ? 12 + b.getInt(pos + 8) : 8 + (b.getShort(pos + 6) & 0xFFFF);
+    }
+    return pos;
+  }
+}

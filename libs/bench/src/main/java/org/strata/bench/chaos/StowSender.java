@@ -1,0 +1,85 @@
+package org.strata.bench.chaos;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A STOW-RS client over plain HTTP: one instance a request, as fast as the archive answers, every
+ * answer written to the ledger.
+ */
+final class StowSender implements Runnable {
+  private static final String BOUNDARY = "strata-chaos-boundary";
+  // Where the answer puts the instance: FailedSOPSequence or ReferencedSOPSequence (PS3.18).
+  private static final String FAILED_SOP_SEQUENCE = "\"00081198\"";
+  private static final String REFERENCED_SOP_SEQUENCE = "\"00081199\"";
+
+  private final String url;
+  private final Sending sending;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  StowSender(String stowUrl, Sending sending) {
+    this.url = stowUrl;
+    this.sending = sending;
+  }
+
+  @Override
+  public void run() {
+    while (sending.goOn()) {
+      ChaosInstances.Instance instance = sending.instances().next();
+      String sentIn = sending.phase().get();
+      long sentAt = System.nanoTime();
+      Ledger.Outcome outcome;
+      String detail;
+      try {
+        HttpResponse<String> response =
+            http.send(request(instance), HttpResponse.BodyHandlers.ofString());
+        String body = response.body();
+        boolean stored =
+            (response.statusCode() == 200 || response.statusCode() == 202)
+                && body.contains(REFERENCED_SOP_SEQUENCE)
+                && !body.contains(FAILED_SOP_SEQUENCE)
+                && body.contains(instance.sop());
+        outcome = stored ? Ledger.Outcome.ACKNOWLEDGED : Ledger.Outcome.REFUSED;
+        detail = "HTTP " + response.statusCode();
+      } catch (ConnectException e) {
+        // Nothing reached the archive; the instance was never on its way.
+        outcome = Ledger.Outcome.REFUSED;
+        detail = "connect: refused";
+      } catch (IOException e) {
+        outcome = Ledger.Outcome.REFUSED;
+        detail = "no answer: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      sending.record("STOW-RS", instance, sentIn, sentAt, outcome, detail);
+    }
+  }
+
+  private HttpRequest request(ChaosInstances.Instance instance) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(instance.file().length + 256);
+    body.writeBytes(
+        ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    body.writeBytes(instance.file());
+    body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(120))
+        .header(
+            "Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
+        .header("Accept", "application/dicom+json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .build();
+  }
+}

@@ -1,0 +1,77 @@
+package org.strata.storage;
+
+import io.minio.MinioClient;
+import io.minio.http.HttpUtils;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+
+/**
+ * The one way into object storage: one MinIO client per configuration (its HTTP connection pool
+ * shared by every bucket), one {@link ObjectStore} per bucket, the upload buffer sizes decided
+ * here. Services, benchmarks and tests open storage through this class; none builds a MinIO client
+ * of its own.
+ */
+public final class ObjectStorage {
+  /** Objects up to this size go up in one PUT (buffered), larger ones in parts. */
+  static final int SINGLE_PUT_LIMIT = 8 * 1024 * 1024;
+
+  /** The part size of multipart uploads: the memory one upload of a large object holds. */
+  static final long PART_SIZE = 16L * 1024 * 1024;
+
+  private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
+  private final StorageConfig config;
+  private final MinioClient client;
+  private final RequestCounts counts = new RequestCounts();
+  private final Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
+
+  private ObjectStorage(StorageConfig config) {
+    this.config = config;
+    OkHttpClient http =
+        HttpUtils.newDefaultHttpClient(TIMEOUT_MILLIS, TIMEOUT_MILLIS, TIMEOUT_MILLIS)
+            .newBuilder()
+            .addInterceptor(
+                chain -> {
+                  counts.count(chain.request().method());
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    this.client =
+        MinioClient.builder()
+            .endpoint(config.endpoint())
+            .credentials(config.accessKey(), config.secretKey())
+            .region("us-east-1")
+            .httpClient(http)
+            .build();
+  }
+
+  /** A client for {@code config}; nothing is sent before the first request. */
+  public static ObjectStorage open(StorageConfig config) {
+    return new ObjectStorage(config);
+  }
+
+  public StorageConfig config() {
+    return config;
+  }
+
+  /** The configured bucket's store. */
+  public ObjectStore store() {
+    return store(config.bucket());
+  }
+
+  /** The store of {@code bucket} (objects tiered to another bucket stay readable). */
+  public ObjectStore store(String bucket) {
+    return stores.computeIfAbsent(
+        bucket, b -> new ObjectStore(client, b, SINGLE_PUT_LIMIT, PART_SIZE, counts));
+  }
+
+  /**
+   * HTTP requests sent so far by method (PUT, GET, HEAD, POST, DELETE), every part of a multipart
+   * upload counted: what the S3 server's CPU pays for.
+   */
+  public Map<String, Long> requestCounts() {
+    return counts.snapshot();
+  }
+}

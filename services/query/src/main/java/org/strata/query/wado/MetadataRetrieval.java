@@ -1,0 +1,224 @@
+package org.strata.query.wado;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import org.jboss.logging.Logger;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.BulkDataRef;
+import org.strata.dicom.Tag;
+import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.query.config.QueryConfig;
+import org.strata.storage.StorageException;
+
+/**
+ * WADO-RS metadata (PS3.18 10.4.1.1.2): per instance its metadata sidecar as ingest wrote it, else
+ * the object's header made into DICOM JSON; sidecars read ahead (bounded, ADR 0013) and kept in a
+ * small cache; after each answer, the frame indexes of its instances are read ahead into the {@link
+ * FrameIndexCache}.
+ */
+@ApplicationScoped
+public class MetadataRetrieval {
+  private static final Logger LOG = Logger.getLogger(MetadataRetrieval.class);
+
+  private final Storage storage;
+  private final ObjectHeaders headers;
+  private final FrameIndexCache frameIndexes;
+  private final ExecutorService executor;
+  private final QueryConfig.Wado config;
+
+  /**
+   * Sidecars by bucket, sidecar key, object key and stored event: such a key names one object (see
+   * {@link FrameIndexCache}); only sidecars that exist are kept (the header fallback is not, so a
+   * sidecar written later is seen).
+   */
+  private final ByteBoundedLru<String, byte[]> sidecars;
+
+  public MetadataRetrieval(
+      Storage storage,
+      ObjectHeaders headers,
+      FrameIndexCache frameIndexes,
+      StorageExecutor executor,
+      QueryConfig config) {
+    this.storage = storage;
+    this.headers = headers;
+    this.frameIndexes = frameIndexes;
+    this.executor = executor.executor();
+    this.config = config.wado();
+    this.sidecars =
+        new ByteBoundedLru<>(this.config.sidecarCacheSize().asLongValue(), b -> 200L + b.length);
+  }
+
+  /**
+   * The metadata of each instance, as a DICOM JSON array: the sidecar when it exists (copied as
+   * is), else the object's attributes before Pixel Data read from S3, with Pixel Data as a
+   * BulkDataURI ({@code {instanceUrl}/bulkdata/7FE00010}).
+   *
+   * @param base the RetrieveURL base ({@code .../dicomweb}) for BulkDataURIs
+   */
+  public void writeMetadata(
+      String tenant, List<StoredInstance> instances, OutputStream out, String base)
+      throws IOException {
+    int cap = (int) Math.min(Integer.MAX_VALUE - 16, config.metadataBufferSize().asLongValue());
+    out.write('[');
+    try (Ahead<byte[]> json =
+        new Ahead<>(
+            executor,
+            Math.max(1, config.metadataConcurrency()),
+            instances.size(),
+            k -> () -> metadataJson(tenant, instances.get(k), base, cap),
+            j -> {})) {
+      boolean first = true;
+      for (StoredInstance i : instances) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        byte[] bytes = json.next();
+        if (bytes != null) {
+          out.write(bytes);
+        } else {
+          writeMetadata(tenant, i, out, base); // too large to hold: streamed in its turn
+        }
+      }
+    }
+    out.write(']');
+    out.flush();
+    prefetchFrameIndexes(tenant, instances);
+  }
+
+  /** One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes. */
+  private byte[] metadataJson(String tenant, StoredInstance i, String base, int cap)
+      throws IOException {
+    String cacheKey = i.cacheableDerivatives() ? sidecarCacheKey(i) : null;
+    byte[] cached = cacheKey == null ? null : sidecars.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<InputStream> sidecar = sidecar(tenant, i);
+    if (sidecar.isPresent()) {
+      byte[] bytes;
+      try (InputStream in = sidecar.get()) {
+        bytes = in.readNBytes(cap + 1);
+      }
+      if (bytes.length > cap) {
+        return null;
+      }
+      if (cacheKey != null) {
+        sidecars.put(cacheKey, bytes);
+      }
+      return bytes;
+    }
+    CappedOutput buffer = new CappedOutput(cap);
+    try {
+      headerJson(tenant, i, buffer, base);
+    } catch (CappedOutput.Full e) {
+      return null;
+    }
+    return buffer.toByteArray();
+  }
+
+  /** One instance's metadata JSON streamed onto {@code out}: its sidecar, else its header. */
+  private void writeMetadata(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Optional<InputStream> sidecar = sidecar(tenant, i);
+    if (sidecar.isPresent()) {
+      try (InputStream in = sidecar.get()) {
+        in.transferTo(out);
+      }
+    } else {
+      headerJson(tenant, i, out, base);
+    }
+  }
+
+  private Optional<InputStream> sidecar(String tenant, StoredInstance i) {
+    try {
+      return storage.openIfExists(tenant, i.bucket(), i.sidecarKey());
+    } catch (StorageException e) {
+      LOG.warnf("sidecar of tenant %s not readable: %s", tenant, StorageException.describe(e));
+      return Optional.empty(); // the object itself is the source of truth
+    }
+  }
+
+  /** A byte buffer that refuses to grow beyond a cap ({@link Full}). */
+  private static final class CappedOutput extends OutputStream {
+    private final ByteArrayOutputStream bytes;
+    private final int cap;
+
+    CappedOutput(int cap) {
+      this.bytes = new ByteArrayOutputStream(Math.min(cap, 8192));
+      this.cap = cap;
+    }
+
+    static final class Full extends IOException {
+      Full() {
+        super("more than the metadata buffer holds");
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (bytes.size() + len > cap) {
+        throw new Full();
+      }
+      bytes.write(b, off, len);
+    }
+
+    byte[] toByteArray() {
+      return bytes.toByteArray();
+    }
+  }
+
+  private void headerJson(String tenant, StoredInstance i, OutputStream out, String base)
+      throws IOException {
+    Attributes ds = headers.header(tenant, i, true);
+    String instanceUrl =
+        base
+            + "/studies/"
+            + i.studyUid()
+            + "/series/"
+            + i.seriesUid()
+            + "/instances/"
+            + i.sopInstanceUid();
+    // Not closed: that would close the response stream, which goes on with the next instance.
+    DicomJsonWriter json =
+        new DicomJsonWriter(
+            out,
+            -1,
+            (path, vr, value) ->
+                path.length == 1 && path[0] == Tag.PixelData && value instanceof BulkDataRef r
+                    ? BulkData.uri(instanceUrl, r.offset(), r.length())
+                    : null);
+    json.write(ds);
+    json.flush();
+  }
+
+  /**
+   * Viewers ask for frames right after a series' metadata: the frame indexes of the instances whose
+   * sidecar exists (so their derivatives are written) are read ahead once the answer is out.
+   */
+  private void prefetchFrameIndexes(String tenant, List<StoredInstance> instances) {
+    List<StoredInstance> written = new ArrayList<>();
+    for (StoredInstance i : instances) {
+      if (i.cacheableDerivatives() && sidecars.peek(sidecarCacheKey(i))) {
+        written.add(i);
+      }
+    }
+    frameIndexes.prefetch(tenant, written);
+  }
+
+  private static String sidecarCacheKey(StoredInstance i) {
+    return i.bucket() + "/" + i.sidecarKey() + "|" + i.objectKey() + "|" + i.storedEventId();
+  }
+}
