@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Hostile values for URL query parameters and path segments, already percent-encoded as they go on
- * the request line: what PostgreSQL cannot hold (NUL, invalid or overlong UTF-8), what a parser may
- * choke on (huge, negative, empty), what escapes a path or a header (CRLF, {@code ../}), what a
- * query language may misread (wildcards, SQL).
+ * Hostile values for URL query parameters and path segments as they go on the request line (each
+ * char one byte), mostly percent-encoded, a few raw: what PostgreSQL cannot hold (NUL, invalid or
+ * overlong UTF-8), what a parser may choke on (huge, negative, empty), what escapes a path or a
+ * header (CRLF, {@code ../}), what a query language may misread (wildcards, SQL).
  */
 public final class HostileValues {
   private HostileValues() {}
@@ -23,6 +23,8 @@ public final class HostileValues {
     v.add("%FE%FF");
     v.add("%C0%AF"); // overlong "/"
     v.add("%C0%80"); // overlong NUL
+    v.add("\u00ff"); // raw bytes on the request line, not percent-encoded: 0xFF
+    v.add("a\u0080b\u0001");
     v.add("%ED%A0%80"); // a UTF-16 surrogate in UTF-8
     v.add("%F4%90%80%80"); // above U+10FFFF
     v.add(""); // empty
