@@ -21,7 +21,8 @@ help:
 	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query"
 	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost (docs/reliability.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
-	@echo "make fuzz   the DICOM reader's mutation fuzz test, 10x longer (FUZZ_ITERATIONS, FUZZ_SEED)"
+	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"
+	@echo "            every service 25x longer (FUZZ_ITERATIONS, HOSTILE_ITERATIONS, FUZZ_SEED, HOSTILE_ONLY)"
 	@echo "make build  compile and package everything, no tests"
 	@echo "make images OCI image tarballs of the services in deploy/images/target/images (no Docker)"
 	@echo "make manifests  render helm/strata into k8s/strata.yaml (the manifests for users without Helm)"
@@ -56,11 +57,18 @@ chaos: deps-test
 	@deploy/scripts/chaos.sh
 
 # `make fuzz`: libs/dicom-core's MutationFuzzTest with more iterations (350,000 in `make test`,
-# about 20 s; the default here takes a few minutes). FUZZ_SEED=S reproduces a reported failure.
+# about 20 s; the default here takes a few minutes), then each service's HostileInputTest (the
+# hostile-input suite, docs/reliability.md) with HOSTILE_ITERATIONS random inputs per randomized
+# kind (200 in `make test`; the default here takes about half an hour). FUZZ_SEED=S reproduces a
+# reported failure; HOSTILE_ONLY=kind:index sends only that input.
 FUZZ_ITERATIONS ?= 3500000
+HOSTILE_ITERATIONS ?= 5000
 fuzz: deps-test
 	$(MVN) -q -pl libs/dicom-core test -Dtest=MutationFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dstrata.fuzz.iterations=$(FUZZ_ITERATIONS) $(if $(FUZZ_SEED),-Dstrata.fuzz.seed=$(FUZZ_SEED))
+	$(MVN) -q -pl services/ingest,services/query,services/index -am test -Dtest=HostileInputTest \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dstrata.hostile.iterations=$(HOSTILE_ITERATIONS) \
+	  $(if $(FUZZ_SEED),-Dstrata.hostile.seed=$(FUZZ_SEED)) $(if $(HOSTILE_ONLY),-Dstrata.hostile.only=$(HOSTILE_ONLY))
 
 # OCI image layout tarballs, one per service, built without a Docker daemon (ADR 0021).
 images:

@@ -77,6 +77,7 @@ public class AdminResource {
 
   private Uni<Response> delete(
       String tenant, Scope scope, String study, String series, String sop, String reason) {
+    // Checked before PostgreSQL sees it: a NUL byte in the tenant was a 500 from the driver.
     if (!TenantId.isValid(tenant)) {
       return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed tenant"));
     }
