@@ -72,6 +72,7 @@ public class InstanceIndexer {
         .withTransaction(s -> apply(s, events, instances))
         .invoke(
             result -> {
+              countReplacedCharacters(instances);
               Instant now = Instant.now();
               for (Applied a : result.applied()) {
                 metrics
@@ -84,6 +85,24 @@ public class InstanceIndexer {
                     a.event().sopInstanceUid(), a.event().studyInstanceUid(), a.outcome());
               }
             });
+  }
+
+  /**
+   * Instances of a committed batch whose index copy had a value PostgreSQL cannot hold (ADR 0022):
+   * indexed with U+FFFD in its place, the stored object unchanged; operators see how often senders
+   * send such values.
+   */
+  private void countReplacedCharacters(List<IndexedInstance> instances) {
+    for (IndexedInstance i : instances) {
+      if (i.charactersReplaced()) {
+        io.micrometer.core.instrument.Counter.builder("strata.index.instances.characters.replaced")
+            .description("Instances indexed with a NUL or unpaired surrogate replaced by U+FFFD")
+            .tag("tenant", i.tenant())
+            .register(metrics)
+            .increment();
+        LOG.debugf("instance %s indexed with characters replaced", i.sopInstanceUid());
+      }
+    }
   }
 
   private Uni<BatchResult> apply(
