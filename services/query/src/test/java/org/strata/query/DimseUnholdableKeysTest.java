@@ -20,10 +20,10 @@ import org.strata.query.dimse.QueryRetrieveServer;
 import org.strata.testkit.PlatformTestResource;
 
 /**
- * A C-FIND, C-MOVE or C-GET identifier with a NUL character inside a matching key (which no indexed
- * value holds, and PostgreSQL refuses in a query) is answered with A900 naming the key, and the
- * association goes on serving. Before, the database's refusal surfaced as 0110 (processing failure)
- * with a warning in the log.
+ * A C-FIND, C-MOVE or C-GET identifier with a NUL character inside a key (which no indexed value
+ * holds, ADR 0022) is answered with A900 naming the key, and the association goes on serving.
+ * Before, a C-FIND reached PostgreSQL with it and was answered 0110 (processing failure, a warning
+ * in the log); C-MOVE and C-GET dropped the NUL and matched another UID than the one sent.
  */
 @QuarkusTest
 @TestProfile(DimseQueryRetrieveTest.DimseProfile.class)

@@ -8,13 +8,13 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The index's copy of an instance's text values in a form PostgreSQL can hold (ADR 0022). An
- * acknowledged instance may carry a NUL character inside a value (a sender's bug; DICOM pads with
- * NUL only at the end, which the reader already strips), and PostgreSQL refuses U+0000 in {@code
- * text} (SQLSTATE 22021) and {@code \u0000} in {@code jsonb} (22P05). Each such character, and an
- * unpaired surrogate, becomes U+FFFD, the same replacement character the DICOM decoder already puts
- * for bytes invalid in the declared character set: the instance is indexed and found by its other
- * values, two values that differed still differ, and the stored object keeps the original.
+ * The index's copy of an instance's text values in a form PostgreSQL can hold (ADR 0022).
+ * PostgreSQL refuses U+0000 in {@code text} (SQLSTATE 22021) and {@code \u0000} in {@code jsonb}
+ * (22P05). A NUL is removed, as dicom-core already removes it when it reads a multi-valued string
+ * value (so ingest's events and sidecars hold none): an event of any producer, or a rebuild,
+ * reaches the same row as live ingestion. An unpaired surrogate becomes U+FFFD, the replacement
+ * character the DICOM decoder puts for bytes invalid in the declared character set. The stored
+ * object keeps the original.
  *
  * <p>One instance per event: remembers whether it had to change anything.
  */
@@ -97,7 +97,7 @@ final class HoldableText {
     for (int n = 0; n < s.length(); n++) {
       char c = s.charAt(n);
       if (c == '\0') {
-        out.append(REPLACEMENT);
+        continue;
       } else if (Character.isHighSurrogate(c)
           && n + 1 < s.length()
           && Character.isLowSurrogate(s.charAt(n + 1))) {

@@ -89,14 +89,14 @@ public class InstanceIndexer {
 
   /**
    * Instances of a committed batch whose index copy had a value PostgreSQL cannot hold (ADR 0022):
-   * indexed with U+FFFD in its place, the stored object unchanged; operators see how often senders
-   * send such values.
+   * indexed without the NUL (an unpaired surrogate as U+FFFD), the stored object unchanged;
+   * operators see how often such values arrive.
    */
   private void countReplacedCharacters(List<IndexedInstance> instances) {
     for (IndexedInstance i : instances) {
       if (i.charactersReplaced()) {
         io.micrometer.core.instrument.Counter.builder("strata.index.instances.characters.replaced")
-            .description("Instances indexed with a NUL or unpaired surrogate replaced by U+FFFD")
+            .description("Instances indexed with a NUL removed or an unpaired surrogate replaced")
             .tag("tenant", i.tenant())
             .register(metrics)
             .increment();

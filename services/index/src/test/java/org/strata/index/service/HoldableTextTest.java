@@ -23,11 +23,12 @@ class HoldableTextTest {
   }
 
   @Test
-  void nulAndUnpairedSurrogatesBecomeTheReplacementCharacter() {
+  void nulIsRemovedAndUnpairedSurrogatesBecomeTheReplacementCharacter() {
     HoldableText h = new HoldableText();
     // NUL, a lone low surrogate, a pair (kept), a lone high surrogate at the end.
-    assertEquals("A\uFFFDB\uFFFDC\uD83D\uDE00\uFFFD", h.text("A\0B\uDC00C\uD83D\uDE00\uD83D"));
+    assertEquals("AB\uFFFDC\uD83D\uDE00\uFFFD", h.text("A\0B\uDC00C\uD83D\uDE00\uD83D"));
     assertEquals("\uFFFD", h.text("\uDC00"));
+    assertEquals("", h.text("\0"));
     assertTrue(h.replacedAny());
   }
 
@@ -39,7 +40,7 @@ class HoldableTextTest {
                 + "\"00081030\":{\"vr\":\"LO\",\"Value\":[\"a \\\\u0000 literal\"]}}");
     HoldableText h = new HoldableText();
     JsonNode copy = JSON.readTree(h.json(attributes));
-    assertEquals("Doe\uFFFD^Jane", copy.at("/00100010/Value/0/Alphabetic").textValue());
+    assertEquals("Doe^Jane", copy.at("/00100010/Value/0/Alphabetic").textValue());
     // An escaped backslash followed by "u0000" is text, not a NUL: kept.
     assertEquals("a \\u0000 literal", copy.at("/00081030/Value/0").textValue());
     assertEquals("Doe\0^Jane", attributes.at("/00100010/Value/0/Alphabetic").textValue());
