@@ -7,10 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.strata.events.EventCodec;
-import org.strata.events.Topics;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -36,13 +33,7 @@ class UnholdableValuesTest extends IndexTestSupport {
     poison.accession = "ACC\u0000" + poison.accession;
     poison.description = "CT\u0000HEAD";
     InstanceStoredMother good2 = good1.nextInstance();
-    // Back to back under one key: one partition, and one poll when the consumer is quick enough.
-    for (InstanceStoredMother m : List.of(good1, poison, good2)) {
-      producer.send(
-          new ProducerRecord<>(
-              Topics.INSTANCE_STORED.name(), good1.studyUid, EventCodec.encode(m.build())));
-    }
-    producer.flush();
+    publishUnderOneKey(good1.studyUid, List.of(good1, poison, good2));
 
     awaitInstances(good1.studyUid, 2);
     awaitInstances(poison.studyUid, 1);
