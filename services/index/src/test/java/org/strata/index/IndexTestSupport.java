@@ -70,6 +70,18 @@ abstract class IndexTestSupport {
     }
   }
 
+  /**
+   * Sends the events back to back under one record key: one partition, and one poll (one batch)
+   * when the consumer is quick enough.
+   */
+  void publishUnderOneKey(String key, java.util.List<InstanceStoredMother> events) {
+    for (InstanceStoredMother m : events) {
+      producer.send(
+          new ProducerRecord<>(Topics.INSTANCE_STORED.name(), key, EventCodec.encode(m.build())));
+    }
+    producer.flush();
+  }
+
   KafkaConsumer<String, byte[]> consumer() {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -217,12 +217,7 @@ class InstanceIndexingTest extends IndexTestSupport {
     poison.objectKey = "hosp-a/with\u0000nul.dcm";
     InstanceStoredMother good2 = poison.nextInstance();
     good2.objectKey = null;
-    for (InstanceStoredMother m : List.of(good1, poison, good2)) {
-      producer.send(
-          new ProducerRecord<>(
-              Topics.INSTANCE_STORED.name(), good1.studyUid, EventCodec.encode(m.build())));
-    }
-    producer.flush();
+    publishUnderOneKey(good1.studyUid, List.of(good1, poison, good2));
 
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       consumer.subscribe(List.of(Topics.INDEX_DEAD_LETTER.name()));

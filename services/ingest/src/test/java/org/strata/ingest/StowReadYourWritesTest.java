@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strata.events.InstanceIndexed;
 import org.strata.events.InstanceStored;
+import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -48,9 +49,11 @@ class StowReadYourWritesTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       // Profiled keys: application.properties switches the wait off for %test.
+      // At most 2 instances per request: a third part is refused (413) after two were stored.
       return Map.of(
           "%test.strata.ingest.read-your-writes.enabled", "true",
-          "%test.strata.ingest.read-your-writes.timeout", "8s");
+          "%test.strata.ingest.read-your-writes.timeout", "8s",
+          "%test.strata.ingest.max-instances-per-request", "2");
     }
   }
 
@@ -59,6 +62,8 @@ class StowReadYourWritesTest {
 
   @TestHTTPResource("/dicomweb/studies")
   URL stowUrl;
+
+  @jakarta.inject.Inject IndexAcknowledgements acknowledgements;
 
   private StandInIndex index;
 
@@ -127,6 +132,33 @@ class StowReadYourWritesTest {
     HttpResponse<String> response = stow.get(60, TimeUnit.SECONDS);
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("Warning").isEmpty());
+  }
+
+  @Test
+  void aRequestRefusedAfterSomePartsWereStoredLeavesNoWaitPending() {
+    String study = uid(), series = uid();
+    Response response =
+        given()
+            .contentType(Multipart.CONTENT_TYPE)
+            .body(
+                Multipart.of(
+                    List.of(
+                        DicomFiles.instance(study, series, uid(), "RYW-4", 512),
+                        DicomFiles.instance(study, series, uid(), "RYW-4", 512),
+                        DicomFiles.instance(study, series, uid(), "RYW-4", 512))))
+            .post("/dicomweb/studies");
+    assertEquals(413, response.statusCode(), response.asString());
+    // The two parts stored before the refusal are never waited for: their expectations must not
+    // stay behind (each refused request would leak two entries for good).
+    assertEquals(0, acknowledgements.pendingCount(), "read-your-writes expectations left pending");
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "^strata_ingest_index_acknowledgements_pending(\\{[^}]*\\})? 0(\\.0)?$",
+                java.util.regex.Pattern.MULTILINE)
+            .matcher(metrics)
+            .find(),
+        "pending expectations gauge missing or not zero");
   }
 
   private static CompletableFuture<HttpResponse<String>> post(String url, byte[] body) {

@@ -254,6 +254,28 @@ class StowTest {
         e.attributes().get("00100010").get("Value").get(0).get("Alphabetic").asText());
   }
 
+  /**
+   * ADR 0022: a NUL inside a value (here Patient ID) is a careless sender's, not a reason to refuse
+   * an instance: it is stored byte for byte, and its event carries the value as dicom-core reads
+   * it, without the NUL, so the index never meets one from ingest.
+   */
+  @Test
+  void anInstanceWithANulInsideAValueIsStoredAsReceivedAndItsEventHoldsNone() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    String series = study + ".1";
+    String sop = series + ".1";
+    byte[] file = DicomFiles.instance(study, series, sop, "NUL\0INSIDE", 16);
+    Response r = stow(Multipart.of(List.of(file)), study);
+    assertEquals(200, r.statusCode(), r.asString());
+    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
+    try (InputStream in = store.get("local/" + study + "/" + series + "/" + sop + ".dcm")) {
+      assertArrayEquals(file, in.readAllBytes(), "stored as received, NUL included");
+    }
+    InstanceStored e = events(java.util.Set.of(sop), 1).get(sop);
+    assertEquals("NULINSIDE", e.patientId());
+    assertEquals("NULINSIDE", e.attributes().get("00100020").get("Value").get(0).asText());
+  }
+
   private Response stow(byte[] body, String study) {
     return given()
         .contentType(Multipart.CONTENT_TYPE)

@@ -49,7 +49,8 @@ public record IndexedInstance(
     String transferSyntaxUid,
     int version,
     String attributesJson,
-    ObjectLocation location) {
+    ObjectLocation location,
+    boolean charactersReplaced) {
 
   private static final Logger LOG = Logger.getLogger(IndexedInstance.class);
 
@@ -57,9 +58,11 @@ public record IndexedInstance(
    * @param defaultIssuer the tenant's issuer for patients that arrive without Issuer of Patient ID
    */
   public static IndexedInstance from(InstanceStored event, String defaultIssuer) {
-    String json = event.attributes() == null ? null : event.attributes().toString();
+    // Values PostgreSQL cannot hold (a NUL inside a value) are mended in the index's copy only.
+    HoldableText holdable = new HoldableText();
+    String json = holdable.json(event.attributes());
     Attributes a = attributes(json);
-    String patientId = blankToNull(event.patientId());
+    String patientId = blankToNull(holdable.text(event.patientId()));
     return new IndexedInstance(
         UUID.fromString(event.eventId()),
         event.occurredAt(),
@@ -67,19 +70,19 @@ public record IndexedInstance(
         defaultIssuer,
         // No Patient ID: one patient per study, rather than merging every unidentified study.
         patientId != null ? patientId : "~" + event.studyInstanceUid(),
-        firstNonBlank(event.issuerOfPatientId(), defaultIssuer),
+        firstNonBlank(holdable.text(event.issuerOfPatientId()), defaultIssuer),
         a.getString(Tag.PatientName),
         a.getDate(Tag.PatientBirthDate),
         a.getString(Tag.PatientSex),
         event.studyInstanceUid(),
         DicomDates.parseDate(event.studyDate()),
         a.getTime(Tag.StudyTime),
-        blankToNull(event.accessionNumber()),
+        blankToNull(holdable.text(event.accessionNumber())),
         a.getString(Tag.StudyID),
         a.getString(Tag.StudyDescription),
         a.getString(Tag.ReferringPhysicianName),
         event.seriesInstanceUid(),
-        blankToNull(event.modality()),
+        blankToNull(holdable.text(event.modality())),
         integer(a, Tag.SeriesNumber),
         a.getString(Tag.SeriesDescription),
         a.getString(Tag.BodyPartExamined),
@@ -94,7 +97,8 @@ public record IndexedInstance(
         event.transferSyntaxUid(),
         event.version(),
         json,
-        event.objectLocation());
+        event.objectLocation(),
+        holdable.replacedAny());
   }
 
   /**

@@ -72,6 +72,7 @@ public class InstanceIndexer {
         .withTransaction(s -> apply(s, events, instances))
         .invoke(
             result -> {
+              countReplacedCharacters(instances);
               Instant now = Instant.now();
               for (Applied a : result.applied()) {
                 metrics
@@ -84,6 +85,24 @@ public class InstanceIndexer {
                     a.event().sopInstanceUid(), a.event().studyInstanceUid(), a.outcome());
               }
             });
+  }
+
+  /**
+   * Instances of a committed batch whose index copy had a value PostgreSQL cannot hold (ADR 0022):
+   * indexed without the NUL (an unpaired surrogate as U+FFFD), the stored object unchanged;
+   * operators see how often such values arrive.
+   */
+  private void countReplacedCharacters(List<IndexedInstance> instances) {
+    for (IndexedInstance i : instances) {
+      if (i.charactersReplaced()) {
+        io.micrometer.core.instrument.Counter.builder("strata.index.instances.characters.replaced")
+            .description("Instances indexed with a NUL removed or an unpaired surrogate replaced")
+            .tag("tenant", i.tenant())
+            .register(metrics)
+            .increment();
+        LOG.debugf("instance %s indexed with characters replaced", i.sopInstanceUid());
+      }
+    }
   }
 
   private Uni<BatchResult> apply(

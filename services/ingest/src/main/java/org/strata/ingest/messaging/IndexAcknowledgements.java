@@ -1,5 +1,6 @@
 package org.strata.ingest.messaging;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -62,6 +63,10 @@ public class IndexAcknowledgements {
     this.config = config;
     this.bootstrap = bootstrap;
     this.metrics = metrics;
+    // Should fall back to zero between requests; a level that only grows is a leak.
+    Gauge.builder("strata.ingest.index.acknowledgements.pending", pending, Map::size)
+        .description("Read-your-writes expectations not yet settled (ADR 0010)")
+        .register(metrics);
   }
 
   /** Whether STOW-RS and DIMSE releases wait for the index at all. */
@@ -102,6 +107,16 @@ public class IndexAcknowledgements {
   /** Forgets an expectation whose event was never published. */
   public void forget(String storedEventId) {
     pending.remove(storedEventId);
+  }
+
+  /** Forgets expectations nobody will wait for (a refused or broken request); no-op if settled. */
+  public void forget(Collection<String> storedEventIds) {
+    storedEventIds.forEach(pending::remove);
+  }
+
+  /** Expectations registered and not yet settled or forgotten. */
+  public int pendingCount() {
+    return pending.size();
   }
 
   /** Who waits, and the timer its waits are recorded in (outcome indexed or timeout). */

@@ -161,9 +161,21 @@ public class StowResource {
     } catch (IOException e) {
       // The client went away or the body broke off: what was stored stays, nothing more is.
       broken = "request body could not be read: " + e.getMessage();
+    } finally {
+      // Parts still being stored finish first, however reading ended: nothing is answered before
+      // its outcome is known, and the read-your-writes waits of what was stored are settled below.
+      parts.await().forEach(response::add);
     }
-    // Parts still being stored finish first: nothing is answered before its outcome is known.
-    parts.await().forEach(response::add);
+    try {
+      return answer(response, refused, broken);
+    } finally {
+      // Every exit settles the read-your-writes expectations of the parts stored (awaitIndexed
+      // already did on the way to a 2xx): a refused or broken request left them pending for good.
+      indexAcks.forget(response.newEventIds());
+    }
+  }
+
+  private Response answer(StowResponse response, Response refused, String broken) {
     if (refused != null) {
       return refused;
     }

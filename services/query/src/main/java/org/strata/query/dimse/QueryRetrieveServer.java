@@ -354,6 +354,11 @@ public class QueryRetrieveServer {
       throw new DimseException(
           Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "no unique key for the " + l + " level");
     }
+    try {
+      FindKeys.checkHoldable(keys);
+    } catch (QidoException e) {
+      throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
+    }
     String tenant = tenant(rq);
     if (rq.moveDestination() != null) {
       // A known destination of another tenant is refused as if unknown: one hospital's

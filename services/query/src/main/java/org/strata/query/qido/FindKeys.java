@@ -75,6 +75,7 @@ public final class FindKeys {
    * @throws QidoException a key that cannot be matched at this level, or a malformed value
    */
   public static Translation translate(String queryRetrieveLevel, Attributes keys, int pageSize) {
+    checkHoldable(keys);
     boolean patientLevel = queryRetrieveLevel.trim().equalsIgnoreCase("PATIENT");
     Level level = level(queryRetrieveLevel);
     if (level == null) {
@@ -116,6 +117,31 @@ public final class FindKeys {
     }
     QidoRequest request = QidoRequest.parse(level, null, null, params, pageSize, pageSize);
     return new Translation(request, patientLevel, unsupported);
+  }
+
+  /**
+   * Refuses an identifier with a NUL character inside a value (DICOM pads with NUL only at the end,
+   * which the reader strips): no indexed value holds one (ADR 0022), PostgreSQL refuses it in a
+   * query (which surfaced as a processing failure), and reading it as a list would silently drop it
+   * and match another value. Bytes invalid in the Specific Character Set were decoded to U+FFFD and
+   * simply match nothing. The reason names the key only.
+   *
+   * @throws QidoException naming the first key with a NUL
+   */
+  public static void checkHoldable(Attributes keys) {
+    for (int tag : keys.tags()) {
+      VR vr = keys.vr(tag);
+      if (vr == null || vr == VR.SQ || !vr.isString()) {
+        continue;
+      }
+      String text = keys.getText(tag);
+      if (text != null && text.indexOf('\0') >= 0) {
+        QidoAttribute a = QidoAttribute.of(tag);
+        throw new QidoException(
+            (a == null ? String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF) : a.keyword())
+                + " contains a NUL character");
+      }
+    }
   }
 
   /** A non-empty value other than {@code *} (universal matching), sequences excluded. */
