@@ -13,7 +13,7 @@ import org.strata.testkit.PlatformTestResource;
 /**
  * An acknowledged instance whose values hold a NUL character inside (which PostgreSQL refuses in
  * text and jsonb) is indexed, once, without the NUL in the index's copy (as dicom-core reads such a
- * value), and does not keep the good instances of its batch out (ADR 0022). Before that it was
+ * value), and does not keep the good instances of its batch out (ADR 0023). Before that it was
  * dead-lettered: stored, but never searchable.
  */
 @QuarkusTest

@@ -21,7 +21,7 @@ import org.strata.testkit.PlatformTestResource;
 
 /**
  * A C-FIND, C-MOVE or C-GET identifier with a NUL character inside a key (which no indexed value
- * holds, ADR 0022) is answered with A900 naming the key, and the association goes on serving.
+ * holds, ADR 0023) is answered with A900 naming the key, and the association goes on serving.
  * Before, a C-FIND reached PostgreSQL with it and was answered 0110 (processing failure, a warning
  * in the log); C-MOVE and C-GET dropped the NUL and matched another UID than the one sent.
  */

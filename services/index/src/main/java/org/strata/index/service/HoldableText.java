@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The index's copy of an instance's text values in a form PostgreSQL can hold (ADR 0022).
+ * The index's copy of an instance's text values in a form PostgreSQL can hold (ADR 0023).
  * PostgreSQL refuses U+0000 in {@code text} (SQLSTATE 22021) and {@code \u0000} in {@code jsonb}
  * (22P05). A NUL is removed, as dicom-core already removes it when it reads a multi-valued string
  * value (so ingest's events and sidecars hold none): an event of any producer, or a rebuild,

@@ -88,7 +88,7 @@ public class InstanceIndexer {
   }
 
   /**
-   * Instances of a committed batch whose index copy had a value PostgreSQL cannot hold (ADR 0022):
+   * Instances of a committed batch whose index copy had a value PostgreSQL cannot hold (ADR 0023):
    * indexed without the NUL (an unpaired surrogate as U+FFFD), the stored object unchanged;
    * operators see how often such values arrive.
    */

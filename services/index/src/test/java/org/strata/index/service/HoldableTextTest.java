@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-/** What the index's copy of a value becomes when PostgreSQL cannot hold it (ADR 0022). */
+/** What the index's copy of a value becomes when PostgreSQL cannot hold it (ADR 0023). */
 class HoldableTextTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

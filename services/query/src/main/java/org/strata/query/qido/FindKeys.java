@@ -121,7 +121,7 @@ public final class FindKeys {
 
   /**
    * Refuses an identifier with a NUL character inside a value (DICOM pads with NUL only at the end,
-   * which the reader strips): no indexed value holds one (ADR 0022), PostgreSQL refuses it in a
+   * which the reader strips): no indexed value holds one (ADR 0023), PostgreSQL refuses it in a
    * query (which surfaced as a processing failure), and reading it as a list would silently drop it
    * and match another value. Bytes invalid in the Specific Character Set were decoded to U+FFFD and
    * simply match nothing. The reason names the key only.
