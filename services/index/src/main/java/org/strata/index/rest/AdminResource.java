@@ -1,6 +1,7 @@
 package org.strata.index.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceDeleted.Scope;
+import org.strata.http.auth.Roles;
 import org.strata.index.service.DeletionService;
 
 /**
@@ -25,6 +27,7 @@ import org.strata.index.service.DeletionService;
 @Path("/admin/tenants/{tenant}/studies/{study}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: deletion")
+@RolesAllowed(Roles.ADMIN)
 public class AdminResource {
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final int UID_MAX = 64;
