@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.strata.http.auth.Roles;
 import org.strata.platform.Component;
 import org.strata.testkit.SharedPlatform;
 import org.strata.testkit.auth.AuthMatrix;
@@ -31,7 +32,38 @@ class AuthMatrixTest {
   void everyEndpointRefusesWhatItMustAndAdmitsItsRole() {
     KeycloakTokens tokens =
         new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
-    AuthMatrix matrix = new AuthMatrix();
+    AuthMatrix matrix =
+        new AuthMatrix()
+            .require(
+                Roles.READER,
+                "GET /dicomweb/studies",
+                "GET /dicomweb/series",
+                "GET /dicomweb/instances",
+                "GET /dicomweb/studies/{study}/series",
+                "GET /dicomweb/studies/{study}/instances",
+                "GET /dicomweb/studies/{study}/series/{series}/instances",
+                "GET /dicomweb/studies/{study}",
+                "GET /dicomweb/studies/{study}/series/{series}",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}",
+                "GET /dicomweb/studies/{study}/metadata",
+                "GET /dicomweb/studies/{study}/series/{series}/metadata",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/bulkdata/{range}",
+                "GET /dicomweb/studies/{study}/rendered",
+                "GET /dicomweb/studies/{study}/series/{series}/rendered",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered",
+                "GET /dicomweb/studies/{study}/thumbnail",
+                "GET /dicomweb/studies/{study}/series/{series}/thumbnail",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/thumbnail",
+                "GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/thumbnail",
+                "GET /dicomweb/wado",
+                "GET /fhir/metadata",
+                "GET /fhir/ImagingStudy/{id}",
+                "GET /fhir/ImagingStudy",
+                // The test-only CallerEchoResource (LocalModeAuthTest).
+                "GET /test/caller");
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
   }

@@ -48,6 +48,7 @@ public final class AuthMatrix {
       Set.of("get", "put", "post", "delete", "head", "options", "patch");
 
   private final Map<String, String> rules = new LinkedHashMap<>();
+  private final Map<String, String> queries = new LinkedHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -66,6 +67,17 @@ public final class AuthMatrix {
         throw new IllegalArgumentException("two rules for " + operation);
       }
     }
+    return this;
+  }
+
+  /**
+   * Calls {@code operation} with this query string, e.g. an invalid parameter so that the allowed
+   * call is refused with 400 by the endpoint itself instead of doing something (a rebuild, a
+   * reconcile) that would disturb the other tests of the JVM: 400 still proves it got past
+   * authorization.
+   */
+  public AuthMatrix withQuery(String operation, String query) {
+    queries.put(operation, query);
     return this;
   }
 
@@ -151,6 +163,9 @@ public final class AuthMatrix {
     int space = operation.indexOf(' ');
     String method = operation.substring(0, space);
     String path = operation.substring(space + 1).replaceAll("\\{[^}]+}", "1.2.3");
+    if (queries.containsKey(operation)) {
+      path += "?" + queries.get(operation);
+    }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(60))
