@@ -1,6 +1,7 @@
 package org.strata.http.auth;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -25,6 +26,9 @@ public record CallerIdentity(
 
   /** The subject of the local user of {@link AuthMode#LOCAL}. */
   public static final String LOCAL_SUBJECT = "local";
+
+  /** The subject of a request without a token on an open endpoint (health). */
+  public static final String ANONYMOUS_SUBJECT = "anonymous";
 
   /** The tenant of the local user. */
   public static final String LOCAL_TENANT = "local";
@@ -64,14 +68,44 @@ public record CallerIdentity(
   }
 
   /**
-   * Whether a request acts as the local user: local mode, no {@code Authorization} header, and a
-   * loopback peer. A request with any token is validated, whatever the mode.
+   * The caller of an HTTP request as the service's security layer saw it.
+   *
+   * @param localUser the request was admitted by the local-user rule ({@link #actsAsLocalUser})
+   * @param principal the validated token's principal name, or {@code null} without one
+   * @param roles the identity's roles
+   * @param peerIp the peer's IP address
    */
-  public static boolean actsAsLocalUser(
-      AuthMode mode, String authorizationHeader, InetAddress peer) {
+  public static CallerIdentity ofHttp(
+      boolean localUser, String principal, Set<String> roles, String peerIp) {
+    if (localUser) {
+      return local(peerIp);
+    }
+    if (principal == null) {
+      return new CallerIdentity(ANONYMOUS_SUBJECT, Set.of(), Set.of(), peerIp, null);
+    }
+    return fromToken(principal, roles, peerIp);
+  }
+
+  /**
+   * Whether a request acts as the local user: local mode, no {@code Authorization} header, and a
+   * loopback peer (an IP literal, as the HTTP server reports it). A request with any token is
+   * validated, whatever the mode.
+   */
+  public static boolean actsAsLocalUser(AuthMode mode, String authorizationHeader, String peerIp) {
     return mode == AuthMode.LOCAL
         && (authorizationHeader == null || authorizationHeader.isEmpty())
-        && peer != null
-        && peer.isLoopbackAddress();
+        && isLoopback(peerIp);
+  }
+
+  private static boolean isLoopback(String ip) {
+    // Only IP literals: a host name here would mean a DNS lookup, and is never a loopback peer.
+    if (ip == null || ip.isEmpty() || !(ip.indexOf(':') >= 0 || Character.isDigit(ip.charAt(0)))) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(ip).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -5,22 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CallerIdentityTest {
 
   @Test
-  void onlyALoopbackCallerWithoutATokenInLocalModeIsTheLocalUser() throws Exception {
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    InetAddress loopback6 = InetAddress.getByName("::1");
-    InetAddress remote = InetAddress.getByName("10.1.2.3");
+  void onlyALoopbackCallerWithoutATokenInLocalModeIsTheLocalUser() {
+    String loopback = "127.0.0.1";
+    String loopback6 = "0:0:0:0:0:0:0:1";
+    String remote = "10.1.2.3";
     assertTrue(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, null, loopback));
     assertTrue(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, "", loopback6));
     assertFalse(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, "Bearer x", loopback));
     assertFalse(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, null, remote));
     assertFalse(CallerIdentity.actsAsLocalUser(AuthMode.REQUIRED, null, loopback));
+    assertFalse(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, null, "localhost"));
+    assertFalse(CallerIdentity.actsAsLocalUser(AuthMode.LOCAL, null, null));
+  }
+
+  @Test
+  void anHttpCallerIsTheLocalUserAnonymousOrItsToken() {
+    assertEquals(
+        CallerIdentity.local("::1"), CallerIdentity.ofHttp(true, "local", Roles.ALL, "::1"));
+    assertEquals("anonymous", CallerIdentity.ofHttp(false, null, Set.of(), "10.0.0.1").subject());
+    assertEquals(
+        Set.of(Roles.ADMIN),
+        CallerIdentity.ofHttp(false, "admin", Set.of(Roles.ADMIN, "x"), "10.0.0.1").roles());
   }
 
   @Test

@@ -54,7 +54,12 @@ public class QidoResource {
     this.config = config;
   }
 
-  /** Loads the data dictionary at start-up rather than on the event loop of a first request. */
+  /**
+   * Loads the data dictionary at start-up rather than on the event loop of a first request.
+   * {@code @PermitAll}: the class's role check would otherwise run on this observer, outside any
+   * request, and stop the start.
+   */
+  @jakarta.annotation.security.PermitAll
   void warmUp(@Observes StartupEvent event) {
     ElementDictionary.standard().tagOf("PatientName");
   }

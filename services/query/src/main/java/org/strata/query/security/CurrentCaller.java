@@ -3,7 +3,6 @@ package org.strata.query.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
-import java.util.Set;
 import org.strata.http.auth.CallerIdentity;
 
 /**
@@ -23,17 +22,14 @@ public class CurrentCaller {
 
   public CallerIdentity get() {
     if (caller == null) {
-      String address =
-          request.getCurrent() == null ? null : Peers.text(request.getCurrent().request());
-      if (Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER))) {
-        caller = CallerIdentity.local(address);
-      } else if (identity.isAnonymous()) {
-        caller = new CallerIdentity("anonymous", Set.of(), Set.of(), address, null);
-      } else {
-        caller =
-            CallerIdentity.fromToken(
-                identity.getPrincipal().getName(), identity.getRoles(), address);
-      }
+      var http = request.getCurrent();
+      var peer = http == null ? null : http.request().remoteAddress();
+      caller =
+          CallerIdentity.ofHttp(
+              Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER)),
+              identity.isAnonymous() ? null : identity.getPrincipal().getName(),
+              identity.getRoles(),
+              peer == null ? null : peer.hostAddress());
     }
     return caller;
   }

@@ -37,8 +37,9 @@ public class LocalUserMechanism implements HttpAuthenticationMechanism {
   public Uni<SecurityIdentity> authenticate(
       RoutingContext context, IdentityProviderManager identityProviderManager) {
     var request = context.request();
+    var peer = request.remoteAddress();
     if (!CallerIdentity.actsAsLocalUser(
-        mode, request.getHeader("Authorization"), Peers.address(request))) {
+        mode, request.getHeader("Authorization"), peer == null ? null : peer.hostAddress())) {
       return Uni.createFrom().nullItem();
     }
     return Uni.createFrom()
