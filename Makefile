@@ -47,7 +47,7 @@ token:
 	@curl -sf -d grant_type=password -d client_id=strata-test -d client_secret=strata-test-secret \
 	  --data-urlencode "username=$(USER)" --data-urlencode "password=$(USER)" \
 	  "$(STRATA_OIDC_AUTH_SERVER_URL)/protocol/openid-connect/token" \
-	  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' \
+	  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' 2>/dev/null \
 	  || { echo "no token for $(USER): is make run up, and is $(USER) a user of the realm?" >&2; exit 1; }
 
 test: deps-test
