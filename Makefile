@@ -13,7 +13,7 @@ MVN := ./mvnw -B --no-transfer-progress
 STRATA_DATA_DIR ?= $(CURDIR)/var
 export STRATA_DATA_DIR
 
-.PHONY: help build run test bench chaos fmt fuzz deps-run deps-test clean images manifests
+.PHONY: token help build run test bench chaos fmt fuzz deps-run deps-test clean images manifests
 
 help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var)"
@@ -24,6 +24,7 @@ help:
 	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"
 	@echo "            every service 25x longer (FUZZ_ITERATIONS, HOSTILE_ITERATIONS, FUZZ_SEED, HOSTILE_ONLY)"
 	@echo "make build  compile and package everything, no tests"
+	@echo "make token USER=reader  an access token of a shipped test user (reader, writer, admin, auditor, tester)"
 	@echo "make images OCI image tarballs of the services in deploy/images/target/images (no Docker)"
 	@echo "make manifests  render helm/strata into k8s/strata.yaml (the manifests for users without Helm)"
 
@@ -38,6 +39,17 @@ build:
 
 run: deps-run
 	@deploy/scripts/run.sh
+
+# `make token USER=reader`: an access token from make run's Keycloak for a test user of
+# deploy/keycloak/strata-realm.json (password = user name), e.g.
+# curl -H "Authorization: Bearer $$(make -s token USER=reader)" http://127.0.0.1:8080/dicomweb/studies
+STRATA_OIDC_AUTH_SERVER_URL ?= http://127.0.0.1:18080/realms/strata
+token:
+	@curl -sf -d grant_type=password -d client_id=strata-test -d client_secret=strata-test-secret \
+	  --data-urlencode "username=$(USER)" --data-urlencode "password=$(USER)" \
+	  "$(STRATA_OIDC_AUTH_SERVER_URL)/protocol/openid-connect/token" \
+	  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' 2>/dev/null \
+	  || { echo "no token for $(USER): is make run up, and is $(USER) a user of the realm?" >&2; exit 1; }
 
 test: deps-test
 	$(MVN) install

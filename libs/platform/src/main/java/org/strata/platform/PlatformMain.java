@@ -244,10 +244,26 @@ public final class PlatformMain {
         default -> {}
       }
     }
+    if (!services.isEmpty()) {
+      b.append(authLine(env("STRATA_AUTH", "local")));
+    }
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
     b.append(
         "\nA server or service that dies is restarted (the log says so). Ctrl-C stops everything.");
     return b.toString();
+  }
+
+  /** What the services do with callers without a token (docs/security.md). */
+  static String authLine(String mode) {
+    if (mode.equalsIgnoreCase("required")) {
+      return String.format(
+          "Security     STRATA_AUTH=required: every request needs a token (make token USER=reader)%n");
+    }
+    return String.format(
+        "Security     local profile: requests from 127.0.0.1 without a token act as user 'local'"
+            + " (tenant local, every role);%n"
+            + "             a token is validated anyway. STRATA_AUTH=required make run is like"
+            + " production%n");
   }
 
   private static String env(String name, String fallback) {

@@ -81,6 +81,9 @@ public final class ServiceProcess {
     Map<String, String> env = new LinkedHashMap<>();
     platformAddresses.forEach((key, value) -> env.put(envName(key), value));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+    // The local profile: strata.auth.mode=local (loopback without a token is the local user) unless
+    // STRATA_AUTH=required, which the services read themselves. Production runs the prod profile.
+    env.putIfAbsent("QUARKUS_PROFILE", "local");
     List<String> command = new ArrayList<>(KafkaBroker.java());
     command.addAll(List.of("-Xms64m", "-Xmx" + maxHeap));
     // Extra JVM options for profiling (e.g. -XX:StartFlightRecording=filename=/tmp/%n.jfr), where

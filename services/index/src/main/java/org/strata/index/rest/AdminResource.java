@@ -1,6 +1,7 @@
 package org.strata.index.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceDeleted.Scope;
+import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
 import org.strata.index.service.DeletionService;
@@ -26,6 +28,7 @@ import org.strata.index.service.DeletionService;
 @Path("/admin/tenants/{tenant}/studies/{study}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: deletion")
+@RolesAllowed(Roles.ADMIN)
 public class AdminResource {
 
   private final DeletionService deletions;

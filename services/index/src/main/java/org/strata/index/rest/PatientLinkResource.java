@@ -1,5 +1,6 @@
 package org.strata.index.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.service.PatientLinkService;
 import org.strata.index.service.PatientLinkService.Link;
@@ -36,6 +38,7 @@ import org.strata.index.service.PatientLinkService.MemberRef;
 @Path("/admin/tenants/{tenant}/patient-links")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: patient links", description = "Link patients that are one person (PIX-like)")
+@RolesAllowed(Roles.ADMIN)
 public class PatientLinkResource {
   // LO: at most 64 characters, no backslash (value separator) or control characters.
   private static final Pattern LO = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");

@@ -1,5 +1,6 @@
 package org.strata.index.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.service.RebuildService;
 import org.strata.index.service.RebuildService.Job;
@@ -22,6 +24,7 @@ import org.strata.index.service.RebuildService.Job;
 @Path("/admin/rebuilds")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rebuild", description = "Rebuild the index from the metadata sidecars in S3")
+@RolesAllowed(Roles.ADMIN)
 public class RebuildResource {
 
   private final RebuildService rebuilds;

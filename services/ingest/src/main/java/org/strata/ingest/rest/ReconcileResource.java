@@ -1,6 +1,7 @@
 package org.strata.ingest.rest;
 
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,12 +13,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.service.OrphanReconciler;
 
 /** Runs the orphan reconciler on demand (ADR 0011), e.g. after an incident. */
 @Path("/admin/reconcile")
 @Tag(name = "Admin")
+@RolesAllowed(Roles.ADMIN)
 public class ReconcileResource {
   private final OrphanReconciler reconciler;
   private final IngestConfig config;

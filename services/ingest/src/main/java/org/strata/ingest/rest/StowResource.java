@@ -2,6 +2,7 @@ package org.strata.ingest.rest;
 
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.events.InstanceStored;
+import org.strata.http.auth.Roles;
 import org.strata.ids.Uid;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.messaging.IndexAcknowledgements;
@@ -39,6 +41,7 @@ import org.strata.ingest.service.TenantResolver;
  */
 @Path("/dicomweb/studies")
 @Tag(name = "STOW-RS")
+@RolesAllowed(Roles.WRITER)
 public class StowResource {
   private static final String DICOM_JSON = "application/dicom+json";
   private static final Pattern PARAM =

@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.fhir.ImagingStudySearch;
 import org.strata.query.fhir.ImagingStudyService;
@@ -29,6 +31,7 @@ import org.strata.query.fhir.ImagingStudyService;
 @Path("/fhir")
 @Tag(name = "FHIR R4", description = "ImagingStudy read and search")
 @Produces({FhirResource.FHIR_JSON, "application/json"})
+@RolesAllowed(Roles.READER)
 public class FhirResource {
   public static final String FHIR_JSON = "application/fhir+json";
 

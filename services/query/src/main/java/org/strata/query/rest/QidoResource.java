@@ -2,6 +2,7 @@ package org.strata.query.rest;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAcceptableException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.xml.DicomXmlWriter;
+import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
@@ -35,6 +37,7 @@ import org.strata.query.wado.Multipart;
  */
 @Path("/dicomweb")
 @Produces({QidoResource.DICOM_JSON, "application/json", "multipart/related"})
+@RolesAllowed(Roles.READER)
 public class QidoResource {
   public static final String DICOM_JSON = "application/dicom+json";
   static final String DICOM_XML = "application/dicom+xml";
@@ -51,7 +54,12 @@ public class QidoResource {
     this.config = config;
   }
 
-  /** Loads the data dictionary at start-up rather than on the event loop of a first request. */
+  /**
+   * Loads the data dictionary at start-up rather than on the event loop of a first request.
+   * {@code @PermitAll}: the class's role check would otherwise run on this observer, outside any
+   * request, and stop the start.
+   */
+  @jakarta.annotation.security.PermitAll
   void warmUp(@Observes StartupEvent event) {
     ElementDictionary.standard().tagOf("PatientName");
   }

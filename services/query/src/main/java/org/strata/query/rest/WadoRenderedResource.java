@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedMedia;
@@ -34,6 +36,7 @@ import org.strata.query.wado.WadoException;
  */
 @Path("/dicomweb")
 @Tag(name = "WADO-RS rendered")
+@RolesAllowed(Roles.READER)
 public class WadoRenderedResource {
   /** The parameters every rendered and thumbnail resource takes (PS3.18 8.3.5). */
   public static final class RenderQuery {

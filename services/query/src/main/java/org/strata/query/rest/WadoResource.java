@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +18,7 @@ import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.TransferSyntax;
+import org.strata.http.auth.Roles;
 import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.wado.AcceptedTypes;
@@ -43,6 +45,7 @@ import org.strata.query.wado.WadoException;
  */
 @Path("/dicomweb")
 @Tag(name = "WADO-RS")
+@RolesAllowed(Roles.READER)
 public class WadoResource {
   private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
 

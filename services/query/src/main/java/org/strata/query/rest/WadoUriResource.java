@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.dicom.UID;
 import org.strata.dicom.codec.Transcoder;
+import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.render.ImageEncoder;
 import org.strata.query.render.RenderParams;
@@ -29,6 +31,7 @@ import org.strata.query.wado.WadoException;
  */
 @Path("/dicomweb/wado")
 @Tag(name = "WADO-URI")
+@RolesAllowed(Roles.READER)
 public class WadoUriResource {
   private final InstanceLocator locator;
   private final InstanceRetrieval instances;

@@ -1,0 +1,54 @@
+package org.strata.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.strata.http.auth.Roles;
+import org.strata.platform.Component;
+import org.strata.testkit.SharedPlatform;
+import org.strata.testkit.auth.AuthMatrix;
+import org.strata.testkit.auth.KeycloakTokens;
+
+/** Every endpoint of the service against real Keycloak tokens (AuthMatrix), in required mode. */
+@QuarkusTest
+@TestProfile(AuthRequiredProfile.class)
+@QuarkusTestResource(
+    value = org.strata.testkit.PlatformTestResource.class,
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3,keycloak"),
+    restrictToAnnotatedClass = true)
+class AuthMatrixTest {
+  @TestHTTPResource("/")
+  URI base;
+
+  @Test
+  void everyEndpointRefusesWhatItMustAndAdmitsItsRole() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    AuthMatrix matrix =
+        new AuthMatrix()
+            .require(
+                Roles.ADMIN,
+                "POST /admin/rebuilds",
+                "GET /admin/rebuilds/{id}",
+                "GET /admin/tenants/{tenant}/patient-links",
+                "POST /admin/tenants/{tenant}/patient-links",
+                "GET /admin/tenants/{tenant}/patient-links/{link}",
+                "DELETE /admin/tenants/{tenant}/patient-links/{link}",
+                "DELETE /admin/tenants/{tenant}/patient-links/{link}/members",
+                "DELETE /admin/tenants/{tenant}/studies/{study}",
+                "DELETE /admin/tenants/{tenant}/studies/{study}/series/{series}",
+                "DELETE /admin/tenants/{tenant}/studies/{study}/series/{series}/instances/{instance}")
+            // A malformed tenant: 400 from the resource, no rebuild of the shared test platform.
+            .withQuery("POST /admin/rebuilds", "tenant=-");
+    List<String> failures = matrix.run(base, tokens);
+    assertEquals(List.of(), failures, String.join("\n", failures));
+  }
+}
