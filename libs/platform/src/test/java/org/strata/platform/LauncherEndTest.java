@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherEndTest {
   @TempDir Path dir;
+  private Process launched;
+
+  /** A failed test must not leave its launcher and server running: kill their process group. */
+  @AfterEach
+  void killWhatIsLeft() throws Exception {
+    if (launched != null && launched.isAlive()) {
+      new ProcessBuilder("kill", "-KILL", "--", "-" + launched.pid()).inheritIO().start().waitFor();
+    }
+  }
 
   @Test
   void ctrlCStopsTheSupervisedServerWithoutRestartingIt() throws Exception {
@@ -55,21 +65,31 @@ class LauncherEndTest {
     assertFalse(Ports.isOpen("127.0.0.1", port), "nothing listens after the launcher died");
   }
 
-  /** The launcher in a session (and process group) of its own, as a terminal would run it. */
+  /**
+   * The launcher in a session (and process group) of its own, as a terminal would run it: with
+   * SIGINT at its default. A test run from a background job inherits SIGINT ignored, an ignored
+   * signal stays ignored across exec, and a JVM started so never sees Ctrl-C; perl (Debian's
+   * essential perl-base) restores the default and execs the JVM under the same process id.
+   */
   private Process launch(int port) throws IOException {
     Path out = dir.resolve("launcher.out");
-    return new ProcessBuilder(
-            List.of(
-                "setsid",
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                SupervisedLauncher.class.getName(),
-                Integer.toString(port),
-                dir.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(out.toFile())
-        .start();
+    launched =
+        new ProcessBuilder(
+                List.of(
+                    "setsid",
+                    "perl",
+                    "-e",
+                    "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\\n\";",
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    SupervisedLauncher.class.getName(),
+                    Integer.toString(port),
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    return launched;
   }
 
   private long awaitReady(Process launcher) throws Exception {
