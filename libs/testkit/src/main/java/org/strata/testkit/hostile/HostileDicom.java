@@ -559,7 +559,7 @@ public final class HostileDicom {
   /** {@code iterations} mutated samples, each in a C-STORE-RQ on its own association. */
   public void part10(List<Part10Samples.Sample> samples) {
     List<Part10Samples.Sample> usable =
-        samples.stream().filter(Part10Samples.Sample::hasMeta).toList();
+        samples.stream().filter(s -> s.hasMeta() && s.renamable()).toList();
     for (int i = 0; i < run.iterations(); i++) {
       if (!run.selected("dimse-part10", i)) {
         continue;

@@ -256,13 +256,14 @@ public final class HostileStow {
 
   /** {@code iterations} mutated samples, each alone in a valid STOW-RS request. */
   public void part10(List<Part10Samples.Sample> samples) {
+    List<Part10Samples.Sample> usable =
+        samples.stream().filter(Part10Samples.Sample::renamable).toList();
     for (int i = 0; i < run.iterations(); i++) {
       if (!run.selected("stow-part10", i)) {
         continue;
       }
       SplittableRandom random = run.random("stow-part10", i);
-      Part10Samples.Sample s =
-          samples.get(random.nextInt(samples.size())).withNewSopInstance(random);
+      Part10Samples.Sample s = usable.get(random.nextInt(usable.size())).withNewSopInstance(random);
       Part10Mutator.Mutation m =
           Part10Mutator.mutate(s.bytes(), s.datasetOffset(), s.transferSyntax(), random);
       send(

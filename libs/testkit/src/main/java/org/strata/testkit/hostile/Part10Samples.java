@@ -34,6 +34,28 @@ public final class Part10Samples {
       return sopClass != null && sopInstance != null && transferSyntax != null;
     }
 
+    /**
+     * Whether {@link #withNewSopInstance} can give this sample a new identity: its file meta names
+     * a SOP Instance UID that the data set holds too (at least two occurrences). Samples without
+     * file meta, or whose data set holds another UID than the meta, would be stored under their own
+     * SOP Instance UID and collide with other tests' copies of the same pydicom file in the same
+     * tenant (StowTest saw two events for rtdose's UID), so the suite leaves them out.
+     */
+    public boolean renamable() {
+      if (sopInstance == null || sopInstance.length() < 8 || sopInstance.length() > 64) {
+        return false;
+      }
+      byte[] uid = sopInstance.getBytes(StandardCharsets.US_ASCII);
+      int found = 0;
+      for (int i = 0; i + uid.length <= bytes.length && found < 2; i++) {
+        if (java.util.Arrays.equals(bytes, i, i + uid.length, uid, 0, uid.length)) {
+          found++;
+          i += uid.length - 1;
+        }
+      }
+      return found >= 2;
+    }
+
     public byte[] dataset() {
       return java.util.Arrays.copyOfRange(bytes, datasetOffset, bytes.length);
     }
@@ -42,11 +64,11 @@ public final class Part10Samples {
      * The same file under another SOP Instance UID of the same length (every occurrence of the old
      * one replaced, so no length changes), drawn from {@code random}: each mutated input is a new
      * instance rather than a conflicting copy of one already stored, so more of them reach the
-     * store. Unchanged when the sample has no usable SOP Instance UID.
+     * store. Only for {@link #renamable()} samples.
      */
     public Sample withNewSopInstance(java.util.SplittableRandom random) {
-      if (sopInstance == null || sopInstance.length() < 8 || sopInstance.length() > 64) {
-        return this;
+      if (!renamable()) {
+        throw new IllegalStateException(name + " has no SOP Instance UID to replace");
       }
       StringBuilder uid = new StringBuilder("2.25.").append(1 + random.nextInt(9));
       while (uid.length() < sopInstance.length()) {
