@@ -88,6 +88,33 @@ final class Samples {
         "stored 1 instance");
   }
 
+  /** A record with every optional field, as the audit library writes them. */
+  static AuditRecord fullAuditRecord() {
+    return new AuditRecord(
+        "55555555-5555-4555-8555-555555555556",
+        AT,
+        "tenant-a",
+        AuditEventTypes.INSTANCES_TRANSFERRED,
+        AuditRecord.Action.R,
+        AuditRecord.Outcome.MINOR_FAILURE,
+        "reader-a",
+        "192.0.2.11",
+        List.of(STUDY),
+        null,
+        "strata-query",
+        AuditRecord.Channels.C_MOVE,
+        new AuditRecord.Participant("VIEWER", List.of(), "VIEWER", "192.0.2.11"),
+        new AuditRecord.Participant("WORKSTATION", List.of(), null, "192.0.2.12"),
+        List.of(new AuditRecord.PatientRef("PID-1", "HOSP-A")),
+        List.of(
+            new AuditRecord.StudyRef(
+                STUDY,
+                "ACC-1",
+                List.of(new AuditRecord.SopClassCount("1.2.840.10008.5.1.4.1.1.2", 3)))),
+        "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"PID-1\"]}}",
+        "1 of 4 sub-operations failed");
+  }
+
   static PatientLinksChanged patientLinksChanged() {
     PatientLinksChanged.PatientRef a = new PatientLinksChanged.PatientRef("tenant-a", "PID-1", "A");
     PatientLinksChanged.PatientRef b = new PatientLinksChanged.PatientRef("tenant-b", "PID-1", "B");
@@ -112,6 +139,7 @@ final class Samples {
         studyUpdated(),
         instanceDeleted(),
         auditRecord(),
+        fullAuditRecord(),
         patientLinksChanged());
   }
 }
