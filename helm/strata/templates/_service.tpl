@@ -15,7 +15,11 @@ kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rul
 {{- if $v.enabled -}}
 {{- $fullname := include "strata.serviceName" . -}}
 {{- $sel := include "strata.selectorLabels" . -}}
-{{- $props := merge (dict) ($v.config | default dict) .properties -}}
+{{- $oidc := dict
+  "quarkus.oidc.auth-server-url" (required "oidc.authServerUrl is required: the Keycloak realm URL tokens name as iss (docs/security.md)" $root.Values.oidc.authServerUrl)
+  "quarkus.oidc.token.audience" $root.Values.oidc.audience
+-}}
+{{- $props := merge (dict) ($v.config | default dict) .properties $oidc -}}
 {{- $dimse := and (hasKey $v "dimse") $v.dimse.enabled -}}
 {{- $replicas := int $v.replicaCount -}}
 {{- $minReplicas := $replicas -}}
@@ -327,6 +331,8 @@ spec:
     {{- if .s3 }}
     {{- include "strata.egress" (dict "port" (ternary 9000 $root.Values.s3.port $root.Values.minio.enabled) "peers" $root.Values.s3.networkPolicyPeers "operator" $root.Values.minio.enabled "selector" (dict "v1.min.io/tenant" $root.Values.minio.tenantName)) | nindent 4 }}
     {{- end }}
+    {{- /* Keycloak: the services download the realm's keys (JWKS) and cache them. */}}
+    {{- include "strata.egress" (dict "port" (include "strata.oidcPort" $root) "peers" $root.Values.oidc.networkPolicyPeers "operator" false) | nindent 4 }}
     {{- with .extraEgress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -348,4 +354,11 @@ spec:
   to:
     {{- toYaml .peers | nindent 4 }}
   {{- end }}
+{{- end -}}
+
+{{/* The port of the OIDC issuer URL (443 for https, 80 for http when it names none). */}}
+{{- define "strata.oidcPort" -}}
+{{- $u := urlParse .Values.oidc.authServerUrl -}}
+{{- $hostPort := splitList ":" $u.host -}}
+{{- if gt (len $hostPort) 1 -}}{{ last $hostPort }}{{- else if eq $u.scheme "http" -}}80{{- else -}}443{{- end -}}
 {{- end -}}

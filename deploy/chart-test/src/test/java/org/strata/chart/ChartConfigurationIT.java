@@ -39,6 +39,7 @@ import org.strata.images.ServiceSpec;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
 import org.strata.testkit.UsesPlatform;
+import org.strata.testkit.auth.KeycloakTokens;
 
 /**
  * The chart's configuration is the services' real configuration (issue 19, item 3): the chart is
@@ -50,7 +51,7 @@ import org.strata.testkit.UsesPlatform;
  * paths live under a scratch root (a property naming a mounted file is pointed there, and that file
  * must exist), and listeners bind loopback on free ports instead of 0.0.0.0:8080.
  */
-@UsesPlatform({Component.KAFKA, Component.POSTGRES, Component.S3})
+@UsesPlatform({Component.KAFKA, Component.POSTGRES, Component.S3, Component.KEYCLOAK})
 class ChartConfigurationIT {
 
   /** Prefixes of validated @ConfigMapping interfaces: SmallRye refuses keys they do not declare. */
@@ -71,6 +72,7 @@ class ChartConfigurationIT {
     URI jdbc = URI.create(platform.jdbcUrl("strata").substring("jdbc:".length()));
     String values =
         """
+        oidc: {authServerUrl: "%s"}
         kafka: {bootstrapServers: "%s"}
         postgresql: {host: "%s", port: %d, database: strata, existingSecret: test-db}
         s3: {endpoint: "%s", existingSecret: test-s3}
@@ -82,6 +84,7 @@ class ChartConfigurationIT {
         query: {dimse: {port: %d}}
         """
             .formatted(
+                platform.oidcIssuer(),
                 platform.kafkaBootstrapServers(),
                 jdbc.getHost(),
                 jdbc.getPort(),
@@ -110,6 +113,7 @@ class ChartConfigurationIT {
     List<Deployment> ordered = new ArrayList<>(deployments);
     ordered.sort((a, b) -> Boolean.compare(!name(a).equals("index"), !name(b).equals("index")));
 
+    KeycloakTokens tokens = new KeycloakTokens(platform.oidcIssuer());
     List<RunningService> running = new ArrayList<>();
     try {
       for (Deployment deployment : ordered) {
@@ -121,6 +125,7 @@ class ChartConfigurationIT {
         assertFalse(
             service.log().contains("Unrecognized configuration key"),
             name(deployment) + " was given a key it does not know:\n" + service.log());
+        assertSignInWired(service, tokens);
       }
       // The DIMSE ports the chart configured are the ones listening.
       try (Socket s = new Socket()) {
@@ -134,6 +139,30 @@ class ChartConfigurationIT {
         s.stop();
       }
     }
+  }
+
+  /**
+   * The rendered OIDC settings are the ones the service validates with: without a token its metrics
+   * are refused, with the metrics client's token (what the ServiceMonitor scrapes with) they are
+   * served.
+   */
+  private static void assertSignInWired(RunningService service, KeycloakTokens tokens)
+      throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    URI metrics = URI.create("http://127.0.0.1:" + service.httpPort() + "/q/metrics");
+    assertEquals(401, get(client, metrics, null), service.name() + ": metrics without a token");
+    assertEquals(
+        200,
+        get(client, metrics, tokens.client("strata-metrics")),
+        service.name() + ": metrics with the strata-metrics client's token");
+  }
+
+  private static int get(HttpClient client, URI uri, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   @Test

@@ -40,9 +40,12 @@ class ChartPolicyTest {
     return Stream.of("minimal-values.yaml", "production-values.yaml", "ha-values.yaml");
   }
 
-  /** Words that mark a credential; none may appear as a key in a ConfigMap. */
+  /**
+   * Words that mark a credential; none may appear as a key in a ConfigMap. "token" only as the last
+   * word: {@code quarkus.oidc.token.audience} names what tokens must carry, not a token.
+   */
   private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(password|secret|access-key|token|credential|private).*");
+      Pattern.compile("(?i).*(password|secret|access-key|credential|private).*|(?i).*token$");
 
   @Test
   void lintsStrictlyWithoutErrors() {
@@ -60,6 +63,53 @@ class ChartPolicyTest {
   }
 
   @Test
+  void everyServiceValidatesTokensOfTheConfiguredRealmAndPrometheusScrapesWithAToken() {
+    List<HasMetadata> objects =
+        StrictManifests.parse(Chart.render(values("production-values.yaml")));
+    String issuer = "https://sso.example.org/realms/strata";
+    List<ConfigMap> configs =
+        of(objects, ConfigMap.class).stream()
+            .filter(c -> c.getData().containsKey("application.properties"))
+            .toList();
+    assertEquals(3, configs.size());
+    for (ConfigMap cm : configs) {
+      String props = cm.getData().get("application.properties");
+      assertTrue(
+          props.contains("quarkus.oidc.auth-server-url=" + issuer), cm.getMetadata().getName());
+      assertTrue(props.contains("quarkus.oidc.token.audience=strata-api"), props);
+    }
+    // The key download: egress to the configured Keycloak peers on the issuer's port (443).
+    for (NetworkPolicy np : of(objects, NetworkPolicy.class)) {
+      if (np.getSpec().getEgress().isEmpty()) {
+        continue; // the default deny
+      }
+      assertTrue(
+          np.getSpec().getEgress().stream()
+              .anyMatch(
+                  rule ->
+                      rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 443)
+                          && rule.getTo().stream()
+                              .anyMatch(
+                                  peer ->
+                                      peer.getIpBlock() != null
+                                          && "10.20.0.0/16".equals(peer.getIpBlock().getCidr()))),
+          np.getMetadata().getName() + " lets no key download through");
+    }
+    GenericKubernetesResource monitor =
+        of(objects, GenericKubernetesResource.class).stream()
+            .filter(r -> r.getKind().equals("ServiceMonitor"))
+            .findFirst()
+            .orElseThrow();
+    Map<?, ?> endpoint =
+        (Map<?, ?>) ((List<?>) ((Map<?, ?>) monitor.get("spec")).get("endpoints")).get(0);
+    Map<?, ?> oauth2 = (Map<?, ?>) endpoint.get("oauth2");
+    assertEquals(issuer + "/protocol/openid-connect/token", oauth2.get("tokenUrl"));
+    assertEquals(
+        Map.of("name", "strata-metrics-client", "key", "client-secret"),
+        oauth2.get("clientSecret"));
+  }
+
+  @Test
   void theRealmImportCarriesNoSecretsAndTheViewersRedirectUris() {
     GenericKubernetesResource realmImport =
         of(
@@ -71,7 +121,12 @@ class ChartPolicyTest {
             .orElseThrow();
     Map<?, ?> realm = (Map<?, ?>) ((Map<?, ?>) realmImport.get("spec")).get("realm");
     assertEquals("strata", realm.get("realm"));
-    assertFalse(realm.containsKey("users"));
+    // No people and no passwords: only the metrics client's service account, for its role.
+    for (Object user : (List<?>) realm.get("users")) {
+      Map<?, ?> u = (Map<?, ?>) user;
+      assertEquals("strata-metrics", u.get("serviceAccountClientId"), u.toString());
+      assertFalse(u.containsKey("credentials"), u.toString());
+    }
     List<?> clients = (List<?>) realm.get("clients");
     for (Object client : clients) {
       assertFalse(((Map<?, ?>) client).containsKey("secret"), client.toString());
