@@ -246,7 +246,7 @@ spec:
       nodePort: {{ $v.dimse.service.nodePort }}
       {{- end }}
 {{- end }}
-{{- $keda := and (hasKey $v.autoscaling "keda") $v.autoscaling.keda.enabled ($root.Capabilities.APIVersions.Has "keda.sh/v1alpha1") -}}
+{{- $keda := and (hasKey $v.autoscaling "keda") $v.autoscaling.keda.enabled -}}
 {{- if and $v.autoscaling.enabled (not $keda) }}
 ---
 apiVersion: autoscaling/v2

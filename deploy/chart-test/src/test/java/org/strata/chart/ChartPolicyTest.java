@@ -110,6 +110,33 @@ class ChartPolicyTest {
   }
 
   @Test
+  void kedaScalesTheIndexOnItsConsumerLagInsteadOfTheCpuAutoscaler() {
+    List<HasMetadata> objects = StrictManifests.parse(Chart.render(values("ha-values.yaml")));
+    GenericKubernetesResource scaled =
+        of(objects, GenericKubernetesResource.class).stream()
+            .filter(r -> r.getKind().equals("ScaledObject"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no ScaledObject rendered"));
+    Map<?, ?> spec = (Map<?, ?>) scaled.get("spec");
+    assertEquals("strata-index", ((Map<?, ?>) spec.get("scaleTargetRef")).get("name"));
+    assertEquals(3, ((Number) spec.get("minReplicaCount")).intValue());
+    Map<?, ?> kafka = (Map<?, ?>) ((List<?>) spec.get("triggers")).get(0);
+    assertEquals("kafka", kafka.get("type"));
+    Map<?, ?> trigger = (Map<?, ?>) kafka.get("metadata");
+    // The index's real consumer group and topic (a wrong name would scale on nothing).
+    assertEquals("strata-index", trigger.get("consumerGroup"));
+    assertEquals(org.strata.events.Topics.INSTANCE_STORED.name(), trigger.get("topic"));
+    assertEquals("500", trigger.get("lagThreshold"));
+    // KEDA owns the index's HorizontalPodAutoscaler: the chart renders none of its own for it.
+    assertTrue(
+        of(objects, HorizontalPodAutoscaler.class).stream()
+            .noneMatch(h -> h.getSpec().getScaleTargetRef().getName().equals("strata-index")));
+    assertTrue(
+        of(objects, HorizontalPodAutoscaler.class).stream()
+            .anyMatch(h -> h.getSpec().getScaleTargetRef().getName().equals("strata-query")));
+  }
+
+  @Test
   void theRealmImportCarriesNoSecretsAndTheViewersRedirectUris() {
     GenericKubernetesResource realmImport =
         of(
@@ -238,7 +265,24 @@ class ChartPolicyTest {
         .map(h -> h.getSpec().getMinReplicas())
         .filter(Objects::nonNull)
         .findFirst()
+        .or(() -> scaledObjectMinReplicas(deployment, objects))
         .orElse(deployment.getSpec().getReplicas());
+  }
+
+  /** KEDA's ScaledObject owns the autoscaler when it is rendered. */
+  private static java.util.Optional<Integer> scaledObjectMinReplicas(
+      Deployment deployment, List<HasMetadata> objects) {
+    return of(objects, GenericKubernetesResource.class).stream()
+        .filter(r -> r.getKind().equals("ScaledObject"))
+        .map(r -> (Map<?, ?>) r.get("spec"))
+        .filter(
+            spec ->
+                deployment
+                    .getMetadata()
+                    .getName()
+                    .equals(((Map<?, ?>) spec.get("scaleTargetRef")).get("name")))
+        .map(spec -> ((Number) spec.get("minReplicaCount")).intValue())
+        .findFirst();
   }
 
   static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
