@@ -95,18 +95,13 @@ class ChartPolicyTest {
                                           && "10.20.0.0/16".equals(peer.getIpBlock().getCidr()))),
           np.getMetadata().getName() + " lets no key download through");
     }
-    GenericKubernetesResource monitor =
-        of(objects, GenericKubernetesResource.class).stream()
-            .filter(r -> r.getKind().equals("ServiceMonitor"))
-            .findFirst()
-            .orElseThrow();
-    Map<?, ?> endpoint =
-        (Map<?, ?>) ((List<?>) ((Map<?, ?>) monitor.get("spec")).get("endpoints")).get(0);
-    Map<?, ?> oauth2 = (Map<?, ?>) endpoint.get("oauth2");
-    assertEquals(issuer + "/protocol/openid-connect/token", oauth2.get("tokenUrl"));
-    assertEquals(
-        Map.of("name", "strata-metrics-client", "key", "client-secret"),
-        oauth2.get("clientSecret"));
+    var monitor =
+        of(objects, io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class).get(0);
+    var oauth2 = monitor.getSpec().getEndpoints().get(0).getOauth2();
+    assertEquals(issuer + "/protocol/openid-connect/token", oauth2.getTokenUrl());
+    assertEquals("strata-metrics-client", oauth2.getClientSecret().getName());
+    assertEquals("client-secret", oauth2.getClientSecret().getKey());
+    assertEquals("client-id", oauth2.getClientId().getSecret().getKey());
   }
 
   @Test

@@ -29,7 +29,9 @@ final class StrictManifests {
           "kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class,
           "kafka.strimzi.io/v1beta2/KafkaNodePool",
               io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class,
-          "kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class);
+          "kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class,
+          "monitoring.coreos.com/v1/ServiceMonitor",
+              io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class);
 
   private StrictManifests() {}
 
