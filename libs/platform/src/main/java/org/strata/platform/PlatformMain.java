@@ -51,6 +51,7 @@ public final class PlatformMain {
             defaults.s3AccessKey(),
             defaults.s3SecretKey(),
             defaults.buckets(),
+            defaults.s3ColdPort(),
             defaults.keycloakPort(),
             defaults.keycloakManagementPort(),
             defaults.keycloakRealmFile());
@@ -173,6 +174,15 @@ public final class PlatformMain {
               config.s3AccessKey(),
               config.s3SecretKey(),
               probe.s3Buckets()));
+    }
+    if (config.has(Component.S3_COLD)) {
+      b.append(
+          String.format(
+              "S3 tier cold %-34s key %s / %s, bucket %s (second tier, second server)%n",
+              platform.s3ColdEndpoint(),
+              config.s3AccessKey(),
+              config.s3SecretKey(),
+              S3Server.COLD_BUCKET));
     }
     if (config.has(Component.KEYCLOAK)) {
       probe.keycloakClientToken();
