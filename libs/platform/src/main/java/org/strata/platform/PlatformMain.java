@@ -246,6 +246,11 @@ public final class PlatformMain {
                   "Q/R SCP      AE STRATA-QR at 127.0.0.1:11113 (calling AEs and tenants:"
                       + " deploy/known-aes.conf; others -> tenant local)%n"));
         }
+        case "storage-tiering" ->
+            b.append(
+                String.format(
+                    "Tiering      %s/admin/tiers, POST %s/admin/tenants/{tenant}/studies/{study}/moves?tier=cold%n",
+                    service.url(), service.url()));
         case "index" ->
             b.append(
                 String.format(

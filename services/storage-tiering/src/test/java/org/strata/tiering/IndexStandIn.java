@@ -20,14 +20,22 @@ import org.strata.events.Topics;
  * The index's part of a move in this service's tests (the index service is not running here): reads
  * {@code strata.instance.moved} from the real Kafka and applies each event as index's {@code
  * LocationRepository} does, a compare-and-set on tenant, SOP, version and source (index's own
- * {@code InstanceMovedTest} proves index does that). Counts what it applied.
+ * {@code InstanceMovedTest} proves index does that).
  */
-final class IndexStandIn implements AutoCloseable {
-  private final KafkaConsumer<String, byte[]> consumer;
-  private int applied;
-  private int received;
+final class IndexStandIn {
+  private static IndexStandIn shared;
 
-  IndexStandIn() {
+  private final KafkaConsumer<String, byte[]> consumer;
+
+  /** One per test JVM: joining a consumer group takes seconds; the consumer stays subscribed. */
+  static synchronized IndexStandIn shared() {
+    if (shared == null) {
+      shared = new IndexStandIn();
+    }
+    return shared;
+  }
+
+  private IndexStandIn() {
     Properties p = new Properties();
     p.put(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -41,10 +49,9 @@ final class IndexStandIn implements AutoCloseable {
   }
 
   /** Applies what arrived within one short poll. */
-  void poll() throws Exception {
+  synchronized void poll() throws Exception {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       InstanceMoved e = EventCodec.decode(r.value(), InstanceMoved.class);
-      received++;
       try (Connection c = TieringTestData.connect();
           PreparedStatement ps =
               c.prepareStatement(
@@ -58,21 +65,8 @@ final class IndexStandIn implements AutoCloseable {
         ps.setInt(5, e.version());
         ps.setString(6, e.from().bucket());
         ps.setString(7, e.from().key());
-        applied += ps.executeUpdate();
+        ps.executeUpdate();
       }
     }
-  }
-
-  int applied() {
-    return applied;
-  }
-
-  int received() {
-    return received;
-  }
-
-  @Override
-  public void close() {
-    consumer.close();
   }
 }

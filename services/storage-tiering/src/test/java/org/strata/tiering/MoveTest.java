@@ -54,21 +54,20 @@ class MoveTest {
   void aStudyMovesToTheSecondServerAndIsReadableWhereTheIndexSaysAtEveryStep() throws Exception {
     Stored[] study = TieringTestData.study(2);
     UUID request = requestMove(study[0].study(), 2);
-    try (IndexStandIn index = new IndexStandIn()) {
-      List<UUID> ids = jobIds(request);
-      int steps = 0;
-      while (!finished(request)) {
-        for (UUID id : ids) {
-          worker.step(id);
-          steps++;
-        }
-        index.poll();
-        // What query does for a WADO-RS: the location from the index, the bytes from its tier.
-        for (Stored s : study) {
-          assertArrayEquals(s.bytes(), readWhereTheIndexSays(s), "step " + steps);
-        }
-        assertTrue(steps < 200, "the move does not end");
+    IndexStandIn index = IndexStandIn.shared();
+    List<UUID> ids = jobIds(request);
+    int steps = 0;
+    while (!finished(request)) {
+      for (UUID id : ids) {
+        worker.step(id);
+        steps++;
       }
+      index.poll();
+      // What query does for a WADO-RS: the location from the index, the bytes from its tier.
+      for (Stored s : study) {
+        assertArrayEquals(s.bytes(), readWhereTheIndexSays(s), "step " + steps);
+      }
+      assertTrue(steps < 2000, "the move does not end");
     }
     for (Stored s : study) {
       assertEquals("cold|strata-cold", location(s.sop()));
@@ -130,21 +129,20 @@ class MoveTest {
     Stored s = TieringTestData.study(1)[0];
     UUID request = requestMove(s.study(), 1);
     UUID job = jobIds(request).get(0);
-    try (IndexStandIn index = new IndexStandIn()) {
-      if (lost == MoveState.PLANNED) {
-        // Killed in the middle of the copy: a partial object on the target.
-        cold().put(s.key(), new ByteArrayInputStream(new byte[] {1, 2, 3}), "x/y", Map.of());
-      } else {
-        stepUntilPast(job, lost, index);
-        TieringTestData.execute(
-            "update tiering.move_job set state = '"
-                + lost
-                + "', not_before = now() where id = '"
-                + job
-                + "'");
-      }
-      resume(request, index);
+    IndexStandIn index = IndexStandIn.shared();
+    if (lost == MoveState.PLANNED) {
+      // Killed in the middle of the copy: a partial object on the target.
+      cold().put(s.key(), new ByteArrayInputStream(new byte[] {1, 2, 3}), "x/y", Map.of());
+    } else {
+      stepUntilPast(job, lost, index);
+      TieringTestData.execute(
+          "update tiering.move_job set state = '"
+              + lost
+              + "', not_before = now() where id = '"
+              + job
+              + "'");
     }
+    resume(request, index);
     assertEquals(MoveState.DONE, jobs.ofRequest(request).get(0).state());
     assertEquals("cold|strata-cold", location(s.sop()));
     assertArrayEquals(s.bytes(), read(cold(), s.key()));
