@@ -38,7 +38,10 @@ class AuthMatrixTest {
                 Roles.ADMIN,
                 "POST /admin/tenants/{tenant}/studies/{study}/moves",
                 "GET /admin/moves/{request}",
-                "GET /admin/tiers")
+                "GET /admin/tiers",
+                "GET /admin/policies",
+                "GET /admin/policies/dry-run",
+                "POST /admin/policies/evaluations")
             // An unknown tier: 400 from the resource, nothing planned on the shared platform.
             .withQuery("POST /admin/tenants/{tenant}/studies/{study}/moves", "tier=none");
     List<String> failures = matrix.run(base, tokens);

@@ -93,6 +93,11 @@ final class TieringTestData {
 
   /** A study of {@code instances} instances (the first with a sidecar), stored and indexed. */
   static Stored[] study(int instances) throws Exception {
+    return study(instances, "CT", null);
+  }
+
+  /** As {@link #study(int)}, with a modality and a Study Date (null: none). */
+  static Stored[] study(int instances, String modality, java.time.LocalDate date) throws Exception {
     int n = NEXT.incrementAndGet();
     String study = "1.2.826.0.1.3680043.10.1146." + ProcessHandle.current().pid() + "." + n;
     String series = study + ".1";
@@ -110,13 +115,18 @@ final class TieringTestData {
       long studyPk =
           pk(
               c,
-              "insert into study (tenant, study_uid, patient_pk) values ('"
+              "insert into study (tenant, study_uid, patient_pk, study_date, modalities_in_study)"
+                  + " values ('"
                   + TENANT
                   + "', '"
                   + study
                   + "', "
                   + patient
-                  + ") returning pk");
+                  + ", "
+                  + (date == null ? "null" : "'" + date + "'")
+                  + ", array['"
+                  + modality
+                  + "']) returning pk");
       long seriesPk =
           pk(
               c,
@@ -126,7 +136,9 @@ final class TieringTestData {
                   + studyPk
                   + ", '"
                   + series
-                  + "', 'CT') returning pk");
+                  + "', '"
+                  + modality
+                  + "') returning pk");
       for (int i = 0; i < instances; i++) {
         String sop = series + "." + (i + 1);
         String key = ObjectKeys.instance(TENANT, study, series, sop, 1);
@@ -185,6 +197,15 @@ final class TieringTestData {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
       }
+    }
+  }
+
+  static long count(String sql) throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -17,6 +17,26 @@ public interface TieringConfig {
 
   Worker worker();
 
+  Policies policies();
+
+  /** Lifecycle policies (ADR 0032). */
+  interface Policies {
+    /** The policies file (JSON); none: no policies. */
+    java.util.Optional<String> file();
+
+    /** How often the enabled policies are evaluated and their moves planned. */
+    @WithDefault("PT1H")
+    Duration interval();
+
+    /** Runs the evaluation on its schedule (tests call it). */
+    @WithDefault("true")
+    boolean scheduled();
+
+    /** The most studies one evaluation plans per policy (the rest at the next one). */
+    @WithDefault("1000")
+    int maxStudiesPerRun();
+  }
+
   /** The move worker: advances due jobs one journaled step at a time. */
   interface Worker {
     /** Runs the worker in the background (tests drive it step by step instead). */
