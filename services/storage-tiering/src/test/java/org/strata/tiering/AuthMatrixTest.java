@@ -41,9 +41,14 @@ class AuthMatrixTest {
                 "GET /admin/tiers",
                 "GET /admin/policies",
                 "GET /admin/policies/dry-run",
-                "POST /admin/policies/evaluations")
+                "POST /admin/policies/evaluations",
+                "PUT /admin/tenants/{tenant}/studies/{study}/hold",
+                "GET /admin/tenants/{tenant}/studies/{study}/hold",
+                "DELETE /admin/tenants/{tenant}/studies/{study}/hold")
             // An unknown tier: 400 from the resource, nothing planned on the shared platform.
-            .withQuery("POST /admin/tenants/{tenant}/studies/{study}/moves", "tier=none");
+            .withQuery("POST /admin/tenants/{tenant}/studies/{study}/moves", "tier=none")
+            // Without a reason: 400, no hold placed.
+            .withQuery("PUT /admin/tenants/{tenant}/studies/{study}/hold", "reason=");
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
   }

@@ -168,6 +168,31 @@ class MoveTest {
   }
 
   @Test
+  void aHeldStudysSourceIsKeptUntilTheHoldIsLifted() throws Exception {
+    Stored s = TieringTestData.study(1)[0];
+    String hold = "/admin/tenants/tiering/studies/" + s.study() + "/hold";
+    given()
+        .put(hold + "?reason=court order 42")
+        .then()
+        .statusCode(200)
+        .body("reason", equalTo("court order 42"), "setBy", equalTo("local"));
+    UUID job = jobIds(requestMove(s.study(), 1)).get(0);
+    stepUntilPast(job, MoveState.SWITCH_REQUESTED, IndexStandIn.shared());
+    assertEquals("cold|strata-cold", location(s.sop()));
+
+    MoveJobRepository.Transition t = worker.step(job).orElseThrow();
+    assertEquals(MoveState.SWITCHED, t.state());
+    assertEquals("legal hold: the source is kept until the hold is lifted", t.reason());
+    assertArrayEquals(s.bytes(), read(hot(), s.key()), "a held study loses no object");
+
+    given().delete(hold).then().statusCode(204);
+    given().get(hold).then().statusCode(404);
+    assertEquals(MoveState.DONE, worker.step(job).orElseThrow().state());
+    assertFalse(hot().stat(s.key()).isPresent());
+    assertArrayEquals(s.bytes(), read(cold(), s.key()));
+  }
+
+  @Test
   void badRequestsAreRefusedWithAReason() throws Exception {
     given()
         .post("/admin/tenants/tiering/studies/1.2.3/moves?tier=glacier")
@@ -181,6 +206,11 @@ class MoveTest {
         .body("reason", equalTo("malformed study UID"));
     given().post("/admin/tenants/tiering/studies/1.2.3.999/moves?tier=cold").then().statusCode(404);
     given().get("/admin/moves/not-a-uuid").then().statusCode(400);
+    given()
+        .put("/admin/tenants/tiering/studies/1.2.3/hold")
+        .then()
+        .statusCode(400)
+        .body("reason", equalTo("reason: required, at most 1000 characters"));
     given().get("/admin/moves/" + UUID.randomUUID()).then().statusCode(404);
     given()
         .get("/admin/tiers")

@@ -20,6 +20,7 @@ import org.strata.tiering.config.TieringConfig;
 import org.strata.tiering.messaging.InstanceMovedPublisher;
 import org.strata.tiering.repository.IndexLocations;
 import org.strata.tiering.repository.IndexedInstance;
+import org.strata.tiering.repository.LegalHoldRepository;
 import org.strata.tiering.repository.MoveJob;
 import org.strata.tiering.repository.MoveJobRepository.Transition;
 
@@ -33,20 +34,26 @@ import org.strata.tiering.repository.MoveJobRepository.Transition;
 public class MoveSteps {
   private static final Logger LOG = Logger.getLogger(MoveSteps.class);
 
+  /** How often a move whose study is held looks again whether the hold was lifted. */
+  private static final Duration HOLD_RECHECK = Duration.ofMinutes(1);
+
   private final TieredStorage storage;
   private final IndexLocations index;
   private final InstanceMovedPublisher publisher;
   private final TieringConfig config;
+  private final LegalHoldRepository holds;
 
   public MoveSteps(
       TieredStorage storage,
       IndexLocations index,
       InstanceMovedPublisher publisher,
-      TieringConfig config) {
+      TieringConfig config,
+      LegalHoldRepository holds) {
     this.storage = storage;
     this.index = index;
     this.publisher = publisher;
     this.config = config;
+    this.holds = holds;
   }
 
   /** Runs the step the job is at; a failure of S3, Kafka or PostgreSQL is retried later. */
@@ -139,6 +146,15 @@ public class MoveSteps {
           MoveState.ROLLED_BACK,
           "the index points at the source again; nothing deleted",
           Instant.now(),
+          null,
+          false);
+    }
+    if (holds.inForce(job.tenant(), job.studyUid()).isPresent()) {
+      // A legal hold: no object of the study is deleted, the source included, until it is lifted.
+      return new Transition(
+          MoveState.SWITCHED,
+          "legal hold: the source is kept until the hold is lifted",
+          Instant.now().plus(HOLD_RECHECK),
           null,
           false);
     }
