@@ -7,13 +7,8 @@ import static org.strata.indexschema.IndexJoins.seriesOfInstance;
 import static org.strata.indexschema.IndexJoins.seriesOfStudy;
 import static org.strata.indexschema.IndexJoins.studyOfSeries;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.strata.indexschema.InstanceTable;
@@ -65,10 +60,10 @@ public class IndexLocations {
           + locationOfInstance("l", "i")
           + " where i.tenant = ? and i.sop_instance_uid = ?";
 
-  private final AgroalDataSource dataSource;
+  private final ReadOnlyIndex index;
 
-  public IndexLocations(AgroalDataSource dataSource) {
-    this.dataSource = dataSource;
+  public IndexLocations(ReadOnlyIndex index) {
+    this.index = index;
   }
 
   /** Every retrievable instance of a study, with its location. */
@@ -82,33 +77,24 @@ public class IndexLocations {
   }
 
   private List<IndexedInstance> read(String sql, String a, String b) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setReadOnly(true);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, a);
-        ps.setString(2, b);
-        List<IndexedInstance> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(
-                new IndexedInstance(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getInt(5),
-                    rs.getString(6),
-                    rs.getString(7),
-                    rs.getString(8),
-                    rs.getString(9),
-                    rs.getLong(10),
-                    rs.getString(11)));
-          }
-        }
-        return out;
-      } finally {
-        c.setReadOnly(false);
-      }
-    }
+    return index.list(
+        sql,
+        ps -> {
+          ps.setString(1, a);
+          ps.setString(2, b);
+        },
+        rs ->
+            new IndexedInstance(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getInt(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getLong(10),
+                rs.getString(11)));
   }
 }

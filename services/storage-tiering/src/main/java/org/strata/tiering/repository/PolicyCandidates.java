@@ -4,17 +4,12 @@ import static org.strata.indexschema.IndexJoins.instancesOfSeries;
 import static org.strata.indexschema.IndexJoins.locationOfInstance;
 import static org.strata.indexschema.IndexJoins.seriesOfStudy;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
 import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.strata.indexschema.ObjectLocationTable;
 import org.strata.indexschema.StudyTable;
@@ -43,10 +38,10 @@ public class PolicyCandidates {
           + " and l.bucket <> ?"
           + " group by st.tenant, st.study_uid, l.bucket order by st.tenant, st.study_uid limit ?";
 
-  private final AgroalDataSource dataSource;
+  private final ReadOnlyIndex index;
 
-  public PolicyCandidates(AgroalDataSource dataSource) {
-    this.dataSource = dataSource;
+  public PolicyCandidates(ReadOnlyIndex index) {
+    this.index = index;
   }
 
   /** A study's instances in one bucket that a policy would move. */
@@ -66,37 +61,24 @@ public class PolicyCandidates {
       String targetBucket,
       int limit)
       throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setReadOnly(true);
-      try (PreparedStatement ps = c.prepareStatement(SQL)) {
-        ps.setString(1, tenant);
-        ps.setString(2, tenant);
-        ps.setString(3, modality);
-        ps.setString(4, modality);
-        Date date = studyDateBefore == null ? null : Date.valueOf(studyDateBefore);
-        ps.setDate(5, date);
-        ps.setDate(6, date);
-        Timestamp at = ingestedBefore == null ? null : Timestamp.from(ingestedBefore);
-        ps.setTimestamp(7, at);
-        ps.setTimestamp(8, at);
-        ps.setString(9, targetBucket);
-        ps.setInt(10, limit);
-        List<Candidate> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(
-                new Candidate(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getLong(4),
-                    rs.getLong(5)));
-          }
-        }
-        return out;
-      } finally {
-        c.setReadOnly(false);
-      }
-    }
+    Date date = studyDateBefore == null ? null : Date.valueOf(studyDateBefore);
+    Timestamp at = ingestedBefore == null ? null : Timestamp.from(ingestedBefore);
+    return index.list(
+        SQL,
+        ps -> {
+          ps.setString(1, tenant);
+          ps.setString(2, tenant);
+          ps.setString(3, modality);
+          ps.setString(4, modality);
+          ps.setDate(5, date);
+          ps.setDate(6, date);
+          ps.setTimestamp(7, at);
+          ps.setTimestamp(8, at);
+          ps.setString(9, targetBucket);
+          ps.setInt(10, limit);
+        },
+        rs ->
+            new Candidate(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
   }
 }
