@@ -15,6 +15,13 @@ public interface TieringConfig {
   @WithDefault("PT5M")
   Duration sourceDeleteGrace();
 
+  /**
+   * How long the objects of a deleted instance stay before they are removed (an admin delete can
+   * still be undone from them by re-ingesting).
+   */
+  @WithDefault("PT24H")
+  Duration deleteGrace();
+
   Worker worker();
 
   Policies policies();

@@ -76,6 +76,25 @@ public class IndexLocations {
     return read(OF_INSTANCE, tenant, sop).stream().findFirst();
   }
 
+  /** Whether any instance's location is this object (e.g. an instance stored again). */
+  public boolean pointsAt(String bucket, String key) throws SQLException {
+    return !index
+        .list(
+            "select 1 from "
+                + ObjectLocationTable.NAME
+                + " where "
+                + ObjectLocationTable.BUCKET
+                + " = ? and "
+                + ObjectLocationTable.OBJECT_KEY
+                + " = ? limit 1",
+            ps -> {
+              ps.setString(1, bucket);
+              ps.setString(2, key);
+            },
+            rs -> 1)
+        .isEmpty();
+  }
+
   private List<IndexedInstance> read(String sql, String a, String b) throws SQLException {
     return index.list(
         sql,

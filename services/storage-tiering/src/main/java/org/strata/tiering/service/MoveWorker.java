@@ -16,9 +16,9 @@ import org.strata.tiering.repository.MoveJobRepository;
 import org.strata.tiering.repository.MoveJobRepository.Transition;
 
 /**
- * Advances due moves one journaled step at a time, on one background thread. It keeps nothing in
- * memory: after a restart (kill -9 included) it resumes every unfinished job from the state the
- * journal holds.
+ * Advances due moves one journaled step at a time, and runs due deletions, on one background
+ * thread. It keeps nothing in memory: after a restart (kill -9 included) it resumes every
+ * unfinished job from the state the journal holds.
  */
 @ApplicationScoped
 public class MoveWorker {
@@ -27,12 +27,15 @@ public class MoveWorker {
   private final MoveJobRepository jobs;
   private final MoveSteps steps;
   private final TieringConfig config;
+  private final ObjectDeletion deletions;
   private ScheduledExecutorService executor;
 
-  public MoveWorker(MoveJobRepository jobs, MoveSteps steps, TieringConfig config) {
+  public MoveWorker(
+      MoveJobRepository jobs, MoveSteps steps, TieringConfig config, ObjectDeletion deletions) {
     this.jobs = jobs;
     this.steps = steps;
     this.config = config;
+    this.deletions = deletions;
   }
 
   void start(@Observes StartupEvent event) {
@@ -54,7 +57,8 @@ public class MoveWorker {
   private void runDueSafely() {
     try {
       runDue();
-    } catch (SQLException | RuntimeException e) {
+      deletions.runDue();
+    } catch (Exception e) {
       LOG.warnf("move worker: %s; trying again", e.toString());
     }
   }
