@@ -20,9 +20,11 @@ fi
 mkdir -p "$STRATA_DATA_DIR"
 # Known AEs (title, host, port, tenant) for the DIMSE services; edit and restart, no rebuild.
 export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.conf}"
+# Lifecycle policies of storage-tiering (the example is disabled; edit and restart, no rebuild).
+export STRATA_TIERING_POLICIES_FILE="${STRATA_TIERING_POLICIES_FILE:-$PWD/deploy/tiering/policies.json}"
 
 # Every service that exists so far, on its fixed local HTTP port.
-declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [storage-tiering]=8084 [routing]=8085 [audit]=8086)
+declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [routing]=8084 [storage-tiering]=8085 [audit]=8086)
 services=()
 for name in ingest index query storage-tiering routing audit; do
   jar=services/$name/target/quarkus-app/quarkus-run.jar

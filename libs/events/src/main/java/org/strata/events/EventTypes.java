@@ -30,7 +30,9 @@ final class EventTypes {
               "PatientLinksChanged",
               PatientLinksChanged.class,
               PatientLinksChanged.SCHEMA_VERSION,
-              Map.of()));
+              Map.of()),
+          new EventType<>(
+              "InstanceMoved", InstanceMoved.class, InstanceMoved.SCHEMA_VERSION, Map.of()));
 
   private static final Map<String, EventType<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::name, Function.identity()));

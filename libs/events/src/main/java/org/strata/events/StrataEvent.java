@@ -17,7 +17,8 @@ public sealed interface StrataEvent
         StudyUpdated,
         InstanceDeleted,
         AuditRecord,
-        PatientLinksChanged {
+        PatientLinksChanged,
+        InstanceMoved {
 
   /** Unique id of this event (a UUID string); consumers use it to de-duplicate redeliveries. */
   String eventId();
@@ -42,6 +43,7 @@ public sealed interface StrataEvent
       case InstanceDeleted e -> e.studyInstanceUid();
       case AuditRecord e -> e.eventId();
       case PatientLinksChanged e -> e.linkId();
+      case InstanceMoved e -> e.studyInstanceUid();
     };
   }
 }

@@ -59,6 +59,19 @@ public final class Topics {
           STUDY_KEY,
           "InstanceDeleted events (instance, series or study scope) from the index admin API");
 
+  /**
+   * {@link InstanceMoved}: storage-tiering verified a copy of an instance on another tier; index
+   * switches the instance's location to it.
+   */
+  public static final Topic INSTANCE_MOVED =
+      new Topic(
+          "strata.instance.moved",
+          12,
+          Duration.ofDays(14),
+          DELETE,
+          STUDY_KEY,
+          "InstanceMoved events from storage-tiering; index switches the location");
+
   /** {@link AuditRecord}: audit trail, kept longer than a year so yearly reviews can replay it. */
   public static final Topic AUDIT_RECORD =
       new Topic(
@@ -101,7 +114,8 @@ public final class Topics {
           INSTANCE_DELETED,
           AUDIT_RECORD,
           INDEX_DEAD_LETTER,
-          PATIENT_LINKS);
+          PATIENT_LINKS,
+          INSTANCE_MOVED);
 
   private Topics() {}
 

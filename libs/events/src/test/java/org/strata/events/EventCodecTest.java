@@ -117,7 +117,7 @@ class EventCodecTest {
   void rejectsUnknownType() {
     assertReason(
         EventFormatException.Reason.UNKNOWN_TYPE,
-        "{\"type\":\"InstanceMoved\",\"schemaVersion\":1}");
+        "{\"type\":\"InstanceTeleported\",\"schemaVersion\":1}");
   }
 
   @ParameterizedTest

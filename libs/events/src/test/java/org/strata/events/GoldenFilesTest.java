@@ -163,6 +163,20 @@ class GoldenFilesTest {
   }
 
   @Test
+  void instanceMovedV1() throws Exception {
+    InstanceMoved e = EventCodec.decode(golden("InstanceMoved.v1.json"), InstanceMoved.class);
+
+    assertEquals(1, e.version());
+    assertEquals("hot", e.fromTier());
+    assertEquals("strata-objects", e.from().bucket());
+    assertEquals("cold", e.toTier());
+    assertEquals("strata-cold", e.to().bucket());
+    assertEquals(e.from().key(), e.to().key());
+    assertNull(e.to().frameIndexKey());
+    assertEquals(e.studyInstanceUid(), e.key(), "moves are keyed by study");
+  }
+
+  @Test
   void patientLinksChangedV1() throws Exception {
     PatientLinksChanged e =
         EventCodec.decode(golden("PatientLinksChanged.v1.json"), PatientLinksChanged.class);

@@ -132,6 +132,29 @@ final class Samples {
         "admin");
   }
 
+  static InstanceMoved instanceMoved() {
+    ObjectLocation from = location();
+    return new InstanceMoved(
+        "88888888-8888-4888-8888-888888888888",
+        AT,
+        "tenant-a",
+        STUDY,
+        SERIES,
+        SOP,
+        2,
+        "99999999-9999-4999-8999-999999999999",
+        "hot",
+        from,
+        "cold",
+        new ObjectLocation(
+            "bucket-cold",
+            from.key(),
+            from.size(),
+            from.sha256(),
+            from.sidecarKey(),
+            from.frameIndexKey()));
+  }
+
   static List<StrataEvent> all() {
     return List.of(
         instanceStored(),
@@ -140,6 +163,7 @@ final class Samples {
         instanceDeleted(),
         auditRecord(),
         fullAuditRecord(),
-        patientLinksChanged());
+        patientLinksChanged(),
+        instanceMoved());
   }
 }

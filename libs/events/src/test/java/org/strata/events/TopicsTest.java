@@ -23,7 +23,7 @@ class TopicsTest {
       assertTrue(NAME.matcher(topic.name()).matches(), topic.name());
       assertTrue(topic.partitions() > 0, topic.name());
     }
-    assertEquals(7, seen.size());
+    assertEquals(8, seen.size());
   }
 
   @Test
@@ -37,7 +37,8 @@ class TopicsTest {
             "strata.instance.deleted",
             "strata.audit.record",
             "strata.index.dead-letter",
-            "strata.patient.links"),
+            "strata.patient.links",
+            "strata.instance.moved"),
         Set.copyOf(Topics.all().stream().map(Topic::name).toList()));
   }
 

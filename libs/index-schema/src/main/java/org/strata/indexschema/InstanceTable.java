@@ -20,6 +20,9 @@ public final class InstanceTable {
   /** {@code uuid}: the InstanceStored event the row comes from (the stored version's identity). */
   public static final String STORED_EVENT_ID = "stored_event_id";
 
+  /** {@code integer}: the object version the row and its location describe (1, 2, ...). */
+  public static final String VERSION = "version";
+
   /** {@code jsonb}: DICOM JSON (PS3.18 Annex F) of the attributes QIDO-RS may return. */
   public static final String ATTRIBUTES = "attributes";
 

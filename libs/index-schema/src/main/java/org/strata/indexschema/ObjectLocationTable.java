@@ -12,7 +12,18 @@ public final class ObjectLocationTable {
 
   public static final String BUCKET = "bucket";
   public static final String OBJECT_KEY = "object_key";
+
+  /**
+   * The storage tier the bucket belongs to ({@code hot} for what ingest wrote; storage-tiering's
+   * moves set it through the index).
+   */
+  public static final String TIER = "tier";
+
   public static final String SIZE = "size";
+
+  /** Lowercase hex SHA-256 of the object as ingest recorded it (null for rows from before). */
+  public static final String SHA256 = "sha256";
+
   public static final String SIDECAR_KEY = "sidecar_key";
   public static final String FRAME_INDEX_KEY = "frame_index_key";
 

@@ -5,6 +5,8 @@ public enum Component {
   KAFKA,
   POSTGRES,
   S3,
+  /** A second S3 server: the second storage tier ({@code strata.s3.tiers.cold.*}). */
+  S3_COLD,
   /** Needs POSTGRES: Keycloak keeps its realm in the platform's PostgreSQL. */
   KEYCLOAK
 }

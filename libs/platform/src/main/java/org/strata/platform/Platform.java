@@ -27,6 +27,7 @@ public final class Platform implements AutoCloseable {
   private final KafkaBroker kafka;
   private final PostgresServer postgres;
   private final S3Server s3;
+  private final S3Server s3Cold;
   private final KeycloakServer keycloak;
   private final List<Server> started = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Duration> startupTimes =
@@ -37,7 +38,8 @@ public final class Platform implements AutoCloseable {
     this.config = requested.withResolvedPorts();
     this.kafka = new KafkaBroker(config);
     this.postgres = new PostgresServer(config);
-    this.s3 = new S3Server(config);
+    this.s3 = S3Server.first(config);
+    this.s3Cold = S3Server.cold(config);
     this.keycloak = new KeycloakServer(config, postgres);
   }
 
@@ -67,7 +69,8 @@ public final class Platform implements AutoCloseable {
               pg,
               kc,
               startAsync(components.contains(Component.KAFKA) ? kafka : null),
-              startAsync(components.contains(Component.S3) ? s3 : null))
+              startAsync(components.contains(Component.S3) ? s3 : null),
+              startAsync(components.contains(Component.S3_COLD) ? s3Cold : null))
           .join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -142,6 +145,7 @@ public final class Platform implements AutoCloseable {
       case KAFKA -> kafka;
       case POSTGRES -> postgres;
       case S3 -> s3;
+      case S3_COLD -> s3Cold;
       case KEYCLOAK -> keycloak;
     };
   }
@@ -192,6 +196,19 @@ public final class Platform implements AutoCloseable {
     return require(s3, Component.S3).endpoint();
   }
 
+  /** The second S3 server (the second tier, {@link Component#S3_COLD}). */
+  public String s3ColdEndpoint() {
+    return require(s3Cold, Component.S3_COLD).endpoint();
+  }
+
+  /**
+   * The folder in which the second S3 server keeps {@code bucket}'s objects, one file per key: for
+   * tests that change an object's bytes behind the server's back.
+   */
+  public java.nio.file.Path s3ColdBucketDir(String bucket) {
+    return require(s3Cold, Component.S3_COLD).bucketDir(bucket);
+  }
+
   /** A MinIO SDK client on the platform's object storage. */
   public MinioClient s3Client() {
     return require(s3, Component.S3).client();
@@ -230,7 +247,7 @@ public final class Platform implements AutoCloseable {
   }
 
   private Server[] servers() {
-    return java.util.stream.Stream.of(postgres, kafka, s3, keycloak)
+    return java.util.stream.Stream.of(postgres, kafka, s3, s3Cold, keycloak)
         .filter(started::contains)
         .toArray(Server[]::new);
   }
@@ -246,7 +263,7 @@ public final class Platform implements AutoCloseable {
   @Override
   public void close() {
     List<Server> order = new ArrayList<>();
-    for (Server server : new Server[] {keycloak, kafka, s3, postgres}) {
+    for (Server server : new Server[] {keycloak, kafka, s3, s3Cold, postgres}) {
       if (started.contains(server)) {
         order.add(server);
       }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param dataDir every component keeps its data below this directory, so a restart on the same
  *     directory shows the same archive
  * @param distDir the third-party distributions copied by {@code libs/platform-dist}
+ * @param s3ColdPort the second S3 server's port ({@link Component#S3_COLD}, the second tier)
  */
 public record PlatformConfig(
     Path dataDir,
@@ -30,6 +31,7 @@ public record PlatformConfig(
     String s3AccessKey,
     String s3SecretKey,
     List<String> buckets,
+    int s3ColdPort,
     int keycloakPort,
     int keycloakManagementPort,
     Path keycloakRealmFile) {
@@ -71,6 +73,7 @@ public record PlatformConfig(
         "strata",
         "strata-secret",
         DEFAULT_BUCKETS,
+        19010,
         18080,
         18081,
         realmFile);
@@ -97,6 +100,7 @@ public record PlatformConfig(
         DEFAULT_BUCKETS,
         0,
         0,
+        0,
         realmFile);
   }
 
@@ -118,6 +122,7 @@ public record PlatformConfig(
         s3AccessKey,
         s3SecretKey,
         buckets,
+        Ports.resolve(s3ColdPort, host),
         Ports.resolve(keycloakPort, host),
         Ports.resolve(keycloakManagementPort, host),
         keycloakRealmFile);

@@ -51,6 +51,7 @@ public final class PlatformMain {
             defaults.s3AccessKey(),
             defaults.s3SecretKey(),
             defaults.buckets(),
+            defaults.s3ColdPort(),
             defaults.keycloakPort(),
             defaults.keycloakManagementPort(),
             defaults.keycloakRealmFile());
@@ -174,6 +175,15 @@ public final class PlatformMain {
               config.s3SecretKey(),
               probe.s3Buckets()));
     }
+    if (config.has(Component.S3_COLD)) {
+      b.append(
+          String.format(
+              "S3 tier cold %-34s key %s / %s, bucket %s (second tier, second server)%n",
+              platform.s3ColdEndpoint(),
+              config.s3AccessKey(),
+              config.s3SecretKey(),
+              S3Server.COLD_BUCKET));
+    }
     if (config.has(Component.KEYCLOAK)) {
       probe.keycloakClientToken();
       b.append(
@@ -236,6 +246,11 @@ public final class PlatformMain {
                   "Q/R SCP      AE STRATA-QR at 127.0.0.1:11113 (calling AEs and tenants:"
                       + " deploy/known-aes.conf; others -> tenant local)%n"));
         }
+        case "storage-tiering" ->
+            b.append(
+                String.format(
+                    "Tiering      %s/admin/tiers, POST %s/admin/tenants/{tenant}/studies/{study}/moves?tier=cold%n",
+                    service.url(), service.url()));
         case "index" ->
             b.append(
                 String.format(

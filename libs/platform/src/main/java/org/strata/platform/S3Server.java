@@ -15,23 +15,51 @@ import java.util.Map;
 /**
  * S3-compatible object storage: s3proxy (from Maven Central) on its {@code filesystem-nio2}
  * backend, in its own JVM. Strata talks to it only through the MinIO SDK, as to MinIO in
- * production.
+ * production. The platform runs two: the first tier ({@code strata.s3.*}, where ingest writes) and
+ * a second server for the second storage tier ({@code strata.s3.tiers.cold.*}), so that a tier move
+ * really crosses S3 endpoints.
  */
 final class S3Server implements Server {
+  /** The second server's tier name, bucket and data folder. */
+  static final String COLD_TIER = "cold";
+
+  static final String COLD_BUCKET = "strata-cold";
+
   private final PlatformConfig config;
+  private final boolean cold;
   private final Path dir;
   private final int port;
   private ManagedProcess process;
 
-  S3Server(PlatformConfig config) {
+  private S3Server(PlatformConfig config, boolean cold) {
     this.config = config;
-    this.dir = config.dataDir().resolve("s3");
-    this.port = Ports.resolve(config.s3Port(), config.host());
+    this.cold = cold;
+    this.dir = config.dataDir().resolve(cold ? "s3-cold" : "s3");
+    this.port = Ports.resolve(cold ? config.s3ColdPort() : config.s3Port(), config.host());
+  }
+
+  /** The first tier's server. */
+  static S3Server first(PlatformConfig config) {
+    return new S3Server(config, false);
+  }
+
+  /** The second tier's server. */
+  static S3Server cold(PlatformConfig config) {
+    return new S3Server(config, true);
   }
 
   @Override
   public String name() {
-    return "s3proxy";
+    return cold ? "s3proxy-cold" : "s3proxy";
+  }
+
+  /** Where the server keeps a bucket's objects (one file per key, for tests that damage one). */
+  Path bucketDir(String bucket) {
+    return dir.resolve("blobs").resolve(bucket);
+  }
+
+  private List<String> buckets() {
+    return cold ? List.of(COLD_BUCKET) : config.buckets();
   }
 
   String endpoint() {
@@ -75,10 +103,10 @@ final class S3Server implements Server {
           List.of("-Xms64m", "-Xmx512m", "-jar", "" + jar, "--properties", properties.toString()));
       process =
           ManagedProcess.start(
-              name(), command, dir, dir.resolve("s3proxy.log"), Map.of(), "TERM", null);
+              name(), command, dir, dir.resolve(name() + ".log"), Map.of(), "TERM", null);
       MinioClient client = client();
       Waits.until(process, Duration.ofSeconds(60), this::ready);
-      for (String bucket : config.buckets()) {
+      for (String bucket : buckets()) {
         if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
           client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
@@ -116,6 +144,22 @@ final class S3Server implements Server {
 
   @Override
   public Map<String, String> addresses() {
+    if (cold) {
+      String prefix = "strata.s3.tiers." + COLD_TIER + ".";
+      return Map.of(
+          "strata.s3.tiers",
+          COLD_TIER,
+          prefix + "endpoint",
+          endpoint(),
+          prefix + "access-key",
+          config.s3AccessKey(),
+          prefix + "secret-key",
+          config.s3SecretKey(),
+          prefix + "bucket",
+          COLD_BUCKET,
+          prefix + "retrieval",
+          "online");
+    }
     return Map.of(
         "strata.s3.endpoint", endpoint(),
         "strata.s3.access-key", config.s3AccessKey(),

@@ -4,15 +4,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
-import org.strata.storage.ObjectStorage;
 import org.strata.storage.ObjectStore;
-import org.strata.storage.StorageConfig;
 import org.strata.storage.StorageException;
+import org.strata.storage.TieredStorage;
+import org.strata.storage.Tiers;
 
 /**
- * Read access to the objects the index points to. One {@link ObjectStorage} for {@code
- * strata.s3.*}; one {@link ObjectStore} per bucket named by {@code object_location.bucket} (ingest
- * writes the bucket of every object, so objects moved to another bucket by tiering stay readable).
+ * Read access to the objects the index points to, on every storage tier ({@link Tiers}: {@code
+ * strata.s3.*} and {@code strata.s3.tiers.*}). The bucket named by {@code object_location.bucket}
+ * picks the tier and so the S3 endpoint (every tier has its own bucket), so an object that
+ * storage-tiering moved to another tier, on another server, is read from there as soon as the index
+ * says so.
  *
  * <p>Keys come from the index, which only ingest writes; as a second line of defence a key must lie
  * under the caller's tenant prefix ({@code {tenant}/}, see {@code ObjectKeys}), else it is treated
@@ -20,16 +22,16 @@ import org.strata.storage.StorageException;
  */
 @ApplicationScoped
 public class Storage {
-  private final ObjectStorage storage;
+  private final TieredStorage storage;
 
   public Storage(Config config) {
     this.storage =
-        ObjectStorage.open(StorageConfig.from(key -> config.getOptionalValue(key, String.class)));
+        TieredStorage.open(Tiers.from(key -> config.getOptionalValue(key, String.class)));
   }
 
-  /** The store of {@code bucket}. */
+  /** The store of {@code bucket}, on its tier's endpoint. */
   public ObjectStore store(String bucket) {
-    return storage.store(bucket);
+    return storage.storeOfBucket(bucket);
   }
 
   /** The whole object, streamed; 404-style failure if it is missing or outside the tenant. */

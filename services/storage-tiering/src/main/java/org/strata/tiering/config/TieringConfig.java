@@ -1,0 +1,65 @@
+package org.strata.tiering.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code strata.tiering.*}: how moves run. Tiers themselves are {@code strata.s3.*} (Tiers). */
+@ConfigMapping(prefix = "strata.tiering")
+public interface TieringConfig {
+
+  /**
+   * How long the source of a move is kept after the index switched to the copy: a read that looked
+   * the location up just before the switch still finds its object (longer than any retrieval).
+   */
+  @WithDefault("PT5M")
+  Duration sourceDeleteGrace();
+
+  /**
+   * How long the objects of a deleted instance stay before they are removed (an admin delete can
+   * still be undone from them by re-ingesting).
+   */
+  @WithDefault("PT24H")
+  Duration deleteGrace();
+
+  Worker worker();
+
+  Policies policies();
+
+  /** Lifecycle policies (ADR 0032). */
+  interface Policies {
+    /** The policies file (JSON); none: no policies. */
+    java.util.Optional<String> file();
+
+    /** How often the enabled policies are evaluated and their moves planned. */
+    @WithDefault("PT1H")
+    Duration interval();
+
+    /** Runs the evaluation on its schedule (tests call it). */
+    @WithDefault("true")
+    boolean scheduled();
+
+    /** The most studies one evaluation plans per policy (the rest at the next one). */
+    @WithDefault("1000")
+    int maxStudiesPerRun();
+  }
+
+  /** The move worker: advances due jobs one journaled step at a time. */
+  interface Worker {
+    /** Runs the worker in the background (tests drive it step by step instead). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the worker looks for due jobs. */
+    @WithDefault("PT1S")
+    Duration interval();
+
+    /** How often a job waiting for the index to switch looks again. */
+    @WithDefault("PT1S")
+    Duration indexPoll();
+
+    /** The longest wait before a step that failed (S3 or Kafka unreachable) is tried again. */
+    @WithDefault("PT5M")
+    Duration maxBackoff();
+  }
+}

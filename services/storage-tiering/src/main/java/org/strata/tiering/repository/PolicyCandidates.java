@@ -1,0 +1,84 @@
+package org.strata.tiering.repository;
+
+import static org.strata.indexschema.IndexJoins.instancesOfSeries;
+import static org.strata.indexschema.IndexJoins.locationOfInstance;
+import static org.strata.indexschema.IndexJoins.seriesOfStudy;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Date;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.StudyTable;
+
+/**
+ * The studies a lifecycle policy selects, read from the index (read-only): per study and source
+ * bucket, the instances and bytes not yet in the target bucket.
+ */
+@ApplicationScoped
+public class PolicyCandidates {
+  private static final String SQL =
+      "select st.tenant, st.study_uid, l."
+          + ObjectLocationTable.BUCKET
+          + ", count(*), coalesce(sum(l."
+          + ObjectLocationTable.SIZE
+          + "), 0) from "
+          + StudyTable.NAME
+          + " st"
+          + seriesOfStudy("se", "st")
+          + instancesOfSeries("i", "se")
+          + locationOfInstance("l", "i")
+          + " where (cast(? as text) is null or st.tenant = ?)"
+          + " and (cast(? as text) is null or cast(? as text) = any(st.modalities_in_study))"
+          + " and (cast(? as date) is null or st.study_date < cast(? as date))"
+          + " and (cast(? as timestamptz) is null or st.created_at < cast(? as timestamptz))"
+          + " and l.bucket <> ?"
+          + " group by st.tenant, st.study_uid, l.bucket order by st.tenant, st.study_uid limit ?";
+
+  private final ReadOnlyIndex index;
+
+  public PolicyCandidates(ReadOnlyIndex index) {
+    this.index = index;
+  }
+
+  /** A study's instances in one bucket that a policy would move. */
+  public record Candidate(
+      String tenant, String studyUid, String bucket, long instances, long bytes) {}
+
+  /**
+   * @param studyDateBefore only studies whose Study Date is before this (null: no such condition)
+   * @param ingestedBefore only studies first indexed before this (null: no such condition)
+   * @param limit at most this many (study, bucket) rows
+   */
+  public List<Candidate> find(
+      String tenant,
+      String modality,
+      LocalDate studyDateBefore,
+      Instant ingestedBefore,
+      String targetBucket,
+      int limit)
+      throws SQLException {
+    Date date = studyDateBefore == null ? null : Date.valueOf(studyDateBefore);
+    Timestamp at = ingestedBefore == null ? null : Timestamp.from(ingestedBefore);
+    return index.list(
+        SQL,
+        ps -> {
+          ps.setString(1, tenant);
+          ps.setString(2, tenant);
+          ps.setString(3, modality);
+          ps.setString(4, modality);
+          ps.setDate(5, date);
+          ps.setDate(6, date);
+          ps.setTimestamp(7, at);
+          ps.setTimestamp(8, at);
+          ps.setString(9, targetBucket);
+          ps.setInt(10, limit);
+        },
+        rs ->
+            new Candidate(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+  }
+}

@@ -1,0 +1,79 @@
+package org.strata.tiering.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.strata.tiering.config.TieringConfig;
+import org.strata.tiering.repository.MoveJobRepository;
+import org.strata.tiering.repository.MoveJobRepository.Transition;
+
+/**
+ * Advances due moves one journaled step at a time, and runs due deletions, on one background
+ * thread. It keeps nothing in memory: after a restart (kill -9 included) it resumes every
+ * unfinished job from the state the journal holds.
+ */
+@ApplicationScoped
+public class MoveWorker {
+  private static final Logger LOG = Logger.getLogger(MoveWorker.class);
+
+  private final MoveJobRepository jobs;
+  private final MoveSteps steps;
+  private final TieringConfig config;
+  private final ObjectDeletion deletions;
+  private ScheduledExecutorService executor;
+
+  public MoveWorker(
+      MoveJobRepository jobs, MoveSteps steps, TieringConfig config, ObjectDeletion deletions) {
+    this.jobs = jobs;
+    this.steps = steps;
+    this.config = config;
+    this.deletions = deletions;
+  }
+
+  void start(@Observes StartupEvent event) {
+    if (!config.worker().enabled()) {
+      return;
+    }
+    executor =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strata-tiering-moves"));
+    long every = config.worker().interval().toMillis();
+    executor.scheduleWithFixedDelay(this::runDueSafely, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+
+  private void runDueSafely() {
+    try {
+      runDue();
+      deletions.runDue();
+    } catch (Exception e) {
+      LOG.warnf("move worker: %s; trying again", e.toString());
+    }
+  }
+
+  /** Runs steps of due jobs until none is due; returns the steps run. */
+  public int runDue() throws SQLException {
+    int ran = 0;
+    while (jobs.advanceNext(steps::advance).isPresent()) {
+      ran++;
+    }
+    return ran;
+  }
+
+  /** Runs the next step of one job (tests: a crash is stopping between two of these). */
+  public Optional<Transition> step(UUID job) throws SQLException {
+    return jobs.advance(job, steps::advance);
+  }
+}

@@ -1,0 +1,166 @@
+package org.strata.tiering.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.strata.storage.Tier;
+import org.strata.storage.TieredStorage;
+import org.strata.tiering.config.TieringConfig;
+import org.strata.tiering.repository.PolicyCandidates;
+import org.strata.tiering.repository.PolicyCandidates.Candidate;
+
+/**
+ * Lifecycle policies (ADR 0032): what each would move (dry-run) and, on a schedule, the moves of
+ * the enabled ones planned as ordinary journaled moves (ADR 0031).
+ */
+@ApplicationScoped
+public class PolicyEvaluator {
+  private static final Logger LOG = Logger.getLogger(PolicyEvaluator.class);
+
+  private final PolicyCandidates candidates;
+  private final MovePlanner planner;
+  private final TieredStorage storage;
+  private final TieringConfig config;
+  private final List<LifecyclePolicy> policies;
+  private ScheduledExecutorService executor;
+
+  public PolicyEvaluator(
+      PolicyCandidates candidates,
+      MovePlanner planner,
+      TieredStorage storage,
+      TieringConfig config) {
+    this.candidates = candidates;
+    this.planner = planner;
+    this.storage = storage;
+    this.config = config;
+    this.policies =
+        config
+            .policies()
+            .file()
+            .filter(f -> !f.isBlank())
+            .map(f -> PolicyFile.read(Path.of(f), storage.tiers()))
+            .orElse(List.of());
+  }
+
+  void start(@Observes StartupEvent event) {
+    LOG.infof(
+        "%d lifecycle policies, %d enabled",
+        policies.size(), policies.stream().filter(LifecyclePolicy::enabled).count());
+    if (!config.policies().scheduled() || policies.stream().noneMatch(LifecyclePolicy::enabled)) {
+      return;
+    }
+    executor =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strata-tiering-policies"));
+    long every = config.policies().interval().toMillis();
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            apply();
+          } catch (SQLException | RuntimeException e) {
+            LOG.warnf("policy evaluation failed (%s); again at the next interval", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+
+  public List<LifecyclePolicy> policies() {
+    return policies;
+  }
+
+  /**
+   * What one policy would move now.
+   *
+   * @param bytesByTier bytes to move, by the tier they are on now
+   * @param studies the studies (tenant/study), at most the evaluation's limit
+   */
+  public record Preview(
+      LifecyclePolicy policy,
+      int studyCount,
+      long instances,
+      Map<String, Long> bytesByTier,
+      List<String> studies) {}
+
+  /** Every policy's preview, enabled or not; nothing is planned. */
+  public List<Preview> dryRun() throws SQLException {
+    List<Preview> out = new ArrayList<>();
+    for (LifecyclePolicy p : policies) {
+      out.add(preview(p));
+    }
+    return out;
+  }
+
+  /** Plans the moves of every enabled policy; returns the jobs planned. */
+  public int apply() throws SQLException {
+    int planned = 0;
+    for (LifecyclePolicy p : policies) {
+      if (!p.enabled()) {
+        continue;
+      }
+      Tier target = tier(p);
+      for (String study : preview(p).studies()) {
+        int slash = study.indexOf('/');
+        planned +=
+            planner
+                .planStudy(study.substring(0, slash), study.substring(slash + 1), target)
+                .map(MovePlanner.Plan::planned)
+                .orElse(0);
+      }
+    }
+    if (planned > 0) {
+      LOG.infof("lifecycle policies planned %d moves", planned);
+    }
+    return planned;
+  }
+
+  private Preview preview(LifecyclePolicy p) throws SQLException {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    LocalDate cutoff = today.minus(p.olderThan());
+    List<Candidate> found =
+        candidates.find(
+            p.tenant(),
+            p.modality(),
+            p.since() == LifecyclePolicy.Since.STUDY_DATE ? cutoff : null,
+            p.since() == LifecyclePolicy.Since.INGEST
+                ? cutoff.atStartOfDay().toInstant(ZoneOffset.UTC)
+                : null,
+            tier(p).bucket(),
+            config.policies().maxStudiesPerRun());
+    Set<String> studies = new LinkedHashSet<>();
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    long instances = 0;
+    for (Candidate c : found) {
+      studies.add(c.tenant() + "/" + c.studyUid());
+      String from = storage.tiers().ofBucket(c.bucket()).map(Tier::name).orElse(c.bucket());
+      bytes.merge(from, c.bytes(), Long::sum);
+      instances += c.instances();
+    }
+    return new Preview(p, studies.size(), instances, bytes, List.copyOf(studies));
+  }
+
+  private Tier tier(LifecyclePolicy p) {
+    return storage.tiers().named(p.toTier()).orElseThrow();
+  }
+}
