@@ -17,6 +17,7 @@ CREATE TABLE record (
     outcome      SMALLINT     NOT NULL,
     actor        TEXT         NOT NULL,
     service      TEXT,
+    channel      TEXT,
     patients     TEXT[]       NOT NULL,
     studies      TEXT[]       NOT NULL,
     canonical    BYTEA        NOT NULL,

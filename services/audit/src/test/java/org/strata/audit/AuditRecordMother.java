@@ -14,6 +14,7 @@ final class AuditRecordMother {
   AuditRecord.Action action = AuditRecord.Action.E;
   AuditRecord.Outcome outcome = AuditRecord.Outcome.SUCCESS;
   String actor = "reader";
+  String channel = AuditRecord.Channels.QIDO_RS;
   String patientId = "PAT-" + UUID.randomUUID().toString().substring(0, 8);
   String issuer = "HOSP";
   String studyUid =
@@ -34,7 +35,7 @@ final class AuditRecordMother {
         List.of(studyUid),
         "test record",
         "strata-query",
-        AuditRecord.Channels.QIDO_RS,
+        channel,
         new AuditRecord.Participant(actor, List.of("strata-reader"), null, "127.0.0.1"),
         null,
         List.of(new AuditRecord.PatientRef(patientId, issuer)),

@@ -27,7 +27,13 @@ class AuthMatrixTest {
   @Test
   void everyEndpointRefusesWhatItMustAndAdmitsItsRole() {
     AuthMatrix matrix =
-        new AuthMatrix().require(Roles.AUDITOR, "GET /audit/verify", "GET /audit/export");
+        new AuthMatrix()
+            .require(
+                Roles.AUDITOR,
+                "GET /audit/verify",
+                "GET /audit/export",
+                "GET /audit/patient-access",
+                "GET /fhir/AuditEvent");
     List<String> failures = matrix.run(base, AuditTestSupport.tokens());
     assertEquals(List.of(), failures, String.join("\n", failures));
   }

@@ -36,8 +36,8 @@ public class AuditTrailRepository {
       "INSERT INTO audit.record_id (event_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING";
   private static final String INSERT_RECORD =
       "INSERT INTO audit.record (seq, received_at, event_id, occurred_at, tenant, event_type,"
-          + " action, outcome, actor, service, patients, studies, canonical, digest, hash)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " action, outcome, actor, service, channel, patients, studies, canonical, digest, hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String MOVE_HEAD =
       "UPDATE audit.chain_head SET seq = ?, hash = ? WHERE id = 1";
   private static final String LAST_CHECKPOINT =
@@ -273,12 +273,13 @@ public class AuditTrailRepository {
     p.setShort(8, (short) r.outcome());
     p.setString(9, r.actor());
     p.setString(10, r.service());
+    p.setString(11, r.channel());
     Array patients = c.createArrayOf("text", r.patients().toArray());
     Array studies = c.createArrayOf("text", r.studies().toArray());
-    p.setArray(11, patients);
-    p.setArray(12, studies);
-    p.setBytes(13, canonical);
-    p.setBytes(14, digest);
-    p.setBytes(15, hash);
+    p.setArray(12, patients);
+    p.setArray(13, studies);
+    p.setBytes(14, canonical);
+    p.setBytes(15, digest);
+    p.setBytes(16, hash);
   }
 }

@@ -26,7 +26,7 @@ public final class ChainCursors implements AutoCloseable {
   private static final int FETCH = 1000;
   private static final String CHAIN =
       "SELECT seq, digest, hash, canonical, event_id, occurred_at, tenant, event_type, action,"
-          + " outcome, actor, service, patients, studies FROM audit.record ORDER BY seq";
+          + " outcome, actor, service, channel, patients, studies FROM audit.record ORDER BY seq";
 
   private final DataSource dataSource;
   private final List<Connection> open = new ArrayList<>();
@@ -93,8 +93,9 @@ public final class ChainCursors implements AutoCloseable {
             rs.getShort(10),
             rs.getString(11),
             rs.getString(12),
-            Arrays.asList((String[]) rs.getArray(13).getArray()),
-            Arrays.asList((String[]) rs.getArray(14).getArray()));
+            rs.getString(13),
+            Arrays.asList((String[]) rs.getArray(14).getArray()),
+            Arrays.asList((String[]) rs.getArray(15).getArray()));
     boolean visible = visibleTenants == null || visibleTenants.contains(stored.tenant());
     return new ChainEntry(
         rs.getLong(1),

@@ -22,6 +22,7 @@ record RecordColumns(
     int outcome,
     String actor,
     String service,
+    String channel,
     List<String> patients,
     List<String> studies) {
 
@@ -44,6 +45,7 @@ record RecordColumns(
         r.outcome().code(),
         r.actor(),
         r.service(),
+        r.channel(),
         List.copyOf(patients),
         List.copyOf(studies));
   }
@@ -62,6 +64,7 @@ record RecordColumns(
     if (outcome != expected.outcome) return "outcome";
     if (!actor.equals(expected.actor)) return "actor";
     if (!java.util.Objects.equals(service, expected.service)) return "service";
+    if (!java.util.Objects.equals(channel, expected.channel)) return "channel";
     if (!patients.equals(expected.patients)) return "patients";
     if (!studies.equals(expected.studies)) return "studies";
     return null;
