@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Verifies an export ({@link ExportFormat}) without the service or its database:
@@ -131,10 +130,9 @@ public final class OfflineVerifier {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Iterator<>() {
-      private ChainEntry next = advance();
-
-      private ChainEntry advance() {
+    return new Lookahead<>() {
+      @Override
+      protected ChainEntry advance() {
         try {
           String line;
           while ((line = in.readLine()) != null) {
@@ -148,21 +146,6 @@ public final class OfflineVerifier {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public ChainEntry next() {
-        if (next == null) {
-          throw new NoSuchElementException();
-        }
-        ChainEntry e = next;
-        next = advance();
-        return e;
       }
     };
   }

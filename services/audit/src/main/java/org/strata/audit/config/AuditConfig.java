@@ -15,6 +15,8 @@ public interface AuditConfig {
 
   Signing signing();
 
+  Retention retention();
+
   /**
    * The tenant a caller acts for when it has none of its own: a token without tenant groups (every
    * token until tenants come from the token). The local user's tenant is {@code local}.
@@ -46,6 +48,17 @@ public interface AuditConfig {
     /** Longest time an appended record waits for a checkpoint. */
     @WithDefault("60s")
     Duration every();
+  }
+
+  /** How long records are kept: whole monthly partitions older than this are dropped. */
+  interface Retention {
+    /** Years a record is kept at least (HIPAA asks six for security documentation). */
+    @WithDefault("6")
+    int years();
+
+    /** How often old partitions are looked for. */
+    @WithDefault("24h")
+    Duration checkEvery();
   }
 
   /** The Ed25519 checkpoint key: a PKCS#8 file (PEM or DER) or its base64; one of the two. */

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -125,8 +124,14 @@ public class AuditRecordConsumer {
         consume(c);
       } catch (WakeupException e) {
         // stop() woke the poll
-      } catch (SQLException | KafkaException | IllegalStateException e) {
-        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      } catch (SQLException | RuntimeException e) {
+        // Whatever failed (PostgreSQL, Kafka, a bug on one record), the thread must not end: the
+        // consumer is made again and resumes from the committed offsets.
+        // PostgreSQL's messages can quote values; its SQL state says enough.
+        problem =
+            e instanceof SQLException sql
+                ? "PostgreSQL failed (SQL state " + sql.getSQLState() + ")"
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         LOG.warnf(
             "audit consumer stopped (%s); retrying in %s", problem, config.consumer().retryAfter());
         pause(config.consumer().retryAfter());

@@ -210,6 +210,12 @@ public class AuditTrailRepository {
     return new ChainCursors(dataSource);
   }
 
+  /** A dropped month's partition is created again if a record arrives for it. */
+  void forgetPartition(YearMonth month) {
+    partitions.remove(month);
+    partitions.remove(month.minusMonths(1));
+  }
+
   private void ensurePartition(Connection c, YearMonth month) throws SQLException {
     if (partitions.contains(month)) {
       return;

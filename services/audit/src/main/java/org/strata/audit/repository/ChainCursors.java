@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.strata.audit.chain.ChainEntry;
+import org.strata.audit.chain.Lookahead;
 import org.strata.events.AuditRecord;
 import org.strata.events.EventCodec;
 import org.strata.events.EventFormatException;
@@ -50,30 +50,14 @@ public final class ChainCursors implements AutoCloseable {
       PreparedStatement p = c.prepareStatement(CHAIN);
       p.setFetchSize(FETCH);
       ResultSet rs = p.executeQuery();
-      return new Iterator<>() {
-        private ChainEntry next = advance();
-
-        private ChainEntry advance() {
+      return new Lookahead<>() {
+        @Override
+        protected ChainEntry advance() {
           try {
             return rs.next() ? entry(rs, visibleTenants) : null;
           } catch (SQLException e) {
             throw new IllegalStateException("reading the audit chain failed", e);
           }
-        }
-
-        @Override
-        public boolean hasNext() {
-          return next != null;
-        }
-
-        @Override
-        public ChainEntry next() {
-          if (next == null) {
-            throw new NoSuchElementException();
-          }
-          ChainEntry e = next;
-          next = advance();
-          return e;
         }
       };
     } catch (SQLException e) {
