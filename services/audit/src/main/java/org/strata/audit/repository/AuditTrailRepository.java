@@ -78,14 +78,9 @@ public class AuditTrailRepository {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        long seq;
-        byte[] previous;
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery(LOCK_HEAD)) {
-          rs.next();
-          seq = rs.getLong(1);
-          previous = rs.getBytes(2);
-        }
+        Head head = lockHead(c);
+        long seq = head.seq();
+        byte[] previous = head.hash();
         ensurePartition(c, YearMonth.from(now.atOffset(ZoneOffset.UTC)));
         int appended = 0;
         int duplicates = 0;
@@ -136,14 +131,9 @@ public class AuditTrailRepository {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        long seq;
-        byte[] head;
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery(LOCK_HEAD)) {
-          rs.next();
-          seq = rs.getLong(1);
-          head = rs.getBytes(2);
-        }
+        Head locked = lockHead(c);
+        long seq = locked.seq();
+        byte[] head = locked.hash();
         long last;
         Timestamp lastAt;
         try (Statement s = c.createStatement();
@@ -237,6 +227,15 @@ public class AuditTrailRepository {
       }
     }
     partitions.add(month);
+  }
+
+  /** The head, locked until the transaction ends: appends and checkpoints go one at a time. */
+  private static Head lockHead(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(LOCK_HEAD)) {
+      rs.next();
+      return new Head(rs.getLong(1), rs.getBytes(2));
+    }
   }
 
   private static long lastCheckpoint(Connection c) throws SQLException {
