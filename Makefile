@@ -78,7 +78,7 @@ HOSTILE_ITERATIONS ?= 5000
 fuzz: deps-test
 	$(MVN) -q -pl libs/dicom-core test -Dtest=MutationFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dstrata.fuzz.iterations=$(FUZZ_ITERATIONS) $(if $(FUZZ_SEED),-Dstrata.fuzz.seed=$(FUZZ_SEED))
-	$(MVN) -q -pl services/ingest,services/query,services/index -am test -Dtest=HostileInputTest \
+	$(MVN) -q -pl services/ingest,services/query,services/index,services/audit -am test -Dtest=HostileInputTest \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dstrata.hostile.iterations=$(HOSTILE_ITERATIONS) \
 	  $(if $(FUZZ_SEED),-Dstrata.hostile.seed=$(FUZZ_SEED)) $(if $(HOSTILE_ONLY),-Dstrata.hostile.only=$(HOSTILE_ONLY))
 

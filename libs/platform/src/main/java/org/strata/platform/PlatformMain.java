@@ -256,6 +256,12 @@ public final class PlatformMain {
                 String.format(
                     "Index admin  %s/admin/tenants/{tenant}/studies/{study} (DELETE)%n",
                     service.url()));
+        case "audit" ->
+            b.append(
+                String.format(
+                    "Audit        %s/audit/verify, /audit/export, /audit/patient-access,"
+                        + " /fhir/AuditEvent (strata-auditor)%n",
+                    service.url()));
         default -> {}
       }
     }

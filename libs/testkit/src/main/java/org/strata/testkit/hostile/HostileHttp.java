@@ -52,6 +52,8 @@ public final class HostileHttp {
   private final Map<String, String> knownValues;
   private final List<String> extraQueryParameters;
   private final java.util.regex.Pattern extraPaths;
+  private final Map<String, java.util.function.Supplier<String>> fixedHeaders =
+      new LinkedHashMap<>();
 
   /**
    * @param knownValues values by parameter name that find the known data (for reads)
@@ -71,6 +73,17 @@ public final class HostileHttp {
     this.knownValues = knownValues;
     this.extraQueryParameters = extraQueryParameters;
     this.extraPaths = java.util.regex.Pattern.compile(extraPaths);
+  }
+
+  /**
+   * Sends this header with every request (e.g. {@code Authorization: Bearer ...} for a service in
+   * required mode, whose endpoints would otherwise all answer 401 before any parameter is read),
+   * unless the hostile header of the request has the same name. The value is asked for each
+   * request, so a token can be renewed before it expires in a long run.
+   */
+  public HostileHttp withHeader(String name, java.util.function.Supplier<String> value) {
+    fixedHeaders.put(name, value);
+    return this;
   }
 
   /** Reads the service's own OpenAPI document. */
@@ -238,6 +251,7 @@ public final class HostileHttp {
     head.writeBytes(
         (op.method() + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
+    fixedHeaders.forEach((name, value) -> headers.putIfAbsent(name, value.get()));
     headers.putIfAbsent("Accept", "*/*");
     for (Map.Entry<String, String> h : headers.entrySet()) {
       head.writeBytes(

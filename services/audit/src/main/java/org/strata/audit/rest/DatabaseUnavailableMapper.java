@@ -1,0 +1,24 @@
+package org.strata.audit.rest;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.sql.SQLException;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** PostgreSQL failed: 503 with a reason, the SQL error in the log only. */
+@Provider
+public class DatabaseUnavailableMapper implements ExceptionMapper<SQLException> {
+  private static final Logger LOG = Logger.getLogger(DatabaseUnavailableMapper.class);
+
+  @Override
+  public Response toResponse(SQLException e) {
+    LOG.warnf("audit request failed on PostgreSQL: %s", e.getSQLState());
+    return Response.status(503)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(Map.of("status", 503, "reason", "the audit database is unavailable"))
+        .build();
+  }
+}
