@@ -36,6 +36,25 @@ public record TlsConfig(
 
   public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+  /** The port IANA registered for DICOM over TLS ({@code dicom-tls}). */
+  public static final int DICOM_TLS_PORT = 2762;
+
+  /**
+   * The cipher suites of DICOM's BCP 195 secure transport connection profiles (PS3.15 B.12 and the
+   * Modified BCP 195 profile B.13, after RFC 9325): for TLS 1.3 the AEAD suites B.13 has servers
+   * support, for TLS 1.2 only ephemeral ECDH key exchange with AES-GCM, the suites DCMTK's default
+   * "BCP 195 RFC 8996" profile proposes. No CBC, no static RSA key exchange, no finite-field DHE.
+   */
+  public static final List<String> BCP195_CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+
   public TlsConfig {
     if (context == null) {
       throw new IllegalArgumentException("no SSL context");
