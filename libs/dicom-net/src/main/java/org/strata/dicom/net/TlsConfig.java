@@ -97,6 +97,47 @@ public record TlsConfig(
     return of(ctx);
   }
 
+  /**
+   * A server's TLS from its stores, as a service configures it.
+   *
+   * @param trustStore the certificates client certificates must chain to; required when client
+   *     certificates are asked for (the JDK's public CAs would admit any certificate they signed)
+   * @param protocols null for {@link #DEFAULT_PROTOCOLS}
+   * @param cipherSuites null for {@link #BCP195_CIPHER_SUITES}
+   * @throws IllegalArgumentException for a configuration that would admit what it should not
+   */
+  public static TlsConfig forServer(
+      Path keyStore,
+      char[] keyStorePassword,
+      Path trustStore,
+      char[] trustStorePassword,
+      ClientAuth clientAuth,
+      List<String> protocols,
+      List<String> cipherSuites)
+      throws IOException, GeneralSecurityException {
+    if (keyStore == null) {
+      throw new IllegalArgumentException("a TLS server needs a key store");
+    }
+    if (trustStore == null && clientAuth != null && clientAuth != ClientAuth.NONE) {
+      throw new IllegalArgumentException(
+          "client certificates are required (client-auth "
+              + clientAuth
+              + ") but no trust store"
+              + " is configured: the JDK's public CAs would be trusted");
+    }
+    for (String p : protocols == null ? DEFAULT_PROTOCOLS : protocols) {
+      if (!DEFAULT_PROTOCOLS.contains(p)) {
+        throw new IllegalArgumentException(
+            "TLS protocol " + p + " is not allowed (BCP 195): only " + DEFAULT_PROTOCOLS);
+      }
+    }
+    return new TlsConfig(
+        of(keyStore, keyStorePassword, trustStore, trustStorePassword).context(),
+        protocols == null ? DEFAULT_PROTOCOLS : protocols,
+        cipherSuites == null ? BCP195_CIPHER_SUITES : cipherSuites,
+        clientAuth);
+  }
+
   public TlsConfig withProtocols(String... p) {
     return new TlsConfig(context, List.of(p), cipherSuites, clientAuth);
   }
