@@ -10,7 +10,8 @@
 #                                echoscu +tls DIR/client.key DIR/client.pem +cf DIR/ca.pem -aec STRATA 127.0.0.1 2762
 #   store-password               the password of both stores (random; read by make run)
 # EC P-256 keys (ECDSA certificates: the ECDHE_ECDSA suites of BCP 195 for TLS 1.2).
-# Needs openssl and the JDK's keytool (KEYTOOL, else $JAVA_HOME/bin/keytool, else on PATH).
+# Needs openssl and the JDK's keytool (KEYTOOL, else $JAVA_HOME/bin/keytool, else on PATH, else
+# beside java).
 set -euo pipefail
 dir="${1:?usage: dimse-tls.sh DIR}"
 days="${STRATA_TLS_DAYS:-825}"
@@ -19,7 +20,10 @@ if [ -f "$dir/server.p12" ] && [ -f "$dir/trust.p12" ] && [ -f "$dir/store-passw
 fi
 keytool="${KEYTOOL:-}"
 if [ -z "$keytool" ]; then
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/keytool" ]; then keytool="$JAVA_HOME/bin/keytool"; else keytool=keytool; fi
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/keytool" ]; then keytool="$JAVA_HOME/bin/keytool"
+  elif command -v keytool >/dev/null; then keytool=keytool
+  elif command -v java >/dev/null; then keytool="$(dirname "$(readlink -f "$(command -v java)")")/keytool"
+  else keytool=keytool; fi
 fi
 command -v openssl >/dev/null || { echo "dimse-tls.sh: openssl not found (apt-get install openssl)" >&2; exit 1; }
 command -v "$keytool" >/dev/null || { echo "dimse-tls.sh: keytool not found (a JDK's bin)" >&2; exit 1; }
