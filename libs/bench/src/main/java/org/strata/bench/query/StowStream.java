@@ -39,11 +39,7 @@ final class StowStream {
 
   /** The same, every request with this {@code Authorization} header (null: none). */
   static Result stow(
-      String url,
-      int requests,
-      IntFunction<List<byte[]>> parts,
-      int clients,
-      String authorization)
+      String url, int requests, IntFunction<List<byte[]>> parts, int clients, String authorization)
       throws Exception {
     HttpClient http =
         HttpClient.newBuilder()
