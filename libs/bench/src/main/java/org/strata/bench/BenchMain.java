@@ -25,18 +25,10 @@ public final class BenchMain {
       switch (suite) {
         case "platform" -> PlatformCeilings.run(work, dist, realm);
         case "ingest" ->
-            org.strata.bench.ingest.IngestBenchmark.run(
-                work,
-                dist,
-                realm,
-                ingestJar,
-                indexJar);
-        case "index" ->
-            org.strata.bench.index.IndexBenchmark.run(
-                work, dist, realm, indexJar);
+            org.strata.bench.ingest.IngestBenchmark.run(work, dist, realm, ingestJar, indexJar);
+        case "index" -> org.strata.bench.index.IndexBenchmark.run(work, dist, realm, indexJar);
         case "large" ->
-            org.strata.bench.ingest.LargeObjectBenchmark.run(
-                work, dist, realm, ingestJar);
+            org.strata.bench.ingest.LargeObjectBenchmark.run(work, dist, realm, ingestJar);
         case "auth" ->
             org.strata.bench.query.TokenValidationBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);
