@@ -15,13 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.strata.dicom.Attributes;
-import org.strata.dicom.Tag;
-import org.strata.dicom.io.DicomInputStream;
 import org.strata.query.dimse.QueryRetrieveServer;
 import org.strata.testkit.DimseTlsFixture;
 import org.strata.testkit.PlatformTestResource;
@@ -90,7 +86,7 @@ class DimseSecurityTest {
             "PatientID=PAT-001");
     assertEquals(0, find.exitCode(), find.output());
     // The known AE's tenant (local): its two studies of PAT-001, not the other tenant's.
-    assertEquals(List.of(S2, S1), studyUids(out), find.output());
+    assertEquals(List.of(S2, S1), DimseCallerTenantTest.studyUids(out), find.output());
   }
 
   @Test
@@ -117,16 +113,5 @@ class DimseSecurityTest {
       r = tool(ae, tls.dcmtkWithClientCertificate(), scp.tlsPort(), "echoscu");
       assertTrue(r.output().contains(REJECTED_CALLING_AE), ae + " over TLS: " + r.output());
     }
-  }
-
-  private static List<String> studyUids(Path dir) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().startsWith("rsp")).sorted().toList()) {
-        Attributes a = DicomInputStream.readFile(p);
-        out.add(a.getString(Tag.StudyInstanceUID));
-      }
-    }
-    return out;
   }
 }
