@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Strata's build, tests and `make run` need, only when one is missing.
 # Usage: install-debian-deps.sh [run|test]
-#   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL)
+#   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL,
+#          openssl for the DIMSE services' local TLS certificates)
 #   test : plus the real DICOM peers and sample files the tests use
 # STRATA_POLICY_RC_D overrides the path of Debian's policy-rc.d (default /usr/sbin/policy-rc.d); only
 # InstallDebianDepsTest sets it, so that it never touches the machine's own file.
@@ -13,9 +14,9 @@ set -euo pipefail
 profile=${1:-test}
 # nginx, not nginx-light: bookworm's nginx-light is only a transitional package for nginx and trixie
 # has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
-pkgs=(postgresql nginx)
+pkgs=(postgresql nginx openssl)
 if [ "$profile" = test ]; then
-  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools openssl)
+  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools)
 fi
 
 missing=()

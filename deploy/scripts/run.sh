@@ -23,6 +23,20 @@ export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.con
 # Lifecycle policies of storage-tiering (the example is disabled; edit and restart, no rebuild).
 export STRATA_TIERING_POLICIES_FILE="${STRATA_TIERING_POLICIES_FILE:-$PWD/deploy/tiering/policies.json}"
 
+# DICOM TLS for the storage and Q/R SCPs: a local CA, server key store and a client certificate,
+# made on first start under $STRATA_DATA_DIR/tls (never committed: ./var is ignored). Without
+# openssl the services run without their TLS ports.
+tls_dir="$STRATA_DATA_DIR/tls"
+if deploy/scripts/dimse-tls.sh "$tls_dir"; then
+  export STRATA_DIMSE_TLS_KEY_STORE="$tls_dir/server.p12"
+  export STRATA_DIMSE_TLS_TRUST_STORE="$tls_dir/trust.p12"
+  STRATA_DIMSE_TLS_STORE_PASSWORD="$(cat "$tls_dir/store-password")"
+  export STRATA_DIMSE_TLS_STORE_PASSWORD
+  export STRATA_DIMSE_TLS_DIR="$tls_dir"
+else
+  echo "DICOM TLS material not made (see above): the DIMSE services listen without TLS"
+fi
+
 # Every service that exists so far, on its fixed local HTTP port.
 declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [routing]=8084 [storage-tiering]=8085 [audit]=8086)
 services=()

@@ -17,33 +17,26 @@ public final class BenchMain {
     Path dist =
         Path.of(System.getProperty("strata.platform.dist", "libs/platform-dist/target/dist"));
     Path realm = Path.of("deploy/keycloak/strata-realm.json");
+    Path indexJar = Path.of("services/index/target/quarkus-app/quarkus-run.jar");
+    Path ingestJar = Path.of("services/ingest/target/quarkus-app/quarkus-run.jar");
+    Path queryJar = Path.of("services/query/target/quarkus-app/quarkus-run.jar");
     for (String suite : suites) {
       System.out.println("\n## " + suite + "\n");
       switch (suite) {
         case "platform" -> PlatformCeilings.run(work, dist, realm);
         case "ingest" ->
-            org.strata.bench.ingest.IngestBenchmark.run(
-                work,
-                dist,
-                realm,
-                Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
-                Path.of("services/index/target/quarkus-app/quarkus-run.jar"));
-        case "index" ->
-            org.strata.bench.index.IndexBenchmark.run(
-                work, dist, realm, Path.of("services/index/target/quarkus-app/quarkus-run.jar"));
+            org.strata.bench.ingest.IngestBenchmark.run(work, dist, realm, ingestJar, indexJar);
+        case "index" -> org.strata.bench.index.IndexBenchmark.run(work, dist, realm, indexJar);
         case "large" ->
-            org.strata.bench.ingest.LargeObjectBenchmark.run(
-                work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
+            org.strata.bench.ingest.LargeObjectBenchmark.run(work, dist, realm, ingestJar);
+        case "auth" ->
+            org.strata.bench.query.TokenValidationBenchmark.run(
+                work, dist, realm, indexJar, ingestJar, queryJar);
         case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         case "dimse" -> org.strata.bench.dimse.DimseBench.run(work);
         case "query" ->
             org.strata.bench.query.QueryBenchmark.run(
-                work,
-                dist,
-                realm,
-                Path.of("services/index/target/quarkus-app/quarkus-run.jar"),
-                Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
-                Path.of("services/query/target/quarkus-app/quarkus-run.jar"));
+                work, dist, realm, indexJar, ingestJar, queryJar);
         default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);
       }
     }

@@ -236,15 +236,18 @@ public final class PlatformMain {
           b.append(String.format("STOW-RS      %s/dicomweb/studies%n", service.url()));
           b.append(
               String.format(
-                  "Storage SCP  AE STRATA at 127.0.0.1:11112 (calling AEs and tenants: deploy/known-aes.conf; others -> tenant local)%n"));
+                  "Storage SCP  AE STRATA at 127.0.0.1:11112%s (calling AEs and tenants:"
+                      + " deploy/known-aes.conf; %s)%n",
+                  tlsPort("STRATA_INGEST_DIMSE_TLS_PORT", "2762"), callingAes()));
         }
         case "query" -> {
           b.append(String.format("QIDO-RS      %s/dicomweb/studies%n", service.url()));
           b.append(String.format("FHIR R4      %s/fhir/ImagingStudy%n", service.url()));
           b.append(
               String.format(
-                  "Q/R SCP      AE STRATA-QR at 127.0.0.1:11113 (calling AEs and tenants:"
-                      + " deploy/known-aes.conf; others -> tenant local)%n"));
+                  "Q/R SCP      AE STRATA-QR at 127.0.0.1:11113%s (calling AEs and tenants:"
+                      + " deploy/known-aes.conf; %s)%n",
+                  tlsPort("STRATA_QUERY_DIMSE_TLS_PORT", "2763"), callingAes()));
         }
         case "storage-tiering" ->
             b.append(
@@ -267,11 +270,38 @@ public final class PlatformMain {
     }
     if (!services.isEmpty()) {
       b.append(authLine(env("STRATA_AUTH", "local")));
+      b.append(dimseTlsLine(env("STRATA_DIMSE_TLS_DIR", "")));
     }
     b.append("Addresses for the services: ").append(config.dataDir().resolve("platform.env"));
     b.append(
         "\nA server or service that dies is restarted (the log says so). Ctrl-C stops everything.");
     return b.toString();
+  }
+
+  /** The TLS port beside a DIMSE port, when make run made TLS material (run.sh). */
+  private static String tlsPort(String portVariable, String defaultPort) {
+    return env("STRATA_DIMSE_TLS_KEY_STORE", "").isEmpty()
+        ? ""
+        : ", DICOM TLS at 127.0.0.1:" + env(portVariable, defaultPort);
+  }
+
+  /** Which calling AEs the DIMSE services accept in this mode (docs/security.md). */
+  private static String callingAes() {
+    return env("STRATA_AUTH", "local").equalsIgnoreCase("required")
+        ? "only listed AEs, from their registered host"
+        : "others -> tenant local";
+  }
+
+  /** How to call the TLS ports with the local CA's client certificate. */
+  static String dimseTlsLine(String tlsDir) {
+    if (tlsDir.isEmpty()) {
+      return "";
+    }
+    return String.format(
+        "DICOM TLS    client certificate required; local CA and a client certificate in %s:%n"
+            + "             echoscu +tls %s/client.key %s/client.pem +cf %s/ca.pem -aec STRATA"
+            + " 127.0.0.1 2762%n",
+        tlsDir, tlsDir, tlsDir, tlsDir);
   }
 
   /** What the services do with callers without a token (docs/security.md). */

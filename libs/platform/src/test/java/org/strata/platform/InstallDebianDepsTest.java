@@ -36,12 +36,12 @@ class InstallDebianDepsTest {
       List.of(
           "postgresql",
           "nginx",
+          "openssl",
           "dcmtk",
           "orthanc",
           "orthanc-dicomweb",
           "python3-pydicom",
-          "dicom3tools",
-          "openssl");
+          "dicom3tools");
 
   private static final Path BASH = whichReal("bash");
   private static final String EXISTING_POLICY = "#!/bin/sh\n# the image's own\nexit 101\n";

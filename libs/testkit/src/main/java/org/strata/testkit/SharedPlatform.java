@@ -55,7 +55,7 @@ public final class SharedPlatform {
    * A system property, else the path relative to the repository root found by walking up from the
    * working directory (surefire runs in the module's directory).
    */
-  private static Path locate(String property, String relative) {
+  static Path locate(String property, String relative) {
     String value = System.getProperty(property);
     if (value != null && !value.isBlank()) {
       return Path.of(value);

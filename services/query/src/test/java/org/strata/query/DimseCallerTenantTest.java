@@ -260,7 +260,7 @@ class DimseCallerTenantTest {
   }
 
   /** The StudyInstanceUIDs of the responses findscu -X wrote, in order. */
-  private static List<String> studyUids(Path dir) throws IOException {
+  static List<String> studyUids(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;

@@ -22,6 +22,16 @@ final class HttpProbe {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
+  private final String authorization;
+
+  HttpProbe() {
+    this(null);
+  }
+
+  /** Every request with this {@code Authorization} header (null: none). */
+  HttpProbe(String authorization) {
+    this.authorization = authorization;
+  }
 
   /** Latencies (ms) and what the answers held. */
   record Timings(double[] millis, double medianResults, long bytes, int failures) {
@@ -67,12 +77,15 @@ final class HttpProbe {
   private record Fetched(int status, long bytes, int results, long nanos) {}
 
   private Fetched fetch(String url, String accept, boolean countJson) throws Exception {
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofMinutes(5))
             .header("Accept", accept)
-            .GET()
-            .build();
+            .GET();
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     long t0 = System.nanoTime();
     if (countJson) {
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

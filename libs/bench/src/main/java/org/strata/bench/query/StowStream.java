@@ -34,6 +34,13 @@ final class StowStream {
 
   static Result stow(String url, int requests, IntFunction<List<byte[]>> parts, int clients)
       throws Exception {
+    return stow(url, requests, parts, clients, null);
+  }
+
+  /** The same, every request with this {@code Authorization} header (null: none). */
+  static Result stow(
+      String url, int requests, IntFunction<List<byte[]>> parts, int clients, String authorization)
+      throws Exception {
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -52,15 +59,18 @@ final class StowStream {
               () -> {
                 for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                   List<byte[]> files = parts.apply(i);
-                  HttpRequest request =
+                  HttpRequest.Builder builder =
                       HttpRequest.newBuilder(URI.create(url))
                           .timeout(Duration.ofMinutes(5))
                           .header(
                               "Content-Type",
                               "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
                           .header("Accept", "application/dicom+json")
-                          .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(files)))
-                          .build();
+                          .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(files)));
+                  if (authorization != null) {
+                    builder.header("Authorization", authorization);
+                  }
+                  HttpRequest request = builder.build();
                   HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
                   if (r.statusCode() != 200) {
                     failed.incrementAndGet();

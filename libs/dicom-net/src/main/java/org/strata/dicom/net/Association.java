@@ -254,6 +254,17 @@ public final class Association implements Closeable {
     return (InetSocketAddress) socket.getRemoteSocketAddress();
   }
 
+  /** The peer's IP address as text, or null when not connected. */
+  public String remoteIp() {
+    InetSocketAddress a = remoteAddress();
+    return a == null || a.getAddress() == null ? null : a.getAddress().getHostAddress();
+  }
+
+  /** Whether the association runs over DICOM TLS. */
+  public boolean isTls() {
+    return socket instanceof javax.net.ssl.SSLSocket;
+  }
+
   /** The authenticated user of an accepted association; null when anonymous. */
   public UserIdentityAuthenticator.AuthenticatedUser user() {
     return user;

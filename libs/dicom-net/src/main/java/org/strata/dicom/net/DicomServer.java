@@ -215,6 +215,7 @@ public final class DicomServer implements Closeable {
       ApplicationEntity ae = aes.getOrDefault(rq.calledAE(), aes.values().iterator().next());
       AAssociateAC ac = Negotiation.negotiate(rq, ae, config.maxPduLength(), user);
       as.accept(ac, user);
+      listener.accepted(as);
       LOG.info(
           "association {} -> {} accepted from {}",
           rq.callingAE(),
@@ -278,6 +279,14 @@ public final class DicomServer implements Closeable {
       acceptor.check(rq, remote, aes.keySet());
       return null;
     } catch (AAssociateRJException e) {
+      LOG.info(
+          "association {} -> {} from {}: {}",
+          rq.callingAE(),
+          rq.calledAE(),
+          remote == null || remote.getAddress() == null
+              ? "?"
+              : remote.getAddress().getHostAddress(),
+          e.getMessage());
       return e.toPdu();
     }
   }

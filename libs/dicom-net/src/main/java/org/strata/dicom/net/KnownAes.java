@@ -21,20 +21,24 @@ import org.strata.ids.TenantId;
  * # AE title   host        port   tenant
  * CT01         10.0.0.5    104    hosp-a
  * VIEWER-B     viewer.b    11112  hosp-b
- * MODALITY-X   -           -      hosp-a     (calls in only: not a C-MOVE destination)
+ * MODALITY-X   10.0.0.9    -      hosp-a     (calls in from 10.0.0.9 only: no C-MOVE destination)
+ * MODALITY-Y   -           -      hosp-a     (no registered host: refused in production)
  * </pre>
  *
  * Fields are separated by blanks; {@code #} starts a comment. AE titles are unique, 1 to 16
- * characters without backslash or control characters; host and port are both given or both {@code
- * -}. The tenant follows the one rule of {@link TenantId} ({@code Hosp.A} is read as {@code
- * hosp.a}).
+ * characters without backslash or control characters; the host is where the AE calls from (checked
+ * in production: {@link CallingHostCheck}) and, with a port, where it listens (C-MOVE, storage
+ * commitment reports); a port needs a host. The tenant follows the one rule of {@link TenantId}
+ * ({@code Hosp.A} is read as {@code hosp.a}).
  */
 public final class KnownAes {
-  /** One known AE; {@code host} null (and port 0) when it only calls in. */
+  /**
+   * One known AE; {@code host} null when none is registered, {@code port} 0 when it only calls in.
+   */
   public record KnownAe(String aeTitle, String host, int port, TenantId tenant) {
     /** Where C-MOVE sends to it, or null. */
     public InetSocketAddress address() {
-      return host == null ? null : InetSocketAddress.createUnresolved(host, port);
+      return host == null || port == 0 ? null : InetSocketAddress.createUnresolved(host, port);
     }
   }
 
@@ -88,14 +92,16 @@ public final class KnownAes {
       }
       String host = null;
       int port = 0;
-      if (f[1].equals("-") != f[2].equals("-")) {
-        throw new IllegalArgumentException(where + "host and port are both given or both -");
+      if (f[1].equals("-") && !f[2].equals("-")) {
+        throw new IllegalArgumentException(where + "a port needs a host");
       }
       if (!f[1].equals("-")) {
         host =
             f[1].startsWith("[") && f[1].endsWith("]")
                 ? f[1].substring(1, f[1].length() - 1)
                 : f[1];
+      }
+      if (!f[2].equals("-")) {
         try {
           port = Integer.parseInt(f[2]);
         } catch (NumberFormatException e) {

@@ -36,6 +36,25 @@ public record TlsConfig(
 
   public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+  /** The port IANA registered for DICOM over TLS ({@code dicom-tls}). */
+  public static final int DICOM_TLS_PORT = 2762;
+
+  /**
+   * The cipher suites of DICOM's BCP 195 secure transport connection profiles (PS3.15 B.12 and the
+   * Modified BCP 195 profile B.13, after RFC 9325): for TLS 1.3 the AEAD suites B.13 has servers
+   * support, for TLS 1.2 only ephemeral ECDH key exchange with AES-GCM, the suites DCMTK's default
+   * "BCP 195 RFC 8996" profile proposes. No CBC, no static RSA key exchange, no finite-field DHE.
+   */
+  public static final List<String> BCP195_CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+
   public TlsConfig {
     if (context == null) {
       throw new IllegalArgumentException("no SSL context");
@@ -76,6 +95,47 @@ public record TlsConfig(
         tmf == null ? null : tmf.getTrustManagers(),
         null);
     return of(ctx);
+  }
+
+  /**
+   * A server's TLS from its stores, as a service configures it.
+   *
+   * @param trustStore the certificates client certificates must chain to; required when client
+   *     certificates are asked for (the JDK's public CAs would admit any certificate they signed)
+   * @param protocols null for {@link #DEFAULT_PROTOCOLS}
+   * @param cipherSuites null for {@link #BCP195_CIPHER_SUITES}
+   * @throws IllegalArgumentException for a configuration that would admit what it should not
+   */
+  public static TlsConfig forServer(
+      Path keyStore,
+      char[] keyStorePassword,
+      Path trustStore,
+      char[] trustStorePassword,
+      ClientAuth clientAuth,
+      List<String> protocols,
+      List<String> cipherSuites)
+      throws IOException, GeneralSecurityException {
+    if (keyStore == null) {
+      throw new IllegalArgumentException("a TLS server needs a key store");
+    }
+    if (trustStore == null && clientAuth != null && clientAuth != ClientAuth.NONE) {
+      throw new IllegalArgumentException(
+          "client certificates are required (client-auth "
+              + clientAuth
+              + ") but no trust store"
+              + " is configured: the JDK's public CAs would be trusted");
+    }
+    for (String p : protocols == null ? DEFAULT_PROTOCOLS : protocols) {
+      if (!DEFAULT_PROTOCOLS.contains(p)) {
+        throw new IllegalArgumentException(
+            "TLS protocol " + p + " is not allowed (BCP 195): only " + DEFAULT_PROTOCOLS);
+      }
+    }
+    return new TlsConfig(
+        of(keyStore, keyStorePassword, trustStore, trustStorePassword).context(),
+        protocols == null ? DEFAULT_PROTOCOLS : protocols,
+        cipherSuites == null ? BCP195_CIPHER_SUITES : cipherSuites,
+        clientAuth);
   }
 
   public TlsConfig withProtocols(String... p) {

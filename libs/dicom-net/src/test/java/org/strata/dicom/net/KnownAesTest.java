@@ -34,6 +34,14 @@ class KnownAesTest {
   }
 
   @Test
+  void aHostWithoutPortCallsInFromThereButIsNoDestination() {
+    KnownAes aes = KnownAes.parse(List.of("CT02 10.0.0.9 - hosp-a"), "f");
+    assertEquals(
+        new KnownAes.KnownAe("CT02", "10.0.0.9", 0, TenantId.parse("hosp-a")), aes.find("CT02"));
+    assertNull(aes.find("CT02").address());
+  }
+
+  @Test
   void aTenantWithADotOrUpperCaseIsReadInItsLowerCaseForm() {
     KnownAes aes = KnownAes.parse(List.of("CT01 - - Hosp.A", "MR01 - - st-marys"), "f");
     assertEquals(TenantId.parse("hosp.a"), aes.find("CT01").tenant());
@@ -45,7 +53,7 @@ class KnownAesTest {
     for (String bad :
         List.of(
             "CT01 - - ",
-            "CT01 host - hosp-a",
+            "CT01 - 104 hosp-a",
             "CT01 host 0 hosp-a",
             "CT01 host 70000 hosp-a",
             "CT01 host x hosp-a",

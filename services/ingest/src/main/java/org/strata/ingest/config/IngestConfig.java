@@ -151,6 +151,43 @@ public interface IngestConfig {
     /** An established association that sends nothing this long is aborted (A-ABORT). */
     @WithDefault("30s")
     Duration idleTimeout();
+
+    /** The DICOM TLS listener beside the plain one, same AE (docs/security.md). */
+    Tls tls();
+  }
+
+  /**
+   * DICOM TLS (PS3.15 BCP 195 secure transport connection profiles): on when a key store is set.
+   * Associations over TLS are served exactly like plain ones; the calling-AE rules apply to both.
+   */
+  interface Tls {
+    /** PKCS12 or JKS key store with the server's key and certificate chain; unset: no TLS. */
+    Optional<String> keyStore();
+
+    Optional<String> keyStorePassword();
+
+    /** The CA (or peer) certificates client certificates must chain to. */
+    Optional<String> trustStore();
+
+    /** Default: the key store's password. */
+    Optional<String> trustStorePassword();
+
+    /** The TLS port; 2762 is DICOM's registered TLS port (dicom-tls). 0 picks a free port. */
+    @WithDefault("2762")
+    int port();
+
+    /** need (default): a client without a certificate the trust store admits is refused. */
+    @WithDefault("need")
+    org.strata.dicom.net.TlsConfig.ClientAuth clientAuth();
+
+    /** TLSv1.3 and TLSv1.2 (nothing older is allowed). */
+    @WithDefault("TLSv1.3,TLSv1.2")
+    java.util.List<String> protocols();
+
+    /**
+     * Default: the BCP 195 suites ({@link org.strata.dicom.net.TlsConfig#BCP195_CIPHER_SUITES}).
+     */
+    Optional<java.util.List<String>> cipherSuites();
   }
 
   enum DuplicatePolicy {

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.Tag;
@@ -21,14 +23,13 @@ import org.strata.dicom.net.DicomServer;
 import org.strata.dicom.net.DimseException;
 import org.strata.dicom.net.DimseRegistry;
 import org.strata.dicom.net.Status;
-import org.strata.dicom.net.pdu.AAssociateRJ;
-import org.strata.dicom.net.pdu.AAssociateRJException;
+import org.strata.dicom.net.TlsConfig;
 import org.strata.events.InstanceStored;
+import org.strata.http.auth.CallerIdentity;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.service.IngestSource;
 import org.strata.ingest.service.InstanceIngestor;
 import org.strata.ingest.service.StoreResult;
-import org.strata.ingest.service.TenantResolver;
 
 /**
  * The archive's storage SCP: C-ECHO and C-STORE of every storage SOP class in the transfer syntax
@@ -42,46 +43,75 @@ public class StorageScp {
   private static final Logger LOG = Logger.getLogger(StorageScp.class);
 
   private final InstanceIngestor ingestor;
-  private final TenantResolver tenants;
   private final IngestConfig config;
   private final IndexedBeforeRelease indexedBeforeRelease;
+  private final CallingAes callingAes;
+  private final DimseCallers callers;
   private DicomServer server;
+  private DicomServer tlsServer;
 
   public StorageScp(
       InstanceIngestor ingestor,
-      TenantResolver tenants,
       IngestConfig config,
-      IndexedBeforeRelease indexedBeforeRelease) {
+      IndexedBeforeRelease indexedBeforeRelease,
+      CallingAes callingAes,
+      DimseCallers callers) {
     this.ingestor = ingestor;
-    this.tenants = tenants;
     this.config = config;
     this.indexedBeforeRelease = indexedBeforeRelease;
+    this.callingAes = callingAes;
+    this.callers = callers;
   }
 
-  void start(@Observes StartupEvent event) throws IOException {
+  void start(@Observes StartupEvent event) throws IOException, GeneralSecurityException {
     IngestConfig.Dimse dimse = config.dimse();
     if (!dimse.enabled()) {
       return;
     }
-    server =
-        DicomServer.builder()
-            .bind(dimse.host(), dimse.port())
-            .storageAE(dimse.aeTitle())
-            .registry(new DimseRegistry().registerStorage(this::store))
-            .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
-            .maxAssociations(dimse.maxAssociations())
-            .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
-            .listener(indexedBeforeRelease)
-            .associationConfig(
-                AssociationConfig.SERVER_DEFAULTS
-                    .withArtimTimeout(dimse.artimTimeout())
-                    .withIdleTimeout(dimse.idleTimeout()))
-            .build()
-            .start();
-    LOG.infof("storage SCP %s listening on %s:%d", dimse.aeTitle(), dimse.host(), server.port());
+    server = listener(dimse).bind(dimse.host(), dimse.port()).build().start();
+    LOG.infof(
+        "storage SCP %s listening on %s:%d, calling AEs: %s",
+        dimse.aeTitle(), dimse.host(), server.port(), callingAes.describe());
+    IngestConfig.Tls tls = dimse.tls();
+    if (tls.keyStore().isPresent()) {
+      tlsServer = listener(dimse).bind(dimse.host(), tls.port()).tls(tls(tls)).build().start();
+      LOG.infof(
+          "storage SCP %s listening for DICOM TLS on %s:%d (client certificates: %s)",
+          dimse.aeTitle(), dimse.host(), tlsServer.port(), tls.clientAuth());
+    }
+  }
+
+  private static TlsConfig tls(IngestConfig.Tls t) throws IOException, GeneralSecurityException {
+    char[] keyPassword = t.keyStorePassword().orElse("").toCharArray();
+    return TlsConfig.forServer(
+        Path.of(t.keyStore().orElseThrow()),
+        keyPassword,
+        t.trustStore().map(Path::of).orElse(null),
+        t.trustStorePassword().map(String::toCharArray).orElse(keyPassword),
+        t.clientAuth(),
+        t.protocols(),
+        t.cipherSuites().orElse(null));
+  }
+
+  /** Everything but the address and TLS: the plain and the TLS listener serve alike. */
+  private DicomServer.Builder listener(IngestConfig.Dimse dimse) {
+    return DicomServer.builder()
+        .storageAE(dimse.aeTitle())
+        .registry(new DimseRegistry().registerStorage(this::store))
+        .acceptor(AssociationAcceptor.knownCalledAE().and(callingAes.acceptor()))
+        .maxAssociations(dimse.maxAssociations())
+        .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+        .listener(callers.listener().and(indexedBeforeRelease))
+        .associationConfig(
+            AssociationConfig.SERVER_DEFAULTS
+                .withArtimTimeout(dimse.artimTimeout())
+                .withIdleTimeout(dimse.idleTimeout()));
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (tlsServer != null) {
+      tlsServer.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -92,38 +122,25 @@ public class StorageScp {
     return server == null ? -1 : server.port();
   }
 
-  /**
-   * Calling AE titles no tenant rule maps are refused (reason 3), unless a default tenant is set.
-   */
-  private void checkCallingAe(
-      org.strata.dicom.net.pdu.AAssociateRQ rq,
-      java.net.InetSocketAddress remote,
-      java.util.Set<String> local)
-      throws AAssociateRJException {
-    if (tenants.forCallingAe(rq.callingAE()).isEmpty()) {
-      throw new AAssociateRJException(
-          AAssociateRJ.RESULT_PERMANENT,
-          AAssociateRJ.SOURCE_SERVICE_USER,
-          AAssociateRJ.REASON_CALLING_AE_NOT_RECOGNIZED,
-          "calling AE title not mapped to a tenant:");
-    }
+  /** The TLS port actually bound; -1 without TLS. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : tlsServer.port();
   }
 
   private int store(CStoreHandler.StoreRequest rq, InputStream dataSet)
       throws IOException, DimseException {
-    String tenant =
-        tenants
-            .forCallingAe(rq.callingAE())
-            .orElseThrow(() -> new DimseException(0x0110, "no tenant for the calling AE"));
+    CallerIdentity caller = callers.of(rq.association());
+    if (caller == null || caller.tenants().isEmpty()) {
+      // The acceptor refused such associations already; kept as a second line.
+      throw new DimseException(0x0110, "no tenant for the calling AE");
+    }
     IngestSource source =
         new IngestSource(
-            tenant,
+            caller.tenants().iterator().next(),
             InstanceStored.Channel.DIMSE,
-            rq.callingAE(),
+            caller.callingAe(),
             rq.calledAE(),
-            rq.association().remoteAddress() == null
-                ? null
-                : rq.association().remoteAddress().getAddress().getHostAddress(),
+            caller.sourceAddress(),
             null);
     InputStream part10 = new SequenceInputStream(new ByteArrayInputStream(fileMeta(rq)), dataSet);
     StoreResult result = ingestor.store(part10, source, null, rq.sopInstanceUid(), true);

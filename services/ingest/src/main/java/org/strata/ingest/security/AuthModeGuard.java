@@ -10,12 +10,21 @@ import org.strata.http.auth.AuthMode;
 /** Stops the service's start when the production profile is configured for anonymous access. */
 @ApplicationScoped
 public class AuthModeGuard {
+  private static final String SERVICE = "ingest";
+
   void check(
       @Observes StartupEvent event,
       @ConfigProperty(name = "strata.auth.mode", defaultValue = "required") String mode,
       @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "true")
           boolean oidcEnabled) {
     String profile = ConfigUtils.getProfiles().contains("prod") ? "prod" : "non-prod";
-    AuthMode.parse(mode).checkAllowedIn(profile, oidcEnabled);
+    try {
+      AuthMode.parse(mode).checkAllowedIn(profile, oidcEnabled);
+    } catch (IllegalStateException e) {
+      // One plain line on stderr besides the start failure Quarkus logs: what an operator (or the
+      // kubelet's last-state message) sees first.
+      System.err.println("strata-%s refuses to start: ".formatted(SERVICE) + e.getMessage());
+      throw e;
+    }
   }
 }

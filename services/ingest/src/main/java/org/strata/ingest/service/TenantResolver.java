@@ -58,6 +58,11 @@ public class TenantResolver {
     return mapped != null ? Optional.of(mapped) : defaultTenant;
   }
 
+  /** The deployment's known AEs (none without a file). */
+  public KnownAes knownAes() {
+    return knownAes;
+  }
+
   /** STOW-RS clients: the default tenant until the OIDC token names the hospital. */
   public Optional<String> forHttpClient() {
     return defaultTenant;

@@ -69,7 +69,7 @@ class TenantResolverTest {
 
   @Test
   void aMalformedFileStopsTheService() throws Exception {
-    Path file = Files.writeString(dir.resolve("known-aes.conf"), "CT01 somehost - hosp-a\n");
+    Path file = Files.writeString(dir.resolve("known-aes.conf"), "CT01 - 104 hosp-a\n");
     assertThrows(
         IllegalArgumentException.class,
         () ->

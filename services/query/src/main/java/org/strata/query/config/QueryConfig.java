@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.strata.ids.TenantId;
@@ -166,6 +167,43 @@ public interface QueryConfig {
     @WithDefault("30s")
     Duration idleTimeout();
 
+    /** The DICOM TLS listener beside the plain one, same AE (docs/security.md). */
+    Tls tls();
+
+    /**
+     * DICOM TLS (PS3.15 BCP 195 secure transport connection profiles): on when a key store is set.
+     * Associations over TLS are served exactly like plain ones; the calling-AE rules apply to both.
+     */
+    interface Tls {
+      /** PKCS12 or JKS key store with the server's key and certificate chain; unset: no TLS. */
+      Optional<String> keyStore();
+
+      Optional<String> keyStorePassword();
+
+      /** The CA (or peer) certificates client certificates must chain to. */
+      Optional<String> trustStore();
+
+      /** Default: the key store's password. */
+      Optional<String> trustStorePassword();
+
+      /** The TLS port (2763 here: ingest takes DICOM's registered 2762). 0 picks a free port. */
+      @WithDefault("2763")
+      int port();
+
+      /** need (default): a client without a certificate the trust store admits is refused. */
+      @WithDefault("need")
+      org.strata.dicom.net.TlsConfig.ClientAuth clientAuth();
+
+      /** TLSv1.3 and TLSv1.2 (nothing older is allowed). */
+      @WithDefault("TLSv1.3,TLSv1.2")
+      List<String> protocols();
+
+      /**
+       * Default: the BCP 195 suites ({@link org.strata.dicom.net.TlsConfig#BCP195_CIPHER_SUITES}).
+       */
+      Optional<List<String>> cipherSuites();
+    }
+
     /**
      * C-MOVE destinations: AE title to {@code host:port} ({@code [v6]:port} for IPv6). A C-MOVE to
      * any other AE title fails with A801.
@@ -180,9 +218,10 @@ public interface QueryConfig {
     Optional<String> knownAesFile();
 
     /**
-     * Whether calling AEs not in the known-AE file may associate; they query {@code
-     * strata.query.default-tenant}. True in the local profile ({@code make run}); production sets
-     * false, and unknown callers are rejected (A-ASSOCIATE-RJ, calling AE not recognized).
+     * Whether calling AEs not in the known-AE file may associate in local mode; they query {@code
+     * strata.query.default-tenant}. In production ({@code strata.auth.mode=required}) unknown
+     * callers are rejected whatever this says (A-ASSOCIATE-RJ, calling AE not recognized), and
+     * known ones only from their registered host.
      */
     @WithDefault("false")
     boolean acceptUnknownAes();

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -37,10 +38,8 @@ import org.strata.dicom.net.MoveDestinations;
 import org.strata.dicom.net.QueryRequest;
 import org.strata.dicom.net.RetrieveHandler;
 import org.strata.dicom.net.Status;
+import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
-import org.strata.dicom.net.pdu.AAssociateRJ;
-import org.strata.dicom.net.pdu.AAssociateRJException;
-import org.strata.dicom.net.pdu.AAssociateRQ;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
@@ -72,15 +71,21 @@ public class QueryRetrieveServer {
   private final Storage storage;
   private final QueryConfig config;
   private final CommitmentDecider commitments;
+  private final CallingAes callingAes;
+  private final DimseCallers callers;
   private DicomServer server;
-  private KnownAes knownAes = KnownAes.none();
+  private DicomServer tlsServer;
 
   public QueryRetrieveServer(
       QidoService qido,
       RetrieveLocator locator,
       Storage storage,
       QueryConfig config,
-      CommitmentDecider commitments) {
+      CommitmentDecider commitments,
+      CallingAes callingAes,
+      DimseCallers callers) {
+    this.callingAes = callingAes;
+    this.callers = callers;
     this.commitments = commitments;
     this.qido = qido;
     this.locator = locator;
@@ -88,15 +93,12 @@ public class QueryRetrieveServer {
     this.config = config;
   }
 
-  void start(@Observes StartupEvent event) throws IOException {
+  void start(@Observes StartupEvent event) throws IOException, GeneralSecurityException {
     QueryConfig.Dimse dimse = config.dimse();
     if (!dimse.enabled()) {
       return;
     }
-    knownAes =
-        dimse.knownAesFile().isPresent()
-            ? KnownAes.read(Path.of(dimse.knownAesFile().get()))
-            : KnownAes.none();
+    KnownAes knownAes = callingAes.knownAes();
     Map<String, InetSocketAddress> configured = destinations(dimse.destinations());
     // The known-AE file first; strata.query.dimse.destinations (no tenant) after it.
     MoveDestinations destinations =
@@ -116,74 +118,75 @@ public class QueryRetrieveServer {
                         tenantOf(association.callingAE()), rq, dimse.commitmentWait()),
                 destinations::lookup,
                 DicomClient.Options.DEFAULTS);
+    server = listener(dimse, registry).bind(dimse.host(), dimse.port()).build().start();
+    LOG.infof(
+        "Query/Retrieve SCP %s listening on %s:%d, %d other move destination(s), calling AEs: %s",
+        dimse.aeTitle(), dimse.host(), server.port(), configured.size(), callingAes.describe());
+    QueryConfig.Dimse.Tls tls = dimse.tls();
+    if (tls.keyStore().isPresent()) {
+      tlsServer =
+          listener(dimse, registry).bind(dimse.host(), tls.port()).tls(tls(tls)).build().start();
+      LOG.infof(
+          "Query/Retrieve SCP %s listening for DICOM TLS on %s:%d (client certificates: %s)",
+          dimse.aeTitle(), dimse.host(), tlsServer.port(), tls.clientAuth());
+    }
+  }
+
+  /** Everything but the address and TLS: the plain and the TLS listener serve alike. */
+  private DicomServer.Builder listener(QueryConfig.Dimse dimse, DimseRegistry registry) {
     List<TransferCapability> caps = new ArrayList<>();
     caps.add(TransferCapability.verificationScp());
     caps.addAll(TransferCapability.queryRetrieveScp());
     caps.addAll(TransferCapability.storageScu()); // C-GET sub-operations
     caps.addAll(TransferCapability.storageCommitment());
-    server =
-        DicomServer.builder()
-            .bind(dimse.host(), dimse.port())
-            .applicationEntity(new ApplicationEntity(dimse.aeTitle(), caps))
-            .registry(registry)
-            .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
-            .maxAssociations(dimse.maxAssociations())
-            .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
-            .associationConfig(
-                AssociationConfig.SERVER_DEFAULTS
-                    .withArtimTimeout(dimse.artimTimeout())
-                    .withIdleTimeout(dimse.idleTimeout()))
-            .build()
-            .start();
-    LOG.infof(
-        "Query/Retrieve SCP %s listening on %s:%d, %d known AE(s), %d other move destination(s),"
-            + " unknown calling AEs %s",
-        dimse.aeTitle(),
-        dimse.host(),
-        server.port(),
-        knownAes.size(),
-        configured.size(),
-        dimse.acceptUnknownAes() ? "query the default tenant" : "rejected");
+    return DicomServer.builder()
+        .applicationEntity(new ApplicationEntity(dimse.aeTitle(), caps))
+        .registry(registry)
+        .acceptor(AssociationAcceptor.knownCalledAE().and(callingAes.acceptor()))
+        .listener(callers.listener())
+        .maxAssociations(dimse.maxAssociations())
+        .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
+        .associationConfig(
+            AssociationConfig.SERVER_DEFAULTS
+                .withArtimTimeout(dimse.artimTimeout())
+                .withIdleTimeout(dimse.idleTimeout()));
+  }
+
+  private static TlsConfig tls(QueryConfig.Dimse.Tls t)
+      throws IOException, GeneralSecurityException {
+    char[] keyPassword = t.keyStorePassword().orElse("").toCharArray();
+    return TlsConfig.forServer(
+        Path.of(t.keyStore().orElseThrow()),
+        keyPassword,
+        t.trustStore().map(Path::of).orElse(null),
+        t.trustStorePassword().map(String::toCharArray).orElse(keyPassword),
+        t.clientAuth(),
+        t.protocols(),
+        t.cipherSuites().orElse(null));
   }
 
   /**
-   * Rejects (calling AE not recognized) a calling AE that is not in the known-AE file, unless
-   * unknown callers are accepted (local profile).
-   */
-  private void checkCallingAe(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
-      throws AAssociateRJException {
-    if (knownAes.find(rq.callingAE()) == null && !config.dimse().acceptUnknownAes()) {
-      throw new AAssociateRJException(
-          AAssociateRJ.RESULT_PERMANENT,
-          AAssociateRJ.SOURCE_SERVICE_USER,
-          AAssociateRJ.REASON_CALLING_AE_NOT_RECOGNIZED,
-          "calling AE title not known:");
-    }
-  }
-
-  /**
-   * The tenant a request is limited to: the calling AE's from the known-AE file, else (unknown
-   * callers accepted) the default tenant.
+   * The tenant a request is limited to: its association's caller's ({@link DimseCallers}), from the
+   * known-AE file or, for accepted unknown callers, the default tenant.
    */
   String tenant(QueryRequest rq) throws DimseException {
-    String tenant = tenantOf(rq.callingAE());
-    if (tenant == null) {
+    var caller = callers.of(rq.association());
+    if (caller == null || caller.tenants().isEmpty()) {
       // The acceptor rejected such associations already; kept as a second line.
       throw new DimseException(Status.NOT_AUTHORIZED, "calling AE not known");
     }
-    return tenant;
+    return caller.tenants().iterator().next();
   }
 
   /** The calling AE's tenant, the default tenant for accepted unknown callers, else null. */
   private String tenantOf(String callingAe) {
-    KnownAes.KnownAe known = knownAes.find(callingAe);
-    if (known != null) {
-      return known.tenant().value();
-    }
-    return config.dimse().acceptUnknownAes() ? config.defaultTenant().value() : null;
+    return callingAes.tenantOf(callingAe);
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (tlsServer != null) {
+      tlsServer.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -192,6 +195,11 @@ public class QueryRetrieveServer {
   /** The port actually bound (a free one when configured as 0); -1 when not running. */
   public int port() {
     return server == null ? -1 : server.port();
+  }
+
+  /** The TLS port actually bound; -1 without TLS. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : tlsServer.port();
   }
 
   /** {@code AE=host:port} entries; a malformed one stops the start. */
@@ -363,7 +371,7 @@ public class QueryRetrieveServer {
     if (rq.moveDestination() != null) {
       // A known destination of another tenant is refused as if unknown: one hospital's
       // images never go to another's AE.
-      KnownAes.KnownAe dest = knownAes.find(rq.moveDestination());
+      KnownAes.KnownAe dest = callingAes.knownAes().find(rq.moveDestination());
       if (dest != null && !dest.tenant().value().equals(tenant)) {
         throw new DimseException(
             Status.MOVE_DESTINATION_UNKNOWN, "move destination of another tenant");
