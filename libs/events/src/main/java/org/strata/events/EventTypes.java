@@ -30,7 +30,8 @@ final class EventTypes {
               "PatientLinksChanged",
               PatientLinksChanged.class,
               PatientLinksChanged.SCHEMA_VERSION,
-              Map.of()));
+              Map.of()),
+          new EventType<>("RoutingJob", RoutingJob.class, RoutingJob.SCHEMA_VERSION, Map.of()));
 
   private static final Map<String, EventType<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::name, Function.identity()));

@@ -23,7 +23,7 @@ class TopicsTest {
       assertTrue(NAME.matcher(topic.name()).matches(), topic.name());
       assertTrue(topic.partitions() > 0, topic.name());
     }
-    assertEquals(7, seen.size());
+    assertEquals(10, seen.size());
   }
 
   @Test
@@ -37,7 +37,10 @@ class TopicsTest {
             "strata.instance.deleted",
             "strata.audit.record",
             "strata.index.dead-letter",
-            "strata.patient.links"),
+            "strata.patient.links",
+            "strata.routing.jobs.stat",
+            "strata.routing.jobs.routine",
+            "strata.routing.dead-letter"),
         Set.copyOf(Topics.all().stream().map(Topic::name).toList()));
   }
 
