@@ -73,7 +73,7 @@ public class DestinationsResource {
       description =
           "dimse (aeTitle of the known-AE file; host and port only for an AE not listed there) or"
               + " stow (url, basic or OAuth2 client credentials with secrets from environment"
-              + " variables), and parallelism (1..32).")
+              + " variables), parallelism (1..32) and maxAttempts (1..100, else the service's).")
   @APIResponse(responseCode = "200", description = "the destination as stored")
   @APIResponse(responseCode = "400", description = "invalid destination, with the reason")
   public Response put(@PathParam("name") String name, Destination destination) throws IOException {
@@ -81,7 +81,12 @@ public class DestinationsResource {
       return Errors.of(400, "body: a destination is required");
     }
     Destination named =
-        new Destination(name, destination.dimse(), destination.stow(), destination.parallelism());
+        new Destination(
+            name,
+            destination.dimse(),
+            destination.stow(),
+            destination.parallelism(),
+            destination.maxAttempts());
     try {
       rules.putDestination(named);
     } catch (IllegalArgumentException e) {

@@ -260,7 +260,9 @@ public class Dispatcher {
     }
     queue.breaker.failed(now);
     int attempts = job.attempt() + 1;
-    boolean last = attempts >= config.maxAttempts();
+    Destination d = rules.book().destination(job.destination());
+    int maxAttempts = d == null || d.maxAttempts() == null ? config.maxAttempts() : d.maxAttempts();
+    boolean last = attempts >= maxAttempts;
     RoutingJob next =
         job.nextAttempt(
             UUID.randomUUID().toString(),

@@ -91,6 +91,9 @@ public final class RuleBook {
     if (d.parallelismOrDefault() < 1 || d.parallelismOrDefault() > 32) {
       throw new IllegalArgumentException(where + "parallelism: 1..32");
     }
+    if (d.maxAttempts() != null && (d.maxAttempts() < 1 || d.maxAttempts() > 100)) {
+      throw new IllegalArgumentException(where + "maxAttempts: 1..100");
+    }
     if (d.dimse() != null) {
       if (d.dimse().aeTitle() == null || d.dimse().aeTitle().isBlank()) {
         throw new IllegalArgumentException(where + "dimse.aeTitle is required");

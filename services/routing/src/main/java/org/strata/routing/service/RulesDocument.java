@@ -30,9 +30,12 @@ public record RulesDocument(
    * Where a rule sends: exactly one of {@code dimse} (C-STORE) and {@code stow} (STOW-RS).
    *
    * @param parallelism associations (DIMSE) or requests (STOW-RS) open to it at once, 1..32
+   * @param maxAttempts attempts of a job before the dead letters, 1..100; absent: {@code
+   *     strata.routing.max-attempts}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Destination(String name, Dimse dimse, Stow stow, Integer parallelism) {
+  public record Destination(
+      String name, Dimse dimse, Stow stow, Integer parallelism, Integer maxAttempts) {
     public int parallelismOrDefault() {
       return parallelism == null ? 1 : parallelism;
     }
