@@ -20,9 +20,15 @@ fi
 mkdir -p "$STRATA_DATA_DIR"
 # Known AEs (title, host, port, tenant) for the DIMSE services; edit and restart, no rebuild.
 export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.conf}"
+# Routing's rules and destinations (read at start, reloaded on change, rewritten by its admin API):
+# the data directory's copy, first copied from the example in deploy/ (its rule disabled).
+if [ -z "${STRATA_ROUTING_RULES_FILE:-}" ]; then
+  export STRATA_ROUTING_RULES_FILE="$STRATA_DATA_DIR/routing-rules.yaml"
+  [ -f "$STRATA_ROUTING_RULES_FILE" ] || cp deploy/routing-rules.yaml "$STRATA_ROUTING_RULES_FILE"
+fi
 
 # Every service that exists so far, on its fixed local HTTP port.
-declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [storage-tiering]=8084 [routing]=8085 [audit]=8086)
+declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [routing]=8084 [storage-tiering]=8085 [audit]=8086)
 services=()
 for name in ingest index query storage-tiering routing audit; do
   jar=services/$name/target/quarkus-app/quarkus-run.jar

@@ -241,6 +241,12 @@ public final class PlatformMain {
                 String.format(
                     "Index admin  %s/admin/tenants/{tenant}/studies/{study} (DELETE)%n",
                     service.url()));
+        case "routing" ->
+            b.append(
+                String.format(
+                    "Routing      %s/admin/rules, /admin/destinations, /admin/jobs (rules:"
+                        + " %s, C-STORE SCU AE STRATA-ROUTER)%n",
+                    service.url(), env("STRATA_ROUTING_RULES_FILE", "routing-rules.yaml")));
         default -> {}
       }
     }

@@ -6,6 +6,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -18,6 +19,8 @@ import java.util.Map;
 public final class RulePredicate {
   private static final CelCompiler COMPILER =
       CelCompilerFactory.standardCelCompilerBuilder()
+          // has(), all(), exists(), exists_one(), map(), filter()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("tenant", SimpleType.STRING)
           .addVar("callingAe", SimpleType.STRING)
           .addVar("channel", SimpleType.STRING)
