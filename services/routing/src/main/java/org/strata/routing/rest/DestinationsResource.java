@@ -76,7 +76,8 @@ public class DestinationsResource {
               + " variables), parallelism (1..32) and maxAttempts (1..100, else the service's).")
   @APIResponse(responseCode = "200", description = "the destination as stored")
   @APIResponse(responseCode = "400", description = "invalid destination, with the reason")
-  public Response put(@PathParam("name") String name, Destination destination) throws IOException {
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response put(@PathParam("name") String name, Destination destination) {
     if (destination == null) {
       return Errors.of(400, "body: a destination is required");
     }
@@ -91,6 +92,8 @@ public class DestinationsResource {
       rules.putDestination(named);
     } catch (IllegalArgumentException e) {
       return Errors.of(400, e.getMessage());
+    } catch (IOException e) {
+      return Errors.of(503, "the rules file could not be written");
     }
     return Response.ok(named).build();
   }

@@ -69,7 +69,8 @@ public class RulesResource {
               + " from now on.")
   @APIResponse(responseCode = "200", description = "the rule as stored")
   @APIResponse(responseCode = "400", description = "invalid rule, with the reason")
-  public Response put(@PathParam("id") String id, Rule rule) throws IOException {
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response put(@PathParam("id") String id, Rule rule) {
     if (rule == null) {
       return Errors.of(400, "body: a rule is required");
     }
@@ -87,6 +88,8 @@ public class RulesResource {
       rules.putRule(named);
     } catch (IllegalArgumentException e) {
       return Errors.of(400, e.getMessage());
+    } catch (IOException e) {
+      return Errors.of(503, "the rules file could not be written");
     }
     return Response.ok(named).build();
   }
@@ -96,10 +99,9 @@ public class RulesResource {
   @Operation(summary = "Disable a rule (it stays in the file)")
   @APIResponse(responseCode = "204", description = "disabled")
   @APIResponse(responseCode = "404", description = "no such rule")
-  public Response disable(@PathParam("id") String id) throws IOException {
-    return rules.setEnabled(id, false)
-        ? Response.noContent().build()
-        : Errors.of(404, "no such rule");
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response disable(@PathParam("id") String id) {
+    return enabled(id, false);
   }
 
   @POST
@@ -107,9 +109,18 @@ public class RulesResource {
   @Operation(summary = "Enable a rule")
   @APIResponse(responseCode = "204", description = "enabled")
   @APIResponse(responseCode = "404", description = "no such rule")
-  public Response enable(@PathParam("id") String id) throws IOException {
-    return rules.setEnabled(id, true)
-        ? Response.noContent().build()
-        : Errors.of(404, "no such rule");
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response enable(@PathParam("id") String id) {
+    return enabled(id, true);
+  }
+
+  private Response enabled(String id, boolean on) {
+    try {
+      return rules.setEnabled(id, on)
+          ? Response.noContent().build()
+          : Errors.of(404, "no such rule");
+    } catch (IOException e) {
+      return Errors.of(503, "the rules file could not be written");
+    }
   }
 }
