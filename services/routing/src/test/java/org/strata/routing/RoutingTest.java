@@ -43,6 +43,7 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;
 
@@ -225,6 +226,36 @@ class RoutingTest {
   }
 
   @Test
+  void aStudyRoutedOverStowRsToOrthancArrivesByteForByte() throws Exception {
+    Path dir = RoutingTestProfile.DIR.resolve("orthanc-" + UUID.randomUUID());
+    Files.createDirectories(dir);
+    try (OrthancPeer orthanc = OrthancPeer.start(dir, 0, "UNUSED", 1, 1)) {
+      putDestination(
+          "orthanc-web",
+          "{\"stow\":{\"url\":\"" + orthanc.url() + "/dicom-web/\"},\"parallelism\":2}");
+      putRule(
+          "study-to-orthanc",
+          "{\"when\":\"tenant == 'route-f'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
+              + "\"destination\":\"orthanc-web\"}");
+      StoredStudyMother ct = new StoredStudyMother();
+      ct.tenant = "route-f";
+      ct.instances = 2;
+      StoredStudyMother.Stored study = ct.store(s3);
+      publish(study.events());
+
+      Map<String, Object> job = awaitJob("orthanc-web", "SENT");
+      assertEquals(2, job.get("sent"));
+      for (Map.Entry<String, byte[]> stored : study.objects().entrySet()) {
+        byte[] received = orthancFile(orthanc, stored.getKey());
+        assertArrayEquals(
+            dataSet(stored.getValue()),
+            dataSet(received),
+            "the data set Orthanc holds differs from the stored object's");
+      }
+    }
+  }
+
+  @Test
   void aRuleThatDoesNotCompileIsRefusedWithCelsReason() {
     putDestination("pacs-e", "{\"dimse\":{\"aeTitle\":\"PACS-E\"}}");
     given()
@@ -245,6 +276,37 @@ class RoutingTest {
   }
 
   // --- helpers
+
+  /** The file Orthanc stored for a SOP Instance UID (its REST API: lookup, then the file). */
+  private static byte[] orthancFile(OrthancPeer orthanc, String sopUid) throws Exception {
+    var lookup =
+        orthanc
+            .http()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(orthanc.url() + "/tools/lookup"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(sopUid))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, lookup.statusCode(), lookup.body());
+    String id =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(lookup.body())
+            .path(0)
+            .path("ID")
+            .asText();
+    assertTrue(!id.isEmpty(), "Orthanc does not hold " + sopUid);
+    var file =
+        orthanc
+            .http()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(orthanc.url() + "/instances/" + id + "/file"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, file.statusCode());
+    return file.body();
+  }
 
   private StoreScpPeer peer(int port, String name, String... options) throws Exception {
     StoreScpPeer p =
