@@ -31,8 +31,7 @@ import org.strata.testkit.hostile.Liveness;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,s3"),
-    restrictToAnnotatedClass = true)
+    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
 class HostileInputTest {
   private static final String HOST = "127.0.0.1";
 

@@ -56,8 +56,7 @@ import org.strata.testkit.StoreScpPeer;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,s3"),
-    restrictToAnnotatedClass = true)
+    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
 class RoutingTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
