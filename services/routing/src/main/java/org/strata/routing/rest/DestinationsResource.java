@@ -10,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -88,14 +87,7 @@ public class DestinationsResource {
             destination.stow(),
             destination.parallelism(),
             destination.maxAttempts());
-    try {
-      rules.putDestination(named);
-    } catch (IllegalArgumentException e) {
-      return Errors.of(400, e.getMessage());
-    } catch (IOException e) {
-      return Errors.of(503, "the rules file could not be written");
-    }
-    return Response.ok(named).build();
+    return Errors.change(() -> rules.putDestination(named), named);
   }
 
   @POST

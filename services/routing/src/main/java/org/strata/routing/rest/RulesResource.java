@@ -84,14 +84,7 @@ public class RulesResource {
             rule.quietPeriod(),
             rule.destination(),
             rule.priority());
-    try {
-      rules.putRule(named);
-    } catch (IllegalArgumentException e) {
-      return Errors.of(400, e.getMessage());
-    } catch (IOException e) {
-      return Errors.of(503, "the rules file could not be written");
-    }
-    return Response.ok(named).build();
+    return Errors.change(() -> rules.putRule(named), named);
   }
 
   @POST
