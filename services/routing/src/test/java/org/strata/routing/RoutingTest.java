@@ -255,6 +255,32 @@ class RoutingTest {
   }
 
   @Test
+  void theRulesFileIsReloadedWhenItChangesAndABadChangeIsNotTaken() throws Exception {
+    Files.writeString(
+        RoutingTestProfile.RULES,
+        """
+        version: 1
+        destinations:
+          - name: from-file
+            dimse: {aeTitle: FROM-FILE}
+        rules:
+          - id: written-by-hand
+            when: modality == 'XA'
+            destination: from-file
+        """);
+    await()
+        .atMost(WAIT)
+        .until(() -> given().get("/admin/rules/written-by-hand").statusCode() == 200);
+    given().get("/admin/destinations/from-file").then().statusCode(200);
+
+    Files.writeString(RoutingTestProfile.RULES, "version: 1\nrules:\n  - id: x\n    when: 1 +\n");
+    await()
+        .atMost(WAIT)
+        .until(() -> given().get("/admin/rules").jsonPath().getString("fileError") != null);
+    given().get("/admin/rules/written-by-hand").then().statusCode(200);
+  }
+
+  @Test
   void aRuleThatDoesNotCompileIsRefusedWithCelsReason() {
     putDestination("pacs-e", "{\"dimse\":{\"aeTitle\":\"PACS-E\"}}");
     given()
