@@ -18,7 +18,8 @@ public sealed interface StrataEvent
         InstanceDeleted,
         AuditRecord,
         PatientLinksChanged,
-        InstanceMoved {
+        InstanceMoved,
+        RoutingJob {
 
   /** Unique id of this event (a UUID string); consumers use it to de-duplicate redeliveries. */
   String eventId();
@@ -33,7 +34,8 @@ public sealed interface StrataEvent
    * The Kafka record key. Instance and study events are keyed by StudyInstanceUID so that all
    * events of one study land on one partition, in order; audit records have no ordering need and
    * are keyed by their id to spread evenly; patient link changes by link id, so that the latest
-   * event of a link is its state on the compacted topic.
+   * event of a link is its state on the compacted topic; routing jobs by destination, so that one
+   * destination's queue is one partition, in order.
    */
   default String key() {
     return switch (this) {
@@ -44,6 +46,7 @@ public sealed interface StrataEvent
       case AuditRecord e -> e.eventId();
       case PatientLinksChanged e -> e.linkId();
       case InstanceMoved e -> e.studyInstanceUid();
+      case RoutingJob e -> e.destination();
     };
   }
 }

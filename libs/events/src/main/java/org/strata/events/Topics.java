@@ -106,6 +106,39 @@ public final class Topics {
           "original record key",
           "Records the index gave up on, with the original key and payload");
 
+  /**
+   * {@link RoutingJob}s of STAT priority, keyed by destination: routing's queue that is always
+   * drained before {@link #ROUTING_JOBS_ROUTINE} (ADR 0029). Retention covers the longest backoff.
+   */
+  public static final Topic ROUTING_JOBS_STAT =
+      new Topic(
+          "strata.routing.jobs.stat",
+          6,
+          Duration.ofDays(14),
+          DELETE,
+          "destination",
+          "RoutingJob records of STAT priority from routing (new jobs and retries)");
+
+  /** {@link RoutingJob}s of ROUTINE priority, keyed by destination (ADR 0029). */
+  public static final Topic ROUTING_JOBS_ROUTINE =
+      new Topic(
+          "strata.routing.jobs.routine",
+          6,
+          Duration.ofDays(14),
+          DELETE,
+          "destination",
+          "RoutingJob records of ROUTINE priority from routing (new jobs and retries)");
+
+  /** {@link RoutingJob}s routing gave up on, with the last reason, for operators to retry. */
+  public static final Topic ROUTING_DEAD_LETTER =
+      new Topic(
+          "strata.routing.dead-letter",
+          3,
+          Duration.ofDays(30),
+          DELETE,
+          "destination",
+          "RoutingJob records routing gave up on after its attempts, with the last reason");
+
   private static final List<Topic> ALL =
       List.of(
           INSTANCE_STORED,
@@ -115,7 +148,10 @@ public final class Topics {
           AUDIT_RECORD,
           INDEX_DEAD_LETTER,
           PATIENT_LINKS,
-          INSTANCE_MOVED);
+          INSTANCE_MOVED,
+          ROUTING_JOBS_STAT,
+          ROUTING_JOBS_ROUTINE,
+          ROUTING_DEAD_LETTER);
 
   private Topics() {}
 

@@ -23,7 +23,7 @@ class TopicsTest {
       assertTrue(NAME.matcher(topic.name()).matches(), topic.name());
       assertTrue(topic.partitions() > 0, topic.name());
     }
-    assertEquals(8, seen.size());
+    assertEquals(11, seen.size());
   }
 
   @Test
@@ -38,7 +38,10 @@ class TopicsTest {
             "strata.audit.record",
             "strata.index.dead-letter",
             "strata.patient.links",
-            "strata.instance.moved"),
+            "strata.instance.moved",
+            "strata.routing.jobs.stat",
+            "strata.routing.jobs.routine",
+            "strata.routing.dead-letter"),
         Set.copyOf(Topics.all().stream().map(Topic::name).toList()));
   }
 

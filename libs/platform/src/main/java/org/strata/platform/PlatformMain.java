@@ -265,6 +265,12 @@ public final class PlatformMain {
                     "Audit        %s/audit/verify, /audit/export, /audit/patient-access,"
                         + " /fhir/AuditEvent (strata-auditor)%n",
                     service.url()));
+        case "routing" ->
+            b.append(
+                String.format(
+                    "Routing      %s/admin/rules, /admin/destinations, /admin/jobs (rules:"
+                        + " %s, C-STORE SCU AE STRATA-ROUTER)%n",
+                    service.url(), env("STRATA_ROUTING_RULES_FILE", "routing-rules.yaml")));
         default -> {}
       }
     }

@@ -38,6 +38,7 @@ import org.strata.dicom.net.MoveDestinations;
 import org.strata.dicom.net.QueryRequest;
 import org.strata.dicom.net.RetrieveHandler;
 import org.strata.dicom.net.Status;
+import org.strata.dicom.net.StoredDataSet;
 import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
 import org.strata.query.config.QueryConfig;

@@ -1,4 +1,4 @@
-package org.strata.query.dimse;
+package org.strata.dicom.net;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -9,13 +9,14 @@ import java.io.PushbackInputStream;
 /**
  * The data set of a stored Part 10 object as a stream: the preamble, {@code DICM} and the file meta
  * group (0002,xxxx, always explicit VR little endian) are skipped element by element, the rest is
- * passed on as stored (no parsing, no transcoding).
+ * passed on as stored (no parsing, no transcoding). What a C-STORE SCU sends of an archived object
+ * (query's C-MOVE and C-GET, routing).
  */
-final class StoredDataSet {
+public final class StoredDataSet {
   private StoredDataSet() {}
 
   /** {@code object} past its file meta information; closing the result closes {@code object}. */
-  static InputStream open(InputStream object) throws IOException {
+  public static InputStream open(InputStream object) throws IOException {
     PushbackInputStream in = new PushbackInputStream(new BufferedInputStream(object, 65536), 4);
     try {
       byte[] head = in.readNBytes(132);

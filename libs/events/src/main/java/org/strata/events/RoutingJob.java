@@ -1,0 +1,103 @@
+package org.strata.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A send of stored instances to one routing destination: the unit of routing's queues. Published by
+ * routing on {@link Topics#ROUTING_JOBS_STAT} or {@link Topics#ROUTING_JOBS_ROUTINE} (by priority),
+ * keyed by destination so that one destination's jobs stay in order on one partition; republished
+ * with the next attempt after a failure, and on {@link Topics#ROUTING_DEAD_LETTER} when it gave up.
+ *
+ * @param eventId this record's id (a new one for every attempt)
+ * @param jobId the job's id, the same over all its attempts
+ * @param destination the destination's name in routing's rules file
+ * @param priority STAT jobs overtake ROUTINE ones
+ * @param ruleId the rule that made the job, null for a manual export
+ * @param instances the instances still to send (those sent by earlier attempts are left out)
+ * @param sent instances of the job already delivered by earlier attempts
+ * @param attempt attempts made so far (0 for a new job)
+ * @param notBefore the earliest time of the next attempt (backoff), null for at once
+ * @param lastReason why the last attempt failed, null before the first failure; never PHI
+ */
+public record RoutingJob(
+    String eventId,
+    Instant occurredAt,
+    String tenant,
+    String jobId,
+    String destination,
+    Priority priority,
+    String ruleId,
+    String studyInstanceUid,
+    List<Instance> instances,
+    int sent,
+    int attempt,
+    Instant notBefore,
+    String lastReason)
+    implements StrataEvent {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** Queue priority: a STAT job is started before any ROUTINE job of its destination. */
+  public enum Priority {
+    STAT,
+    ROUTINE
+  }
+
+  /** One stored object to send, sent as stored (its own transfer syntax). */
+  public record Instance(
+      String seriesInstanceUid,
+      String sopInstanceUid,
+      String sopClassUid,
+      String transferSyntaxUid,
+      String bucket,
+      String key) {
+    public Instance {
+      Require.uid(seriesInstanceUid, "instances.seriesInstanceUid");
+      Require.uid(sopInstanceUid, "instances.sopInstanceUid");
+      Require.uid(sopClassUid, "instances.sopClassUid");
+      Require.uid(transferSyntaxUid, "instances.transferSyntaxUid");
+      Require.nonBlank(bucket, "instances.bucket");
+      Require.nonBlank(key, "instances.key");
+    }
+  }
+
+  public RoutingJob {
+    Require.uuid(eventId, "eventId");
+    Require.nonNull(occurredAt, "occurredAt");
+    Require.tenant(tenant, "tenant");
+    Require.uuid(jobId, "jobId");
+    Require.nonBlank(destination, "destination");
+    Require.nonNull(priority, "priority");
+    Require.uid(studyInstanceUid, "studyInstanceUid");
+    instances = Require.list(instances, "instances");
+    if (sent < 0 || attempt < 0) {
+      throw new IllegalArgumentException(
+          "sent and attempt must be >= 0, got " + sent + " and " + attempt);
+    }
+  }
+
+  /** The same job for its next attempt: what is left, the reason, and when to try again. */
+  public RoutingJob nextAttempt(
+      String newEventId,
+      Instant now,
+      List<Instance> left,
+      int sentNow,
+      Instant retryAt,
+      String reason) {
+    return new RoutingJob(
+        newEventId,
+        now,
+        tenant,
+        jobId,
+        destination,
+        priority,
+        ruleId,
+        studyInstanceUid,
+        left,
+        sent + sentNow,
+        attempt + 1,
+        retryAt,
+        reason);
+  }
+}

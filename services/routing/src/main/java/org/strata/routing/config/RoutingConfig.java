@@ -1,0 +1,68 @@
+package org.strata.routing.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code strata.routing.*}: the rules file, the queues' retry policy and the SCU's identity. */
+@ConfigMapping(prefix = "strata.routing")
+public interface RoutingConfig {
+
+  /** The rules file (YAML: destinations and rules); created by the admin API when missing. */
+  String rulesFile();
+
+  /** How often the rules file is checked for changes (modification time and size). */
+  @WithDefault("PT2S")
+  Duration rulesReloadInterval();
+
+  /** The known-AE file DIMSE destinations are looked up in (re-read when it changes). */
+  Optional<String> knownAesFile();
+
+  /** The calling AE title of routing's C-STORE SCU. */
+  @WithDefault("STRATA-ROUTER")
+  String callingAeTitle();
+
+  /** Attempts of a job before it goes to the dead-letter topic with its last reason. */
+  @WithDefault("8")
+  int maxAttempts();
+
+  /** Backoff before the second attempt; doubled per attempt up to {@link #backoffMax()}. */
+  @WithDefault("PT5S")
+  Duration backoffInitial();
+
+  /** Longest backoff between two attempts. */
+  @WithDefault("PT10M")
+  Duration backoffMax();
+
+  /** Consecutive failed attempts of a destination that open its circuit breaker. */
+  @WithDefault("5")
+  int breakerThreshold();
+
+  /** How long an open breaker holds a destination's jobs before one trial attempt. */
+  @WithDefault("PT30S")
+  Duration breakerOpenFor();
+
+  /**
+   * Jobs a destination holds in memory (waiting, backing off, in flight) before routing stops
+   * reading its ROUTINE queue; STAT jobs are always read.
+   */
+  @WithDefault("1000")
+  int maxQueuedJobsPerDestination();
+
+  /** Instances per job at most: a larger study is split into several jobs. */
+  @WithDefault("500")
+  int maxInstancesPerJob();
+
+  /** Kafka consumer group of the rule evaluation (reads strata.instance.stored). */
+  @WithDefault("strata-routing")
+  String rulesGroup();
+
+  /** Kafka consumer group of the queues (reads strata.routing.jobs.*). */
+  @WithDefault("strata-routing-queue")
+  String queueGroup();
+
+  /** Timeouts of a STOW-RS request to a destination. */
+  @WithDefault("PT60S")
+  Duration stowTimeout();
+}

@@ -1,0 +1,110 @@
+package org.strata.routing.dimse;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+import org.strata.dicom.net.DicomClient;
+import org.strata.dicom.net.KnownAes;
+import org.strata.dicom.net.NoPresentationContextException;
+import org.strata.dicom.net.StoredDataSet;
+import org.strata.dicom.net.pdu.AAbortException;
+import org.strata.dicom.net.pdu.AAssociateRJException;
+import org.strata.events.RoutingJob;
+import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.service.RulesDocument.Destination;
+import org.strata.routing.service.SendOutcome;
+import org.strata.routing.service.Sender;
+import org.strata.routing.service.StoredObjects;
+
+/**
+ * C-STORE SCU to a DIMSE destination: one association per attempt, one presentation context per SOP
+ * class and stored transfer syntax of the job, each instance sent as stored (no transcoding: an
+ * instance whose syntax the destination does not accept fails the attempt with that reason).
+ */
+@ApplicationScoped
+public class CStoreSender implements Sender {
+  private static final Logger LOG = Logger.getLogger(CStoreSender.class);
+
+  private final KnownAeDirectory knownAes;
+  private final StoredObjects objects;
+  private final String callingAe;
+
+  CStoreSender(KnownAeDirectory knownAes, StoredObjects objects, RoutingConfig config) {
+    this.knownAes = knownAes;
+    this.objects = objects;
+    this.callingAe = config.callingAeTitle();
+  }
+
+  @Override
+  public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
+    List<RoutingJob.Instance> todo = job.instances();
+    String host;
+    int port;
+    var dimse = destination.dimse();
+    try {
+      if (dimse.host() != null) {
+        host = dimse.host();
+        port = dimse.port();
+      } else {
+        KnownAes.KnownAe ae = knownAes.find(dimse.aeTitle());
+        if (ae == null) {
+          return SendOutcome.failed(0, todo, "AE not in the known-AE file (or without address)");
+        }
+        host = ae.host();
+        port = ae.port();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return SendOutcome.failed(0, todo, "known-AE file not readable: " + e.getMessage());
+    }
+    DicomClient.Proposal proposal = DicomClient.proposal();
+    for (RoutingJob.Instance i : todo) {
+      proposal.add(i.sopClassUid(), i.transferSyntaxUid());
+    }
+    int sent = 0;
+    try (DicomClient client =
+        DicomClient.connect(
+            host, port, callingAe, dimse.aeTitle(), proposal, DicomClient.Options.DEFAULTS)) {
+      for (RoutingJob.Instance i : todo) {
+        if (cancelled.getAsBoolean()) {
+          return SendOutcome.cancelled(sent);
+        }
+        int status;
+        try (InputStream dataSet = StoredDataSet.open(objects.open(i))) {
+          status =
+              client.store(i.sopClassUid(), i.sopInstanceUid(), i.transferSyntaxUid(), dataSet);
+        }
+        if (!successOrWarning(status)) {
+          return SendOutcome.failed(
+              sent,
+              todo.subList(sent, todo.size()),
+              String.format("C-STORE refused with status %04X", status));
+        }
+        sent++;
+        LOG.debugf("sent %s to %s", i.sopInstanceUid(), destination.name());
+      }
+      return SendOutcome.done(sent);
+    } catch (AAssociateRJException e) {
+      return SendOutcome.failed(
+          sent, todo.subList(sent, todo.size()), "association rejected: " + e.getMessage());
+    } catch (AAbortException e) {
+      return SendOutcome.failed(
+          sent, todo.subList(sent, todo.size()), "association aborted: " + e.getMessage());
+    } catch (NoPresentationContextException e) {
+      return SendOutcome.failed(
+          sent,
+          todo.subList(sent, todo.size()),
+          "the destination does not accept a SOP class in its stored transfer syntax");
+    } catch (IOException | RuntimeException e) {
+      return SendOutcome.failed(
+          sent, todo.subList(sent, todo.size()), "C-STORE failed: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** PS3.7 C.4.2.1.4: 0000 success, 0001 and Bxxx warnings (stored, with a remark). */
+  static boolean successOrWarning(int status) {
+    return status == 0x0000 || status == 0x0001 || (status & 0xF000) == 0xB000;
+  }
+}

@@ -1,0 +1,37 @@
+package org.strata.routing.rest;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/** Client faults as {@code {"error": reason}}; the reason names the field, never PHI. */
+final class Errors {
+  private Errors() {}
+
+  /** A change of the rules file. */
+  interface RulesChange {
+    void apply() throws java.io.IOException;
+  }
+
+  /**
+   * Runs {@code change} and answers {@code ok}; an invalid change is a 400 with its reason, a file
+   * that cannot be written a 503.
+   */
+  static Response change(RulesChange change, Object ok) {
+    try {
+      change.apply();
+    } catch (IllegalArgumentException e) {
+      return of(400, e.getMessage());
+    } catch (java.io.IOException e) {
+      return of(503, "the rules file could not be written");
+    }
+    return Response.ok(ok).build();
+  }
+
+  static Response of(int status, String reason) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(Map.of("error", reason))
+        .build();
+  }
+}

@@ -1,0 +1,27 @@
+package org.strata.routing.rest;
+
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.http.RequestTarget;
+
+/**
+ * Refuses, before routing, a request whose path segments or query values are not well-formed UTF-8,
+ * hold a NUL or are too long ({@link RequestTarget}): 400 or 414 with {@code {"error": reason}},
+ * never a PostgreSQL error. Reads the raw target, which the HTTP stack would decode leniently.
+ */
+public class RequestTargetFilter {
+
+  @ServerRequestFilter(preMatching = true)
+  public Response refuse(HttpServerRequest request) {
+    RequestTarget.Refusal r = RequestTarget.check(request.uri());
+    return r == null
+        ? null
+        : Response.status(r.status())
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(Map.of("error", r.reason()))
+            .build();
+  }
+}

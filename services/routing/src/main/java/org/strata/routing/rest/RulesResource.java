@@ -1,0 +1,119 @@
+package org.strata.routing.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.http.auth.Roles;
+import org.strata.routing.service.RoutingRules;
+import org.strata.routing.service.RuleBook;
+import org.strata.routing.service.RulesDocument.Rule;
+
+/** The routing rules: list, add or change, enable and disable. Changes are written to the file. */
+@Path("/admin/rules")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "rules", description = "Routing rules (the rules file)")
+@RolesAllowed(Roles.ADMIN)
+public class RulesResource {
+  private final RoutingRules rules;
+
+  public RulesResource(RoutingRules rules) {
+    this.rules = rules;
+  }
+
+  /** The rule list as GET answers it. */
+  public record RuleList(Long revision, String fileError, List<Rule> rules) {}
+
+  @GET
+  @Operation(
+      summary = "The rules in force",
+      description = "With the file's revision, and why the file's last change was not taken.")
+  @APIResponse(responseCode = "200", description = "the rules")
+  public RuleList list() {
+    RuleBook book = rules.book();
+    return new RuleList(book.document().revision(), rules.lastError(), book.document().rules());
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(summary = "One rule")
+  @APIResponse(responseCode = "200", description = "the rule")
+  @APIResponse(responseCode = "404", description = "no such rule")
+  public Response get(@PathParam("id") String id) {
+    return rules.book().document().rules().stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
+        .map(r -> Response.ok(r).build())
+        .orElse(Errors.of(404, "no such rule"));
+  }
+
+  @PUT
+  @Path("/{id}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Add or change a rule",
+      description =
+          "The rule's id is the path's. The predicate (when) is compiled as CEL and the destination"
+              + " must exist; the rules file is rewritten and the rule applies to instances stored"
+              + " from now on.")
+  @APIResponse(responseCode = "200", description = "the rule as stored")
+  @APIResponse(responseCode = "400", description = "invalid rule, with the reason")
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response put(@PathParam("id") String id, Rule rule) {
+    if (rule == null) {
+      return Errors.of(400, "body: a rule is required");
+    }
+    Rule named =
+        new Rule(
+            id,
+            rule.enabled(),
+            rule.description(),
+            rule.when(),
+            rule.trigger(),
+            rule.quietPeriod(),
+            rule.destination(),
+            rule.priority());
+    return Errors.change(() -> rules.putRule(named), named);
+  }
+
+  @POST
+  @Path("/{id}/disable")
+  @Operation(summary = "Disable a rule (it stays in the file)")
+  @APIResponse(responseCode = "204", description = "disabled")
+  @APIResponse(responseCode = "404", description = "no such rule")
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response disable(@PathParam("id") String id) {
+    return enabled(id, false);
+  }
+
+  @POST
+  @Path("/{id}/enable")
+  @Operation(summary = "Enable a rule")
+  @APIResponse(responseCode = "204", description = "enabled")
+  @APIResponse(responseCode = "404", description = "no such rule")
+  @APIResponse(responseCode = "503", description = "the rules file could not be written")
+  public Response enable(@PathParam("id") String id) {
+    return enabled(id, true);
+  }
+
+  private Response enabled(String id, boolean on) {
+    try {
+      return rules.setEnabled(id, on)
+          ? Response.noContent().build()
+          : Errors.of(404, "no such rule");
+    } catch (IOException e) {
+      return Errors.of(503, "the rules file could not be written");
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.strata.routing.security;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.enterprise.context.RequestScoped;
+import org.strata.http.auth.CallerIdentity;
+
+/**
+ * The one place that knows who calls: the {@link CallerIdentity} of the current HTTP request, made
+ * once from the validated token or the local-user rule. Inject this, never the token.
+ */
+@RequestScoped
+public class CurrentCaller {
+  private final SecurityIdentity identity;
+  private final CurrentVertxRequest request;
+  private CallerIdentity caller;
+
+  CurrentCaller(SecurityIdentity identity, CurrentVertxRequest request) {
+    this.identity = identity;
+    this.request = request;
+  }
+
+  public CallerIdentity get() {
+    if (caller == null) {
+      var http = request.getCurrent();
+      var peer = http == null ? null : http.request().remoteAddress();
+      caller =
+          CallerIdentity.ofHttp(
+              Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER)),
+              identity.isAnonymous() ? null : identity.getPrincipal().getName(),
+              identity.getRoles(),
+              peer == null ? null : peer.hostAddress());
+    }
+    return caller;
+  }
+}

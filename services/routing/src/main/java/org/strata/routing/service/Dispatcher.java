@@ -1,0 +1,305 @@
+package org.strata.routing.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+import org.strata.events.RoutingJob;
+import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.dimse.CStoreSender;
+import org.strata.routing.messaging.JobPublisher;
+import org.strata.routing.messaging.JobPublisher.PublishException;
+import org.strata.routing.service.RulesDocument.Destination;
+import org.strata.routing.stow.StowSender;
+
+/**
+ * Runs the jobs read from the queue topics: one {@link DestinationQueue} per destination, each
+ * attempt's outcome turned into the job's next record (ADR 0029): delivered, a retry on the queue
+ * topic after a backoff, or the dead-letter topic after the last attempt. A job's record is
+ * acknowledged (its offset may be committed) only once its successor is durable in Kafka.
+ */
+@ApplicationScoped
+public class Dispatcher {
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+  private final RoutingRules rules;
+  private final RoutingConfig config;
+  private final JobPublisher publisher;
+  private final CStoreSender cStore;
+  private final StowSender stow;
+  private final ExportAuditHook audit;
+  private final MeterRegistry metrics;
+  private final Backoff backoff;
+  private final JobBoard board = new JobBoard();
+  private final Map<String, DestinationQueue> queues = new ConcurrentHashMap<>();
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final AtomicLong sequence = new AtomicLong();
+
+  Dispatcher(
+      RoutingRules rules,
+      RoutingConfig config,
+      JobPublisher publisher,
+      CStoreSender cStore,
+      StowSender stow,
+      ExportAuditHook audit,
+      MeterRegistry metrics) {
+    this.rules = rules;
+    this.config = config;
+    this.publisher = publisher;
+    this.cStore = cStore;
+    this.stow = stow;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    queues.values().forEach(DestinationQueue::stop);
+  }
+
+  public JobBoard board() {
+    return board;
+  }
+
+  /**
+   * Takes a job record read from a queue topic; {@code acknowledge} is run once the record is
+   * finished with. A record of a cancelled job is acknowledged at once.
+   */
+  public void accept(RoutingJob job, Runnable acknowledge, Object partition) {
+    if (cancelled.contains(job.jobId())) {
+      acknowledge.run();
+      return;
+    }
+    board.put(
+        job, job.attempt() == 0 ? JobState.PENDING : JobState.FAILED, job.sent(), job.lastReason());
+    queue(job.destination())
+        .add(new QueuedJob(job, sequence.incrementAndGet(), acknowledge, partition));
+  }
+
+  /** True when some destination holds as many jobs as it may: stop reading ROUTINE jobs. */
+  public boolean full() {
+    int cap = config.maxQueuedJobsPerDestination();
+    return queues.values().stream().anyMatch(q -> q.size() >= cap);
+  }
+
+  /** The partition's records went to another consumer: forget its waiting jobs. */
+  public void dropPartition(Object partition) {
+    queues.values().forEach(q -> q.dropPartition(partition));
+  }
+
+  /**
+   * Cancels a job: a waiting one is taken off its queue, an in-flight one stops before its next
+   * instance; neither is retried. False when the job is unknown or already finished.
+   */
+  public boolean cancel(String jobId) {
+    var entry = board.get(jobId).orElse(null);
+    if (entry == null
+        || entry.state() == JobState.SENT
+        || entry.state() == JobState.CANCELLED
+        || entry.state() == JobState.DEAD) {
+      return false;
+    }
+    cancelled.add(jobId);
+    DestinationQueue q = queue(entry.destination());
+    QueuedJob waiting = q.removeWaiting(jobId);
+    if (waiting != null) {
+      waiting.acknowledge.run();
+      board.mark(jobId, JobState.CANCELLED, entry.sent(), entry.attempts(), entry.lastReason());
+      return true;
+    }
+    QueuedJob running = q.inFlight(jobId);
+    if (running != null) {
+      running.cancelled = true;
+    }
+    board.mark(jobId, JobState.CANCELLED, entry.sent(), entry.attempts(), entry.lastReason());
+    return true;
+  }
+
+  /**
+   * Retries a job now: a dead or cancelled one is queued again from its last record with a fresh
+   * count of attempts; one waiting for its backoff starts at once. False when unknown or running.
+   */
+  public boolean retry(String jobId) throws PublishException {
+    var entry = board.get(jobId).orElse(null);
+    if (entry == null) {
+      return false;
+    }
+    if (entry.state() == JobState.DEAD || entry.state() == JobState.CANCELLED) {
+      RoutingJob last = entry.last();
+      RoutingJob again =
+          new RoutingJob(
+              UUID.randomUUID().toString(),
+              Instant.now(),
+              last.tenant(),
+              last.jobId(),
+              last.destination(),
+              last.priority(),
+              last.ruleId(),
+              last.studyInstanceUid(),
+              last.instances(),
+              last.sent(),
+              0,
+              null,
+              last.lastReason());
+      cancelled.remove(jobId);
+      publisher.enqueue(again);
+      board.put(again, JobState.PENDING, again.sent(), again.lastReason());
+      return true;
+    }
+    return queue(entry.destination()).hurry(jobId);
+  }
+
+  /** Pauses or resumes a destination: a paused one starts no job (in-flight ones finish). */
+  public void setPaused(String destination, boolean paused) {
+    queue(destination).setPaused(paused);
+  }
+
+  /** One destination's queue figures. */
+  public record QueueStatus(
+      String destination,
+      boolean paused,
+      String breaker,
+      int waiting,
+      int inFlight,
+      Instant oldestWaiting,
+      Map<JobState, Integer> jobs) {}
+
+  public QueueStatus status(String destination) {
+    DestinationQueue q = queue(destination);
+    return new QueueStatus(
+        destination,
+        q.paused(),
+        q.breaker.state(Instant.now()).name(),
+        q.waitingCount(),
+        q.inFlightCount(),
+        q.oldestWaiting(),
+        board.counts(destination));
+  }
+
+  public List<String> knownDestinations() {
+    var names = new java.util.TreeSet<>(rules.book().destinations().keySet());
+    names.addAll(queues.keySet());
+    return List.copyOf(names);
+  }
+
+  private DestinationQueue queue(String name) {
+    return queues.computeIfAbsent(
+        name,
+        n -> {
+          metrics.gauge(
+              "strata_routing_queue_jobs",
+              io.micrometer.core.instrument.Tags.of("destination", n),
+              this,
+              d -> d.queues.get(n) == null ? 0 : d.queues.get(n).size());
+          return new DestinationQueue(
+              n,
+              new CircuitBreaker(config.breakerThreshold(), config.breakerOpenFor()),
+              () -> {
+                Destination d = rules.book().destination(n);
+                return d == null ? 1 : d.parallelismOrDefault();
+              },
+              this::run);
+        });
+  }
+
+  /** One attempt of a job, on its own virtual thread. */
+  private void run(QueuedJob q) {
+    DestinationQueue queue = queue(q.job.destination());
+    RoutingJob job = q.job;
+    try {
+      board.mark(job.jobId(), JobState.IN_FLIGHT, job.sent(), job.attempt(), job.lastReason());
+      Destination d = rules.book().destination(job.destination());
+      SendOutcome outcome =
+          d == null
+              ? SendOutcome.failed(0, job.instances(), "destination not in the rules file")
+              : (d.dimse() != null ? cStore : stow).send(job, d, () -> q.cancelled);
+      if (outcome.sent() > 0) {
+        audit.delivered(job, outcome.sent());
+        metrics
+            .counter("strata_routing_instances_sent", "destination", job.destination())
+            .increment(outcome.sent());
+      }
+      finish(queue, q, outcome);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "routing job %s failed unexpectedly", job.jobId());
+      finish(
+          queue,
+          q,
+          SendOutcome.failed(
+              0, job.instances(), "internal error: " + e.getClass().getSimpleName()));
+    } finally {
+      queue.finished(q);
+    }
+  }
+
+  private void finish(DestinationQueue queue, QueuedJob q, SendOutcome outcome) {
+    RoutingJob job = q.job;
+    int sentSoFar = job.sent() + outcome.sent();
+    Instant now = Instant.now();
+    if (q.cancelled || cancelled.contains(job.jobId())) {
+      queue.breaker.released();
+      board.mark(job.jobId(), JobState.CANCELLED, sentSoFar, job.attempt(), job.lastReason());
+      count(job, "cancelled");
+      q.acknowledge.run();
+      return;
+    }
+    if (outcome.failure() == null) {
+      queue.breaker.succeeded();
+      board.mark(job.jobId(), JobState.SENT, sentSoFar, job.attempt() + 1, null);
+      count(job, "sent");
+      q.acknowledge.run();
+      return;
+    }
+    queue.breaker.failed(now);
+    int attempts = job.attempt() + 1;
+    Destination d = rules.book().destination(job.destination());
+    int maxAttempts = d == null || d.maxAttempts() == null ? config.maxAttempts() : d.maxAttempts();
+    boolean last = attempts >= maxAttempts;
+    RoutingJob next =
+        job.nextAttempt(
+            UUID.randomUUID().toString(),
+            now,
+            outcome.left(),
+            outcome.sent(),
+            last ? null : now.plus(backoff.after(attempts)),
+            outcome.failure());
+    try {
+      if (last) {
+        publisher.deadLetter(next);
+        board.put(next, JobState.DEAD, next.sent(), outcome.failure());
+        audit.gaveUp(next, outcome.failure());
+        count(job, "dead");
+        LOG.warnf(
+            "routing job %s to %s given up after %d attempts: %s",
+            job.jobId(), job.destination(), attempts, outcome.failure());
+      } else {
+        publisher.enqueue(next);
+        board.put(next, JobState.FAILED, next.sent(), outcome.failure());
+        count(job, "retry");
+        LOG.infof(
+            "routing job %s to %s: attempt %d failed (%s), next at %s",
+            job.jobId(), job.destination(), attempts, outcome.failure(), next.notBefore());
+      }
+      q.acknowledge.run();
+    } catch (PublishException e) {
+      // The successor is not durable: keep this record unacknowledged and try again later.
+      LOG.warnf("routing job %s: next record not published (%s)", job.jobId(), e.getMessage());
+      q.notBefore = now.plus(backoff.after(attempts));
+      queue.add(q);
+    }
+  }
+
+  private void count(RoutingJob job, String outcome) {
+    metrics
+        .counter("strata_routing_jobs", "destination", job.destination(), "outcome", outcome)
+        .increment();
+  }
+}

@@ -1,0 +1,54 @@
+package org.strata.routing.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.strata.events.InstanceStored;
+import org.strata.events.RoutingJob;
+
+/** New jobs: one per {@code maxInstances} instances of a study, for one destination. */
+public final class JobFactory {
+  private JobFactory() {}
+
+  public static RoutingJob.Instance instanceOf(InstanceStored e) {
+    return new RoutingJob.Instance(
+        e.seriesInstanceUid(),
+        e.sopInstanceUid(),
+        e.sopClassUid(),
+        e.transferSyntaxUid(),
+        e.objectLocation().bucket(),
+        e.objectLocation().key());
+  }
+
+  public static List<RoutingJob> jobs(
+      String tenant,
+      String studyUid,
+      String destination,
+      RoutingJob.Priority priority,
+      String ruleId,
+      List<RoutingJob.Instance> instances,
+      int maxInstances) {
+    List<RoutingJob> out = new ArrayList<>();
+    for (int from = 0; from < instances.size(); from += maxInstances) {
+      List<RoutingJob.Instance> part =
+          List.copyOf(instances.subList(from, Math.min(instances.size(), from + maxInstances)));
+      out.add(
+          new RoutingJob(
+              UUID.randomUUID().toString(),
+              Instant.now(),
+              tenant,
+              UUID.randomUUID().toString(),
+              destination,
+              priority,
+              ruleId,
+              studyUid,
+              part,
+              0,
+              0,
+              null,
+              null));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+package org.strata.routing.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.service.RulesDocument.Destination;
+import org.strata.routing.service.RulesDocument.Rule;
+
+/**
+ * The rules in force: read from the rules file at start, re-read when the file changes (checked
+ * every {@code strata.routing.rules-reload-interval}), changed by the admin API (which writes the
+ * file, so the file stays the one source). A file that does not validate is not taken: the rules in
+ * force stay, and {@link #lastError()} says why (the service does not start with a bad file).
+ */
+@ApplicationScoped
+public class RoutingRules {
+  private static final Logger LOG = Logger.getLogger(RoutingRules.class);
+
+  private final RulesFile file;
+  private final RoutingConfig config;
+  private volatile RuleBook book = RuleBook.empty();
+  private volatile String loadedStamp;
+  private volatile String lastError;
+  private ScheduledExecutorService reloader;
+
+  RoutingRules(RoutingConfig config) {
+    this.config = config;
+    this.file = new RulesFile(Path.of(config.rulesFile()));
+  }
+
+  void start(@Observes StartupEvent event) throws IOException {
+    String stamp = file.stamp();
+    book = RuleBook.of(file.read()); // a bad file stops the start, with the reason
+    loadedStamp = stamp;
+    LOG.infof(
+        "routing rules from %s: %d destination(s), %d rule(s)",
+        file.path(), book.destinations().size(), book.rules().size());
+    reloader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    long every = config.rulesReloadInterval().toMillis();
+    reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (reloader != null) {
+      reloader.shutdownNow();
+    }
+  }
+
+  /** The rules in force. */
+  public RuleBook book() {
+    return book;
+  }
+
+  /** Why the last change of the file was not taken, or null. */
+  public String lastError() {
+    return lastError;
+  }
+
+  synchronized void reloadIfChanged() {
+    try {
+      String stamp = file.stamp();
+      if (stamp == null || stamp.equals(loadedStamp)) {
+        return;
+      }
+      loadedStamp = stamp;
+      book = RuleBook.of(file.read());
+      lastError = null;
+      LOG.infof(
+          "routing rules reloaded: %d destination(s), %d rule(s)",
+          book.destinations().size(), book.rules().size());
+    } catch (IOException | RuntimeException e) {
+      lastError = e.getMessage();
+      LOG.warnf("routing rules file not taken, the rules in force stay: %s", e.getMessage());
+    }
+  }
+
+  /** Adds or replaces the rule with this id. */
+  public RuleBook putRule(Rule rule) throws IOException {
+    return change(
+        doc -> {
+          List<Rule> rules = new ArrayList<>(doc.rules());
+          rules.removeIf(r -> r.id().equals(rule.id()));
+          rules.add(rule);
+          return new RulesDocument(doc.version(), doc.revision(), doc.destinations(), rules);
+        });
+  }
+
+  /** Adds or replaces the destination with this name. */
+  public RuleBook putDestination(Destination destination) throws IOException {
+    return change(
+        doc -> {
+          List<Destination> ds = new ArrayList<>(doc.destinations());
+          ds.removeIf(d -> d.name().equals(destination.name()));
+          ds.add(destination);
+          return new RulesDocument(doc.version(), doc.revision(), ds, doc.rules());
+        });
+  }
+
+  /** Enables or disables a rule; false when there is no such rule. */
+  public boolean setEnabled(String id, boolean enabled) throws IOException {
+    if (book.rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
+      return false;
+    }
+    change(
+        doc ->
+            new RulesDocument(
+                doc.version(),
+                doc.revision(),
+                doc.destinations(),
+                doc.rules().stream()
+                    .map(r -> r.id().equals(id) ? r.withEnabled(enabled) : r)
+                    .toList()));
+    return true;
+  }
+
+  /**
+   * Applies {@code edit} to the rules in force, validates the result (IllegalArgumentException when
+   * it does not), writes the file and takes it.
+   */
+  private synchronized RuleBook change(UnaryOperator<RulesDocument> edit) throws IOException {
+    RulesDocument edited = edit.apply(book.document());
+    long revision = edited.revision() == null ? 1 : edited.revision() + 1;
+    RuleBook next =
+        RuleBook.of(
+            new RulesDocument(
+                RulesDocument.FORMAT_VERSION, revision, edited.destinations(), edited.rules()));
+    file.write(next.document());
+    loadedStamp = file.stamp();
+    book = next;
+    lastError = null;
+    return next;
+  }
+}

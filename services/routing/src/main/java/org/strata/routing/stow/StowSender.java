@@ -1,0 +1,106 @@
+package org.strata.routing.stow;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.strata.events.RoutingJob;
+import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.service.RulesDocument.Destination;
+import org.strata.routing.service.SendOutcome;
+import org.strata.routing.service.Sender;
+import org.strata.routing.service.StoredObjects;
+
+/**
+ * STOW-RS to a DICOMweb destination (PS3.18 10.5): one request per instance, the stored Part 10
+ * object streamed from S3 as the one {@code application/dicom} part, so each instance's outcome is
+ * known exactly. 200 is delivered; 401 forgets the token; any other answer fails the attempt.
+ */
+@ApplicationScoped
+public class StowSender implements Sender {
+  private final HttpClient http;
+  private final StowAuthorization authorization;
+  private final StoredObjects objects;
+  private final Duration timeout;
+
+  StowSender(StoredObjects objects, RoutingConfig config) {
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.authorization = new StowAuthorization(http, System::getenv);
+    this.objects = objects;
+    this.timeout = config.stowTimeout();
+  }
+
+  @Override
+  public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
+    List<RoutingJob.Instance> todo = job.instances();
+    String base = destination.stow().url().replaceAll("/+$", "");
+    URI studies = URI.create(base + "/studies");
+    int sent = 0;
+    for (RoutingJob.Instance i : todo) {
+      if (cancelled.getAsBoolean()) {
+        return SendOutcome.cancelled(sent);
+      }
+      String boundary = "strata-" + UUID.randomUUID();
+      try {
+        HttpRequest.Builder rq =
+            HttpRequest.newBuilder(studies)
+                .timeout(timeout)
+                .header(
+                    "Content-Type",
+                    "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .header("Accept", "application/dicom+json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body(boundary, i)));
+        String auth = authorization.header(destination.name(), destination.stow());
+        if (auth != null) {
+          rq.header("Authorization", auth);
+        }
+        HttpResponse<Void> r = http.send(rq.build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 401) {
+          authorization.refused(destination.name());
+        }
+        if (r.statusCode() != 200) {
+          return SendOutcome.failed(
+              sent, todo.subList(sent, todo.size()), "STOW-RS answered " + r.statusCode());
+        }
+        sent++;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return SendOutcome.failed(sent, todo.subList(sent, todo.size()), "interrupted");
+      } catch (IOException | RuntimeException e) {
+        return SendOutcome.failed(
+            sent,
+            todo.subList(sent, todo.size()),
+            "STOW-RS failed: " + e.getClass().getSimpleName());
+      }
+    }
+    return SendOutcome.done(sent);
+  }
+
+  private InputStream body(String boundary, RoutingJob.Instance instance) {
+    try {
+      byte[] head =
+          ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+      byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+      return new SequenceInputStream(
+          java.util.Collections.enumeration(
+              List.of(
+                  new ByteArrayInputStream(head),
+                  objects.open(instance),
+                  new ByteArrayInputStream(tail))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

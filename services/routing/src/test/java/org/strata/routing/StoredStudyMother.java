@@ -1,0 +1,103 @@
+package org.strata.routing;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.strata.dicom.Attributes;
+import org.strata.dicom.Tag;
+import org.strata.dicom.UID;
+import org.strata.dicom.VR;
+import org.strata.dicom.io.DicomOutputStream;
+import org.strata.events.InstanceStored;
+import org.strata.events.ObjectLocation;
+import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStore;
+
+/**
+ * A study as ingest leaves it: small Part 10 objects (explicit VR little endian, a few KiB of pixel
+ * data) in S3 under ingest's key layout, and their InstanceStored events with the indexed
+ * attributes.
+ */
+final class StoredStudyMother {
+  String tenant = "local";
+  String modality = "CT";
+  String callingAe = "CT01";
+  String studyUid = "2.25." + Long.toUnsignedString(UUID.randomUUID().getMostSignificantBits());
+  int instances = 3;
+  int pixelBytes = 4096;
+
+  /** The stored objects by SOP Instance UID, in order, with their events. */
+  record Stored(Map<String, byte[]> objects, List<InstanceStored> events) {}
+
+  Stored store(ObjectStore s3) throws Exception {
+    String series = studyUid + ".1";
+    Map<String, byte[]> objects = new LinkedHashMap<>();
+    List<InstanceStored> events = new ArrayList<>();
+    String sopClass = modality.equals("MR") ? UID.MRImageStorage : UID.CTImageStorage;
+    for (int i = 1; i <= instances; i++) {
+      String sop = series + "." + i;
+      Attributes ds = new Attributes();
+      ds.setString(Tag.SOPClassUID, VR.UI, sopClass);
+      ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
+      ds.setString(Tag.StudyDate, VR.DA, "20261207");
+      ds.setString(Tag.Modality, VR.CS, modality);
+      ds.setString(Tag.StudyDescription, VR.LO, "ROUTING TEST");
+      ds.setString(Tag.StudyInstanceUID, VR.UI, studyUid);
+      ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
+      ds.setString(Tag.InstanceNumber, VR.IS, String.valueOf(i));
+      byte[] pixels = new byte[pixelBytes];
+      for (int b = 0; b < pixels.length; b++) {
+        pixels[b] = (byte) (b * 7 + i);
+      }
+      ds.set(Tag.PixelData, VR.OW, pixels);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DicomOutputStream out = new DicomOutputStream(bytes, UID.ExplicitVRLittleEndian)) {
+        out.writeFileMetaInformation(
+            DicomOutputStream.fileMetaInformation(ds, null, UID.ExplicitVRLittleEndian));
+        out.writeDataset(ds);
+      }
+      byte[] object = bytes.toByteArray();
+      String key = ObjectKeys.instance(tenant, studyUid, series, sop, 1);
+      s3.put(key, new ByteArrayInputStream(object), "application/dicom", Map.of());
+      objects.put(sop, object);
+      String json =
+          "{\"00080060\":{\"vr\":\"CS\",\"Value\":[\""
+              + modality
+              + "\"]},\"00081030\":{\"vr\":\"LO\",\"Value\":[\"ROUTING TEST\"]}}";
+      events.add(
+          new InstanceStored(
+              UUID.randomUUID().toString(),
+              Instant.now(),
+              tenant,
+              studyUid,
+              series,
+              sop,
+              sopClass,
+              UID.ExplicitVRLittleEndian,
+              "PID-1",
+              null,
+              null,
+              modality,
+              "20261207",
+              new ObjectLocation(
+                  s3.bucket(),
+                  key,
+                  object.length,
+                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(object)),
+                  null,
+                  null),
+              new InstanceStored.Source(
+                  InstanceStored.Channel.DIMSE, callingAe, "STRATA", "127.0.0.1", null),
+              1,
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)));
+    }
+    return new Stored(objects, events);
+  }
+}
