@@ -3,8 +3,8 @@
 //
 // Environment: VIEWER_URL (e.g. http://127.0.0.1:41234/), CHROMIUM (/usr/bin/chromium),
 // OUT (the JSON file), SHOTS (a directory for screenshots), and for each of the two sessions
-// USER_1/USER_2 (a realm user, password = user name), STUDY_1/STUDY_2 (the Study Instance UID the
-// user must see and, in the first session, opens), MRN_1/MRN_2 (that study's Patient ID).
+// USER_1/USER_2 (a realm user, password = user name) and MARKER_1/MARKER_2 (text that only the row
+// of the study this user must see holds, e.g. part of its Patient's Name).
 //
 // Session 1 signs in on Keycloak's login page, waits for its study in the study list, opens it,
 // waits for the first image to be drawn (pixels read back from the canvas), then waits until the
@@ -79,18 +79,19 @@ async function signIn(page, user, seen) {
   await page.click('#kc-login');
 }
 
-async function studyListText(page, mrn) {
+/** The study list's rows, once the expected study's row shows. */
+async function studyListText(page, marker) {
   // The whole list comes from one QIDO-RS response: once the expected study shows, so would any
   // other study the query returned.
-  await page.waitForSelector('[data-cy="study-list-results"]', { timeout: CEILING_MS });
-  await page.getByText(mrn, { exact: true }).first().waitFor({ timeout: CEILING_MS });
-  return page.locator('[data-cy="study-list-results"]').innerText();
+  await studyRow(page, marker).waitFor({ timeout: CEILING_MS });
+  return (await page.getByRole('row').allInnerTexts()).join('\n');
 }
+
+const studyRow = (page, marker) => page.getByRole('row').filter({ hasText: marker }).first();
 
 async function session(index, browser) {
   const user = env(`USER_${index}`);
-  const study = env(`STUDY_${index}`);
-  const mrn = env(`MRN_${index}`);
+  const marker = env(`MARKER_${index}`);
   const seen = { user, dicomweb: [] };
   result.sessions.push(seen);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -112,14 +113,14 @@ async function session(index, browser) {
   });
   try {
     await signIn(page, user, seen);
-    seen.studyList = await studyListText(page, mrn);
+    seen.studyList = await studyListText(page, marker);
     seen.step = 'signed in';
     save();
     if (index !== 1) return;
 
-    // Open the study in the basic viewer: expand its row, then its mode button.
-    await page.getByText(mrn, { exact: true }).first().click();
-    await page.click(`[data-cy="mode-viewer-${study}"]`, { timeout: CEILING_MS });
+    // Open the study in the basic viewer: select its row, then the workflow in the preview panel.
+    await studyRow(page, marker).click();
+    await page.click('button[title="Basic Viewer"]', { timeout: CEILING_MS });
     seen.viewerUrl = page.url();
     const deadline = Date.now() + CEILING_MS;
     let canvases = [];
@@ -143,7 +144,7 @@ async function session(index, browser) {
     }
     seen.backAt = Date.now();
     await page.goBack();
-    seen.studyListAfterExpiry = await studyListText(page, mrn);
+    seen.studyListAfterExpiry = await studyListText(page, marker);
     seen.step = 'past expiry';
   } catch (e) {
     seen.error = String(e && e.stack ? e.stack : e).slice(0, 2000);
