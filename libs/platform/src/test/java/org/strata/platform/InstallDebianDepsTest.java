@@ -88,9 +88,7 @@ class InstallDebianDepsTest {
       assertEquals(0, run.exit, run.output);
       String via = user == User.ROOT ? "direct" : "sudo";
       assertEquals(
-          List.of(
-              via + " policy=present update -qq",
-              via + " policy=present install -y -qq --no-install-recommends dcmtk orthanc"),
+          installs(via, "dcmtk orthanc"),
           run.aptCalls,
           "apt-get runs with the missing packages, privileged, while a policy-rc.d is in place");
     } else {
@@ -105,11 +103,7 @@ class InstallDebianDepsTest {
     Path policy = dir.resolve("policy-rc.d");
     Run run = run(List.of("nginx"), policy, User.ROOT, true, true);
     assertNotEquals(0, run.exit, run.output);
-    assertEquals(
-        List.of(
-            "direct policy=present update -qq",
-            "direct policy=present install -y -qq --no-install-recommends nginx"),
-        run.aptCalls);
+    assertEquals(installs("direct", "nginx"), run.aptCalls);
     assertPolicyAsBefore(policy, false);
   }
 
@@ -128,20 +122,19 @@ class InstallDebianDepsTest {
     Path policy = dir.resolve("policy-rc.d");
     Run without = run(List.of("chromium"), policy, User.ROOT, false, false);
     assertEquals(0, without.exit, without.output);
-    assertEquals(
-        List.of(
-            "direct policy=present update -qq",
-            "direct policy=present install -y -qq --no-install-recommends npm chromium"),
-        without.aptCalls);
+    assertEquals(installs("direct", "npm chromium"), without.aptCalls);
 
     Files.deleteIfExists(dir.resolve("apt.log"));
     Run with = run(List.of("chromium"), policy, User.ROOT, false, true);
     assertEquals(0, with.exit, with.output);
-    assertEquals(
-        List.of(
-            "direct policy=present update -qq",
-            "direct policy=present install -y -qq --no-install-recommends chromium"),
-        with.aptCalls);
+    assertEquals(installs("direct", "chromium"), with.aptCalls);
+  }
+
+  /** The apt-get calls that install {@code packages}, run {@code via} sudo or directly. */
+  private static List<String> installs(String via, String packages) {
+    return List.of(
+        via + " policy=present update -qq",
+        via + " policy=present install -y -qq --no-install-recommends " + packages);
   }
 
   private void assertPolicyAsBefore(Path policy, boolean existedBefore) throws IOException {
