@@ -38,7 +38,9 @@ import org.strata.testkit.auth.KeycloakTokens;
  * Chromium (npm playwright-core, {@code src/test/js/viewer-session.mjs}) signs in on Keycloak's own
  * login page as reader-a, opens tenant A's study and reads the first image's pixels back, outlives
  * its access token (the viewer's client gets 65-second tokens here) and queries again, then signs
- * in as reader-b. One browser run; each test below asserts one thing it recorded.
+ * in as reader-b. One browser run; each test below asserts one thing it recorded. About 5 minutes
+ * on a loaded 2-core machine: ~3 to start the platform, services and nginx, ~2 in the browser (one
+ * of them waiting out the first access token).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ViewerSignInIT {
@@ -180,7 +182,6 @@ class ViewerSignInIT {
 
   @Test
   void readerASeesTenantAsStudy() {
-    assertNull(readerA.get("error"), () -> readerA.toString());
     assertTrue(readerA.path("studyList").asText().contains(STUDY_A.marker()), readerA.toString());
   }
 
@@ -195,14 +196,13 @@ class ViewerSignInIT {
 
   @Test
   void theFirstImageIsDrawn() {
-    assertNull(readerA.get("error"), () -> readerA.toString());
     List<JsonNode> canvases =
         StreamSupport.stream(readerA.path("canvases").spliterator(), false).toList();
     assertTrue(
         canvases.stream()
             .anyMatch(
                 c -> c.path("litPixels").asInt() > 0 && c.path("distinctColours").asInt() > 16),
-        "no canvas holds an image: " + canvases);
+        "no canvas holds an image: " + canvases + "; browser error: " + readerA.path("error"));
   }
 
   @Test
