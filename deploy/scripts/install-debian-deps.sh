@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Strata's build, tests and `make run` need, only when one is missing.
 # Usage: install-debian-deps.sh [run|test]
-#   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL,
-#          openssl for the DIMSE services' local TLS certificates)
-#   test : plus the real DICOM peers and sample files the tests use
+#   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL and the
+#          viewer, openssl for the DIMSE services' local TLS certificates, npm to fetch the OHIF
+#          viewer when the machine has no Node.js of its own)
+#   test : plus the real DICOM peers and sample files the tests use, and Chromium for the viewer's
+#          browser test (driven by npm playwright-core, which deploy/viewer-test installs itself)
 # STRATA_POLICY_RC_D overrides the path of Debian's policy-rc.d (default /usr/sbin/policy-rc.d); only
 # InstallDebianDepsTest sets it, so that it never touches the machine's own file.
 #
@@ -16,10 +18,13 @@ profile=${1:-test}
 # has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
 pkgs=(postgresql nginx openssl)
 if [ "$profile" = test ]; then
-  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools)
+  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools chromium)
 fi
 
 missing=()
+# npm comes with a Node.js installed otherwise (the machine's own, e.g. NodeSource's, which Debian's
+# npm package would conflict with): Debian's only when there is no npm at all.
+if ! command -v npm >/dev/null; then missing+=(npm); fi
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done

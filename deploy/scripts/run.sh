@@ -2,8 +2,8 @@
 # `make run`: build what is missing or out of date, then start the platform (and, as they are
 # added, the services) in the foreground, then nginx (Debian's, from install-debian-deps.sh run)
 # in front of ingest and query as the one DICOMweb base URL http://127.0.0.1:8080/dicomweb
-# (deploy/nginx/strata.conf.template; STRATA_NGINX overrides the binary). Ctrl-C stops everything
-# that was started.
+# (deploy/nginx/strata.conf.template; STRATA_NGINX overrides the binary), which also serves the OHIF
+# viewer at http://127.0.0.1:8080/ (deploy/ohif). Ctrl-C stops everything that was started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,6 +18,10 @@ if [ ! -f "$stamp" ] || [ -n "$(find pom.xml libs services -newer "$stamp" \
 fi
 
 mkdir -p "$STRATA_DATA_DIR"
+# The OHIF viewer's built files (npm @ohif/app, version and checksum pinned in the script), once.
+if ! deploy/scripts/fetch-ohif.sh "$STRATA_DATA_DIR/ohif"; then
+  echo "The OHIF viewer could not be fetched: make run goes on without it (DICOMweb is unaffected)"
+fi
 # Known AEs (title, host, port, tenant) for the DIMSE services; edit and restart, no rebuild.
 export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.conf}"
 # Lifecycle policies of storage-tiering (the example is disabled; edit and restart, no rebuild).

@@ -20,27 +20,44 @@ import java.util.stream.Stream;
 /**
  * {@code make run}'s one DICOMweb base URL: Debian's nginx in the foreground with its own prefix
  * under {@code var/nginx}, routing STOW-RS {@code POST}s to ingest and everything read-only to
- * query (see {@code deploy/nginx/strata.conf.template}).
+ * query (see {@code deploy/nginx/strata.conf.template}), and serving the OHIF viewer on the same
+ * origin ({@link Viewer}, ADR 0028). Tests start one on a free port.
  */
-final class DicomwebProxy {
+public final class DicomwebProxy {
   static final String HOST = "127.0.0.1";
-  static final int PORT = 8080;
+
+  /** {@code make run}'s port. */
+  public static final int RUN_PORT = 8080;
+
+  /** The realm URL that {@code deploy/ohif/app-config.js} names, replaced when served. */
+  static final String APP_CONFIG_AUTHORITY = "'http://127.0.0.1:18080/realms/strata'";
+
+  /**
+   * The OHIF viewer's built files ({@code deploy/scripts/fetch-ohif.sh}), Strata's {@code
+   * app-config.js} for it, and the realm URL to write into that configuration.
+   */
+  public record Viewer(Path dist, Path appConfig, String oidcAuthority) {}
 
   /** Ingest's {@code quarkus.http.limits.max-body-size} in {@code make run}. */
   private static final String MAX_BODY = "20g";
 
   private final Path nginx;
   private final Path template;
+  private final int port;
   private ManagedProcess process;
   private Duration startup = Duration.ZERO;
 
-  private DicomwebProxy(Path nginx, Path template) {
+  private DicomwebProxy(Path nginx, Path template, int port) {
     this.nginx = nginx;
     this.template = template;
+    this.port = port;
   }
 
-  /** The proxy, or empty when no nginx binary is installed (STRATA_NGINX, /usr/sbin, PATH). */
-  static Optional<DicomwebProxy> find(String nginxOverride, Path template) {
+  /**
+   * The proxy on {@code port}, or empty when no nginx binary is installed (STRATA_NGINX, /usr/sbin,
+   * PATH).
+   */
+  public static Optional<DicomwebProxy> find(String nginxOverride, Path template, int port) {
     Stream<Path> candidates =
         nginxOverride != null && !nginxOverride.isBlank()
             ? Stream.of(Path.of(nginxOverride))
@@ -52,11 +69,17 @@ final class DicomwebProxy {
     return candidates
         .filter(Files::isExecutable)
         .findFirst()
-        .map(path -> new DicomwebProxy(path, template.toAbsolutePath()));
+        .map(path -> new DicomwebProxy(path, template.toAbsolutePath(), port));
   }
 
-  static String baseUrl() {
-    return "http://" + HOST + ":" + PORT + "/dicomweb";
+  /** Where the viewer is served, e.g. {@code http://127.0.0.1:8080/}. */
+  public String url() {
+    return "http://" + HOST + ":" + port + "/";
+  }
+
+  /** The DICOMweb base URL, e.g. {@code http://127.0.0.1:8080/dicomweb}. */
+  public String baseUrl() {
+    return "http://" + HOST + ":" + port + "/dicomweb";
   }
 
   Duration startup() {
@@ -67,9 +90,14 @@ final class DicomwebProxy {
     return process == null ? -1 : process.residentBytes();
   }
 
-  /** Writes the configuration, starts nginx and waits until QIDO answers through it. */
-  void start(Path dataDir, String ingestAddress, String queryAddress) {
-    Ports.requireFree(HOST, PORT, "nginx (DICOMweb base URL)");
+  /**
+   * Writes the configuration, starts nginx and waits until QIDO answers through it (any status but
+   * a gateway error: in the required auth mode QIDO without a token is 401). Without a viewer, the
+   * root serves a page saying how to get one.
+   */
+  public void start(
+      Path dataDir, String ingestAddress, String queryAddress, Optional<Viewer> viewer) {
+    Ports.requireFree(HOST, port, "nginx (DICOMweb base URL)");
     long t0 = System.nanoTime();
     Path prefix = dataDir.resolve("nginx");
     Path conf = prefix.resolve("conf").resolve("strata.conf");
@@ -86,6 +114,18 @@ final class DicomwebProxy {
               "temp/scgi")) {
         Files.createDirectories(prefix.resolve(dir));
       }
+      Path viewerDir = Files.createDirectories(prefix.resolve("viewer"));
+      Path appConfig = viewerDir.resolve("app-config.js");
+      Path viewerRoot = viewer.isPresent() ? viewer.get().dist().toAbsolutePath() : viewerDir;
+      if (viewer.isPresent()) {
+        Files.writeString(appConfig, appConfig(viewer.get()), StandardCharsets.UTF_8);
+      } else {
+        Files.writeString(
+            viewerDir.resolve("index.html"),
+            "<!doctype html><title>Strata</title><p>The OHIF viewer is not installed:"
+                + " deploy/scripts/fetch-ohif.sh var/ohif, then restart make run.</p>\n");
+        Files.writeString(appConfig, "window.config = {};\n");
+      }
       boolean root = "root".equals(System.getProperty("user.name"));
       if (root) {
         giveTempDirsToNobody(prefix.resolve("temp"));
@@ -98,7 +138,9 @@ final class DicomwebProxy {
                       ? "user nobody nogroup;  # workers drop root; they only write temp/"
                       : "# (not root: workers run as the current user)")
               .replace("@PREFIX@", prefix.toString())
-              .replace("@LISTEN@", HOST + ":" + PORT)
+              .replace("@LISTEN@", HOST + ":" + port)
+              .replace("@VIEWER_ROOT@", viewerRoot.toString())
+              .replace("@VIEWER_CONFIG@", appConfig.toString())
               .replace("@INGEST@", ingestAddress)
               .replace("@QUERY@", queryAddress)
               .replace("@MAX_BODY@", MAX_BODY);
@@ -132,12 +174,22 @@ final class DicomwebProxy {
         Duration.ofSeconds(30),
         () -> {
           int status = http.send(qido, HttpResponse.BodyHandlers.discarding()).statusCode();
-          return status == 200 || status == 204;
+          return status == 200 || status == 204 || status == 401;
         });
     startup = Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  void stop() {
+  /** Strata's app-config.js with this platform's realm URL in place of make run's. */
+  private static String appConfig(Viewer viewer) throws IOException {
+    String text = Files.readString(viewer.appConfig(), StandardCharsets.UTF_8);
+    if (!text.contains(APP_CONFIG_AUTHORITY)) {
+      throw new PlatformException(
+          viewer.appConfig() + " no longer names " + APP_CONFIG_AUTHORITY + ", which is replaced");
+    }
+    return text.replace(APP_CONFIG_AUTHORITY, "'" + viewer.oidcAuthority() + "'");
+  }
+
+  public void stop() {
     if (process != null) {
       process.stop(Duration.ofSeconds(10));
     }

@@ -73,7 +73,8 @@ public final class PlatformMain {
         ingest.isPresent() && query.isPresent()
             ? DicomwebProxy.find(
                 env("STRATA_NGINX", ""),
-                Path.of(env("STRATA_NGINX_TEMPLATE", "deploy/nginx/strata.conf.template")))
+                Path.of(env("STRATA_NGINX_TEMPLATE", "deploy/nginx/strata.conf.template")),
+                DicomwebProxy.RUN_PORT)
             : Optional.empty();
     if (ingest.isPresent() && query.isPresent() && proxy.isEmpty()) {
       System.out.println(
@@ -96,20 +97,39 @@ public final class PlatformMain {
     Map<String, String> serviceEnv = new LinkedHashMap<>(platform.addresses());
     if (proxy.isPresent()) {
       // Retrieve URLs (STOW responses, QIDO RetrieveURL, BulkDataURIs) name the public base.
-      serviceEnv.put("strata.ingest.public-base-url", DicomwebProxy.baseUrl());
-      serviceEnv.put("strata.query.retrieve-base-url", DicomwebProxy.baseUrl());
+      serviceEnv.put("strata.ingest.public-base-url", proxy.get().baseUrl());
+      serviceEnv.put("strata.query.retrieve-base-url", proxy.get().baseUrl());
     }
     for (ServiceProcess service : services) {
       System.out.println("Starting service " + service.name() + "...");
       service.start(dataDir, serviceEnv);
     }
     if (proxy.isPresent()) {
-      System.out.println("Starting nginx (DICOMweb base URL)...");
-      proxy.get().start(dataDir, hostPort(ingest.get()), hostPort(query.get()));
+      System.out.println("Starting nginx (DICOMweb base URL, OHIF viewer)...");
+      proxy.get().start(dataDir, hostPort(ingest.get()), hostPort(query.get()), viewer(platform));
     }
     System.out.println(
         banner(platform, config, services, proxy, (System.nanoTime() - t0) / 1_000_000));
     stopped.await();
+  }
+
+  /**
+   * The OHIF viewer run.sh fetched (STRATA_OHIF_DIST, default var/ohif/dist), signing in with this
+   * platform's Keycloak; empty, with a message, when it is missing.
+   */
+  private static Optional<DicomwebProxy.Viewer> viewer(Platform platform) {
+    Path dist =
+        Path.of(
+            env(
+                "STRATA_OHIF_DIST",
+                Path.of(env("STRATA_DATA_DIR", "var"), "ohif", "dist").toString()));
+    if (!Files.isRegularFile(dist.resolve("index.html"))) {
+      System.out.println(
+          "OHIF viewer not found in " + dist + " (deploy/scripts/fetch-ohif.sh fetches it)");
+      return Optional.empty();
+    }
+    Path appConfig = Path.of(env("STRATA_OHIF_CONFIG", "deploy/ohif/app-config.js"));
+    return Optional.of(new DicomwebProxy.Viewer(dist, appConfig, platform.oidcIssuer()));
   }
 
   private static Optional<ServiceProcess> service(List<ServiceProcess> services, String name) {
@@ -221,15 +241,21 @@ public final class PlatformMain {
                     "nginx",
                     p.startup().toMillis() / 1000.0,
                     p.residentBytes() / (1024 * 1024),
-                    DicomwebProxy.baseUrl())));
+                    p.baseUrl())));
     proxy.ifPresent(
         p ->
             b.append(
                 String.format(
                     "DICOMweb base URL %s (STOW POST -> ingest, QIDO/WADO GET -> query),"
                         + " FHIR %s%n",
-                    DicomwebProxy.baseUrl(),
-                    DicomwebProxy.baseUrl().replaceFirst("/dicomweb$", "/fhir"))));
+                    p.baseUrl(), p.baseUrl().replaceFirst("/dicomweb$", "/fhir"))));
+    proxy.ifPresent(
+        p ->
+            b.append(
+                String.format(
+                    "OHIF viewer  %s  sign in as reader-a, reader-b, reader (password = user"
+                        + " name)%n",
+                    p.url())));
     for (ServiceProcess service : services) {
       switch (service.name()) {
         case "ingest" -> {

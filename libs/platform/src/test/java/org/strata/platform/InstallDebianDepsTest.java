@@ -41,7 +41,8 @@ class InstallDebianDepsTest {
           "orthanc",
           "orthanc-dicomweb",
           "python3-pydicom",
-          "dicom3tools");
+          "dicom3tools",
+          "chromium");
 
   private static final Path BASH = whichReal("bash");
   private static final String EXISTING_POLICY = "#!/bin/sh\n# the image's own\nexit 101\n";
@@ -76,7 +77,7 @@ class InstallDebianDepsTest {
       Files.writeString(policy, EXISTING_POLICY);
     }
 
-    Run run = run(missing, policy, user, false);
+    Run run = run(missing, policy, user, false, true);
 
     boolean mustFail = packagesMissing && user == User.NON_ROOT_WITHOUT_SUDO;
     if (mustFail) {
@@ -87,9 +88,7 @@ class InstallDebianDepsTest {
       assertEquals(0, run.exit, run.output);
       String via = user == User.ROOT ? "direct" : "sudo";
       assertEquals(
-          List.of(
-              via + " policy=present update -qq",
-              via + " policy=present install -y -qq --no-install-recommends dcmtk orthanc"),
+          installs(via, "dcmtk orthanc"),
           run.aptCalls,
           "apt-get runs with the missing packages, privileged, while a policy-rc.d is in place");
     } else {
@@ -102,13 +101,9 @@ class InstallDebianDepsTest {
   @Test
   void aFailingInstallStillRemovesThePolicyItCreatedAndFails() throws Exception {
     Path policy = dir.resolve("policy-rc.d");
-    Run run = run(List.of("nginx"), policy, User.ROOT, true);
+    Run run = run(List.of("nginx"), policy, User.ROOT, true, true);
     assertNotEquals(0, run.exit, run.output);
-    assertEquals(
-        List.of(
-            "direct policy=present update -qq",
-            "direct policy=present install -y -qq --no-install-recommends nginx"),
-        run.aptCalls);
+    assertEquals(installs("direct", "nginx"), run.aptCalls);
     assertPolicyAsBefore(policy, false);
   }
 
@@ -116,9 +111,30 @@ class InstallDebianDepsTest {
   void aFailingInstallKeepsAPolicyItDidNotCreate() throws Exception {
     Path policy = dir.resolve("policy-rc.d");
     Files.writeString(policy, EXISTING_POLICY);
-    Run run = run(List.of("nginx"), policy, User.NON_ROOT_WITH_SUDO, true);
+    Run run = run(List.of("nginx"), policy, User.NON_ROOT_WITH_SUDO, true, true);
     assertNotEquals(0, run.exit, run.output);
     assertPolicyAsBefore(policy, true);
+  }
+
+  /** Debian's npm only without any npm: it would conflict with a Node.js from elsewhere. */
+  @Test
+  void installsDebiansNpmOnlyWhenThereIsNoNpm() throws Exception {
+    Path policy = dir.resolve("policy-rc.d");
+    Run without = run(List.of("chromium"), policy, User.ROOT, false, false);
+    assertEquals(0, without.exit, without.output);
+    assertEquals(installs("direct", "npm chromium"), without.aptCalls);
+
+    Files.deleteIfExists(dir.resolve("apt.log"));
+    Run with = run(List.of("chromium"), policy, User.ROOT, false, true);
+    assertEquals(0, with.exit, with.output);
+    assertEquals(installs("direct", "chromium"), with.aptCalls);
+  }
+
+  /** The apt-get calls that install {@code packages}, run {@code via} sudo or directly. */
+  private static List<String> installs(String via, String packages) {
+    return List.of(
+        via + " policy=present update -qq",
+        via + " policy=present install -y -qq --no-install-recommends " + packages);
   }
 
   private void assertPolicyAsBefore(Path policy, boolean existedBefore) throws IOException {
@@ -132,7 +148,8 @@ class InstallDebianDepsTest {
 
   private record Run(int exit, String output, List<String> aptCalls) {}
 
-  private Run run(List<String> missing, Path policy, User user, boolean aptInstallFails)
+  private Run run(
+      List<String> missing, Path policy, User user, boolean aptInstallFails, boolean npmPresent)
       throws Exception {
     assertTrue(Files.isRegularFile(SCRIPT), "installer not found at " + SCRIPT);
     Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -165,6 +182,10 @@ class InstallDebianDepsTest {
         exit 0
         """);
     stub(bin, "id", "echo \"$STUB_UID\"\n");
+    Files.deleteIfExists(bin.resolve("npm"));
+    if (npmPresent) {
+      stub(bin, "npm", "exit 0\n");
+    }
     if (user == User.NON_ROOT_WITH_SUDO) {
       stub(bin, "sudo", "STUB_VIA_SUDO=sudo exec \"$@\"\n");
     }
