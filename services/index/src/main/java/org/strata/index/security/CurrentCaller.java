@@ -3,7 +3,9 @@ package org.strata.index.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.strata.http.auth.CallerIdentity;
+import org.strata.http.auth.TenantGroups;
 
 /**
  * The one place that knows who calls: the {@link CallerIdentity} of the current HTTP request, made
@@ -29,7 +31,11 @@ public class CurrentCaller {
               Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER)),
               identity.isAnonymous() ? null : identity.getPrincipal().getName(),
               identity.getRoles(),
-              peer == null ? null : peer.hostAddress());
+              identity.getPrincipal() instanceof JsonWebToken jwt
+                  ? jwt.getClaim(TenantGroups.CLAIM)
+                  : null,
+              peer == null ? null : peer.hostAddress(),
+              CallerIdentity.LOCAL_TENANT);
     }
     return caller;
   }
