@@ -20,6 +20,7 @@ fi
 mkdir -p "$STRATA_DATA_DIR"
 # Known AEs (title, host, port, tenant) for the DIMSE services; edit and restart, no rebuild.
 export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.conf}"
+export STRATA_ACCESS_LABELS_FILE="${STRATA_ACCESS_LABELS_FILE:-$PWD/deploy/access-labels.conf}"
 
 # Every service that exists so far, on its fixed local HTTP port.
 declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [storage-tiering]=8084 [routing]=8085 [audit]=8086)
