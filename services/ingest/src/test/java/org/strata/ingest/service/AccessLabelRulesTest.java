@@ -16,7 +16,7 @@ class AccessLabelRulesTest {
       AccessLabelRules.parse(
           List.of(
               "# tenant   label   conditions",
-              "Hospital-A  Cardiology  department=\\"Cardiology Dept\\"",
+              "Hospital-A  Cardiology  department=\"Cardiology Dept\"",
               "hospital-a  cardiology  calling-ae=ECHO01",
               "hospital-a  radiology   modality=CT   # every CT",
               "hospital-a  neuro       modality=MR department=Neuro",
@@ -39,11 +39,13 @@ class AccessLabelRulesTest {
     assertEquals(
         List.of("cardiology", "radiology"),
         RULES.labels("hospital-a", null, dataset(" cardiology dept ", "CT")));
-    assertEquals(List.of("cardiology"), RULES.labels("hospital-a", "ECHO01  ", dataset(null, "US")));
+    assertEquals(
+        List.of("cardiology"), RULES.labels("hospital-a", "ECHO01  ", dataset(null, "US")));
     assertEquals(List.of("radiology"), RULES.labels("hospital-a", null, dataset("Neuro", "CT")));
     assertEquals(List.of("neuro"), RULES.labels("hospital-a", null, dataset("NEURO", "MR")));
     assertEquals(List.of(), RULES.labels("hospital-b", "ECHO01", dataset("Cardiology Dept", "CT")));
-    assertEquals(List.of(), AccessLabelRules.none().labels("hospital-a", "ECHO01", dataset(null, "CT")));
+    assertEquals(
+        List.of(), AccessLabelRules.none().labels("hospital-a", "ECHO01", dataset(null, "CT")));
   }
 
   @Test

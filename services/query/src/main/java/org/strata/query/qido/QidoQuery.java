@@ -255,9 +255,12 @@ final class QidoQuery {
             tenants);
       }
     }
-    // The caller's scope on the study: its tenant seen whole, or one of the caller's labels (ADR
-    // 0025). Inside the statement, so limit and offset count only what the caller may see.
-    sql.and(scope.studyCondition("st"), scope.studyValues(byPatientId));
+    // A department-limited caller: the study's tenant seen whole, or one of the caller's labels
+    // (ADR 0025). Inside the statement, so limit and offset count only what the caller may see.
+    // Without labels the tenant conditions above already say it all.
+    if (scope.limitsByLabel()) {
+      sql.and(scope.studyCondition("st"), scope.studyValues(byPatientId));
+    }
     if (byPatientId) {
       patients(sql, request, scope.tenantArray());
     }

@@ -59,6 +59,11 @@ public record TenantScope(
     return new TenantScope(tenants, tenants, labels);
   }
 
+  /** Whether some tenant is seen only through labels (a department-limited token). */
+  public boolean limitsByLabel() {
+    return !labels.isEmpty();
+  }
+
   /** The matching tenants as a SQL array parameter, in a stable order. */
   public String[] tenantArray() {
     return tenants.stream().sorted().toArray(String[]::new);
