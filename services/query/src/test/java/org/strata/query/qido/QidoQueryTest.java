@@ -57,9 +57,9 @@ class QidoQueryTest {
         List.of(
             List.of("local"),
             List.of("local"),
-            "local",
+            List.of("local"),
             hostile,
-            "local",
+            List.of("local"),
             hostile,
             LocalDate.of(2025, 1, 1),
             LocalTime.of(10, 0),
