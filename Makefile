@@ -25,7 +25,7 @@ help:
 	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"
 	@echo "            every service 25x longer (FUZZ_ITERATIONS, HOSTILE_ITERATIONS, FUZZ_SEED, HOSTILE_ONLY)"
 	@echo "make build  compile and package everything, no tests"
-	@echo "make token USER=reader  an access token of a shipped test user (reader, writer, admin, auditor, tester)"
+	@echo "make token USER=reader  an access token of a shipped test user (reader, writer, admin, auditor, tester; reader-a, reader-b, reader-a-cardiology, writer-a, writer-b, admin-a)"
 	@echo "make images OCI image tarballs of the services in deploy/images/target/images (no Docker)"
 	@echo "make manifests  render helm/strata into k8s/strata.yaml (the manifests for users without Helm)"
 

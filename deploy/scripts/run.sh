@@ -39,12 +39,15 @@ if deploy/scripts/dimse-tls.sh "$tls_dir"; then
   export STRATA_DIMSE_TLS_DIR="$tls_dir"
 else
   echo "DICOM TLS material not made (see above): the DIMSE services listen without TLS"
+fi
 # Routing's rules and destinations (read at start, reloaded on change, rewritten by its admin API):
 # the data directory's copy, first copied from the example in deploy/ (its rule disabled).
 if [ -z "${STRATA_ROUTING_RULES_FILE:-}" ]; then
   export STRATA_ROUTING_RULES_FILE="$STRATA_DATA_DIR/routing-rules.yaml"
   [ -f "$STRATA_ROUTING_RULES_FILE" ] || cp deploy/routing-rules.yaml "$STRATA_ROUTING_RULES_FILE"
 fi
+# Access labels ingest sets per tenant (docs/security.md); edit and restart ingest.
+export STRATA_ACCESS_LABELS_FILE="${STRATA_ACCESS_LABELS_FILE:-$PWD/deploy/access-labels.conf}"
 
 # Every service that exists so far, on its fixed local HTTP port.
 declare -A http_port=([ingest]=8081 [index]=8082 [query]=8083 [routing]=8084 [storage-tiering]=8085 [audit]=8086)

@@ -2,6 +2,8 @@ package org.strata.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
+import org.strata.ids.AccessLabel;
 
 /**
  * An instance was received and durably written to object storage by ingest.
@@ -15,6 +17,9 @@ import java.time.Instant;
  *     and returns (patient, study, series and instance level, PS3.18 Table 10.6.1-5 and the
  *     defaults of 10.6.3-3..5) in the DICOM JSON model (PS3.18 Annex F), without bulk data; the
  *     index takes everything else it needs from here, so it never reads the object
+ * @param accessLabels optional (added within v2, ADR 0025): the access labels (departments of the
+ *     tenant) ingest's label rules gave the instance; absent or empty: none. Index adds them to the
+ *     study's labels.
  */
 public record InstanceStored(
     String eventId,
@@ -33,7 +38,8 @@ public record InstanceStored(
     ObjectLocation objectLocation,
     Source source,
     int version,
-    JsonNode attributes)
+    JsonNode attributes,
+    List<String> accessLabels)
     implements StrataEvent {
 
   public static final int SCHEMA_VERSION = 2;
@@ -53,6 +59,79 @@ public record InstanceStored(
     if (version < 1) {
       throw new IllegalArgumentException("version must be >= 1, got " + version);
     }
+    accessLabels =
+        accessLabels == null || accessLabels.isEmpty() ? null : List.copyOf(accessLabels);
+    if (accessLabels != null) {
+      for (String label : accessLabels) {
+        // Canonical (lower case) like the tenant: ingest parses its rules' labels at start.
+        if (!AccessLabel.isValid(label) || !AccessLabel.parse(label).equals(label)) {
+          throw new IllegalArgumentException("accessLabels: not a canonical access label");
+        }
+      }
+    }
+  }
+
+  /** An event without access labels. */
+  public InstanceStored(
+      String eventId,
+      Instant occurredAt,
+      String tenant,
+      String studyInstanceUid,
+      String seriesInstanceUid,
+      String sopInstanceUid,
+      String sopClassUid,
+      String transferSyntaxUid,
+      String patientId,
+      String issuerOfPatientId,
+      String accessionNumber,
+      String modality,
+      String studyDate,
+      ObjectLocation objectLocation,
+      Source source,
+      int version,
+      JsonNode attributes) {
+    this(
+        eventId,
+        occurredAt,
+        tenant,
+        studyInstanceUid,
+        seriesInstanceUid,
+        sopInstanceUid,
+        sopClassUid,
+        transferSyntaxUid,
+        patientId,
+        issuerOfPatientId,
+        accessionNumber,
+        modality,
+        studyDate,
+        objectLocation,
+        source,
+        version,
+        attributes,
+        null);
+  }
+
+  /** The same event with these access labels. */
+  public InstanceStored withAccessLabels(List<String> labels) {
+    return new InstanceStored(
+        eventId,
+        occurredAt,
+        tenant,
+        studyInstanceUid,
+        seriesInstanceUid,
+        sopInstanceUid,
+        sopClassUid,
+        transferSyntaxUid,
+        patientId,
+        issuerOfPatientId,
+        accessionNumber,
+        modality,
+        studyDate,
+        objectLocation,
+        source,
+        version,
+        attributes,
+        labels);
   }
 
   /** How the instance reached Strata. */

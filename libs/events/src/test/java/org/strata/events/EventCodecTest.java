@@ -74,6 +74,18 @@ class EventCodecTest {
   }
 
   @Test
+  void accessLabelsTravelAndAreLeftOutWhenNone() throws Exception {
+    InstanceStored labelled = Samples.instanceStored().withAccessLabels(List.of("cardiology"));
+    JsonNode json = JSON.readTree(EventCodec.encode(labelled));
+    assertEquals("cardiology", json.path("accessLabels").path(0).asText());
+    assertEquals(labelled, EventCodec.decode(EventCodec.encode(labelled)));
+    assertFalse(JSON.readTree(EventCodec.encode(Samples.instanceStored())).has("accessLabels"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Samples.instanceStored().withAccessLabels(List.of("Cardiology")));
+  }
+
+  @Test
   void encodesAsUtf8() {
     InstanceStored stored = Samples.instanceStored();
     InstanceStored withUmlaut =

@@ -31,7 +31,8 @@ public final class IndexMigrations {
           "V1__index.sql",
           "V2__attributes_objects_and_newest_first_dates.sql",
           "V3__patient_links.sql",
-          "V4__rebuild_jobs.sql");
+          "V4__rebuild_jobs.sql",
+          "V5__access_labels.sql");
 
   private IndexMigrations() {}
 

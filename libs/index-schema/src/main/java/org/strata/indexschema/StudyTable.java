@@ -32,6 +32,12 @@ public final class StudyTable {
   /** {@code text[]}. */
   public static final String SOP_CLASSES_IN_STUDY = "sop_classes_in_study";
 
+  /**
+   * {@code text[]}, GIN-indexed: the study's access labels (departments of its tenant, ADR 0025),
+   * the union of its instances'.
+   */
+  public static final String ACCESS_LABELS = "access_labels";
+
   public static final String UPDATED_AT = "updated_at";
 
   private StudyTable() {}

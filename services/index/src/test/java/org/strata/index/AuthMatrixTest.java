@@ -1,5 +1,6 @@
 package org.strata.index;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,5 +51,48 @@ class AuthMatrixTest {
             .withQuery("POST /admin/rebuilds", "tenant=-");
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
+  }
+
+  /**
+   * The admin APIs act on the tenants the token holds whole (ADR 0025): admin-a
+   * (/tenants/hospital-a) reaches hospital-a's links, and another tenant's path is 404 as an
+   * unknown one; a rebuild must name a tenant it holds.
+   */
+  @Test
+  void adminApisTakeTheTenantFromTheToken() {
+    String adminA =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer())
+            .user("admin-a");
+    given()
+        .auth()
+        .oauth2(adminA)
+        .get("/admin/tenants/hospital-a/patient-links")
+        .then()
+        .statusCode(200);
+    given()
+        .auth()
+        .oauth2(adminA)
+        .get("/admin/tenants/Hospital-B/patient-links")
+        .then()
+        .statusCode(404);
+    given()
+        .auth()
+        .oauth2(adminA)
+        .delete("/admin/tenants/hospital-b/studies/1.2.3")
+        .then()
+        .statusCode(404);
+    given()
+        .auth()
+        .oauth2(adminA)
+        .contentType("application/json")
+        .body(
+            "{\"members\": [{\"patientId\": \"P1\"}, {\"tenant\": \"hospital-b\","
+                + " \"patientId\": \"P2\"}]}")
+        .post("/admin/tenants/hospital-a/patient-links")
+        .then()
+        .statusCode(404)
+        .body("error", org.hamcrest.Matchers.startsWith("members[1]"));
+    given().auth().oauth2(adminA).post("/admin/rebuilds").then().statusCode(400);
+    given().auth().oauth2(adminA).post("/admin/rebuilds?tenant=hospital-b").then().statusCode(404);
   }
 }

@@ -116,6 +116,22 @@ class InstanceIndexingTest extends IndexTestSupport {
   }
 
   @Test
+  void aStudysAccessLabelsAreTheUnionOfItsInstancesLabels() throws Exception {
+    InstanceStoredMother first = new InstanceStoredMother();
+    InstanceStoredMother second = first.nextSeries("MR", InstanceStoredMother.MR);
+    publish(first.build().withAccessLabels(List.of("cardiology")));
+    publish(second.build().withAccessLabels(List.of("radiology", "cardiology")));
+    publish(second.nextInstance().build()); // no label: takes none away
+    awaitInstances(first.studyUid, 3);
+    assertEquals(
+        "cardiology,radiology",
+        query(
+            "select array_to_string(access_labels, ',') from study where study_uid = '"
+                + first.studyUid
+                + "'"));
+  }
+
+  @Test
   void aLargeSeriesArrivingAtOnceIsIndexedInFullBatches() throws Exception {
     // 1,200 events of one series sent without waiting: polls return full batches (500), as when
     // the index starts behind a backlog or a PACS pushes a CT series.

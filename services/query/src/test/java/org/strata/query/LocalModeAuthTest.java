@@ -3,7 +3,6 @@ package org.strata.query;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -89,6 +88,16 @@ class LocalModeAuthTest {
         .statusCode(200)
         .body("subject", equalTo("reader"))
         .body("roles", containsInAnyOrder("strata-reader"))
-        .body("tenants", empty());
+        // The realm puts the earlier test users in /tenants/local (strata_groups, ADR 0025).
+        .body("tenants", containsInAnyOrder("local"))
+        .body("labels.size()", equalTo(0));
+    given()
+        .auth()
+        .oauth2(tokens.user("reader-a-cardiology"))
+        .get("/test/caller")
+        .then()
+        .statusCode(200)
+        .body("tenants", containsInAnyOrder("hospital-a"))
+        .body("labels.'hospital-a'", containsInAnyOrder("cardiology"));
   }
 }

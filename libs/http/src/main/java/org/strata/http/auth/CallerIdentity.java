@@ -2,6 +2,8 @@ package org.strata.http.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,17 +14,21 @@ import java.util.Set;
  * @param subject the user or client the token names, {@code local} for the local user, or the
  *     calling AE title for DIMSE
  * @param roles the caller's Strata roles ({@link Roles}); other roles of the token are left out
- * @param tenants the tenants the caller acts for; empty for a token until tenants come from it
- *     (issue 15, item 2)
+ * @param tenants the tenants the caller acts for, whole or limited to departments: for a token its
+ *     {@code strata_groups} ({@link TenantGroups}, ADR 0025), empty for a token without a tenant
+ *     group (it sees nothing)
  * @param sourceAddress the peer's IP address
  * @param callingAe the calling AE title for DIMSE, else {@code null}
+ * @param labels for the tenants the caller holds only departments of, their access labels (it sees
+ *     only the studies carrying one); a tenant without an entry is seen whole
  */
 public record CallerIdentity(
     String subject,
     Set<String> roles,
     Set<String> tenants,
     String sourceAddress,
-    String callingAe) {
+    String callingAe,
+    Map<String, Set<String>> labels) {
 
   /** The subject of the local user of {@link AuthMode#LOCAL}. */
   public static final String LOCAL_SUBJECT = "local";
@@ -37,24 +43,71 @@ public record CallerIdentity(
     Objects.requireNonNull(subject, "subject");
     roles = Set.copyOf(roles);
     tenants = Set.copyOf(tenants);
+    Map<String, Set<String>> copy = new HashMap<>();
+    if (labels != null) {
+      for (Map.Entry<String, Set<String>> e : labels.entrySet()) {
+        if (tenants.contains(e.getKey())) {
+          copy.put(e.getKey(), Set.copyOf(e.getValue()));
+        }
+      }
+    }
+    labels = Map.copyOf(copy);
   }
 
-  /** The local user: tenant {@code local}, every role. */
+  /** A caller seeing each of its tenants whole. */
+  public CallerIdentity(
+      String subject,
+      Set<String> roles,
+      Set<String> tenants,
+      String sourceAddress,
+      String callingAe) {
+    this(subject, roles, tenants, sourceAddress, callingAe, Map.of());
+  }
+
+  /** The local user: tenant {@code local}, every role, every department. */
   public static CallerIdentity local(String sourceAddress) {
-    return new CallerIdentity(LOCAL_SUBJECT, Roles.ALL, Set.of(LOCAL_TENANT), sourceAddress, null);
+    return local(sourceAddress, LOCAL_TENANT);
   }
 
-  /** A caller authenticated by a token: its Strata roles only. */
+  /**
+   * The local user of a service that names the local user's tenant in its configuration (query's
+   * {@code strata.query.default-tenant}, {@code local} unless set).
+   */
+  public static CallerIdentity local(String sourceAddress, String tenant) {
+    return new CallerIdentity(LOCAL_SUBJECT, Roles.ALL, Set.of(tenant), sourceAddress, null);
+  }
+
+  /** A caller authenticated by a token without tenant groups: its Strata roles, no tenant. */
   public static CallerIdentity fromToken(
       String subject, Set<String> tokenRoles, String sourceAddress) {
+    return fromToken(subject, tokenRoles, TenantGroups.NONE, sourceAddress);
+  }
+
+  /** A caller authenticated by a token: its Strata roles, its tenants and departments. */
+  public static CallerIdentity fromToken(
+      String subject, Set<String> tokenRoles, TenantGroups groups, String sourceAddress) {
     return new CallerIdentity(
         subject,
         tokenRoles.stream()
             .filter(Roles.ALL::contains)
             .collect(java.util.stream.Collectors.toSet()),
-        Set.of(),
+        groups.tenants(),
         sourceAddress,
-        null);
+        null,
+        groups.labels());
+  }
+
+  /** Whether the caller sees every study of {@code tenant} (not only some departments'). */
+  public boolean seesWhole(String tenant) {
+    return tenants.contains(tenant) && !labels.containsKey(tenant);
+  }
+
+  /**
+   * The access labels the caller is limited to in {@code tenant}, empty when it sees the tenant
+   * whole (or not at all: ask {@link #tenants()}).
+   */
+  public Set<String> labelsIn(String tenant) {
+    return labels.getOrDefault(tenant, Set.of());
   }
 
   /** A DIMSE peer: its calling AE, host and the tenant the known-AE rules gave it. */
@@ -77,13 +130,30 @@ public record CallerIdentity(
    */
   public static CallerIdentity ofHttp(
       boolean localUser, String principal, Set<String> roles, String peerIp) {
+    return ofHttp(localUser, principal, roles, null, peerIp, LOCAL_TENANT);
+  }
+
+  /**
+   * The caller of an HTTP request, with the token's tenant groups.
+   *
+   * @param groupsClaim the token's {@code strata_groups} claim as the token library gives it
+   *     ({@link TenantGroups#fromClaim}), null without one
+   * @param localTenant the local user's tenant
+   */
+  public static CallerIdentity ofHttp(
+      boolean localUser,
+      String principal,
+      Set<String> roles,
+      Object groupsClaim,
+      String peerIp,
+      String localTenant) {
     if (localUser) {
-      return local(peerIp);
+      return local(peerIp, localTenant);
     }
     if (principal == null) {
       return new CallerIdentity(ANONYMOUS_SUBJECT, Set.of(), Set.of(), peerIp, null);
     }
-    return fromToken(principal, roles, peerIp);
+    return fromToken(principal, roles, TenantGroups.fromClaim(groupsClaim), peerIp);
   }
 
   /**

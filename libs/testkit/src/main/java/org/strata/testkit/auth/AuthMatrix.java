@@ -27,6 +27,12 @@ import java.util.Set;
  *
  * <p>Operations are named {@code "METHOD /path/{template}"} as in the OpenAPI document; path
  * parameters are filled with {@code 1.2.3} (the calls need not find anything).
+ *
+ * <p>With {@link #outOfScope}, every operation of a role whose path names a study ({@code {study}}
+ * or {@code {id}}) is also called on a real study: with a token that holds the study's tenant (and
+ * department) it must be found (not 401, 403 nor 404), with a token of another tenant, or of
+ * another department of the same tenant, it must be 404 (never 403, ADR 0025), or 204 for a search
+ * under the study's path (an empty result, as for a study that does not exist).
  */
 public final class AuthMatrix {
   /** The rule of an operation anyone may call (health). */
@@ -47,7 +53,12 @@ public final class AuthMatrix {
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "head", "options", "patch");
 
+  /** A real study, a user that may see it and one that may not. */
+  private record ScopeProbe(
+      String role, String owner, String outsider, Map<String, String> params) {}
+
   private final Map<String, String> rules = new LinkedHashMap<>();
+  private final List<ScopeProbe> probes = new ArrayList<>();
   private final Map<String, String> queries = new LinkedHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -81,6 +92,17 @@ public final class AuthMatrix {
     return this;
   }
 
+  /**
+   * Calls every operation of {@code role} whose path names a study with these path parameters
+   * ({@code study}, {@code series}, {@code instance}, {@code frames}, {@code range}, {@code id}...
+   * of a real study): {@code owner}'s token must find it, {@code outsider}'s must get 404.
+   */
+  public AuthMatrix outOfScope(
+      String role, String owner, String outsider, Map<String, String> pathParams) {
+    probes.add(new ScopeProbe(role, owner, outsider, Map.copyOf(pathParams)));
+    return this;
+  }
+
   /** These operations need no token. */
   public AuthMatrix open(String... operations) {
     return require(OPEN, operations);
@@ -104,8 +126,38 @@ public final class AuthMatrix {
         continue;
       }
       check(base, operation, role, tokens, failures);
+      for (ScopeProbe probe : probes) {
+        if (probe.role().equals(role)
+            && (operation.contains("{study}") || operation.contains("{id}"))) {
+          checkScope(base, operation, probe, tokens, failures);
+        }
+      }
     }
     return failures;
+  }
+
+  private void checkScope(
+      URI base, String operation, ScopeProbe probe, KeycloakTokens tokens, List<String> failures) {
+    String filled = operation;
+    for (Map.Entry<String, String> p : probe.params().entrySet()) {
+      filled = filled.replace("{" + p.getKey() + "}", p.getValue());
+    }
+    int owner = call(base, filled, tokens.user(probe.owner()), operation);
+    if (owner == 401 || owner == 403 || owner == 404) {
+      failures.add(operation + " on its study with " + probe.owner() + ": " + owner);
+    }
+    int outsider = call(base, filled, tokens.user(probe.outsider()), operation);
+    // A search under the study's path (QIDO-RS) answers an empty result, 204, as for an unknown
+    // study; a 200 would be the leak.
+    if (outsider != 404 && outsider != 204) {
+      failures.add(
+          operation
+              + " on a study outside the scope of "
+              + probe.outsider()
+              + ": "
+              + outsider
+              + ", expected 404 (204 for an empty search)");
+    }
   }
 
   private void check(
@@ -160,11 +212,16 @@ public final class AuthMatrix {
   }
 
   private int call(URI base, String operation, String token) {
-    int space = operation.indexOf(' ');
-    String method = operation.substring(0, space);
-    String path = operation.substring(space + 1).replaceAll("\\{[^}]+}", "1.2.3");
-    if (queries.containsKey(operation)) {
-      path += "?" + queries.get(operation);
+    return call(base, operation, token, operation);
+  }
+
+  /** Calls {@code filled} (an operation, path parameters maybe filled) as {@code rule} says. */
+  private int call(URI base, String filled, String token, String rule) {
+    int space = filled.indexOf(' ');
+    String method = filled.substring(0, space);
+    String path = filled.substring(space + 1).replaceAll("\\{[^}]+}", "1.2.3");
+    if (queries.containsKey(rule)) {
+      path += "?" + queries.get(rule);
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
@@ -176,7 +233,7 @@ public final class AuthMatrix {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
-      throw new UncheckedIOException(operation + " failed", e);
+      throw new UncheckedIOException(filled + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

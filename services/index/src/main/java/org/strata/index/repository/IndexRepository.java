@@ -383,6 +383,24 @@ public class IndexRepository {
         .map(IndexRepository::aggregates);
   }
 
+  /**
+   * Adds access labels (ADR 0025) the study does not carry yet; a study's labels are the union of
+   * its instances'.
+   *
+   * @param labels backslash-separated (a character no access label holds)
+   */
+  public Uni<Void> addStudyLabels(Mutiny.Session s, long studyPk, String labels) {
+    return s.createNativeQuery(
+            "update study set access_labels = access_labels || array(select l from"
+                + " unnest(string_to_array(cast(:labels as text), '\\')) with ordinality as u(l, o)"
+                + " where l <> all(access_labels) order by o) where pk = :pk and not"
+                + " (string_to_array(cast(:labels as text), '\\') <@ access_labels)")
+        .setParameter("labels", labels)
+        .setParameter("pk", studyPk)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
   public Uni<StudyAggregates> studyAggregates(Mutiny.Session s, long studyPk) {
     return s.createNativeQuery(
             "select number_of_series, number_of_instances,"

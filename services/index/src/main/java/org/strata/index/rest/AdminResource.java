@@ -18,6 +18,7 @@ import org.strata.events.InstanceDeleted.Scope;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
+import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.DeletionService;
 
 /**
@@ -32,6 +33,7 @@ import org.strata.index.service.DeletionService;
 public class AdminResource {
 
   private final DeletionService deletions;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public AdminResource(DeletionService deletions) {
     this.deletions = deletions;
@@ -85,6 +87,11 @@ public class AdminResource {
       return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed tenant"));
     }
     tenant = TenantId.parse(tenant).value();
+    if (!caller.mayAdminister(tenant)) {
+      // As for a study the tenant does not have: a token learns nothing of other tenants.
+      return Uni.createFrom()
+          .item(error(Response.Status.NOT_FOUND, "nothing to delete in " + scope));
+    }
     for (String uid : new String[] {study, series, sop}) {
       if (uid != null && !Uid.isValid(uid)) {
         return Uni.createFrom().item(error(Response.Status.BAD_REQUEST, "malformed UID: " + uid));

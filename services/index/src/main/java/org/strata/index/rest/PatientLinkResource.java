@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
+import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.PatientLinkService;
 import org.strata.index.service.PatientLinkService.Link;
 import org.strata.index.service.PatientLinkService.LinkException;
@@ -47,6 +48,7 @@ public class PatientLinkResource {
   private static final String REQUESTED_BY = "admin-api";
 
   private final PatientLinkService links;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public PatientLinkResource(PatientLinkService links) {
     this.links = links;
@@ -78,6 +80,9 @@ public class PatientLinkResource {
   public Response link(@PathParam("tenant") String tenant, LinkRequest request) {
     tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
+    if (bad == null && !caller.mayAdminister(tenant)) {
+      return notHeld();
+    }
     if (bad == null && request == null) {
       bad = "a JSON body with members is required";
     } else if (bad == null && (request.members() == null || request.members().size() < 2)) {
@@ -97,6 +102,10 @@ public class PatientLinkResource {
       }
       String memberTenant = m.tenant() == null ? tenant : canonicalTenant(m.tenant());
       bad = checkMember(what, memberTenant, m.patientId(), m.issuer());
+      if (bad == null && !caller.mayAdminister(memberTenant)) {
+        // A link reaches another tenant only if the token holds it (ADR 0025); as unknown.
+        return error(404, what + ": no such patient in tenant " + memberTenant);
+      }
       refs.add(new MemberRef(memberTenant, m.patientId(), blankToNull(m.issuer())));
     }
     if (bad != null) {
@@ -132,6 +141,9 @@ public class PatientLinkResource {
           Integer limit) {
     tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
+    if (bad == null && !caller.mayAdminister(tenant)) {
+      return notHeld();
+    }
     if (bad == null && patientId != null) {
       bad = checkMember("patientId", tenant, patientId, issuer);
     }
@@ -155,6 +167,9 @@ public class PatientLinkResource {
   public Response get(@PathParam("tenant") String tenant, @PathParam("link") String link) {
     tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
+    if (bad == null && !caller.mayAdminister(tenant)) {
+      return notHeld();
+    }
     UUID id = bad == null ? uuid(link) : null;
     if (bad != null || id == null) {
       return error(400, bad != null ? bad : "malformed link id");
@@ -177,6 +192,9 @@ public class PatientLinkResource {
       @QueryParam("reason") String reason) {
     tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
+    if (bad == null && !caller.mayAdminister(tenant)) {
+      return notHeld();
+    }
     UUID id = bad == null ? uuid(link) : null;
     if (bad != null || id == null) {
       return error(400, bad != null ? bad : "malformed link id");
@@ -212,6 +230,9 @@ public class PatientLinkResource {
       @QueryParam("reason") String reason) {
     tenant = canonicalTenant(tenant);
     String bad = checkTenant(tenant);
+    if (bad == null && !caller.mayAdminister(tenant)) {
+      return notHeld();
+    }
     UUID id = bad == null ? uuid(link) : null;
     if (bad == null && id == null) {
       bad = "malformed link id";
@@ -219,6 +240,9 @@ public class PatientLinkResource {
     String of = memberTenant == null ? tenant : canonicalTenant(memberTenant);
     if (bad == null) {
       bad = checkMember("member", of, patientId, issuer);
+    }
+    if (bad == null && !caller.mayAdminister(of)) {
+      return error(404, "member: no such patient in tenant " + of);
     }
     if (bad != null) {
       return error(400, bad);
@@ -273,6 +297,11 @@ public class PatientLinkResource {
 
   private static String path(String tenant, String id) {
     return "/admin/tenants/" + tenant + "/patient-links/" + id;
+  }
+
+  /** A tenant the token does not hold whole: as if it had no links (404, ADR 0025). */
+  private static Response notHeld() {
+    return error(404, "no such tenant for this caller");
   }
 
   private static Response error(int status, String reason) {

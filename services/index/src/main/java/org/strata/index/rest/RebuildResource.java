@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
+import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.RebuildService;
 import org.strata.index.service.RebuildService.Job;
 
@@ -28,6 +29,7 @@ import org.strata.index.service.RebuildService.Job;
 public class RebuildResource {
 
   private final RebuildService rebuilds;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public RebuildResource(RebuildService rebuilds) {
     this.rebuilds = rebuilds;
@@ -74,7 +76,18 @@ public class RebuildResource {
     if (tenant != null && !TenantId.isValid(tenant)) {
       return Response.status(400).entity(new Error("malformed tenant")).build();
     }
-    Job job = rebuilds.start(tenant == null ? null : TenantId.parse(tenant).value());
+    String only = tenant == null ? null : TenantId.parse(tenant).value();
+    // A token rebuilds only a tenant it holds whole; every tenant at once is the local user's.
+    if (only == null ? !caller.mayAdministerAll() : !caller.mayAdminister(only)) {
+      return Response.status(only == null ? 400 : 404)
+          .entity(
+              new Error(
+                  only == null
+                      ? "name the tenant to rebuild (?tenant=): a token rebuilds only its own"
+                      : "no such tenant"))
+          .build();
+    }
+    Job job = rebuilds.start(only);
     return Response.accepted(Status.of(job))
         .location(URI.create("/admin/rebuilds/" + job.id))
         .build();
@@ -88,6 +101,7 @@ public class RebuildResource {
   public Response status(@PathParam("id") String id) {
     return rebuilds
         .job(id)
+        .filter(j -> j.tenant == null ? caller.mayAdministerAll() : caller.mayAdminister(j.tenant))
         .map(j -> Response.ok(Status.of(j)).build())
         .orElse(Response.status(404).entity(new Error("no such rebuild")).build());
   }

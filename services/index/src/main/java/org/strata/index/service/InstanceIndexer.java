@@ -251,6 +251,10 @@ public class InstanceIndexer {
     StudyDelta delta =
         batch.studies.computeIfAbsent(studyKey, k -> new StudyDelta(batch.studyPks.get(k)));
     delta.lastEvent = event;
+    if (event.accessLabels() != null) {
+      // Every outcome: adding a label twice changes nothing, and a replay restores a lost one.
+      delta.labels.addAll(event.accessLabels());
+    }
     if (outcome != Outcome.CREATED) {
       return;
     }
@@ -276,6 +280,10 @@ public class InstanceIndexer {
     Map<StudyKey, StudyState> states = new LinkedHashMap<>();
     for (Map.Entry<StudyKey, StudyDelta> e : batch.studies.entrySet()) {
       StudyDelta d = e.getValue();
+      if (!d.labels.isEmpty()) {
+        chain =
+            chain.chain(() -> repository.addStudyLabels(s, d.studyPk, String.join("\\", d.labels)));
+      }
       Uni<StudyAggregates> aggregates =
           d.instances == 0
               ? Uni.createFrom().deferred(() -> repository.studyAggregates(s, d.studyPk))
@@ -322,6 +330,7 @@ public class InstanceIndexer {
     int series;
     final Set<String> modalities = new LinkedHashSet<>();
     final Set<String> sopClasses = new LinkedHashSet<>();
+    final Set<String> labels = new LinkedHashSet<>();
     String description;
     InstanceStored lastEvent;
 

@@ -83,11 +83,17 @@ public final class SidecarEvents {
               meta.get("strata-frame-index-key")),
           new InstanceStored.Source(channel, meta.get("strata-calling-ae"), null, null, null),
           Integer.parseInt(meta.getOrDefault("strata-version", "1")),
-          eventAttributes(sidecar));
+          eventAttributes(sidecar),
+          accessLabels(meta.get("strata-access-labels")));
     } catch (RuntimeException e) {
       // Missing UIDs, a malformed number or instant: the event's own validation says which.
       throw new NotIndexable(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /** The access labels ingest gave the instance (ADR 0025), comma-separated; null if none. */
+  private static java.util.List<String> accessLabels(String value) {
+    return value == null || value.isBlank() ? null : java.util.List.of(value.split(","));
   }
 
   /**

@@ -212,5 +212,11 @@ public interface IngestConfig {
 
     /** Calling AE title to tenant, e.g. {@code strata.ingest.tenants.by-calling-ae.CT01=hosp-a}. */
     Map<String, String> byCallingAe();
+
+    /**
+     * The per-tenant access-label rules ({@code deploy/access-labels.conf}, ADR 0025), read at
+     * start; unset or blank: no instance gets a label.
+     */
+    Optional<String> accessLabelsFile();
   }
 }

@@ -263,6 +263,10 @@ public class DerivativesWriter {
     if (event.source().callingAeTitle() != null) {
       meta.put("strata-calling-ae", event.source().callingAeTitle().trim());
     }
+    if (event.accessLabels() != null) {
+      // A rebuild from sidecars restores the study's access labels (ADR 0025).
+      meta.put("strata-access-labels", String.join(",", event.accessLabels()));
+    }
     return meta;
   }
 

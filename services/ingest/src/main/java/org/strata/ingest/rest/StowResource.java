@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -28,6 +27,7 @@ import org.strata.ids.Uid;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
+import org.strata.ingest.security.CurrentCaller;
 import org.strata.ingest.service.BodyPart;
 import org.strata.ingest.service.DicomJsonStow;
 import org.strata.ingest.service.IngestSource;
@@ -39,7 +39,7 @@ import org.strata.ingest.service.TenantResolver;
  * type="application/dicom"} body. Parts are read and stored one after the other as streams; each is
  * acknowledged in the response only once it is in object storage and its event in Kafka.
  */
-@Path("/dicomweb/studies")
+@Path("/dicomweb")
 @Tag(name = "STOW-RS")
 @RolesAllowed(Roles.WRITER)
 public class StowResource {
@@ -51,6 +51,8 @@ public class StowResource {
   private final IngestConfig config;
   private final IndexAcknowledgements indexAcks;
   private final StowParts stowParts;
+
+  @jakarta.inject.Inject CurrentCaller caller;
 
   /** {@code type="application/dicom+json"}: metadata and bulk data parts (ADR 0014). */
   @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
@@ -67,6 +69,7 @@ public class StowResource {
   }
 
   @POST
+  @Path("/studies")
   @Blocking
   @Consumes("multipart/related")
   @Produces(DICOM_JSON)
@@ -82,11 +85,48 @@ public class StowResource {
       InputStream body,
       @Context UriInfo uri,
       @Context HttpServerRequest request) {
-    return handle(contentType, body, null, uri, request);
+    return handle(contentType, body, null, null, uri, request);
   }
 
   @POST
-  @Path("/{study}")
+  @Path("/tenants/{tenant}/studies")
+  @Blocking
+  @Consumes("multipart/related")
+  @Produces(DICOM_JSON)
+  @Operation(
+      summary =
+          "Store instances into a tenant the token holds (a token of several tenants must name one,"
+              + " ADR 0026)")
+  public Response storeInTenant(
+      @PathParam("tenant") String tenant,
+      @HeaderParam("Content-Type") String contentType,
+      InputStream body,
+      @Context UriInfo uri,
+      @Context HttpServerRequest request) {
+    return handle(contentType, body, null, tenant, uri, request);
+  }
+
+  @POST
+  @Path("/tenants/{tenant}/studies/{study}")
+  @Blocking
+  @Consumes("multipart/related")
+  @Produces(DICOM_JSON)
+  @Operation(summary = "Store instances of one study into a tenant the token holds")
+  public Response storeStudyInTenant(
+      @PathParam("tenant") String tenant,
+      @PathParam("study") String study,
+      @HeaderParam("Content-Type") String contentType,
+      InputStream body,
+      @Context UriInfo uri,
+      @Context HttpServerRequest request) {
+    if (!Uid.isValid(study)) {
+      return error(400, "malformed Study Instance UID in the URL");
+    }
+    return handle(contentType, body, study, tenant, uri, request);
+  }
+
+  @POST
+  @Path("/studies/{study}")
   @Blocking
   @Consumes("multipart/related")
   @Produces(DICOM_JSON)
@@ -100,11 +140,16 @@ public class StowResource {
     if (!Uid.isValid(study)) {
       return error(400, "malformed Study Instance UID in the URL");
     }
-    return handle(contentType, body, study, uri, request);
+    return handle(contentType, body, study, null, uri, request);
   }
 
   private Response handle(
-      String contentType, InputStream body, String study, UriInfo uri, HttpServerRequest request) {
+      String contentType,
+      InputStream body,
+      String study,
+      String pathTenant,
+      UriInfo uri,
+      HttpServerRequest request) {
     Map<String, String> params = parameters(contentType);
     String type = params.getOrDefault("type", "application/dicom").toLowerCase(Locale.ROOT);
     boolean json = type.equals(DICOM_JSON);
@@ -122,13 +167,14 @@ public class StowResource {
         || boundary.length() > MultipartRelatedReader.MAX_BOUNDARY) {
       return error(400, "multipart/related without a valid boundary parameter");
     }
-    Optional<String> tenant = tenants.forHttpClient();
-    if (tenant.isEmpty()) {
-      return error(403, "no tenant is configured for this client");
+    TenantResolver.StowTenant tenant =
+        tenants.forStow(caller.get(), caller.isLocalUser(), pathTenant);
+    if (tenant.tenant() == null) {
+      return error(tenant.status(), tenant.reason());
     }
     IngestSource source =
         new IngestSource(
-            tenant.get(),
+            tenant.tenant(),
             InstanceStored.Channel.STOWRS,
             null,
             null,

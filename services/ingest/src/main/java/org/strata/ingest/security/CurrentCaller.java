@@ -3,7 +3,10 @@ package org.strata.ingest.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.strata.http.auth.CallerIdentity;
+import org.strata.http.auth.TenantGroups;
+import org.strata.ingest.service.TenantResolver;
 
 /**
  * The one place that knows who calls: the {@link CallerIdentity} of the current HTTP request, made
@@ -13,11 +16,18 @@ import org.strata.http.auth.CallerIdentity;
 public class CurrentCaller {
   private final SecurityIdentity identity;
   private final CurrentVertxRequest request;
+  private final TenantResolver tenants;
   private CallerIdentity caller;
 
-  CurrentCaller(SecurityIdentity identity, CurrentVertxRequest request) {
+  CurrentCaller(SecurityIdentity identity, CurrentVertxRequest request, TenantResolver tenants) {
     this.identity = identity;
     this.request = request;
+    this.tenants = tenants;
+  }
+
+  /** Whether the request was admitted by the local-user rule (local mode, loopback, no token). */
+  public boolean isLocalUser() {
+    return Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER));
   }
 
   public CallerIdentity get() {
@@ -26,10 +36,15 @@ public class CurrentCaller {
       var peer = http == null ? null : http.request().remoteAddress();
       caller =
           CallerIdentity.ofHttp(
-              Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER)),
+              isLocalUser(),
               identity.isAnonymous() ? null : identity.getPrincipal().getName(),
               identity.getRoles(),
-              peer == null ? null : peer.hostAddress());
+              identity.getPrincipal() instanceof JsonWebToken jwt
+                  ? jwt.getClaim(TenantGroups.CLAIM)
+                  : null,
+              peer == null ? null : peer.hostAddress(),
+              // The local user stores into the default tenant, as every client did before tokens.
+              tenants.forHttpClient().orElse(CallerIdentity.LOCAL_TENANT));
     }
     return caller;
   }

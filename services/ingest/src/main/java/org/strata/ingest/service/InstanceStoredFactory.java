@@ -1,24 +1,38 @@
 package org.strata.ingest.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.strata.dicom.Tag;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
+import org.strata.ingest.config.IngestConfig;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
 
 /**
  * Builds the InstanceStored event of a stored object from its parsed header, with the attributes as
- * received (nothing is coerced, ADR 0019). The same event for a new store and for the republication
- * of an orphan.
+ * received (nothing is coerced, ADR 0019) and the access labels the tenant's rules give it (ADR
+ * 0025). The same event for a new store and for the republication of an orphan.
  */
 @ApplicationScoped
 public class InstanceStoredFactory {
   private final ObjectStore store;
+  private final AccessLabelRules labels;
 
-  public InstanceStoredFactory(ObjectStore store) {
+  public InstanceStoredFactory(ObjectStore store, IngestConfig config) {
     this.store = store;
+    try {
+      // Read once at start: a malformed file stops the service rather than label studies wrongly.
+      this.labels =
+          config.tenants().accessLabelsFile().filter(f -> !f.isBlank()).isPresent()
+              ? AccessLabelRules.read(Path.of(config.tenants().accessLabelsFile().get()))
+              : AccessLabelRules.none();
+    } catch (IOException e) {
+      throw new UncheckedIOException("access-label rules unreadable", e);
+    }
   }
 
   /** The event that announces a stored object, with its attributes as received. */
@@ -62,7 +76,8 @@ public class InstanceStoredFactory {
                     header.sopInstanceUid())),
             source.toEventSource(),
             version,
-            IndexAttributes.of(header.dataset()));
+            IndexAttributes.of(header.dataset()),
+            labels.labels(source.tenant(), source.callingAeTitle(), header.dataset()));
     return event;
   }
 

@@ -15,8 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.strata.http.auth.CallerIdentity;
+import org.strata.http.auth.Roles;
+import org.strata.http.auth.TenantGroups;
 import org.strata.ingest.config.IngestConfig;
 
 /** The calling AE's tenant: known-AE file first, then the property map, then the default. */
@@ -105,5 +109,32 @@ class TenantResolverTest {
               key);
       assertTrue(e.getMessage().startsWith(key), e.getMessage());
     }
+  }
+
+  @Test
+  void stowStoresIntoTheTokensTenantOrTheOneThePathNames() {
+    TenantResolver tenants =
+        new TenantResolver(config(Map.of("strata.ingest.tenants.default-tenant", "local")));
+    CallerIdentity writerA = writer("/tenants/hospital-a");
+    CallerIdentity writerAb = writer("/tenants/hospital-a", "/tenants/hospital-b/cardiology");
+    CallerIdentity none = writer();
+
+    assertEquals("hospital-a", tenants.forStow(writerA, false, null).tenant());
+    assertEquals("hospital-a", tenants.forStow(writerA, false, "Hospital-A").tenant());
+    assertEquals(403, tenants.forStow(writerA, false, "hospital-b").status());
+    assertEquals(400, tenants.forStow(writerAb, false, null).status());
+    assertTrue(tenants.forStow(writerAb, false, null).reason().contains("/dicomweb/tenants/"));
+    assertEquals("hospital-b", tenants.forStow(writerAb, false, "hospital-b").tenant());
+    assertEquals(403, tenants.forStow(none, false, null).status());
+    assertEquals(400, tenants.forStow(writerA, false, "a_b").status());
+    // The local user: the default tenant, or any tenant its path names.
+    CallerIdentity local = CallerIdentity.local("127.0.0.1");
+    assertEquals("local", tenants.forStow(local, true, null).tenant());
+    assertEquals("hospital-b", tenants.forStow(local, true, "hospital-b").tenant());
+  }
+
+  private static CallerIdentity writer(String... groups) {
+    return CallerIdentity.fromToken(
+        "w", Set.of(Roles.WRITER), TenantGroups.fromClaim(List.of(groups)), "10.0.0.1");
   }
 }

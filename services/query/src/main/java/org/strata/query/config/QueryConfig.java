@@ -13,9 +13,8 @@ import org.strata.ids.TenantId;
 @ConfigMapping(prefix = "strata.query")
 public interface QueryConfig {
   /**
-   * The tenant every query is limited to. Phase 1 has one tenant per deployment; the OIDC access
-   * token will carry the caller's tenant (the security work), and this becomes the fallback for
-   * unauthenticated local use only.
+   * The local user's tenant (local mode: loopback without a token). A token carries its own tenants
+   * in {@code strata_groups} (ADR 0025); DIMSE callers take theirs from the known-AE file.
    */
   @WithDefault("local")
   TenantId defaultTenant();

@@ -16,6 +16,7 @@ import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
+import org.strata.query.qido.TenantScope;
 
 /**
  * Reads studies with their series and instances from the index for ImagingStudy, limited to one
@@ -47,9 +48,9 @@ public class ImagingStudyRepository {
           + IndexJoins.patientOfStudy("p", "st")
           + " and p."
           + PatientTable.TENANT
-          + " = $1 where st."
+          + " = any($1) where st."
           + StudyTable.TENANT
-          + " = $1";
+          + " = any($1)";
 
   /** QIDO-RS's order: newest first, undated last, then newest indexed. */
   private static final String ORDER = StudyTable.newestFirst("st");
@@ -71,7 +72,7 @@ public class ImagingStudyRepository {
           + SeriesTable.NAME
           + " where "
           + SeriesTable.TENANT
-          + " = $1 and "
+          + " = any($1) and "
           + SeriesTable.STUDY_PK
           + " = any($2) order by "
           + SeriesTable.byNumber(SeriesTable.NAME);
@@ -88,7 +89,7 @@ public class ImagingStudyRepository {
           + InstanceTable.NAME
           + " where "
           + InstanceTable.TENANT
-          + " = $1 and "
+          + " = any($1) and "
           + InstanceTable.SERIES_PK
           + " = any($2) order by "
           + InstanceTable.byNumber(InstanceTable.NAME);
@@ -129,36 +130,51 @@ public class ImagingStudyRepository {
     this.pool = pool;
   }
 
-  /** The study of this UID in the tenant, or null. */
-  public Study read(String tenant, String studyUid) {
-    List<Study> found =
-        studies(
-            STUDIES + " and st." + StudyTable.STUDY_UID + " = $2",
-            Tuple.of(tenant, studyUid),
-            tenant);
+  /**
+   * The study of this UID in the caller's scope (ADR 0025), or null; of the first tenant by name
+   * when the caller holds it in several.
+   */
+  public Study read(TenantScope scope, String studyUid) {
+    List<Object> params = new ArrayList<>(List.of(scope.tenantArray(), studyUid));
+    String sql =
+        STUDIES
+            + " and st."
+            + StudyTable.STUDY_UID
+            + " = $2 and "
+            + scope.studyConditionNumbered("st", 3)
+            + " order by st."
+            + StudyTable.TENANT
+            + " limit 1";
+    params.addAll(List.of(scope.studyValues(false)));
+    List<Study> found = studies(sql, Tuple.from(params), scope);
     return found.isEmpty() ? null : found.get(0);
   }
 
-  public Page search(String tenant, ImagingStudySearch search) {
+  /** A page of the caller's studies: the scope's condition is in the statement, before paging. */
+  public Page search(TenantScope scope, ImagingStudySearch search) {
     List<Object> params = new ArrayList<>();
-    params.add(tenant);
+    params.add(scope.tenantArray());
     params.addAll(search.params());
+    String inScope = " and " + scope.studyConditionNumbered("st", params.size() + 1);
+    params.addAll(List.of(scope.studyValues(false)));
     params.add(search.count() + 1); // the extra row tells whether more follow
     params.add(search.offset());
     String sql =
         STUDIES
             + search.where()
+            + inScope
             + ORDER
             + " limit $"
             + (params.size() - 1)
             + " offset $"
             + params.size();
-    List<Study> found = studies(sql, Tuple.from(params), tenant);
+    List<Study> found = studies(sql, Tuple.from(params), scope);
     boolean more = found.size() > search.count();
     return new Page(more ? found.subList(0, search.count()) : found, more);
   }
 
-  private List<Study> studies(String sql, Tuple params, String tenant) {
+  private List<Study> studies(String sql, Tuple params, TenantScope scope) {
+    String[] tenant = scope.tenantArray();
     Map<Long, Study> studies = new LinkedHashMap<>();
     for (Row r : pool.preparedQuery(sql).execute(params).await().indefinitely()) {
       String[] modalities = r.getArrayOfStrings(8);

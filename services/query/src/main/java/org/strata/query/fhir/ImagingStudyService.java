@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
+import org.strata.query.qido.TenantScope;
 
 /**
  * FHIR R4 ImagingStudy read and search over the index, encoded with HAPI's JSON parser (ADR 0009:
@@ -53,15 +54,16 @@ public class ImagingStudyService {
   }
 
   /**
-   * {@code GET ImagingStudy/{id}}: the tenant's study whose StudyInstanceUID is the id.
+   * {@code GET ImagingStudy/{id}}: the study in the caller's scope whose StudyInstanceUID is the
+   * id; outside the scope it is not found (404, ADR 0025).
    *
    * @throws FhirException 400 for an id that is not a FHIR id or not a UID, 404 when unknown
    */
-  public String read(String tenant, String id, String dicomwebBase) {
+  public String read(TenantScope scope, String id, String dicomwebBase) {
     if (!FHIR_ID.matcher(id).matches() || !Uid.isValid(id)) {
       throw FhirException.invalid("id: an ImagingStudy id is its StudyInstanceUID");
     }
-    ImagingStudyRepository.Study study = repository.read(tenant, id);
+    ImagingStudyRepository.Study study = repository.read(scope, id);
     if (study == null) {
       throw FhirException.notFound("ImagingStudy not found");
     }
@@ -74,8 +76,12 @@ public class ImagingStudyService {
    * @param links self and next links of the page (the resource builds them from the request)
    */
   public String search(
-      String tenant, ImagingStudySearch search, String fhirBase, String dicomwebBase, Links links) {
-    ImagingStudyRepository.Page page = repository.search(tenant, search);
+      TenantScope scope,
+      ImagingStudySearch search,
+      String fhirBase,
+      String dicomwebBase,
+      Links links) {
+    ImagingStudyRepository.Page page = repository.search(scope, search);
     ImagingStudyMapper mapper = new ImagingStudyMapper(zone, dicomwebBase);
     Bundle bundle = new Bundle();
     bundle.setType(Bundle.BundleType.SEARCHSET);

@@ -187,13 +187,12 @@ final class QidoQuery {
   static Sql build(
       QidoRequest request, TenantScope scope, boolean withAttributes, boolean withOtherPatientIds) {
     Sql sql = new Sql();
-    String tenant = scope.tenant();
     // A search by Patient ID reaches the patients linked to the matching ones (ADR 0012): the
     // tenant conditions then allow every visible tenant, and the patient condition below says
     // which patients of them.
     boolean byPatientId = byPatientId(request);
-    Object tenants = byPatientId ? scope.visibleArray() : tenant;
-    String is = byPatientId ? " = any(?)" : " = ?";
+    Object tenants = byPatientId ? scope.visibleArray() : scope.tenantArray();
+    String is = " = any(?)";
     String other = withOtherPatientIds ? OTHER_PATIENT_IDS : "";
     Object[] others = withOtherPatientIds ? new Object[] {scope.visibleArray()} : new Object[0];
     switch (request.level()) {
@@ -256,8 +255,14 @@ final class QidoQuery {
             tenants);
       }
     }
+    // A department-limited caller: the study's tenant seen whole, or one of the caller's labels
+    // (ADR 0025). Inside the statement, so limit and offset count only what the caller may see.
+    // Without labels the tenant conditions above already say it all.
+    if (scope.limitsByLabel()) {
+      sql.and(scope.studyCondition("st"), scope.studyValues(byPatientId));
+    }
     if (byPatientId) {
-      patients(sql, request, tenant);
+      patients(sql, request, scope.tenantArray());
     }
     if (request.studyUid() != null) {
       sql.and("st." + StudyTable.STUDY_UID + " = ?", request.studyUid());
@@ -291,12 +296,12 @@ final class QidoQuery {
   }
 
   /**
-   * The patients of a search by Patient ID: those of the caller's tenant that match PatientID (and
+   * The patients of a search by Patient ID: those of the caller's tenants that match PatientID (and
    * IssuerOfPatientID), and every patient linked to one of them. Both halves start from the
    * patient_id_any_issuer index of the caller's tenant; the links are primary-key and link-id
    * probes of patient_link_member. The visible tenants are enforced by the tenant conditions.
    */
-  private static void patients(Sql sql, QidoRequest request, String tenant) {
+  private static void patients(Sql sql, QidoRequest request, String[] tenants) {
     sql.append(
         " and p."
             + PatientTable.PK
@@ -306,8 +311,8 @@ final class QidoQuery {
             + PatientTable.NAME
             + " m where m."
             + PatientTable.TENANT
-            + " = ?",
-        tenant);
+            + " = any(?)",
+        (Object) tenants);
     identityKeys(sql, request);
     sql.append(
         " union all select lo."
@@ -328,8 +333,8 @@ final class QidoQuery {
             + PatientLinkMemberTable.LINK_ID
             + " where m."
             + PatientTable.TENANT
-            + " = ?",
-        tenant);
+            + " = any(?)",
+        (Object) tenants);
     identityKeys(sql, request);
     sql.append(")");
   }

@@ -22,6 +22,7 @@ import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.fhir.ImagingStudySearch;
 import org.strata.query.fhir.ImagingStudyService;
+import org.strata.query.security.CurrentCaller;
 
 /**
  * FHIR R4 ImagingStudy ({@code /fhir}): read by id (the StudyInstanceUID) and search by patient
@@ -37,6 +38,7 @@ public class FhirResource {
 
   private final ImagingStudyService service;
   private final QueryConfig config;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public FhirResource(ImagingStudyService service, QueryConfig config) {
     this.service = service;
@@ -66,7 +68,7 @@ public class FhirResource {
   public Response read(
       @Parameter(description = "StudyInstanceUID") @PathParam("id") String id,
       @Context UriInfo uri) {
-    return ok(service.read(tenant(), id, dicomwebBase(uri)));
+    return ok(service.read(caller.scope(), id, dicomwebBase(uri)));
   }
 
   @GET
@@ -112,7 +114,7 @@ public class FhirResource {
             page(base, params, search.count(), search.offset()),
             page(base, params, search.count(), search.offset() + search.count()),
             page(base, params, search.count(), Math.max(0, search.offset() - search.count())));
-    return ok(service.search(tenant(), search, base, dicomwebBase(uri), links));
+    return ok(service.search(caller.scope(), search, base, dicomwebBase(uri), links));
   }
 
   private static Response ok(String json) {
@@ -139,11 +141,6 @@ public class FhirResource {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /** The caller's tenant: as for QIDO-RS, the deployment's until the OIDC token carries it. */
-  private String tenant() {
-    return config.defaultTenant().value();
   }
 
   private String fhirBase(UriInfo uri) {

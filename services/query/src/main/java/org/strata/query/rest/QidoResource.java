@@ -25,7 +25,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
 import org.strata.query.qido.QidoService;
-import org.strata.query.qido.TenantScopes;
+import org.strata.query.security.CurrentCaller;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.Multipart;
 
@@ -47,7 +47,7 @@ public class QidoResource {
 
   private final QidoService service;
   private final QueryConfig config;
-  @jakarta.inject.Inject TenantScopes scopes;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public QidoResource(QidoService service, QueryConfig config) {
     this.service = service;
@@ -113,7 +113,7 @@ public class QidoResource {
     QidoRequest request =
         QidoRequest.parse(level, study, series, params, config.defaultLimit(), config.maxLimit());
     return service
-        .search(request, scopes.of(tenant()), retrieveBase(uri))
+        .search(request, caller.scope(), retrieveBase(uri))
         .map(
             result -> {
               if (result.count() == 0) {
@@ -175,14 +175,6 @@ public class QidoResource {
     body.append("--").append(boundary).append("--\r\n");
     return Response.ok(body.toString().getBytes(StandardCharsets.UTF_8))
         .type(Multipart.contentType(DICOM_XML, boundary));
-  }
-
-  /**
-   * The caller's tenant. Phase 1: {@code strata.query.default-tenant}; the OIDC access token will
-   * carry it (security work), and requests without one will then be refused.
-   */
-  private String tenant() {
-    return config.defaultTenant().value();
   }
 
   private String retrieveBase(UriInfo uri) {

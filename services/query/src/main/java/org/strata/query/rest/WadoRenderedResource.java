@@ -20,6 +20,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedMedia;
 import org.strata.query.render.RenderedService;
+import org.strata.query.security.CurrentCaller;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.Multipart;
@@ -59,6 +60,7 @@ public class WadoRenderedResource {
   private final InstanceLocator locator;
   private final RenderedService rendered;
   private final QueryConfig config;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public WadoRenderedResource(
       InstanceLocator locator, RenderedService rendered, QueryConfig config) {
@@ -157,8 +159,9 @@ public class WadoRenderedResource {
   private Response many(String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant().value();
-    List<StoredInstance> found = locator.locate(tenant, study, series, null);
+    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, null);
+    String tenant = at.tenant();
+    List<StoredInstance> found = at.instances();
     List<StoredInstance> decodable = new ArrayList<>();
     for (StoredInstance i : found) {
       if (RenderedService.decodable(i)) {
@@ -184,8 +187,9 @@ public class WadoRenderedResource {
       HttpHeaders headers) {
     WadoResource.uids(study, series, instance);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant().value();
-    StoredInstance i = locator.locate(tenant, study, series, instance).get(0);
+    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, instance);
+    String tenant = at.tenant();
+    StoredInstance i = at.instances().get(0);
     RenderedService.Renderable r = rendered.prepare(tenant, i);
     for (int f : frames) {
       if (f > r.index().frameCount()) {
@@ -207,8 +211,9 @@ public class WadoRenderedResource {
       String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    String tenant = config.defaultTenant().value();
-    for (StoredInstance i : locator.locate(tenant, study, series, null)) {
+    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, null);
+    String tenant = at.tenant();
+    for (StoredInstance i : at.instances()) {
       if (!RenderedService.decodable(i)) {
         continue;
       }

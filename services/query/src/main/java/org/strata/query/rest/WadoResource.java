@@ -21,6 +21,7 @@ import org.strata.dicom.io.TransferSyntax;
 import org.strata.http.auth.Roles;
 import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
+import org.strata.query.security.CurrentCaller;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.BulkData;
 import org.strata.query.wado.FrameIndexCache;
@@ -39,9 +40,9 @@ import org.strata.query.wado.WadoException;
  * WADO-RS, the Retrieve transaction of PS3.18 10.4, phase 1: studies, series and instances as
  * {@code multipart/related; type="application/dicom"} (each object as stored), their metadata as
  * {@code application/dicom+json}, and frames as {@code multipart/related;
- * type="application/octet-stream"}. 404 when nothing of the caller's tenant matches, 406 for a
- * media type or transfer syntax that needs transcoding, 400 for malformed UIDs or frame lists.
- * Methods are blocking (worker threads); bodies are streamed.
+ * type="application/octet-stream"}. 404 when nothing in the caller's scope (ADR 0025) matches, 406
+ * for a media type or transfer syntax that needs transcoding, 400 for malformed UIDs or frame
+ * lists. Methods are blocking (worker threads); bodies are streamed.
  */
 @Path("/dicomweb")
 @Tag(name = "WADO-RS")
@@ -59,6 +60,7 @@ public class WadoResource {
   private final FrameIndexCache frameIndexes;
   private final ObjectHeaders objectHeaders;
   private final QueryConfig config;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public WadoResource(
       InstanceLocator locator,
@@ -155,8 +157,9 @@ public class WadoResource {
       @Context HttpHeaders headers) {
     String[] u = uids(study, series, instance);
     int[] frames = frameNumbers(frameList);
-    String tenant = tenant();
-    StoredInstance i = locator.locate(tenant, u[0], u[1], u[2]).get(0);
+    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    String tenant = at.tenant();
+    StoredInstance i = at.instances().get(0);
     String target =
         Negotiation.transferSyntax(
             accept(headers),
@@ -201,8 +204,9 @@ public class WadoResource {
       @Context HttpHeaders headers) {
     String[] u = uids(study, series, instance);
     BulkData.Range r = BulkData.parse(range);
-    String tenant = tenant();
-    StoredInstance i = locator.locate(tenant, u[0], u[1], u[2]).get(0);
+    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    String tenant = at.tenant();
+    StoredInstance i = at.instances().get(0);
     boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
     // A deflated object's ranges count in the inflated data, whose size is not indexed.
     if (!deflated && (r.offset() >= i.size() || r.length() > i.size() - r.offset())) {
@@ -222,8 +226,9 @@ public class WadoResource {
 
   private Response instances(String[] u, HttpHeaders headers) {
     AcceptedTypes accept = accept(headers);
-    String tenant = tenant();
-    List<StoredInstance> found = locator.locate(tenant, u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    String tenant = at.tenant();
+    List<StoredInstance> found = at.instances();
     List<String> syntaxes = new ArrayList<>();
     for (StoredInstance i : found) {
       syntaxes.add(i.transferSyntaxUid());
@@ -237,8 +242,9 @@ public class WadoResource {
 
   private Response metadata(String[] u, HttpHeaders headers, UriInfo uri) {
     Negotiation.requireDicomJson(accept(headers));
-    String tenant = tenant();
-    List<StoredInstance> found = locator.locate(tenant, u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    String tenant = at.tenant();
+    List<StoredInstance> found = at.instances();
     String base = retrieveBase(uri);
     StreamingOutput body = out -> metadata.writeMetadata(tenant, found, out, base);
     return Response.ok(body).type(Negotiation.DICOM_JSON).build();
@@ -292,11 +298,6 @@ public class WadoResource {
       }
     }
     return frames;
-  }
-
-  /** The caller's tenant: {@code strata.query.default-tenant} until OIDC (as for QIDO-RS). */
-  private String tenant() {
-    return config.defaultTenant().value();
   }
 
   private String retrieveBase(UriInfo uri) {

@@ -18,6 +18,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.render.ImageEncoder;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedService;
+import org.strata.query.security.CurrentCaller;
 import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.InstanceRetrieval;
 import org.strata.query.wado.StoredInstance;
@@ -37,6 +38,7 @@ public class WadoUriResource {
   private final InstanceRetrieval instances;
   private final RenderedService rendered;
   private final QueryConfig config;
+  @jakarta.inject.Inject CurrentCaller caller;
 
   public WadoUriResource(
       InstanceLocator locator,
@@ -97,8 +99,9 @@ public class WadoUriResource {
     if (presentationUid != null && !presentationUid.isBlank()) {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
     }
-    String tenant = config.defaultTenant().value();
-    StoredInstance i = locator.locate(tenant, studyUid, seriesUid, objectUid).get(0);
+    InstanceLocator.Located at = locator.locate(caller.scope(), studyUid, seriesUid, objectUid);
+    String tenant = at.tenant();
+    StoredInstance i = at.instances().get(0);
     String type = contentType(contentType, i);
     if (type.equals("application/dicom")) {
       for (String[] p :

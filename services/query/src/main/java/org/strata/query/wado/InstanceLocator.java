@@ -12,12 +12,16 @@ import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.ObjectLocationTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
+import org.strata.query.qido.TenantScope;
 
 /**
- * Finds the stored instances of a study, series or instance in the index, limited to one tenant:
- * every table of the join is filtered by {@code tenant} (the leading column of the natural keys).
- * Instances without an {@code object_location} row are not retrievable and left out. Order: series
- * by number, instances by number (then by index order), as QIDO-RS lists them.
+ * Finds the stored instances of a study, series or instance in the index, limited to the caller's
+ * scope (ADR 0025): every table of the join is filtered by the caller's tenants (the leading column
+ * of the natural keys), and the study by the scope's condition (tenant seen whole, or one of the
+ * caller's access labels). A study outside the scope is not found: 404, never 403. A caller of
+ * several tenants holding the same UIDs in two of them gets the first tenant's (by name). Instances
+ * without an {@code object_location} row are not retrievable and left out. Order: series by number,
+ * instances by number (then by index order), as QIDO-RS lists them.
  */
 @ApplicationScoped
 public class InstanceLocator {
@@ -25,6 +29,8 @@ public class InstanceLocator {
 
   private static final String SELECT =
       "select st."
+          + StudyTable.TENANT
+          + ", st."
           + StudyTable.STUDY_UID
           + ", se."
           + SeriesTable.SERIES_UID
@@ -47,19 +53,29 @@ public class InstanceLocator {
           + IndexJoins.seriesOfStudy("se", "st")
           + " and se."
           + SeriesTable.TENANT
-          + " = $1"
+          + " = st."
+          + StudyTable.TENANT
           + IndexJoins.instancesOfSeries("i", "se")
           + " and i."
           + InstanceTable.TENANT
-          + " = $1"
+          + " = st."
+          + StudyTable.TENANT
           + IndexJoins.locationOfInstance("l", "i")
           + " where st."
           + StudyTable.TENANT
-          + " = $1 and st."
+          + " = any($1) and st."
           + StudyTable.STUDY_UID
           + " = $2";
   private static final String ORDER =
-      " order by " + SeriesTable.byNumber("se") + ", " + InstanceTable.byNumber("i");
+      " order by st."
+          + StudyTable.TENANT
+          + ", "
+          + SeriesTable.byNumber("se")
+          + ", "
+          + InstanceTable.byNumber("i");
+
+  /** The instances found, all of one tenant. */
+  public record Located(String tenant, List<StoredInstance> instances) {}
 
   private final Pool pool;
 
@@ -68,43 +84,53 @@ public class InstanceLocator {
   }
 
   /**
-   * The tenant's instances under the given UIDs ({@code series} and {@code instance} may be null
-   * for a whole study or series). Blocking: called on a worker thread.
+   * The scope's instances under the given UIDs ({@code series} and {@code instance} may be null for
+   * a whole study or series), of the first tenant holding any. Blocking: called on a worker thread.
    */
-  public List<StoredInstance> find(String tenant, String study, String series, String instance) {
+  public Located find(TenantScope scope, String study, String series, String instance) {
     String sql = SELECT;
-    List<Object> params = new ArrayList<>(List.of(tenant, study));
+    List<Object> params = new ArrayList<>(List.of(scope.tenantArray(), study));
     if (series != null) {
-      sql += " and se." + SeriesTable.SERIES_UID + " = $3";
       params.add(series);
+      sql += " and se." + SeriesTable.SERIES_UID + " = $" + params.size();
       if (instance != null) {
-        sql += " and i." + InstanceTable.SOP_INSTANCE_UID + " = $4";
         params.add(instance);
+        sql += " and i." + InstanceTable.SOP_INSTANCE_UID + " = $" + params.size();
       }
     }
+    sql += " and " + scope.studyConditionNumbered("st", params.size() + 1);
+    params.addAll(List.of(scope.studyValues(false)));
     List<StoredInstance> found = new ArrayList<>();
+    String tenant = null;
     for (Row r :
         pool.preparedQuery(sql + ORDER).execute(Tuple.from(params)).await().indefinitely()) {
+      if (tenant == null) {
+        tenant = r.getString(0);
+      } else if (!tenant.equals(r.getString(0))) {
+        break;
+      }
       found.add(
           new StoredInstance(
-              r.getString(0),
               r.getString(1),
               r.getString(2),
               r.getString(3),
               r.getString(4),
               r.getString(5),
-              r.getLong(6),
-              r.getString(7),
+              r.getString(6),
+              r.getLong(7),
               r.getString(8),
-              r.getString(9)));
+              r.getString(9),
+              r.getString(10)));
     }
-    return found;
+    return new Located(tenant, found);
   }
 
-  /** The tenant's instances under the UIDs; 404 when there are none. */
-  public List<StoredInstance> locate(String tenant, String study, String series, String sop) {
+  /** The scope's instances under the UIDs, all of one tenant; 404 when there are none. */
+  public Located locate(TenantScope scope, String study, String series, String sop) {
+    Located located = find(scope, study, series, sop);
+    String tenant = located.tenant();
     List<StoredInstance> found = new ArrayList<>();
-    for (StoredInstance i : find(tenant, study, series, sop)) {
+    for (StoredInstance i : located.instances()) {
       // Defence in depth: an object outside the tenant's prefix is never served.
       if (Storage.underTenant(tenant, i.objectKey())) {
         found.add(i);
@@ -120,6 +146,6 @@ public class InstanceLocator {
                   ? "no such series, or no stored instances in it"
                   : "no such study," + " or no stored instances in it");
     }
-    return found;
+    return new Located(tenant, found);
   }
 }

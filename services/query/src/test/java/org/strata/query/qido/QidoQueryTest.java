@@ -1,5 +1,6 @@
 package org.strata.query.qido;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import java.time.LocalTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The SQL of a search: request values only ever as bind parameters. */
@@ -44,10 +46,10 @@ class QidoQueryTest {
         sql.text()
             .contains(
                 "where st.tenant = any($1) and p.tenant = any($2) and p.pk in (select m.pk from"
-                    + " patient m where m.tenant = $3 and m.patient_id = $4 union all select"
+                    + " patient m where m.tenant = any($3) and m.patient_id = $4 union all select"
                     + " lo.patient_pk from patient m join patient_link_member lm on lm.patient_pk"
                     + " = m.pk join patient_link_member lo on lo.link_id = lm.link_id where"
-                    + " m.tenant = $5 and m.patient_id = $6) and st.study_date >= $7 and"
+                    + " m.tenant = any($5) and m.patient_id = $6) and st.study_date >= $7 and"
                     + " st.study_time >= $8 and st.study_time <= $9 order by"),
         sql.text());
     assertTrue(sql.text().endsWith(" limit $10 offset $11"), sql.text());
@@ -55,9 +57,9 @@ class QidoQueryTest {
         List.of(
             List.of("local"),
             List.of("local"),
-            "local",
+            List.of("local"),
             hostile,
-            "local",
+            List.of("local"),
             hostile,
             LocalDate.of(2025, 1, 1),
             LocalTime.of(10, 0),
@@ -86,6 +88,34 @@ class QidoQueryTest {
                     + " st.modalities_in_study && $7 order by"),
         sql.text());
     assertEquals("C\\_%", sql.params().get(5));
+  }
+
+  @Test
+  void aDepartmentLimitedScopeIsAConditionOfTheStatementBeforePaging() {
+    TenantScope scope =
+        TenantScope.ofToken(
+            Set.of("hospital-a", "hospital-b"), Map.of("hospital-a", Set.of("cardiology")));
+    Sql sql =
+        QidoQuery.build(
+            QidoRequest.parse(Level.STUDY, null, null, Map.of(), 100, 1000), scope, false, false);
+    assertTrue(
+        sql.text()
+            .contains(
+                "where st.tenant = any($1) and p.tenant = any($2) and (st.tenant = any($3) or"
+                    + " exists (select 1 from unnest($4::text[], $5::text[]) g(t, l) where g.t ="
+                    + " st.tenant and g.l = any(st.access_labels))) order by"),
+        sql.text());
+    assertArrayEquals(new String[] {"hospital-b"}, (String[]) sql.params().get(2));
+    assertArrayEquals(new String[] {"hospital-a"}, (String[]) sql.params().get(3));
+    assertArrayEquals(new String[] {"cardiology"}, (String[]) sql.params().get(4));
+    // No tenant: the condition matches nothing (never everything).
+    Sql none =
+        QidoQuery.build(
+            QidoRequest.parse(Level.STUDY, null, null, Map.of(), 100, 1000),
+            TenantScope.ofToken(Set.of(), Map.of()),
+            false,
+            false);
+    assertArrayEquals(new String[0], (String[]) none.params().get(0));
   }
 
   @Test
