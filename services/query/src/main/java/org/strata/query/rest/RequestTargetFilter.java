@@ -1,6 +1,7 @@
 package org.strata.query.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -16,6 +17,7 @@ import org.strata.query.fhir.FhirException;
  */
 public class RequestTargetFilter {
   private final FhirExceptionMapper fhir = new FhirExceptionMapper();
+  @Inject HostileInputAlerts alerts;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
@@ -23,6 +25,7 @@ public class RequestTargetFilter {
     if (r == null) {
       return null;
     }
+    alerts.refused(request.path(), r.reason());
     if (request.uri().startsWith("/fhir")) {
       String issue = r.status() == 414 ? "too-long" : "invalid";
       return fhir.toResponse(new FhirException(r.status(), issue, r.reason()));
