@@ -22,6 +22,9 @@ import org.strata.http.auth.CallerIdentity;
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
+  /** Room a store's records need at least (a few records with every field). */
+  private static final long ROOM_FOR_ONE = 16 * 1024;
+
   private final String service;
   private final AuditSettings settings;
   private final AuditSpool spool;
@@ -109,6 +112,17 @@ public final class AuditLog implements AutoCloseable {
         "{} audit records dropped (strata.audit.spool.when-full=drop): {}",
         count,
         cause.getMessage());
+  }
+
+  /**
+   * Whether a record would fit in the spool now: a store checks it before it accepts data, so that
+   * a full spool refuses the store up front rather than after the instances are kept (ADR 0035).
+   * Always true when the policy is {@link WhenSpoolFull#DROP} or auditing is off.
+   */
+  public boolean hasRoom() {
+    return spool == null
+        || settings.whenFull() == WhenSpoolFull.DROP
+        || spool.pendingBytes() < settings.maxSpoolBytes() - ROOM_FOR_ONE;
   }
 
   /** Records waiting in the spool for Kafka. */

@@ -1,6 +1,7 @@
 package org.strata.index.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -14,10 +15,14 @@ import org.strata.http.RequestTarget;
  * leniently.
  */
 public class RequestTargetFilter {
+  @Inject HostileInputAlerts alerts;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
+    if (r != null) {
+      alerts.refused(request.path(), r.reason());
+    }
     return r == null
         ? null
         : Response.status(r.status())

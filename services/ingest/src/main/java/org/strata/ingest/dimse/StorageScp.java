@@ -46,6 +46,7 @@ public class StorageScp {
   private final IngestConfig config;
   private final IndexedBeforeRelease indexedBeforeRelease;
   private DicomServer server;
+  @jakarta.inject.Inject AssociationAudit audit;
 
   public StorageScp(
       InstanceIngestor ingestor,
@@ -71,7 +72,7 @@ public class StorageScp {
             .acceptor(AssociationAcceptor.knownCalledAE().and(this::checkCallingAe))
             .maxAssociations(dimse.maxAssociations())
             .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
-            .listener(indexedBeforeRelease)
+            .listener(audit.after(indexedBeforeRelease))
             .associationConfig(
                 AssociationConfig.SERVER_DEFAULTS
                     .withArtimTimeout(dimse.artimTimeout())
@@ -101,6 +102,7 @@ public class StorageScp {
       java.util.Set<String> local)
       throws AAssociateRJException {
     if (tenants.forCallingAe(rq.callingAE()).isEmpty()) {
+      audit.refused(rq.callingAE(), remote, "calling AE title not mapped to a tenant");
       throw new AAssociateRJException(
           AAssociateRJ.RESULT_PERMANENT,
           AAssociateRJ.SOURCE_SERVICE_USER,
@@ -115,6 +117,9 @@ public class StorageScp {
         tenants
             .forCallingAe(rq.callingAE())
             .orElseThrow(() -> new DimseException(0x0110, "no tenant for the calling AE"));
+    if (!audit.hasRoom()) {
+      throw new DimseException(0xA700, "audit trail unavailable: the store cannot be recorded");
+    }
     IngestSource source =
         new IngestSource(
             tenant,
@@ -130,6 +135,7 @@ public class StorageScp {
     if (!result.stored()) {
       throw new DimseException(result.failure().code(), result.detail());
     }
+    audit.stored(rq.association(), tenant, result);
     if (result.eventId() != null) {
       indexedBeforeRelease.stored(rq.association(), result.eventId());
     }

@@ -1,6 +1,7 @@
 package org.strata.ingest.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.strata.http.RequestTarget;
@@ -11,10 +12,14 @@ import org.strata.http.RequestTarget;
  * reason}}. Reads the raw target, which the HTTP stack would decode leniently.
  */
 public class RequestTargetFilter {
+  @Inject HostileInputAlerts alerts;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
+    if (r != null) {
+      alerts.refused(request.path(), r.reason());
+    }
     return r == null ? null : StowResource.error(r.status(), r.reason());
   }
 }

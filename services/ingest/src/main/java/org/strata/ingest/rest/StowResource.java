@@ -52,6 +52,9 @@ public class StowResource {
   private final IndexAcknowledgements indexAcks;
   private final StowParts stowParts;
 
+  /** What was stored, for the request's audit records (StowAuditFilter). */
+  @jakarta.inject.Inject AuditedStore audited;
+
   /** {@code type="application/dicom+json"}: metadata and bulk data parts (ADR 0014). */
   @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
 
@@ -168,6 +171,7 @@ public class StowResource {
       // Parts still being stored finish first, however reading ended: nothing is answered before
       // its outcome is known, and the read-your-writes waits of what was stored are settled below.
       parts.await().forEach(response::add);
+      audited.stored(tenant.get(), response.all());
     }
     try {
       return answer(response, refused, broken);
