@@ -51,12 +51,6 @@ public class AccessAuditFilter {
     if (study != null && !study.isEmpty()) {
       entry.study(study);
     }
-    if (request.getProperty(AUDIT_DETAIL) instanceof String detail) {
-      entry.detail(detail);
-    }
-    if (request.getProperty(AUDIT_PATIENTS) instanceof Map<?, ?> patients) {
-      patients.forEach((id, issuer) -> entry.patient((String) id, (String) issuer));
-    }
     if (status >= 500) {
       entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
     } else if (status >= 400) {
@@ -75,12 +69,6 @@ public class AccessAuditFilter {
       response.setStatus(503);
     }
   }
-
-  /** Request property an endpoint may set: operator text for the record, without PHI. */
-  public static final String AUDIT_DETAIL = "strata.audit.detail";
-
-  /** Request property an endpoint may set: the patients concerned, ID to issuer. */
-  public static final String AUDIT_PATIENTS = "strata.audit.patients";
 
   private static Audited audited(ResourceInfo resource) {
     Method method = resource == null ? null : resource.getResourceMethod();
