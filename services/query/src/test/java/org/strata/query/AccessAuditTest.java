@@ -12,6 +12,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.strata.audit.AuditUnavailableException;
 import org.strata.events.AuditEventTypes;
 import org.strata.events.AuditRecord;
@@ -29,6 +32,7 @@ import org.strata.events.AuditRecord.Channels;
 import org.strata.events.AuditRecord.Outcome;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
+import org.strata.query.dimse.QueryRetrieveServer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.SharedPlatform;
 import org.strata.testkit.audit.AuditTopic;
@@ -188,6 +192,64 @@ class AccessAuditTest extends WadoTestSupport {
                     && "application start".equals(r.detail()),
             1);
     assertEquals("strata-query", starts.get(0).actor());
+  }
+
+  @Inject QueryRetrieveServer scp;
+
+  /** C-FIND (findscu) and C-GET (getscu) each leave one record naming the calling AE. */
+  @Test
+  void cFindAndCGetAreRecordedWithTheCallingAe(@TempDir Path tmp) throws Exception {
+    Instant since = Instant.now();
+    String port = String.valueOf(scp.port());
+    Dcmtk.run(
+        "findscu",
+        "-S",
+        "-aet",
+        "AUDIT-FIND",
+        "-aec",
+        "STRATA-QR",
+        "-k",
+        "QueryRetrieveLevel=STUDY",
+        "-k",
+        "PatientID=1CT1",
+        "-k",
+        "StudyInstanceUID",
+        "127.0.0.1",
+        port);
+    List<AuditRecord> finds = awaitRecords(since, r -> Channels.C_FIND.equals(r.channel()), 1);
+    assertEquals(1, finds.size(), finds.toString());
+    assertEquals(AuditEventTypes.QUERY, finds.get(0).eventType());
+    assertEquals("AUDIT-FIND", finds.get(0).requester().callingAe());
+    assertTrue(finds.get(0).query().contains("1CT1"), finds.get(0).query());
+
+    Dcmtk.run(
+        "getscu",
+        "-S",
+        "-aet",
+        "AUDIT-GET",
+        "-aec",
+        "STRATA-QR",
+        "+B",
+        "-od",
+        tmp.toString(),
+        "-k",
+        "QueryRetrieveLevel=IMAGE",
+        "-k",
+        "StudyInstanceUID=" + CT_STUDY,
+        "-k",
+        "SeriesInstanceUID=" + CT_SERIES,
+        "-k",
+        "SOPInstanceUID=" + CT_SOP,
+        "127.0.0.1",
+        port);
+    List<AuditRecord> gets = awaitRecords(since, r -> Channels.C_GET.equals(r.channel()), 1);
+    assertEquals(1, gets.size(), gets.toString());
+    AuditRecord get = gets.get(0);
+    assertEquals(AuditEventTypes.INSTANCES_TRANSFERRED, get.eventType());
+    assertEquals("AUDIT-GET", get.actor());
+    assertEquals(List.of(CT_STUDY), get.studyInstanceUids());
+    assertEquals(1, get.studies().get(0).instanceCount());
+    assertTrue(get.patients().stream().anyMatch(p -> p.id().equals("1CT1")), get.toString());
   }
 
   /**

@@ -74,6 +74,7 @@ public class QueryRetrieveServer {
   private final CommitmentDecider commitments;
   private DicomServer server;
   private KnownAes knownAes = KnownAes.none();
+  @jakarta.inject.Inject DimseAudit audit;
 
   public QueryRetrieveServer(
       QidoService qido,
@@ -153,6 +154,7 @@ public class QueryRetrieveServer {
   private void checkCallingAe(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
       throws AAssociateRJException {
     if (knownAes.find(rq.callingAE()) == null && !config.dimse().acceptUnknownAes()) {
+      audit.refused(rq.callingAE(), remote);
       throw new AAssociateRJException(
           AAssociateRJ.RESULT_PERMANENT,
           AAssociateRJ.SOURCE_SERVICE_USER,
@@ -243,6 +245,7 @@ public class QueryRetrieveServer {
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
     }
     LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
+    audit.find(rq, tenant, keys);
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {
@@ -384,6 +387,7 @@ public class QueryRetrieveServer {
     LOG.debugf(
         "%s %s level from %s: %d instance(s)",
         rq.moveDestination() == null ? "C-GET" : "C-MOVE", l, rq.callingAE(), found.size());
+    audit.retrieve(rq, tenant, found);
     List<RetrieveHandler.Instance> out = new ArrayList<>(found.size());
     for (RetrieveLocator.Located i : found) {
       out.add(
