@@ -32,6 +32,7 @@ final class AuditSpool implements Closeable {
   private static final int READ_CHUNK = 1 << 20;
 
   private final Path dir;
+  private final FileChannel lock;
   private final long maxBytes;
   private final long segmentBytes;
   private final boolean fsync;
@@ -66,11 +67,27 @@ final class AuditSpool implements Closeable {
 
   AuditSpool(Path dir, long maxBytes, long segmentBytes, boolean fsync) throws IOException {
     this.dir = Files.createDirectories(dir);
+    this.lock = lockDirectory(this.dir);
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
     this.fsync = fsync;
     recover();
     openNewActive(segments.isEmpty() ? 1 : segments.lastKey() + 1);
+  }
+
+  /** One process per spool: two writers would number segments alike and send each other's. */
+  private static FileChannel lockDirectory(Path dir) throws IOException {
+    FileChannel channel =
+        FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() != null) {
+        return channel;
+      }
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      // held in this JVM already
+    }
+    channel.close();
+    throw new IOException("audit spool " + dir + " is in use by another process");
   }
 
   /** Records waiting for Kafka. */
@@ -393,6 +410,7 @@ final class AuditSpool implements Closeable {
         segments.remove(active.seq);
         Files.deleteIfExists(active.path);
       }
+      lock.close();
     }
   }
 

@@ -34,6 +34,7 @@ final class KafkaForwarder implements Runnable {
   private volatile long drainUntilNanos;
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean connected = true;
+  private volatile boolean everSent;
 
   KafkaForwarder(AuditSpool spool, String bootstrap, String service) {
     this.spool = spool;
@@ -75,6 +76,7 @@ final class KafkaForwarder implements Runnable {
           LOG.info("audit records reach Kafka again");
         }
         connected = true;
+        everSent = true;
         pauseMs = 200;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -144,7 +146,8 @@ final class KafkaForwarder implements Runnable {
 
   /** Stops after sending what is spooled, for at most {@code drain}; the rest stays spooled. */
   void stop(Duration drain) {
-    boolean reachable = connected;
+    // Kafka never answered (or stopped answering): nothing to drain into, stop at once.
+    boolean reachable = connected && everSent;
     drainUntilNanos = System.nanoTime() + (reachable ? drain.toNanos() : 0);
     stopping = true;
     spool.wake();

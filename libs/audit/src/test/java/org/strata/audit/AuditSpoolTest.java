@@ -81,6 +81,18 @@ class AuditSpoolTest {
     }
   }
 
+  @Test
+  void aSpoolInUseIsNotOpenedTwice() throws IOException {
+    try (AuditLog log = AuditLog.open(settings(WhenSpoolFull.REFUSE, 1 << 20))) {
+      log.record(qido());
+      java.io.UncheckedIOException e =
+          assertThrows(
+              java.io.UncheckedIOException.class,
+              () -> AuditLog.open(settings(WhenSpoolFull.REFUSE, 1 << 20)));
+      assertTrue(e.getCause().getMessage().contains("in use"), e.getCause().getMessage());
+    }
+  }
+
   private AuditEntry qido() {
     return AuditEntry.query(READER, Channels.QIDO_RS)
         .query("PatientID=P1&StudyDate=20240101-")

@@ -34,6 +34,14 @@ public final class BenchMain {
         case "large" ->
             org.strata.bench.ingest.LargeObjectBenchmark.run(
                 work, dist, realm, Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"));
+        case "audit" ->
+            org.strata.bench.ingest.AuditBenchmark.run(
+                work,
+                dist,
+                realm,
+                Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
+                Path.of("services/index/target/quarkus-app/quarkus-run.jar"),
+                Path.of("services/query/target/quarkus-app/quarkus-run.jar"));
         case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         case "dimse" -> org.strata.bench.dimse.DimseBench.run(work);
         case "query" ->
