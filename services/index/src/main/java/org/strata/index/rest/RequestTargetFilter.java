@@ -6,7 +6,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
+import org.strata.index.security.AuditChannelOf;
+import org.strata.index.security.CurrentCaller;
 
 /**
  * Refuses, before routing, an admin request whose path segments or query values are not well-formed
@@ -15,13 +18,14 @@ import org.strata.http.RequestTarget;
  * leniently.
  */
 public class RequestTargetFilter {
-  @Inject HostileInputAlerts alerts;
+  @Inject RefusalAlerts alerts;
+  @Inject CurrentCaller caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts.refused(request.path(), r.reason());
+      alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
     }
     return r == null
         ? null

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
-import org.strata.audit.SecurityAlertThrottle;
+import org.strata.audit.RefusalAlerts;
 import org.strata.dicom.net.Association;
 import org.strata.dicom.net.AssociationListener;
 import org.strata.events.AuditRecord.Channels;
@@ -30,14 +30,14 @@ public class AssociationAudit {
   private static final Logger LOG = Logger.getLogger(AssociationAudit.class);
 
   private final AuditLog log;
-  private final SecurityAlertThrottle throttle;
+  private final RefusalAlerts alerts;
   private final Map<Association, Stored> stored = new ConcurrentHashMap<>();
 
   private record Stored(CallerIdentity caller, String tenant, List<StoreResult> results) {}
 
-  AssociationAudit(AuditLog log, SecurityAlertThrottle throttle) {
+  AssociationAudit(AuditLog log, RefusalAlerts alerts) {
     this.log = log;
-    this.throttle = throttle;
+    this.alerts = alerts;
   }
 
   /** Whether a C-STORE may be accepted: its record will fit. */
@@ -78,18 +78,11 @@ public class AssociationAudit {
 
   /** An association refused because of its calling AE. */
   void refused(String callingAe, InetSocketAddress remote, String reason) {
-    String host = remote == null ? null : remote.getAddress().getHostAddress();
-    if (throttle.admit(String.valueOf(host), "association:" + callingAe) < 0) {
-      return;
-    }
-    try {
-      log.record(
-          AuditEntry.refusedAssociation(
-                  CallerIdentity.dimse(callingAe, host, null), Channels.C_STORE)
-              .outcome(org.strata.events.AuditRecord.Outcome.MINOR_FAILURE, reason));
-    } catch (AuditUnavailableException e) {
-      // Refused anyway.
-    }
+    alerts.associationRefused(
+        callingAe,
+        remote == null ? null : remote.getAddress().getHostAddress(),
+        Channels.C_STORE,
+        reason);
   }
 
   private static CallerIdentity caller(Association a, String tenant) {

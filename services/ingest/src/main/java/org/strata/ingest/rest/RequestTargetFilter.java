@@ -4,7 +4,10 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
+import org.strata.ingest.security.AuditChannelOf;
+import org.strata.ingest.security.CurrentCaller;
 
 /**
  * Refuses, before routing, a request target whose path segments or query values are not well-formed
@@ -12,13 +15,14 @@ import org.strata.http.RequestTarget;
  * reason}}. Reads the raw target, which the HTTP stack would decode leniently.
  */
 public class RequestTargetFilter {
-  @Inject HostileInputAlerts alerts;
+  @Inject RefusalAlerts alerts;
+  @Inject CurrentCaller caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts.refused(request.path(), r.reason());
+      alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
     }
     return r == null ? null : StowResource.error(r.status(), r.reason());
   }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditSettings;
-import org.strata.audit.SecurityAlertThrottle;
+import org.strata.audit.RefusalAlerts;
 import org.strata.audit.WhenSpoolFull;
 
 /** The service's {@link AuditLog} (libs/audit), and the records of its start and stop. */
@@ -39,8 +39,8 @@ public class AuditLogProducer {
 
   @Produces
   @Singleton
-  SecurityAlertThrottle alertThrottle(AuditConfig config) {
-    return new SecurityAlertThrottle(config.alertWindow());
+  RefusalAlerts refusalAlerts(AuditLog log, AuditConfig config) {
+    return new RefusalAlerts(log, config.alertWindow());
   }
 
   void started(@Observes StartupEvent event, AuditLog log) {

@@ -6,7 +6,7 @@ import java.util.List;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
-import org.strata.audit.SecurityAlertThrottle;
+import org.strata.audit.RefusalAlerts;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.dicom.net.DimseException;
@@ -28,11 +28,11 @@ public class DimseAudit {
   static final int OUT_OF_RESOURCES = 0xA700;
 
   private final AuditLog log;
-  private final SecurityAlertThrottle throttle;
+  private final RefusalAlerts alerts;
 
-  DimseAudit(AuditLog log, SecurityAlertThrottle throttle) {
+  DimseAudit(AuditLog log, RefusalAlerts alerts) {
     this.log = log;
-    this.throttle = throttle;
+    this.alerts = alerts;
   }
 
   void find(QueryRequest rq, String tenant, Attributes keys) throws DimseException {
@@ -60,18 +60,11 @@ public class DimseAudit {
   }
 
   void refused(String callingAe, InetSocketAddress remote) {
-    String host = remote == null ? null : remote.getAddress().getHostAddress();
-    if (throttle.admit(String.valueOf(host), "association:" + callingAe) < 0) {
-      return;
-    }
-    try {
-      log.record(
-          AuditEntry.refusedAssociation(
-                  CallerIdentity.dimse(callingAe, host, null), Channels.C_FIND)
-              .outcome(Outcome.MINOR_FAILURE, "calling AE title not known"));
-    } catch (AuditUnavailableException e) {
-      // Refused anyway.
-    }
+    alerts.associationRefused(
+        callingAe,
+        remote == null ? null : remote.getAddress().getHostAddress(),
+        Channels.C_FIND,
+        "calling AE title not known");
   }
 
   private void keep(AuditEntry entry) throws DimseException {

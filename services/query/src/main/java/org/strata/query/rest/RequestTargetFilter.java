@@ -5,8 +5,11 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
 import org.strata.query.fhir.FhirException;
+import org.strata.query.security.AuditChannelOf;
+import org.strata.query.security.CurrentCaller;
 
 /**
  * Refuses, before routing, a request whose path segments or query values are not well-formed UTF-8,
@@ -17,7 +20,8 @@ import org.strata.query.fhir.FhirException;
  */
 public class RequestTargetFilter {
   private final FhirExceptionMapper fhir = new FhirExceptionMapper();
-  @Inject HostileInputAlerts alerts;
+  @Inject RefusalAlerts alerts;
+  @Inject CurrentCaller caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
@@ -25,7 +29,7 @@ public class RequestTargetFilter {
     if (r == null) {
       return null;
     }
-    alerts.refused(request.path(), r.reason());
+    alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
     if (request.uri().startsWith("/fhir")) {
       String issue = r.status() == 414 ? "too-long" : "invalid";
       return fhir.toResponse(new FhirException(r.status(), issue, r.reason()));
