@@ -1,5 +1,6 @@
 package org.strata.index.rest;
 
+import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -22,10 +23,10 @@ import org.strata.index.security.CurrentCaller;
  * are idempotent). 401 and 403 are recorded by {@code security/SecurityAudit}.
  */
 public class AccessAuditFilter {
-  private final AuditLog log;
+  private final Provider<AuditLog> log;
   private final CurrentCaller caller;
 
-  public AccessAuditFilter(AuditLog log, CurrentCaller caller) {
+  public AccessAuditFilter(Provider<AuditLog> log, CurrentCaller caller) {
     this.log = log;
     this.caller = caller;
   }
@@ -35,7 +36,7 @@ public class AccessAuditFilter {
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
     Audited audited = audited(resource);
     int status = response.getStatus();
-    if (audited == null || status == 401 || status == 403 || !log.isEnabled()) {
+    if (audited == null || status == 401 || status == 403 || !log.get().isEnabled()) {
       return;
     }
     AuditEntry entry = audited.kind().entry(caller.get(), audited.channel());
@@ -57,7 +58,7 @@ public class AccessAuditFilter {
       entry.outcome(Outcome.MINOR_FAILURE, "HTTP " + status);
     }
     try {
-      log.record(entry);
+      log.get().record(entry);
     } catch (AuditUnavailableException | IllegalArgumentException e) {
       if (e instanceof IllegalArgumentException) {
         return; // a malformed tenant or study in the path: answered 400/404 already, nothing read

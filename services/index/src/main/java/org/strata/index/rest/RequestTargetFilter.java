@@ -2,6 +2,7 @@ package org.strata.index.rest;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -18,14 +19,17 @@ import org.strata.index.security.CurrentCaller;
  * leniently.
  */
 public class RequestTargetFilter {
-  @Inject RefusalAlerts alerts;
-  @Inject CurrentCaller caller;
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
+      alerts
+          .get()
+          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
     }
     return r == null
         ? null

@@ -2,6 +2,7 @@ package org.strata.ingest.rest;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.strata.audit.RefusalAlerts;
@@ -15,14 +16,17 @@ import org.strata.ingest.security.CurrentCaller;
  * reason}}. Reads the raw target, which the HTTP stack would decode leniently.
  */
 public class RequestTargetFilter {
-  @Inject RefusalAlerts alerts;
-  @Inject CurrentCaller caller;
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
+      alerts
+          .get()
+          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
     }
     return r == null ? null : StowResource.error(r.status(), r.reason());
   }

@@ -1,5 +1,6 @@
 package org.strata.ingest.rest;
 
+import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -23,11 +24,11 @@ import org.strata.ingest.security.CurrentCaller;
  * instance is kept without its record (ADR 0035).
  */
 public class StowAuditFilter {
-  private final AuditLog log;
+  private final Provider<AuditLog> log;
   private final CurrentCaller caller;
   private final AuditedStore store;
 
-  public StowAuditFilter(AuditLog log, CurrentCaller caller, AuditedStore store) {
+  public StowAuditFilter(Provider<AuditLog> log, CurrentCaller caller, AuditedStore store) {
     this.log = log;
     this.caller = caller;
     this.store = store;
@@ -35,7 +36,7 @@ public class StowAuditFilter {
 
   @ServerRequestFilter
   public Response admit(ResourceInfo resource) {
-    if (!isStow(resource) || log.hasRoom()) {
+    if (!isStow(resource) || log.get().hasRoom()) {
       return null;
     }
     return Response.status(503)
@@ -48,7 +49,7 @@ public class StowAuditFilter {
   public void record(
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
     int status = response.getStatus();
-    if (!isStow(resource) || status == 401 || status == 403 || !log.isEnabled()) {
+    if (!isStow(resource) || status == 401 || status == 403 || !log.get().isEnabled()) {
       return;
     }
     String tenant = store.tenant();
@@ -64,7 +65,7 @@ public class StowAuditFilter {
       entries.forEach(e -> e.outcome(Outcome.MINOR_FAILURE, "some instances not stored"));
     }
     try {
-      log.record(entries);
+      log.get().record(entries);
     } catch (AuditUnavailableException e) {
       // Filled up while this request stored: the instances are kept, so answer what a client
       // retries (the retry's duplicates are recognised and recorded).

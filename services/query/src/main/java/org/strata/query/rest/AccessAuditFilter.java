@@ -1,5 +1,6 @@
 package org.strata.query.rest;
 
+import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -24,14 +25,17 @@ import org.strata.query.security.CurrentCaller;
  * security/SecurityAudit}.
  */
 public class AccessAuditFilter {
-  private final AuditLog log;
+  private final Provider<AuditLog> log;
   private final CurrentCaller caller;
   private final AuditedAccess access;
 
-  private final QueryConfig config;
+  private final Provider<QueryConfig> config;
 
   public AccessAuditFilter(
-      AuditLog log, CurrentCaller caller, AuditedAccess access, QueryConfig config) {
+      Provider<AuditLog> log,
+      CurrentCaller caller,
+      AuditedAccess access,
+      Provider<QueryConfig> config) {
     this.log = log;
     this.caller = caller;
     this.access = access;
@@ -43,7 +47,7 @@ public class AccessAuditFilter {
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
     Audited audited = audited(resource);
     int status = response.getStatus();
-    if (audited == null || status == 401 || status == 403 || !log.isEnabled()) {
+    if (audited == null || status == 401 || status == 403 || !log.get().isEnabled()) {
       return;
     }
     // The tenant whose data the resources read: today the deployment's
@@ -53,7 +57,7 @@ public class AccessAuditFilter {
         audited
             .kind()
             .entry(caller.get(), audited.channel())
-            .tenant(config.defaultTenant().value());
+            .tenant(config.get().defaultTenant().value());
     String study = request.getUriInfo().getPathParameters().getFirst(audited.studyParam());
     if (study == null) {
       study = request.getUriInfo().getQueryParameters().getFirst(audited.studyParam());
@@ -71,7 +75,7 @@ public class AccessAuditFilter {
       entry.outcome(Outcome.MINOR_FAILURE, "HTTP " + status);
     }
     try {
-      log.record(entry);
+      log.get().record(entry);
     } catch (AuditUnavailableException e) {
       response.setStatus(503);
       response.setEntity(

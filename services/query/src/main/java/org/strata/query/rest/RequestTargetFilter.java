@@ -2,6 +2,7 @@ package org.strata.query.rest;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -20,8 +21,9 @@ import org.strata.query.security.CurrentCaller;
  */
 public class RequestTargetFilter {
   private final FhirExceptionMapper fhir = new FhirExceptionMapper();
-  @Inject RefusalAlerts alerts;
-  @Inject CurrentCaller caller;
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
@@ -29,7 +31,7 @@ public class RequestTargetFilter {
     if (r == null) {
       return null;
     }
-    alerts.hostileInput(caller.get(), AuditChannelOf.path(request.path()), r.reason());
+    alerts.get().hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
     if (request.uri().startsWith("/fhir")) {
       String issue = r.status() == 414 ? "too-long" : "invalid";
       return fhir.toResponse(new FhirException(r.status(), issue, r.reason()));
