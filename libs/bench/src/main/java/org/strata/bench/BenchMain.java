@@ -32,6 +32,9 @@ public final class BenchMain {
         case "auth" ->
             org.strata.bench.query.TokenValidationBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);
+        case "audit" ->
+            org.strata.bench.ingest.AuditBenchmark.run(
+                work, dist, realm, ingestJar, indexJar, queryJar);
         case "dicom" -> org.strata.bench.dicom.DicomBench.run(work);
         case "dimse" -> org.strata.bench.dimse.DimseBench.run(work);
         case "query" ->

@@ -13,6 +13,9 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceDeleted.Scope;
 import org.strata.http.auth.Roles;
@@ -30,6 +33,7 @@ import org.strata.index.service.DeletionService;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: deletion")
 @RolesAllowed(Roles.ADMIN)
+@Audited(kind = AccessKind.DELETE, channel = Channels.ADMIN_API)
 public class AdminResource {
 
   private final DeletionService deletions;

@@ -21,6 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.security.CurrentCaller;
@@ -40,6 +43,7 @@ import org.strata.index.service.PatientLinkService.MemberRef;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin: patient links", description = "Link patients that are one person (PIX-like)")
 @RolesAllowed(Roles.ADMIN)
+@Audited(kind = AccessKind.PATIENT_RECORD, channel = Channels.ADMIN_API)
 public class PatientLinkResource {
   // LO: at most 64 characters, no backslash (value separator) or control characters.
   private static final Pattern LO = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
@@ -125,6 +129,7 @@ public class PatientLinkResource {
   }
 
   @GET
+  @Audited(kind = AccessKind.QUERY, channel = Channels.ADMIN_API)
   @Operation(
       summary = "List links",
       description = "The links holding a patient of this tenant (or only the given patient's).")
@@ -159,6 +164,7 @@ public class PatientLinkResource {
   }
 
   @GET
+  @Audited(kind = AccessKind.QUERY, channel = Channels.ADMIN_API)
   @Path("/{link}")
   @Operation(summary = "Get a link")
   @APIResponse(responseCode = "200", description = "the link and its patients")

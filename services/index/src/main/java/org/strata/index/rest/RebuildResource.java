@@ -15,6 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.security.CurrentCaller;
@@ -26,6 +29,7 @@ import org.strata.index.service.RebuildService.Job;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rebuild", description = "Rebuild the index from the metadata sidecars in S3")
 @RolesAllowed(Roles.ADMIN)
+@Audited(kind = AccessKind.REBUILD, channel = Channels.ADMIN_API)
 public class RebuildResource {
 
   private final RebuildService rebuilds;
@@ -95,6 +99,7 @@ public class RebuildResource {
 
   @GET
   @Path("/{id}")
+  @Audited.Not
   @Operation(summary = "A rebuild's progress: objects scanned, sidecars, indexed, failed, state")
   @APIResponse(responseCode = "200", description = "the job (state RUNNING, DONE or FAILED)")
   @APIResponse(responseCode = "404", description = "no such job")

@@ -1,11 +1,16 @@
 package org.strata.index.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
+import org.strata.index.security.AuditChannelOf;
+import org.strata.index.security.CurrentCaller;
 
 /**
  * Refuses, before routing, an admin request whose path segments or query values are not well-formed
@@ -14,10 +19,18 @@ import org.strata.http.RequestTarget;
  * leniently.
  */
 public class RequestTargetFilter {
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
+    if (r != null) {
+      alerts
+          .get()
+          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
+    }
     return r == null
         ? null
         : Response.status(r.status())

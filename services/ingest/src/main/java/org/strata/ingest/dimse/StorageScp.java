@@ -24,6 +24,7 @@ import org.strata.dicom.net.DimseException;
 import org.strata.dicom.net.DimseRegistry;
 import org.strata.dicom.net.Status;
 import org.strata.dicom.net.TlsConfig;
+import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.events.InstanceStored;
 import org.strata.http.auth.CallerIdentity;
 import org.strata.ingest.config.IngestConfig;
@@ -49,6 +50,7 @@ public class StorageScp {
   private final DimseCallers callers;
   private DicomServer server;
   private DicomServer tlsServer;
+  @jakarta.inject.Inject AssociationAudit audit;
 
   public StorageScp(
       InstanceIngestor ingestor,
@@ -98,10 +100,10 @@ public class StorageScp {
     return DicomServer.builder()
         .storageAE(dimse.aeTitle())
         .registry(new DimseRegistry().registerStorage(this::store))
-        .acceptor(AssociationAcceptor.knownCalledAE().and(callingAes.acceptor()))
+        .acceptor(AssociationAcceptor.knownCalledAE().and(audited(callingAes.acceptor())))
         .maxAssociations(dimse.maxAssociations())
         .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
-        .listener(callers.listener().and(indexedBeforeRelease))
+        .listener(audit.after(callers.listener().and(indexedBeforeRelease)))
         .associationConfig(
             AssociationConfig.SERVER_DEFAULTS
                 .withArtimTimeout(dimse.artimTimeout())
@@ -127,12 +129,27 @@ public class StorageScp {
     return tlsServer == null ? -1 : tlsServer.port();
   }
 
+  /** Associations the calling-AE rules refuse leave an audit record (throttled per source). */
+  private AssociationAcceptor audited(AssociationAcceptor callingAeRules) {
+    return (rq, remote, local) -> {
+      try {
+        callingAeRules.check(rq, remote, local);
+      } catch (AAssociateRJException e) {
+        audit.refused(rq.callingAE(), remote, "calling AE not recognized");
+        throw e;
+      }
+    };
+  }
+
   private int store(CStoreHandler.StoreRequest rq, InputStream dataSet)
       throws IOException, DimseException {
     CallerIdentity caller = callers.of(rq.association());
     if (caller == null || caller.tenants().isEmpty()) {
       // The acceptor refused such associations already; kept as a second line.
       throw new DimseException(0x0110, "no tenant for the calling AE");
+    }
+    if (!audit.hasRoom()) {
+      throw new DimseException(0xA700, "audit trail unavailable: the store cannot be recorded");
     }
     IngestSource source =
         new IngestSource(
@@ -147,6 +164,7 @@ public class StorageScp {
     if (!result.stored()) {
       throw new DimseException(result.failure().code(), result.detail());
     }
+    audit.stored(rq.association(), source.tenant(), result);
     if (result.eventId() != null) {
       indexedBeforeRelease.stored(rq.association(), result.eventId());
     }

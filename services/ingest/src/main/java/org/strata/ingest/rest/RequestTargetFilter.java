@@ -1,9 +1,14 @@
 package org.strata.ingest.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
+import org.strata.ingest.security.AuditChannelOf;
+import org.strata.ingest.security.CurrentCaller;
 
 /**
  * Refuses, before routing, a request target whose path segments or query values are not well-formed
@@ -11,10 +16,18 @@ import org.strata.http.RequestTarget;
  * reason}}. Reads the raw target, which the HTTP stack would decode leniently.
  */
 public class RequestTargetFilter {
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
+    if (r != null) {
+      alerts
+          .get()
+          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
+    }
     return r == null ? null : StowResource.error(r.status(), r.reason());
   }
 }

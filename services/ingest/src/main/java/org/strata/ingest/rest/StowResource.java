@@ -54,6 +54,9 @@ public class StowResource {
 
   @jakarta.inject.Inject CurrentCaller caller;
 
+  /** What was stored, for the request's audit records (StowAuditFilter). */
+  @jakarta.inject.Inject AuditedStore audited;
+
   /** {@code type="application/dicom+json"}: metadata and bulk data parts (ADR 0014). */
   @jakarta.inject.Inject DicomJsonStow dicomJsonStow;
 
@@ -214,6 +217,7 @@ public class StowResource {
       // Parts still being stored finish first, however reading ended: nothing is answered before
       // its outcome is known, and the read-your-writes waits of what was stored are settled below.
       parts.await().forEach(response::add);
+      audited.stored(tenant.tenant(), response.all());
     }
     try {
       return answer(response, refused, broken);

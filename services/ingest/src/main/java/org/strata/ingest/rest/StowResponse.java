@@ -30,6 +30,11 @@ final class StowResponse {
     results.add(result);
   }
 
+  /** Every result so far, in order. */
+  List<StoreResult> all() {
+    return List.copyOf(results);
+  }
+
   boolean isEmpty() {
     return results.isEmpty();
   }

@@ -41,6 +41,7 @@ import org.strata.dicom.net.Status;
 import org.strata.dicom.net.StoredDataSet;
 import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
+import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
@@ -76,6 +77,7 @@ public class QueryRetrieveServer {
   private final DimseCallers callers;
   private DicomServer server;
   private DicomServer tlsServer;
+  @jakarta.inject.Inject DimseAudit audit;
 
   public QueryRetrieveServer(
       QidoService qido,
@@ -143,7 +145,7 @@ public class QueryRetrieveServer {
     return DicomServer.builder()
         .applicationEntity(new ApplicationEntity(dimse.aeTitle(), caps))
         .registry(registry)
-        .acceptor(AssociationAcceptor.knownCalledAE().and(callingAes.acceptor()))
+        .acceptor(AssociationAcceptor.knownCalledAE().and(audited(callingAes.acceptor())))
         .listener(callers.listener())
         .maxAssociations(dimse.maxAssociations())
         .maxAssociationsPerHost(dimse.maxAssociationsPerHost())
@@ -164,6 +166,18 @@ public class QueryRetrieveServer {
         t.clientAuth(),
         t.protocols(),
         t.cipherSuites().orElse(null));
+  }
+
+  /** Associations the calling-AE rules refuse leave an audit record (throttled per source). */
+  private AssociationAcceptor audited(AssociationAcceptor callingAeRules) {
+    return (rq, remote, local) -> {
+      try {
+        callingAeRules.check(rq, remote, local);
+      } catch (AAssociateRJException e) {
+        audit.refused(rq.callingAE(), remote);
+        throw e;
+      }
+    };
   }
 
   /**
@@ -252,6 +266,7 @@ public class QueryRetrieveServer {
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
     }
     LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
+    audit.find(rq, tenant, keys);
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {
@@ -393,6 +408,7 @@ public class QueryRetrieveServer {
     LOG.debugf(
         "%s %s level from %s: %d instance(s)",
         rq.moveDestination() == null ? "C-GET" : "C-MOVE", l, rq.callingAE(), found.size());
+    audit.retrieve(rq, tenant, found);
     List<RetrieveHandler.Instance> out = new ArrayList<>(found.size());
     for (RetrieveLocator.Located i : found) {
       out.add(

@@ -30,6 +30,10 @@ public class RetrieveLocator {
               InstanceTable.TRANSFER_SYNTAX_UID)
           + ", "
           + IndexJoins.columns("l", ObjectLocationTable.BUCKET, ObjectLocationTable.OBJECT_KEY)
+          + ", "
+          + IndexJoins.columns("st", StudyTable.STUDY_UID)
+          + ", "
+          + IndexJoins.columns("p", PatientTable.PATIENT_ID, PatientTable.ISSUER)
           + " from "
           + InstanceTable.NAME
           + " i"
@@ -63,7 +67,10 @@ public class RetrieveLocator {
       String sopInstanceUid,
       String transferSyntaxUid,
       String bucket,
-      String objectKey) {}
+      String objectKey,
+      String studyUid,
+      String patientId,
+      String issuer) {}
 
   private final Pool pool;
 
@@ -114,7 +121,14 @@ public class RetrieveLocator {
             .indefinitely()) {
       found.add(
           new Located(
-              r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+              r.getString(0),
+              r.getString(1),
+              r.getString(2),
+              r.getString(3),
+              r.getString(4),
+              r.getString(5),
+              r.getString(6),
+              r.getString(7)));
     }
     return found;
   }

@@ -18,6 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.fhir.ImagingStudySearch;
@@ -57,6 +60,7 @@ public class FhirResource {
 
   @GET
   @Path("/ImagingStudy/{id}")
+  @Audited(kind = AccessKind.READ, channel = Channels.FHIR, studyParam = "id")
   @Operation(
       summary = "Read an ImagingStudy",
       description =
@@ -73,6 +77,7 @@ public class FhirResource {
 
   @GET
   @Path("/ImagingStudy")
+  @Audited(kind = AccessKind.QUERY, channel = Channels.FHIR)
   @Operation(
       summary = "Search ImagingStudy",
       description =

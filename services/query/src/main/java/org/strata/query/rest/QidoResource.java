@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.Path;
@@ -17,9 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.xml.DicomXmlWriter;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
@@ -38,6 +42,7 @@ import org.strata.query.wado.Multipart;
 @Path("/dicomweb")
 @Produces({QidoResource.DICOM_JSON, "application/json", "multipart/related"})
 @RolesAllowed(Roles.READER)
+@Audited(kind = AccessKind.QUERY, channel = Channels.QIDO_RS)
 public class QidoResource {
   public static final String DICOM_JSON = "application/dicom+json";
   static final String DICOM_XML = "application/dicom+xml";
@@ -48,6 +53,9 @@ public class QidoResource {
   private final QidoService service;
   private final QueryConfig config;
   @jakarta.inject.Inject CurrentCaller caller;
+
+  /** The results go into the request's audit record (AccessAuditFilter). */
+  @Inject AuditedAccess audited;
 
   public QidoResource(QidoService service, QueryConfig config) {
     this.service = service;
@@ -116,6 +124,7 @@ public class QidoResource {
         .search(request, caller.scope(), retrieveBase(uri))
         .map(
             result -> {
+              audited.results(result.datasets());
               if (result.count() == 0) {
                 return Response.noContent().build();
               }

@@ -1,11 +1,16 @@
 package org.strata.query.rest;
 
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
 import org.strata.query.fhir.FhirException;
+import org.strata.query.security.AuditChannelOf;
+import org.strata.query.security.CurrentCaller;
 
 /**
  * Refuses, before routing, a request whose path segments or query values are not well-formed UTF-8,
@@ -16,6 +21,9 @@ import org.strata.query.fhir.FhirException;
  */
 public class RequestTargetFilter {
   private final FhirExceptionMapper fhir = new FhirExceptionMapper();
+  // Providers: filters are made at static init, before the audit configuration exists.
+  @Inject Provider<RefusalAlerts> alerts;
+  @Inject Provider<CurrentCaller> caller;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
@@ -23,6 +31,7 @@ public class RequestTargetFilter {
     if (r == null) {
       return null;
     }
+    alerts.get().hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
     if (request.uri().startsWith("/fhir")) {
       String issue = r.status() == 414 ? "too-long" : "invalid";
       return fhir.toResponse(new FhirException(r.status(), issue, r.reason()));

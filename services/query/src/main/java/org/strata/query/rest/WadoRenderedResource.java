@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.render.RenderParams;
@@ -38,6 +41,7 @@ import org.strata.query.wado.WadoException;
 @Path("/dicomweb")
 @Tag(name = "WADO-RS rendered")
 @RolesAllowed(Roles.READER)
+@Audited(kind = AccessKind.READ, channel = Channels.WADO_RS)
 public class WadoRenderedResource {
   /** The parameters every rendered and thumbnail resource takes (PS3.18 8.3.5). */
   public static final class RenderQuery {

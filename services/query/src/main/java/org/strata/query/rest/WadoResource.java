@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.TransferSyntax;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
@@ -47,6 +50,7 @@ import org.strata.query.wado.WadoException;
 @Path("/dicomweb")
 @Tag(name = "WADO-RS")
 @RolesAllowed(Roles.READER)
+@Audited(kind = AccessKind.READ, channel = Channels.WADO_RS)
 public class WadoResource {
   private static final Pattern FRAME_LIST = Pattern.compile("[0-9]{1,9}(,[0-9]{1,9})*");
 

@@ -11,8 +11,11 @@ import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.dicom.UID;
 import org.strata.dicom.codec.Transcoder;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.render.ImageEncoder;
@@ -33,6 +36,7 @@ import org.strata.query.wado.WadoException;
 @Path("/dicomweb/wado")
 @Tag(name = "WADO-URI")
 @RolesAllowed(Roles.READER)
+@Audited(kind = AccessKind.READ, channel = Channels.WADO_URI, studyParam = "studyUID")
 public class WadoUriResource {
   private final InstanceLocator locator;
   private final InstanceRetrieval instances;

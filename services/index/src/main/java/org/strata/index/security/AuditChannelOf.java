@@ -1,0 +1,12 @@
+package org.strata.index.security;
+
+import org.strata.events.AuditRecord.Channels;
+
+/** The audit channel of a request path, for records made before a resource is matched. */
+public final class AuditChannelOf {
+  private AuditChannelOf() {}
+
+  public static String path(String path) {
+    return Channels.ADMIN_API;
+  }
+}

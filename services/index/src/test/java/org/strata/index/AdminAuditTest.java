@@ -1,0 +1,104 @@
+package org.strata.index;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.strata.events.AuditEventTypes;
+import org.strata.events.AuditRecord;
+import org.strata.events.AuditRecord.Channels;
+import org.strata.events.AuditRecord.Outcome;
+import org.strata.testkit.PlatformTestResource;
+import org.strata.testkit.audit.AuditTopic;
+
+/** Admin actions (deletes, patient links, rebuilds) each leave one audit record, on real Kafka. */
+@QuarkusTest
+@QuarkusTestResource(
+    value = PlatformTestResource.class,
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres"))
+class AdminAuditTest extends IndexTestSupport {
+  private static final Duration CEILING = Duration.ofMinutes(3);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  private List<AuditRecord> records(Instant since, Predicate<AuditRecord> match, int expected) {
+    return new AuditTopic(bootstrap)
+        .await(
+            r ->
+                "strata-index".equals(r.service())
+                    && !r.occurredAt().isBefore(since)
+                    && match.test(r),
+            expected,
+            CEILING);
+  }
+
+  @Test
+  void aStudyDeleteIsOneStudyDeletedRecordAndAnUnknownOneIsRecordedAsFailed() {
+    InstanceStoredMother m = new InstanceStoredMother();
+    publish(m.build());
+    awaitInstances(m.studyUid, 1);
+    Instant since = Instant.now();
+    given().delete("/admin/tenants/hosp-a/studies/" + m.studyUid).then().statusCode(202);
+
+    List<AuditRecord> got = records(since, r -> r.studyInstanceUids().contains(m.studyUid), 1);
+    assertEquals(1, got.size(), got.toString());
+    AuditRecord r = got.get(0);
+    assertEquals(AuditEventTypes.STUDY_DELETED, r.eventType());
+    assertEquals(AuditRecord.Action.D, r.action());
+    assertEquals(Outcome.SUCCESS, r.outcome());
+    assertEquals(Channels.ADMIN_API, r.channel());
+    assertEquals("hosp-a", r.tenant());
+    assertEquals("local", r.actor());
+
+    String unknown = "1.2.3.999999";
+    given().delete("/admin/tenants/hosp-a/studies/" + unknown).then().statusCode(404);
+    List<AuditRecord> failed = records(since, x -> x.studyInstanceUids().contains(unknown), 1);
+    assertEquals(1, failed.size(), failed.toString());
+    assertEquals(Outcome.MINOR_FAILURE, failed.get(0).outcome());
+  }
+
+  @Test
+  void aPatientLinkAndARebuildAreRecorded() {
+    InstanceStoredMother a = new InstanceStoredMother();
+    a.tenant = "audit-a";
+    InstanceStoredMother b = new InstanceStoredMother();
+    b.tenant = "audit-a";
+    publish(a.build());
+    publish(b.build());
+    awaitInstances(a.studyUid, 1);
+    awaitInstances(b.studyUid, 1);
+    Instant since = Instant.now();
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "members",
+                List.of(Map.of("patientId", a.patientId), Map.of("patientId", b.patientId))))
+        .post("/admin/tenants/audit-a/patient-links")
+        .then()
+        .statusCode(201);
+    List<AuditRecord> links =
+        records(since, r -> AuditEventTypes.PATIENT_RECORD.equals(r.eventType()), 1);
+    assertEquals(1, links.size(), links.toString());
+    assertEquals("audit-a", links.get(0).tenant());
+    assertEquals(AuditRecord.Action.U, links.get(0).action());
+
+    given().post("/admin/rebuilds?tenant=audit-a").then().statusCode(202);
+    List<AuditRecord> rebuilds =
+        records(since, r -> AuditEventTypes.INSTANCES_ACCESSED.equals(r.eventType()), 1);
+    assertEquals(1, rebuilds.size(), rebuilds.toString());
+    assertEquals("audit-a", rebuilds.get(0).tenant());
+    assertEquals("index rebuild", rebuilds.get(0).detail());
+  }
+}
