@@ -362,14 +362,17 @@ class ChartConfigurationIT {
         "key-store.p12", Files.readAllBytes(tls.dir().resolve("server.p12")),
         "trust-store.p12", Files.readAllBytes(tls.dir().resolve("trust.p12")),
         "store-password",
-            Files.readString(tls.dir().resolve("store-password")).strip().getBytes(StandardCharsets.UTF_8));
+            Files.readString(tls.dir().resolve("store-password"))
+                .strip()
+                .getBytes(StandardCharsets.UTF_8));
   }
 
   private static void assertEchoOverTls(DimseTlsFixture tls, String calledAe, int port)
       throws IOException {
     List<String> command = new ArrayList<>(List.of("echoscu"));
     command.addAll(tls.dcmtkWithClientCertificate());
-    command.addAll(List.of("-aet", "VIEWER", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
+    command.addAll(
+        List.of("-aet", "VIEWER", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
     DimseTlsFixture.Result r = DimseTlsFixture.dcmtk(command);
     assertEquals(0, r.exitCode(), calledAe + " over DICOM TLS: " + r.output());
   }

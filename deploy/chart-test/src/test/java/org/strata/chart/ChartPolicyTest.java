@@ -273,12 +273,14 @@ class ChartPolicyTest {
   void auditAndDicomTlsRefuseToRenderWithoutTheirSecrets(@TempDir Path dir) throws Exception {
     Path audit = Files.writeString(dir.resolve("audit.yaml"), "audit: {enabled: true}\n");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.render(audit));
-    assertTrue(e.getMessage().contains("audit.signingKey.existingSecret is required"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("audit.signingKey.existingSecret is required"), e.getMessage());
     assertTrue(e.getMessage().contains("openssl genpkey -algorithm ed25519"), e.getMessage());
     Path tls =
         Files.writeString(dir.resolve("tls.yaml"), "query: {dimse: {tls: {enabled: true}}}\n");
     e = assertThrows(IllegalStateException.class, () -> Chart.render(tls));
-    assertTrue(e.getMessage().contains("query.dimse.tls.existingSecret is required"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("query.dimse.tls.existingSecret is required"), e.getMessage());
   }
 
   @Test
@@ -288,7 +290,8 @@ class ChartPolicyTest {
     Map<String, HasMetadata> all = byKindAndName(objects);
     for (String service : List.of("ingest", "query")) {
       String port = service.equals("ingest") ? "2762" : "2763";
-      var svc = (io.fabric8.kubernetes.api.model.Service) all.get("Service/strata-" + service + "-dimse");
+      var svc =
+          (io.fabric8.kubernetes.api.model.Service) all.get("Service/strata-" + service + "-dimse");
       var tlsPort =
           svc.getSpec().getPorts().stream()
               .filter(p -> p.getName().equals("dimse-tls"))
@@ -296,11 +299,14 @@ class ChartPolicyTest {
               .orElseThrow(() -> new AssertionError(service + ": no dimse-tls port"));
       assertEquals(Integer.parseInt(port), tlsPort.getPort());
       assertEquals("dimse-tls", tlsPort.getTargetPort().getStrVal());
-      var pod = ((Deployment) all.get("Deployment/strata-" + service)).getSpec().getTemplate().getSpec();
+      var pod =
+          ((Deployment) all.get("Deployment/strata-" + service)).getSpec().getTemplate().getSpec();
       assertTrue(
           pod.getVolumes().stream()
               .anyMatch(
-                  v -> v.getSecret() != null && v.getSecret().getSecretName().equals("strata-dimse-tls")),
+                  v ->
+                      v.getSecret() != null
+                          && v.getSecret().getSecretName().equals("strata-dimse-tls")),
           service + ": the stores' Secret is not mounted");
       var password =
           pod.getContainers().get(0).getEnv().stream()
@@ -313,7 +319,8 @@ class ChartPolicyTest {
               .getData()
               .get("application.properties");
       assertTrue(
-          props.contains("strata." + service + ".dimse.tls.key-store=/etc/strata-dimse-tls/key-store.p12"),
+          props.contains(
+              "strata." + service + ".dimse.tls.key-store=/etc/strata-dimse-tls/key-store.p12"),
           props);
       assertTrue(props.contains("strata." + service + ".dimse.tls.port=" + port), props);
       var np = (NetworkPolicy) all.get("NetworkPolicy/strata-" + service);
@@ -356,11 +363,17 @@ class ChartPolicyTest {
               "strata.s3.tiers.cold.endpoint=https://archive-s3.example.org",
               "strata.s3.tiers.cold.retrieval=nearline",
               "strata.s3.tiers.cold.retrieval-delay=PT4H")) {
-        assertTrue(props.lines().anyMatch(line::equals), service + " lacks " + line + ":\n" + props);
+        assertTrue(
+            props.lines().anyMatch(line::equals), service + " lacks " + line + ":\n" + props);
       }
       var env =
           ((Deployment) all.get("Deployment/strata-" + service))
-              .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getEnv();
       for (String variable :
           List.of("STRATA_S3_TIERS_COLD_ACCESS_KEY", "STRATA_S3_TIERS_COLD_SECRET_KEY")) {
         var v = env.stream().filter(e -> e.getName().equals(variable)).findFirst().orElseThrow();

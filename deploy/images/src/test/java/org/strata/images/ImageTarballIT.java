@@ -84,7 +84,8 @@ class ImageTarballIT {
             .map(m -> m.group(1))
             .sorted()
             .toList();
-    assertTrue(modules.containsAll(List.of("ingest", "index", "query", "storage-tiering", "audit")));
+    assertTrue(
+        modules.containsAll(List.of("ingest", "index", "query", "storage-tiering", "audit")));
     assertEquals(modules, SERVICES.stream().map(ServiceSpec::name).sorted().toList());
     for (ServiceSpec service : SERVICES) {
       assertTrue(Files.isRegularFile(BuildImages.tarball(IMAGES, service)), service.name());
