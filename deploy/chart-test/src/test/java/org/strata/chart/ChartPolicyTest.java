@@ -84,15 +84,7 @@ class ChartPolicyTest {
         continue; // the default deny
       }
       assertTrue(
-          np.getSpec().getEgress().stream()
-              .anyMatch(
-                  rule ->
-                      rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 443)
-                          && rule.getTo().stream()
-                              .anyMatch(
-                                  peer ->
-                                      peer.getIpBlock() != null
-                                          && "10.20.0.0/16".equals(peer.getIpBlock().getCidr()))),
+          allowsEgress(np, 443, "10.20.0.0/16"),
           np.getMetadata().getName() + " lets no key download through");
     }
     var monitor =
@@ -380,17 +372,7 @@ class ChartPolicyTest {
         assertEquals("strata-s3-cold", v.getValueFrom().getSecretKeyRef().getName(), variable);
       }
       var np = (NetworkPolicy) all.get("NetworkPolicy/strata-" + service);
-      assertTrue(
-          np.getSpec().getEgress().stream()
-              .anyMatch(
-                  r ->
-                      r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 443)
-                          && r.getTo().stream()
-                              .anyMatch(
-                                  peer ->
-                                      peer.getIpBlock() != null
-                                          && "10.50.0.0/16".equals(peer.getIpBlock().getCidr()))),
-          service + ": no egress to the cold tier");
+      assertTrue(allowsEgress(np, 443, "10.50.0.0/16"), service + ": no egress to the cold tier");
     }
     // The lifecycle policies as the service's policies file.
     String policies =
@@ -403,6 +385,19 @@ class ChartPolicyTest {
             .getData()
             .get("application.properties")
             .contains("strata.tiering.policies.file=/etc/strata-tiering/policies.json"));
+  }
+
+  /** Whether one of the policy's egress rules lets traffic to {@code cidr} on {@code port}. */
+  private static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
+    return np.getSpec().getEgress().stream()
+        .anyMatch(
+            rule ->
+                rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port)
+                    && rule.getTo().stream()
+                        .anyMatch(
+                            peer ->
+                                peer.getIpBlock() != null
+                                    && cidr.equals(peer.getIpBlock().getCidr())));
   }
 
   private static String read(Path file) {
