@@ -77,3 +77,38 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
      working directory (/app) over the packaged one; the known-AE file beside it. */}}
 {{- define "strata.configDir" -}}/app/config{{- end -}}
 {{- define "strata.knownAesFile" -}}/etc/strata/known-aes.conf{{- end -}}
+{{/* Mounts of their own beside /etc/strata (no mount inside another, read-only, volume). */}}
+{{- define "strata.dimseTlsDir" -}}/etc/strata-dimse-tls{{- end -}}
+
+{{/* The storage tiers (s3.tierName, s3.tiers) for the services that read every tier (query,
+     storage-tiering; libs/storage Tiers), as JSON {properties, secretEnv, egress}: the
+     strata.s3.tier* keys, each tier's credentials from its Secret (none: the first tier's), and
+     an egress rule per tier on its own endpoint. */}}
+{{- define "strata.tiers" -}}
+{{- $props := dict "strata.s3.tier" .Values.s3.tierName -}}
+{{- $env := list -}}
+{{- $egress := list -}}
+{{- $names := list -}}
+{{- range .Values.s3.tiers -}}
+{{- $prefix := printf "strata.s3.tiers.%s." .name -}}
+{{- $names = append $names .name -}}
+{{- $_ := set $props (print $prefix "bucket") .bucket -}}
+{{- with .endpoint }}{{- $_ := set $props (print $prefix "endpoint") . -}}{{- end }}
+{{- $_ := set $props (print $prefix "retrieval") (.retrieval | default "online") -}}
+{{- with .retrievalDelay }}{{- $_ := set $props (print $prefix "retrieval-delay") . -}}{{- end }}
+{{- if .existingSecret -}}
+{{- $var := printf "STRATA_S3_TIERS_%s_" (.name | upper | replace "-" "_") -}}
+{{- $env = append $env (dict "name" (print $var "ACCESS_KEY") "secret" .existingSecret "key" "access-key") -}}
+{{- $env = append $env (dict "name" (print $var "SECRET_KEY") "secret" .existingSecret "key" "secret-key") -}}
+{{- end -}}
+{{- if .endpoint -}}
+{{- $rule := dict "ports" (list (dict "port" (int (.port | default 443)) "protocol" "TCP")) -}}
+{{- with .networkPolicyPeers }}{{- $_ := set $rule "to" . -}}{{- end }}
+{{- $egress = append $egress $rule -}}
+{{- end -}}
+{{- end -}}
+{{- with $names }}{{- $_ := set $props "strata.s3.tiers" (join "," .) -}}{{- end }}
+{{- toJson (dict "properties" $props "secretEnv" $env "egress" $egress) -}}
+{{- end -}}
+{{- define "strata.tieringPoliciesDir" -}}/etc/strata-tiering{{- end -}}
+{{- define "strata.auditKeyDir" -}}/etc/strata-audit{{- end -}}

@@ -7,11 +7,16 @@ NetworkPolicy. A service's template is one line:
 
 properties: its Quarkus properties as a dict (the chart's wiring; .Values.<name>.config wins);
 kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rules).
+Optional: values (its values key when not the name, e.g. storageTiering), volumes (list of
+{name, mountPath, and secret or configMap}: mounted read-only), secretEnv (list of {name, secret,
+key}), extraEgress (NetworkPolicy egress rules), extraChecksum (what else rolls the pods when it
+changes). With <values>.dimse.tls.enabled the DICOM TLS listener's
+key and trust stores come from <values>.dimse.tls.existingSecret, mounted at /etc/strata/dimse-tls.
 */}}
 {{- define "strata.service" -}}
 {{- $root := .root -}}
 {{- $name := .name -}}
-{{- $v := index $root.Values $name -}}
+{{- $v := index $root.Values (.values | default $name) -}}
 {{- if $v.enabled -}}
 {{- $fullname := include "strata.serviceName" . -}}
 {{- $sel := include "strata.selectorLabels" . -}}
@@ -19,8 +24,23 @@ kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rul
   "quarkus.oidc.auth-server-url" (required "oidc.authServerUrl is required: the Keycloak realm URL tokens name as iss (docs/security.md)" $root.Values.oidc.authServerUrl)
   "quarkus.oidc.token.audience" $root.Values.oidc.audience
 -}}
-{{- $props := merge (dict) ($v.config | default dict) .properties $oidc -}}
 {{- $dimse := and (hasKey $v "dimse") $v.dimse.enabled -}}
+{{- $tls := and $dimse (hasKey $v.dimse "tls") $v.dimse.tls.enabled -}}
+{{- $volumes := .volumes | default list -}}
+{{- $secretEnv := .secretEnv | default list -}}
+{{- $wiring := deepCopy .properties -}}
+{{- if $tls -}}
+{{- $tlsSecret := required (printf "%s.dimse.tls.existingSecret is required with %s.dimse.tls.enabled: a Secret with key-store.p12, trust-store.p12 and store-password (helm/strata/README.md, DICOM TLS)" (.values | default $name) (.values | default $name)) $v.dimse.tls.existingSecret -}}
+{{- $prefix := printf "strata.%s.dimse.tls." $name -}}
+{{- $_ := set $wiring (print $prefix "key-store") (print (include "strata.dimseTlsDir" .) "/key-store.p12") -}}
+{{- $_ := set $wiring (print $prefix "trust-store") (print (include "strata.dimseTlsDir" .) "/trust-store.p12") -}}
+{{- $_ := set $wiring (print $prefix "port") $v.dimse.tls.port -}}
+{{- $_ := set $wiring (print $prefix "client-auth") $v.dimse.tls.clientAuth -}}
+{{- $volumes = append $volumes (dict "name" "dimse-tls" "secret" $tlsSecret "mountPath" (include "strata.dimseTlsDir" .)) -}}
+{{- /* The packaged configuration reads both stores' password from this variable. */ -}}
+{{- $secretEnv = append $secretEnv (dict "name" "STRATA_DIMSE_TLS_STORE_PASSWORD" "secret" $tlsSecret "key" "store-password") -}}
+{{- end -}}
+{{- $props := merge (dict) ($v.config | default dict) $wiring $oidc -}}
 {{- $replicas := int $v.replicaCount -}}
 {{- $minReplicas := $replicas -}}
 {{- if $v.autoscaling.enabled -}}{{- $minReplicas = int $v.autoscaling.minReplicas -}}{{- end -}}
@@ -80,7 +100,7 @@ spec:
         {{- $sel | nindent 8 }}
       annotations:
         # A changed configuration rolls the pods (Quarkus reads it at start only).
-        checksum/config: {{ toJson $props | sha256sum }}
+        checksum/config: {{ toJson (list $props .extraChecksum) | sha256sum }}
         checksum/known-aes: {{ toJson $root.Values.knownAes | sha256sum }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -125,6 +145,11 @@ spec:
               containerPort: {{ $v.dimse.port }}
               protocol: TCP
             {{- end }}
+            {{- if $tls }}
+            - name: dimse-tls
+              containerPort: {{ $v.dimse.tls.port }}
+              protocol: TCP
+            {{- end }}
           env:
             {{- if $v.jvmOptions }}
             - name: JDK_JAVA_OPTIONS
@@ -145,6 +170,11 @@ spec:
             - name: STRATA_POSTGRES_PASSWORD
               valueFrom:
                 secretKeyRef: {name: {{ include "strata.postgresSecret" $root }}, key: password}
+            {{- end }}
+            {{- range $secretEnv }}
+            - name: {{ .name }}
+              valueFrom:
+                secretKeyRef: {name: {{ .secret }}, key: {{ .key }}}
             {{- end }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}
@@ -172,6 +202,11 @@ spec:
               readOnly: true
             - name: tmp
               mountPath: /tmp
+            {{- range $volumes }}
+            - name: {{ .name }}
+              mountPath: {{ .mountPath }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: config
           configMap:
@@ -182,6 +217,18 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: {{ $v.tmpSize }}
+        {{- range $volumes }}
+        - name: {{ .name }}
+          {{- if .secret }}
+          secret:
+            secretName: {{ .secret }}
+            # Readable by the service's group (fsGroup) only.
+            defaultMode: 0440
+          {{- else }}
+          configMap:
+            name: {{ .configMap }}
+          {{- end }}
+        {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -245,6 +292,15 @@ spec:
       {{- if and (eq $v.dimse.service.type "NodePort") $v.dimse.service.nodePort }}
       nodePort: {{ $v.dimse.service.nodePort }}
       {{- end }}
+    {{- if $tls }}
+    - name: dimse-tls
+      port: {{ $v.dimse.tls.port }}
+      targetPort: dimse-tls
+      protocol: TCP
+      {{- if and (eq $v.dimse.service.type "NodePort") $v.dimse.tls.nodePort }}
+      nodePort: {{ $v.dimse.tls.nodePort }}
+      {{- end }}
+    {{- end }}
 {{- end }}
 {{- $keda := and (hasKey $v.autoscaling "keda") $v.autoscaling.keda.enabled -}}
 {{- if and $v.autoscaling.enabled (not $keda) }}
@@ -310,6 +366,9 @@ spec:
     {{- if $dimse }}
     - ports:
         - {port: dimse, protocol: TCP}
+        {{- if $tls }}
+        - {port: dimse-tls, protocol: TCP}
+        {{- end }}
       {{- with $v.dimse.allowFrom }}
       from:
         {{- toYaml . | nindent 8 }}

@@ -38,6 +38,7 @@ import org.strata.images.ServiceImage;
 import org.strata.images.ServiceSpec;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
+import org.strata.testkit.DimseTlsFixture;
 import org.strata.testkit.UsesPlatform;
 import org.strata.testkit.auth.KeycloakTokens;
 
@@ -51,7 +52,13 @@ import org.strata.testkit.auth.KeycloakTokens;
  * paths live under a scratch root (a property naming a mounted file is pointed there, and that file
  * must exist), and listeners bind loopback on free ports instead of 0.0.0.0:8080.
  */
-@UsesPlatform({Component.KAFKA, Component.POSTGRES, Component.S3, Component.KEYCLOAK})
+@UsesPlatform({
+  Component.KAFKA,
+  Component.POSTGRES,
+  Component.S3,
+  Component.S3_COLD,
+  Component.KEYCLOAK
+})
 class ChartConfigurationIT {
 
   /** Prefixes of validated @ConfigMapping interfaces: SmallRye refuses keys they do not declare. */
@@ -59,7 +66,18 @@ class ChartConfigurationIT {
       Map.of(
           "ingest", List.of("strata.ingest.", "strata.derivatives."),
           "index", List.of("strata.index."),
-          "query", List.of("strata.query."));
+          "query", List.of("strata.query."),
+          "storage-tiering", List.of("strata.tiering."),
+          "audit", List.of("strata.audit."));
+
+  /** Services reading every storage tier (libs/storage Tiers: raw keys, not a mapping). */
+  private static final Set<String> TIER_READERS = Set.of("query", "storage-tiering");
+
+  /** The keys Tiers.from reads. */
+  private static final java.util.regex.Pattern TIER_KEY =
+      java.util.regex.Pattern.compile(
+          "strata\\.s3\\.tiers?|strata\\.s3\\.tiers\\.[a-z0-9-]+\\."
+              + "(bucket|endpoint|access-key|secret-key|retrieval|retrieval-delay)");
 
   /** Longest wait for a service to become ready: a hang guard, not a speed assertion. */
   private static final Duration READY_WITHIN = Duration.ofMinutes(4);
@@ -69,19 +87,35 @@ class ChartConfigurationIT {
       throws Exception {
     int ingestDimse = freePort();
     int queryDimse = freePort();
+    int ingestTls = freePort();
+    int queryTls = freePort();
+    assertTrue(DimseTlsFixture.installed("echoscu"), "DCMTK's echoscu (make deps-test)");
+    DimseTlsFixture tls = DimseTlsFixture.get();
     URI jdbc = URI.create(platform.jdbcUrl("strata").substring("jdbc:".length()));
     String values =
         """
         oidc: {authServerUrl: "%s"}
         kafka: {bootstrapServers: "%s"}
         postgresql: {host: "%s", port: %d, database: strata, existingSecret: test-db}
-        s3: {endpoint: "%s", existingSecret: test-s3}
+        s3:
+          endpoint: "%s"
+          existingSecret: test-s3
+          tiers:
+            - {name: cold, bucket: strata-cold, endpoint: "%s", existingSecret: test-s3-cold}
         publicUrls: {dicomweb: "https://pacs.example.org/dicomweb", fhir: "https://pacs.example.org/fhir"}
         knownAes:
           - {aeTitle: CT01, tenant: hosp-a}
           - {aeTitle: VIEWER, host: 127.0.0.1, port: 11112, tenant: hosp-a}
-        ingest: {dimse: {port: %d}, defaultTenant: hosp-a}
-        query: {dimse: {port: %d}}
+        ingest:
+          dimse: {port: %d, tls: {enabled: true, port: %d, existingSecret: test-dimse-tls}}
+          defaultTenant: hosp-a
+        query:
+          dimse: {port: %d, tls: {enabled: true, port: %d, existingSecret: test-dimse-tls}}
+        storageTiering:
+          policies:
+            rules:
+              - {name: ct-to-cold, enabled: false, modality: CT, since: study-date, olderThan: P2Y, toTier: cold}
+        audit: {enabled: true, signingKey: {existingSecret: test-audit-key}}
         """
             .formatted(
                 platform.oidcIssuer(),
@@ -89,27 +123,44 @@ class ChartConfigurationIT {
                 jdbc.getHost(),
                 jdbc.getPort(),
                 platform.s3Endpoint(),
+                platform.s3ColdEndpoint(),
                 ingestDimse,
-                queryDimse);
+                ingestTls,
+                queryDimse,
+                queryTls);
     Path valuesFile = Files.writeString(work.resolve("values.yaml"), values);
     List<HasMetadata> objects = StrictManifests.parse(Chart.render(valuesFile));
 
-    Map<String, Map<String, String>> secrets =
+    Map<String, Map<String, byte[]>> secrets =
         Map.of(
             "test-db",
-                Map.of(
-                    "username", platform.postgresUser(), "password", platform.postgresPassword()),
+                utf8(
+                    Map.of(
+                        "username",
+                        platform.postgresUser(),
+                        "password",
+                        platform.postgresPassword())),
             "test-s3",
-                Map.of(
-                    "access-key", platform.config().s3AccessKey(),
-                    "secret-key", platform.config().s3SecretKey()));
+                utf8(
+                    Map.of(
+                        "access-key", platform.config().s3AccessKey(),
+                        "secret-key", platform.config().s3SecretKey())),
+            "test-s3-cold",
+                utf8(
+                    Map.of(
+                        "access-key", platform.config().s3AccessKey(),
+                        "secret-key", platform.config().s3SecretKey())),
+            "test-dimse-tls", dimseTlsSecret(tls),
+            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem())));
     Map<String, ConfigMap> configMaps =
         ChartPolicyTest.of(objects, ConfigMap.class).stream()
             .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
 
     List<Deployment> deployments = ChartPolicyTest.of(objects, Deployment.class);
-    assertEquals(3, deployments.size());
-    // Index first: it migrates the schema query reads.
+    assertEquals(
+        Set.of("ingest", "index", "query", "storage-tiering", "audit"),
+        deployments.stream().map(ChartConfigurationIT::name).collect(Collectors.toSet()));
+    // Index first: it migrates the schema query and storage-tiering read.
     List<Deployment> ordered = new ArrayList<>(deployments);
     ordered.sort((a, b) -> Boolean.compare(!name(a).equals("index"), !name(b).equals("index")));
 
@@ -134,6 +185,10 @@ class ChartConfigurationIT {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", queryDimse), 5000);
       }
+      // And the DICOM TLS listeners, with the stores mounted from the Secret: a C-ECHO over TLS
+      // with the client certificate the trust store admits, from a known AE.
+      assertEchoOverTls(tls, "STRATA", ingestTls);
+      assertEchoOverTls(tls, "STRATA-QR", queryTls);
     } finally {
       for (RunningService s : running) {
         s.stop();
@@ -177,7 +232,7 @@ class ChartConfigurationIT {
   private static RunningService start(
       Deployment deployment,
       Map<String, ConfigMap> configMaps,
-      Map<String, Map<String, String>> secrets,
+      Map<String, Map<String, byte[]>> secrets,
       Path work)
       throws IOException {
     String name = name(deployment);
@@ -195,8 +250,15 @@ class ChartConfigurationIT {
       Volume volume = volumes.get(mount.getName());
       if (volume.getConfigMap() != null) {
         ConfigMap cm = configMaps.get(volume.getConfigMap().getName());
+        assertTrue(cm != null, name + ": ConfigMap " + volume.getConfigMap().getName());
         for (var file : cm.getData().entrySet()) {
           Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
+      } else if (volume.getSecret() != null) {
+        Map<String, byte[]> secret = secrets.get(volume.getSecret().getSecretName());
+        assertTrue(secret != null, name + ": Secret " + volume.getSecret().getSecretName());
+        for (var file : secret.entrySet()) {
+          Files.write(dir.resolve(file.getKey()), file.getValue());
         }
       }
     }
@@ -227,9 +289,9 @@ class ChartConfigurationIT {
     for (EnvVar var : container.getEnv()) {
       if (var.getValueFrom() != null) {
         var ref = var.getValueFrom().getSecretKeyRef();
-        String value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
+        byte[] value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
         assertTrue(value != null, name + ": Secret " + ref.getName() + "/" + ref.getKey());
-        env.put(var.getName(), value);
+        env.put(var.getName(), new String(value, StandardCharsets.UTF_8));
       } else {
         env.put(var.getName(), var.getValue());
       }
@@ -289,8 +351,49 @@ class ChartConfigurationIT {
     return props.stringPropertyNames().stream()
         .filter(k -> !known.contains(k))
         .filter(k -> VALIDATED_PREFIXES.get(service).stream().noneMatch(k::startsWith))
+        .filter(k -> !(TIER_READERS.contains(service) && TIER_KEY.matcher(k).matches()))
         .sorted()
         .toList();
+  }
+
+  /** The Secret as the README says to make it from dimse-tls.sh's (or your PKI's) files. */
+  private static Map<String, byte[]> dimseTlsSecret(DimseTlsFixture tls) throws IOException {
+    return Map.of(
+        "key-store.p12", Files.readAllBytes(tls.dir().resolve("server.p12")),
+        "trust-store.p12", Files.readAllBytes(tls.dir().resolve("trust.p12")),
+        "store-password",
+            Files.readString(tls.dir().resolve("store-password"))
+                .strip()
+                .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void assertEchoOverTls(DimseTlsFixture tls, String calledAe, int port)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of("echoscu"));
+    command.addAll(tls.dcmtkWithClientCertificate());
+    command.addAll(
+        List.of("-aet", "VIEWER", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
+    DimseTlsFixture.Result r = DimseTlsFixture.dcmtk(command);
+    assertEquals(0, r.exitCode(), calledAe + " over DICOM TLS: " + r.output());
+  }
+
+  private static Map<String, byte[]> utf8(Map<String, String> strings) {
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    strings.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    return bytes;
+  }
+
+  /** A fresh Ed25519 checkpoint key as PKCS#8 PEM, what `openssl genpkey` writes. */
+  private static String ed25519Pem() throws Exception {
+    byte[] der =
+        java.security.KeyPairGenerator.getInstance("Ed25519")
+            .generateKeyPair()
+            .getPrivate()
+            .getEncoded();
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(der)
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   private static Path inRoot(Path root, String containerPath) {

@@ -71,7 +71,7 @@ class ChartPolicyTest {
         of(objects, ConfigMap.class).stream()
             .filter(c -> c.getData().containsKey("application.properties"))
             .toList();
-    assertEquals(3, configs.size());
+    assertEquals(5, configs.size());
     for (ConfigMap cm : configs) {
       String props = cm.getData().get("application.properties");
       assertTrue(
@@ -84,15 +84,7 @@ class ChartPolicyTest {
         continue; // the default deny
       }
       assertTrue(
-          np.getSpec().getEgress().stream()
-              .anyMatch(
-                  rule ->
-                      rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 443)
-                          && rule.getTo().stream()
-                              .anyMatch(
-                                  peer ->
-                                      peer.getIpBlock() != null
-                                          && "10.20.0.0/16".equals(peer.getIpBlock().getCidr()))),
+          allowsEgress(np, 443, "10.20.0.0/16"),
           np.getMetadata().getName() + " lets no key download through");
     }
     var monitor =
@@ -163,9 +155,18 @@ class ChartPolicyTest {
     List<HasMetadata> objects =
         StrictManifests.parse(Chart.render(Chart.CI_VALUES.resolve(valuesFile)));
     List<Deployment> deployments = of(objects, Deployment.class);
+    // Audit is off by default (it needs a signing key the operator makes); the others enable it.
+    Set<String> expected =
+        new java.util.TreeSet<>(
+            Set.of("strata-ingest", "strata-index", "strata-query", "strata-storage-tiering"));
+    if (!valuesFile.equals("minimal-values.yaml")) {
+      expected.add("strata-audit");
+    }
     assertEquals(
-        Set.of("strata-ingest", "strata-index", "strata-query"),
-        deployments.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
+        expected,
+        deployments.stream()
+            .map(d -> d.getMetadata().getName())
+            .collect(Collectors.toCollection(java.util.TreeSet::new)));
 
     for (Deployment deployment : deployments) {
       String name = deployment.getMetadata().getName();
@@ -235,18 +236,176 @@ class ChartPolicyTest {
                 }
               });
     }
-    // Every Secret a Deployment reads is rendered by the chart or named in the values.
+    // Every Secret a Deployment reads or mounts is rendered by the chart or named in the values.
     Set<String> secrets =
         of(objects, Secret.class).stream()
             .map(s -> s.getMetadata().getName())
             .collect(Collectors.toSet());
-    deployments.stream()
-        .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
-        .flatMap(c -> c.getEnv().stream())
-        .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-        .map(e -> e.getValueFrom().getSecretKeyRef().getName())
-        .filter(s -> !s.equals("strata-db") && !s.equals("strata-s3"))
-        .forEach(s -> assertTrue(secrets.contains(s), "Secret " + s + " is not rendered"));
+    String valuesText = read(Chart.CI_VALUES.resolve(valuesFile));
+    Stream<String> read =
+        deployments.stream()
+            .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
+            .flatMap(c -> c.getEnv().stream())
+            .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+            .map(e -> e.getValueFrom().getSecretKeyRef().getName());
+    Stream<String> mounted =
+        deployments.stream()
+            .flatMap(d -> d.getSpec().getTemplate().getSpec().getVolumes().stream())
+            .filter(v -> v.getSecret() != null)
+            .map(v -> v.getSecret().getSecretName());
+    Stream.concat(read, mounted)
+        .forEach(
+            s ->
+                assertTrue(
+                    secrets.contains(s) || valuesText.contains(s),
+                    "Secret " + s + " is neither rendered nor named in " + valuesFile));
+  }
+
+  @Test
+  void auditAndDicomTlsRefuseToRenderWithoutTheirSecrets(@TempDir Path dir) throws Exception {
+    Path audit = Files.writeString(dir.resolve("audit.yaml"), "audit: {enabled: true}\n");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.render(audit));
+    assertTrue(
+        e.getMessage().contains("audit.signingKey.existingSecret is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("openssl genpkey -algorithm ed25519"), e.getMessage());
+    Path tls =
+        Files.writeString(dir.resolve("tls.yaml"), "query: {dimse: {tls: {enabled: true}}}\n");
+    e = assertThrows(IllegalStateException.class, () -> Chart.render(tls));
+    assertTrue(
+        e.getMessage().contains("query.dimse.tls.existingSecret is required"), e.getMessage());
+  }
+
+  @Test
+  void dicomTlsListensBesideThePlainPortWithStoresFromTheSecret() {
+    List<HasMetadata> objects =
+        StrictManifests.parse(Chart.render(values("production-values.yaml")));
+    Map<String, HasMetadata> all = byKindAndName(objects);
+    for (String service : List.of("ingest", "query")) {
+      String port = service.equals("ingest") ? "2762" : "2763";
+      var svc =
+          (io.fabric8.kubernetes.api.model.Service) all.get("Service/strata-" + service + "-dimse");
+      var tlsPort =
+          svc.getSpec().getPorts().stream()
+              .filter(p -> p.getName().equals("dimse-tls"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(service + ": no dimse-tls port"));
+      assertEquals(Integer.parseInt(port), tlsPort.getPort());
+      assertEquals("dimse-tls", tlsPort.getTargetPort().getStrVal());
+      var pod =
+          ((Deployment) all.get("Deployment/strata-" + service)).getSpec().getTemplate().getSpec();
+      assertTrue(
+          pod.getVolumes().stream()
+              .anyMatch(
+                  v ->
+                      v.getSecret() != null
+                          && v.getSecret().getSecretName().equals("strata-dimse-tls")),
+          service + ": the stores' Secret is not mounted");
+      var password =
+          pod.getContainers().get(0).getEnv().stream()
+              .filter(v -> v.getName().equals("STRATA_DIMSE_TLS_STORE_PASSWORD"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals("strata-dimse-tls", password.getValueFrom().getSecretKeyRef().getName());
+      String props =
+          ((ConfigMap) all.get("ConfigMap/strata-" + service + "-config"))
+              .getData()
+              .get("application.properties");
+      assertTrue(
+          props.contains(
+              "strata." + service + ".dimse.tls.key-store=/etc/strata-dimse-tls/key-store.p12"),
+          props);
+      assertTrue(props.contains("strata." + service + ".dimse.tls.port=" + port), props);
+      var np = (NetworkPolicy) all.get("NetworkPolicy/strata-" + service);
+      assertTrue(
+          np.getSpec().getIngress().stream()
+              .flatMap(r -> r.getPorts().stream())
+              .anyMatch(p -> "dimse-tls".equals(p.getPort().getStrVal())),
+          service + ": the TLS port is not allowed in");
+    }
+    var query = (io.fabric8.kubernetes.api.model.Service) all.get("Service/strata-query-dimse");
+    assertEquals(
+        32763,
+        query.getSpec().getPorts().stream()
+            .filter(p -> p.getName().equals("dimse-tls"))
+            .findFirst()
+            .orElseThrow()
+            .getNodePort());
+    // Off by default.
+    List<HasMetadata> minimal = StrictManifests.parse(Chart.render(values("minimal-values.yaml")));
+    of(minimal, io.fabric8.kubernetes.api.model.Service.class).stream()
+        .flatMap(s -> s.getSpec().getPorts().stream())
+        .forEach(p -> assertFalse(p.getName().equals("dimse-tls"), "TLS port by default"));
+  }
+
+  @Test
+  void everyTierReachesQueryAndStorageTieringWithCredentialsFromItsSecret() {
+    List<HasMetadata> objects =
+        StrictManifests.parse(Chart.render(values("production-values.yaml")));
+    Map<String, HasMetadata> all = byKindAndName(objects);
+    for (String service : List.of("query", "storage-tiering")) {
+      String props =
+          ((ConfigMap) all.get("ConfigMap/strata-" + service + "-config"))
+              .getData()
+              .get("application.properties");
+      for (String line :
+          List.of(
+              "strata.s3.tier=hot",
+              "strata.s3.tiers=cold",
+              "strata.s3.tiers.cold.bucket=strata-cold",
+              "strata.s3.tiers.cold.endpoint=https://archive-s3.example.org",
+              "strata.s3.tiers.cold.retrieval=nearline",
+              "strata.s3.tiers.cold.retrieval-delay=PT4H")) {
+        assertTrue(
+            props.lines().anyMatch(line::equals), service + " lacks " + line + ":\n" + props);
+      }
+      var env =
+          ((Deployment) all.get("Deployment/strata-" + service))
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getEnv();
+      for (String variable :
+          List.of("STRATA_S3_TIERS_COLD_ACCESS_KEY", "STRATA_S3_TIERS_COLD_SECRET_KEY")) {
+        var v = env.stream().filter(e -> e.getName().equals(variable)).findFirst().orElseThrow();
+        assertEquals("strata-s3-cold", v.getValueFrom().getSecretKeyRef().getName(), variable);
+      }
+      var np = (NetworkPolicy) all.get("NetworkPolicy/strata-" + service);
+      assertTrue(allowsEgress(np, 443, "10.50.0.0/16"), service + ": no egress to the cold tier");
+    }
+    // The lifecycle policies as the service's policies file.
+    String policies =
+        ((ConfigMap) all.get("ConfigMap/strata-storage-tiering-policies"))
+            .getData()
+            .get("policies.json");
+    assertTrue(policies.contains("\"toTier\": \"cold\""), policies);
+    assertTrue(
+        ((ConfigMap) all.get("ConfigMap/strata-storage-tiering-config"))
+            .getData()
+            .get("application.properties")
+            .contains("strata.tiering.policies.file=/etc/strata-tiering/policies.json"));
+  }
+
+  /** Whether one of the policy's egress rules lets traffic to {@code cidr} on {@code port}. */
+  private static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
+    return np.getSpec().getEgress().stream()
+        .anyMatch(
+            rule ->
+                rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port)
+                    && rule.getTo().stream()
+                        .anyMatch(
+                            peer ->
+                                peer.getIpBlock() != null
+                                    && cidr.equals(peer.getIpBlock().getCidr())));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static int minReplicas(Deployment deployment, List<HasMetadata> objects) {

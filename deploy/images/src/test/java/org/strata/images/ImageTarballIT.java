@@ -73,6 +73,26 @@ class ImageTarballIT {
     }
   }
 
+  /** A service module without an image would be missing from every deployment. */
+  @Test
+  void everyServiceModuleOfTheBuildHasAnImage() throws IOException {
+    String rootPom = Files.readString(ROOT.resolve("pom.xml"));
+    List<String> modules =
+        java.util.regex.Pattern.compile("<module>services/([a-z0-9-]+)</module>")
+            .matcher(rootPom)
+            .results()
+            .map(m -> m.group(1))
+            .sorted()
+            .toList();
+    assertTrue(
+        modules.containsAll(
+            List.of("ingest", "index", "query", "routing", "storage-tiering", "audit")));
+    assertEquals(modules, SERVICES.stream().map(ServiceSpec::name).sorted().toList());
+    for (ServiceSpec service : SERVICES) {
+      assertTrue(Files.isRegularFile(BuildImages.tarball(IMAGES, service)), service.name());
+    }
+  }
+
   @Test
   void aRebuildWithoutChangesHasTheSameDigest(@TempDir Path scratch) throws Exception {
     // The smallest image keeps the test short; every image goes through the same code.
