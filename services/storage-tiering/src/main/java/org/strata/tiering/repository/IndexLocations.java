@@ -76,6 +76,25 @@ public class IndexLocations {
     return read(OF_INSTANCE, tenant, sop).stream().findFirst();
   }
 
+  /** Whether the index has the study (its row, with or without instances). */
+  public boolean hasStudy(String tenant, String study) throws SQLException {
+    return !index
+        .list(
+            "select 1 from "
+                + StudyTable.NAME
+                + " where "
+                + StudyTable.TENANT
+                + " = ? and "
+                + StudyTable.STUDY_UID
+                + " = ?",
+            ps -> {
+              ps.setString(1, tenant);
+              ps.setString(2, study);
+            },
+            rs -> 1)
+        .isEmpty();
+  }
+
   /** Whether any instance's location is this object (e.g. an instance stored again). */
   public boolean pointsAt(String bucket, String key) throws SQLException {
     return !index
