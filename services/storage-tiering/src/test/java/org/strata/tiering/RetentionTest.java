@@ -33,7 +33,8 @@ import org.strata.tiering.service.TieringMetrics;
  * Retention with the test policies file's rule for tenant {@code tiering} (10 years after the Study
  * Date, children until their 25th birthday), grace zero: an expired study is deleted from the index
  * through InstanceDeleted (index's part played by {@link IndexStandIn}) and every object under it
- * on both tiers removed; a recent study, a child's, an undated one and a held one stay whole.
+ * on both tiers removed; a recent study, a child's, an undated one, a held one and one of a held
+ * patient stay whole.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -51,6 +52,7 @@ class RetentionTest {
     Stored child = TieringTestData.study(1, "CT", today.minusYears(11))[0];
     Stored held = TieringTestData.study(1, "CT", today.minusYears(11))[0];
     Stored undated = TieringTestData.study(1, "CT", null)[0];
+    Stored patientHeld = TieringTestData.study(1, "CT", today.minusYears(11))[0];
     LocalDate childBirth = today.minusYears(12);
     TieringTestData.execute(
         "update patient set birth_date = '"
@@ -78,6 +80,13 @@ class RetentionTest {
         .then()
         .statusCode(200);
 
+    String patient = patientIdOf(patientHeld);
+    given()
+        .put("/admin/tenants/tiering/patients/" + patient + "/hold?reason=litigation")
+        .then()
+        .statusCode(200)
+        .body("studies", org.hamcrest.Matchers.equalTo(1));
+
     given().post("/admin/retention/evaluations").then().statusCode(200);
     assertEquals(today.minusYears(1).toString(), expiry(e), "10 years after the Study Date");
     assertEquals(
@@ -86,9 +95,14 @@ class RetentionTest {
         1L,
         TieringTestData.count(
             "select count(*) from tiering.retention_purge where study_uid in ("
-                + quoted(e, recent, child, held, undated)
+                + quoted(e, recent, child, held, undated, patientHeld)
                 + ")"),
         "only the expired, unheld study is planned");
+    given()
+        .get("/admin/tenants/tiering/studies/" + patientHeld.study() + "/hold")
+        .then()
+        .statusCode(200)
+        .body("reason", org.hamcrest.Matchers.equalTo("patient hold: litigation"));
 
     purge.runDue(); // publishes InstanceDeleted
     await()
@@ -112,7 +126,7 @@ class RetentionTest {
     assertEquals(List.of(), keys(hot(), prefix), "nothing of the expired study left on hot");
     assertEquals(List.of(), keys(cold(), prefix), "nor on cold");
     assertEquals(5, purgeOf(e).get("objectsRemoved"), "2 objects, sidecar, frames, version 2");
-    for (Stored kept : List.of(recent, child, held, undated)) {
+    for (Stored kept : List.of(recent, child, held, undated, patientHeld)) {
       assertArrayEquals(kept.bytes(), TieringTestData.read(hot(), kept.key()), kept.study());
       assertEquals(
           1L,
@@ -131,6 +145,20 @@ class RetentionTest {
         scrape.contains(
             "strata_tiering_objects{tenant=\"tiering\",tier=\"hot\"} " + (double) hotInstances),
         "objects per tier and tenant: " + hotInstances);
+  }
+
+  private static String patientIdOf(Stored s) throws Exception {
+    try (var c = TieringTestData.connect();
+        var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "select p.patient_id from patient p join study s on s.patient_pk = p.pk where"
+                    + " s.study_uid = '"
+                    + s.study()
+                    + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static String expiry(Stored s) throws Exception {

@@ -54,6 +54,9 @@ public class RetentionRepository {
           + " st where st.tenant = r.tenant and st.study_uid = r.study_uid) and not exists"
           + " (select 1 from tiering.legal_hold h where h.tenant = r.tenant and h.study_uid ="
           + " r.study_uid and h.lifted_at is null) and not exists (select 1 from"
+          + " tiering.patient_hold_study ps join tiering.patient_hold ph on ph.id = ps.hold_id"
+          + " where ph.tenant = r.tenant and ps.study_uid = r.study_uid and ph.lifted_at is null)"
+          + " and not exists (select 1 from"
           + " tiering.retention_purge p where p.tenant = r.tenant and p.study_uid = r.study_uid"
           + " and p.state <> 'DONE') on conflict do nothing";
 

@@ -28,6 +28,7 @@ import org.strata.tiering.messaging.InstanceDeletedPublisher;
 import org.strata.tiering.repository.IndexLocations;
 import org.strata.tiering.repository.IndexedInstance;
 import org.strata.tiering.repository.LegalHoldRepository;
+import org.strata.tiering.repository.PatientHoldRepository;
 import org.strata.tiering.repository.RetentionRepository;
 import org.strata.tiering.repository.RetentionRepository.Outcome;
 import org.strata.tiering.repository.RetentionRepository.Purge;
@@ -47,6 +48,7 @@ public class RetentionPurge {
   private final RetentionRepository repository;
   private final IndexLocations index;
   private final LegalHoldRepository holds;
+  private final PatientHoldRepository patientHolds;
   private final InstanceDeletedPublisher publisher;
   private final TieredStorage storage;
   private final TieringConfig config;
@@ -58,6 +60,7 @@ public class RetentionPurge {
       RetentionRepository repository,
       IndexLocations index,
       LegalHoldRepository holds,
+      PatientHoldRepository patientHolds,
       InstanceDeletedPublisher publisher,
       TieredStorage storage,
       TieringConfig config,
@@ -65,6 +68,7 @@ public class RetentionPurge {
     this.repository = repository;
     this.index = index;
     this.holds = holds;
+    this.patientHolds = patientHolds;
     this.publisher = publisher;
     this.storage = storage;
     this.config = config;
@@ -114,6 +118,9 @@ public class RetentionPurge {
 
   /** Computes every rule's expiries and journals the purges now due. */
   public Evaluation evaluate() throws SQLException {
+    // Patient holds first: a study of a held patient is recorded as held before anything is
+    // planned.
+    patientHolds.recordStudies();
     int expiries = 0;
     List<String> names = new ArrayList<>();
     for (RetentionRule rule : rules) {
