@@ -112,54 +112,38 @@ public class RetentionRepository {
 
   /** Runs {@code step} on the next due purge and records its outcome; false when none is due. */
   public boolean advanceNext(Step step) throws Exception {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Purge purge = null;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                    "select id, event_id, tenant, study_uid, rule, requested_at from"
-                        + " tiering.retention_purge where state <> 'DONE' and not_before <= now()"
-                        + " order by not_before limit 1 for update skip locked");
-            ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            Timestamp at = rs.getTimestamp(6);
-            purge =
-                new Purge(
-                    rs.getObject(1, UUID.class),
-                    rs.getObject(2, UUID.class),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    at == null ? null : at.toInstant());
+    return ClaimNext.run(
+        dataSource,
+        "select id, event_id, tenant, study_uid, rule, requested_at from tiering.retention_purge"
+            + " where state <> 'DONE' and not_before <= now() order by not_before limit 1 for"
+            + " update skip locked",
+        rs -> {
+          Timestamp at = rs.getTimestamp(6);
+          return new Purge(
+              rs.getObject(1, UUID.class),
+              rs.getObject(2, UUID.class),
+              rs.getString(3),
+              rs.getString(4),
+              rs.getString(5),
+              at == null ? null : at.toInstant());
+        },
+        step::run,
+        (c, purge, o) -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update tiering.retention_purge set state = ?, reason = ?, not_before = ?,"
+                      + " objects_removed = objects_removed + ?, requested_at = case when ? ="
+                      + " 'REQUESTED' then coalesce(requested_at, now()) else requested_at end,"
+                      + " updated_at = now() where id = ?")) {
+            ps.setString(1, o.state());
+            ps.setString(2, o.reason());
+            ps.setTimestamp(3, Timestamp.from(o.notBefore()));
+            ps.setInt(4, o.objectsRemoved());
+            ps.setString(5, o.state());
+            ps.setObject(6, purge.id());
+            ps.executeUpdate();
           }
-        }
-        if (purge == null) {
-          c.rollback();
-          return false;
-        }
-        Outcome o = step.run(purge);
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "update tiering.retention_purge set state = ?, reason = ?, not_before = ?,"
-                    + " objects_removed = objects_removed + ?, requested_at = case when ? ="
-                    + " 'REQUESTED' then coalesce(requested_at, now()) else requested_at end,"
-                    + " updated_at = now() where id = ?")) {
-          ps.setString(1, o.state());
-          ps.setString(2, o.reason());
-          ps.setTimestamp(3, Timestamp.from(o.notBefore()));
-          ps.setInt(4, o.objectsRemoved());
-          ps.setString(5, o.state());
-          ps.setObject(6, purge.id());
-          ps.executeUpdate();
-        }
-        c.commit();
-        return true;
-      } catch (Exception e) {
-        c.rollback();
-        throw e;
-      }
-    }
+        });
   }
 
   /** The purges by state, and the latest {@code limit} purges (newest first). */

@@ -60,6 +60,9 @@ public final class PolicyFile {
 
   static List<RetentionRule> parseRetention(byte[] json) throws IOException {
     JsonNode root = JSON.readTree(json);
+    if (root == null || !root.isObject() || root.path("version").asInt() != 1) {
+      throw new IllegalArgumentException("policies file: an object with \"version\": 1");
+    }
     List<RetentionRule> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> tenants = new HashSet<>();

@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.ObjectLocation;
@@ -87,20 +86,10 @@ public class RetentionPurge {
     if (!config.retention().scheduled() || rules.isEmpty()) {
       return;
     }
+    Duration every = config.policies().interval();
     executor =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strata-tiering-retention"));
-    long every = config.policies().interval().toMillis();
-    executor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            evaluate();
-          } catch (SQLException | RuntimeException e) {
-            LOG.warnf("retention evaluation failed (%s); again at the next interval", e.toString());
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+        Periodic.start(
+            "strata-tiering-retention", every, every, "retention evaluation", this::evaluate);
   }
 
   void stop(@Observes ShutdownEvent event) {

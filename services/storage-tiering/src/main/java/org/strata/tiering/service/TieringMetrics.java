@@ -8,12 +8,10 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
 import org.strata.tiering.config.TieringConfig;
@@ -27,8 +25,6 @@ import org.strata.tiering.repository.TierUsage.Usage;
  */
 @ApplicationScoped
 public class TieringMetrics {
-  private static final Logger LOG = Logger.getLogger(TieringMetrics.class);
-
   private final MeterRegistry registry;
   private final TierUsage usage;
   private final TieredStorage storage;
@@ -56,19 +52,12 @@ public class TieringMetrics {
 
   void start(@Observes StartupEvent event) {
     executor =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strata-tiering-metrics"));
-    long every = config.policies().interval().toMillis();
-    executor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            refreshUsage();
-          } catch (SQLException | RuntimeException e) {
-            LOG.warnf("tier usage not refreshed (%s)", e.toString());
-          }
-        },
-        0,
-        every,
-        TimeUnit.MILLISECONDS);
+        Periodic.start(
+            "strata-tiering-metrics",
+            Duration.ZERO,
+            config.policies().interval(),
+            "tier usage refresh",
+            this::refreshUsage);
   }
 
   void stop(@Observes ShutdownEvent event) {
