@@ -44,11 +44,18 @@ class AuthMatrixTest {
                 "POST /admin/policies/evaluations",
                 "PUT /admin/tenants/{tenant}/studies/{study}/hold",
                 "GET /admin/tenants/{tenant}/studies/{study}/hold",
-                "DELETE /admin/tenants/{tenant}/studies/{study}/hold")
+                "DELETE /admin/tenants/{tenant}/studies/{study}/hold",
+                "PUT /admin/tenants/{tenant}/patients/{patient}/hold",
+                "GET /admin/tenants/{tenant}/patients/{patient}/hold",
+                "DELETE /admin/tenants/{tenant}/patients/{patient}/hold",
+                "GET /admin/retention/rules",
+                "POST /admin/retention/evaluations",
+                "GET /admin/retention/purges")
             // An unknown tier: 400 from the resource, nothing planned on the shared platform.
             .withQuery("POST /admin/tenants/{tenant}/studies/{study}/moves", "tier=none")
             // Without a reason: 400, no hold placed.
-            .withQuery("PUT /admin/tenants/{tenant}/studies/{study}/hold", "reason=");
+            .withQuery("PUT /admin/tenants/{tenant}/studies/{study}/hold", "reason=")
+            .withQuery("PUT /admin/tenants/{tenant}/patients/{patient}/hold", "reason=");
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
   }

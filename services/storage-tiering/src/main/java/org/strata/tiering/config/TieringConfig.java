@@ -26,6 +26,23 @@ public interface TieringConfig {
 
   Policies policies();
 
+  Retention retention();
+
+  /** Retention purges (rules in the policies file). */
+  interface Retention {
+    /** How long after its expiry a study is purged (time to place a hold or correct a date). */
+    @WithDefault("P30D")
+    Duration grace();
+
+    /** Computes expiries and plans purges at the policies interval (tests call it). */
+    @WithDefault("true")
+    boolean scheduled();
+
+    /** How often a purge waiting for index to remove the study's rows looks again. */
+    @WithDefault("PT5S")
+    Duration indexPoll();
+  }
+
   /** Lifecycle policies (ADR 0032). */
   interface Policies {
     /** The policies file (JSON); none: no policies. */

@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -70,50 +69,32 @@ public class DeletionJobRepository {
 
   /** Runs {@code step} on the next due job and records its outcome; false when none is due. */
   public boolean advanceNext(Step step) throws Exception {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        DeletionJob job = null;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                    "select id, tenant, study_uid, bucket, object_key, sidecar_key,"
-                        + " frame_index_key from tiering.deletion_job where state = 'PENDING'"
-                        + " and not_before <= now() order by not_before limit 1 for update skip"
-                        + " locked");
-            ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            job =
-                new DeletionJob(
-                    rs.getObject(1, UUID.class),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6),
-                    rs.getString(7));
+    return ClaimNext.run(
+        dataSource,
+        "select id, tenant, study_uid, bucket, object_key, sidecar_key, frame_index_key from"
+            + " tiering.deletion_job where state = 'PENDING' and not_before <= now() order by"
+            + " not_before limit 1 for update skip locked",
+        rs ->
+            new DeletionJob(
+                rs.getObject(1, UUID.class),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7)),
+        step::run,
+        (c, job, o) -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update tiering.deletion_job set state = ?, reason = ?, not_before = ?,"
+                      + " updated_at = now() where id = ?")) {
+            ps.setString(1, o.state());
+            ps.setString(2, o.reason());
+            ps.setTimestamp(3, Timestamp.from(o.notBefore()));
+            ps.setObject(4, job.id());
+            ps.executeUpdate();
           }
-        }
-        if (job == null) {
-          c.rollback();
-          return false;
-        }
-        Outcome o = step.run(job);
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "update tiering.deletion_job set state = ?, reason = ?, not_before = ?,"
-                    + " updated_at = now() where id = ?")) {
-          ps.setString(1, o.state());
-          ps.setString(2, o.reason());
-          ps.setTimestamp(3, Timestamp.from(o.notBefore()));
-          ps.setObject(4, job.id());
-          ps.executeUpdate();
-        }
-        c.commit();
-        return true;
-      } catch (Exception e) {
-        c.rollback();
-        throw e;
-      }
-    }
+        });
   }
 }

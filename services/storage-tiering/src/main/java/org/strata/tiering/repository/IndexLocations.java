@@ -76,20 +76,41 @@ public class IndexLocations {
     return read(OF_INSTANCE, tenant, sop).stream().findFirst();
   }
 
+  /** Whether the index has the study (its row, with or without instances). */
+  public boolean hasStudy(String tenant, String study) throws SQLException {
+    return exists(
+        "select 1 from "
+            + StudyTable.NAME
+            + " where "
+            + StudyTable.TENANT
+            + " = ? and "
+            + StudyTable.STUDY_UID
+            + " = ?",
+        tenant,
+        study);
+  }
+
   /** Whether any instance's location is this object (e.g. an instance stored again). */
   public boolean pointsAt(String bucket, String key) throws SQLException {
+    return exists(
+        "select 1 from "
+            + ObjectLocationTable.NAME
+            + " where "
+            + ObjectLocationTable.BUCKET
+            + " = ? and "
+            + ObjectLocationTable.OBJECT_KEY
+            + " = ? limit 1",
+        bucket,
+        key);
+  }
+
+  private boolean exists(String sql, String a, String b) throws SQLException {
     return !index
         .list(
-            "select 1 from "
-                + ObjectLocationTable.NAME
-                + " where "
-                + ObjectLocationTable.BUCKET
-                + " = ? and "
-                + ObjectLocationTable.OBJECT_KEY
-                + " = ? limit 1",
+            sql,
             ps -> {
-              ps.setString(1, bucket);
-              ps.setString(2, key);
+              ps.setString(1, a);
+              ps.setString(2, b);
             },
             rs -> 1)
         .isEmpty();

@@ -10,20 +10,30 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code tiering.legal_hold}: holds on studies, in force until lifted (history kept). */
+/**
+ * {@code tiering.legal_hold}: holds on studies, in force until lifted (history kept); a study is
+ * also held by a hold on its patient ({@link PatientHoldRepository}).
+ */
 @ApplicationScoped
 public class LegalHoldRepository {
   private final AgroalDataSource dataSource;
+  private final PatientHoldRepository patientHolds;
 
-  public LegalHoldRepository(AgroalDataSource dataSource) {
+  public LegalHoldRepository(AgroalDataSource dataSource, PatientHoldRepository patientHolds) {
     this.dataSource = dataSource;
+    this.patientHolds = patientHolds;
   }
 
   /** A hold in force. */
   public record Hold(String tenant, String studyUid, String reason, String setBy, Instant setAt) {}
 
-  /** The hold in force on a study, if any. */
+  /** The hold in force on a study, its own or its patient's, if any. */
   public Optional<Hold> inForce(String tenant, String study) throws SQLException {
+    Optional<Hold> own = ofStudy(tenant, study);
+    return own.isPresent() ? own : patientHolds.covering(tenant, study);
+  }
+
+  private Optional<Hold> ofStudy(String tenant, String study) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
@@ -59,7 +69,7 @@ public class LegalHoldRepository {
       ps.setString(5, setBy);
       ps.executeUpdate();
     }
-    return inForce(tenant, study).orElseThrow();
+    return ofStudy(tenant, study).orElseThrow();
   }
 
   /** Lifts the hold in force; false when there was none. */

@@ -28,14 +28,23 @@ public class MoveWorker {
   private final MoveSteps steps;
   private final TieringConfig config;
   private final ObjectDeletion deletions;
+  private final RetentionPurge purges;
+  private final TieringMetrics metrics;
   private ScheduledExecutorService executor;
 
   public MoveWorker(
-      MoveJobRepository jobs, MoveSteps steps, TieringConfig config, ObjectDeletion deletions) {
+      MoveJobRepository jobs,
+      MoveSteps steps,
+      TieringConfig config,
+      ObjectDeletion deletions,
+      RetentionPurge purges,
+      TieringMetrics metrics) {
     this.jobs = jobs;
     this.steps = steps;
     this.config = config;
     this.deletions = deletions;
+    this.purges = purges;
+    this.metrics = metrics;
   }
 
   void start(@Observes StartupEvent event) {
@@ -58,6 +67,7 @@ public class MoveWorker {
     try {
       runDue();
       deletions.runDue();
+      purges.runDue();
     } catch (Exception e) {
       LOG.warnf("move worker: %s; trying again", e.toString());
     }
@@ -66,7 +76,9 @@ public class MoveWorker {
   /** Runs steps of due jobs until none is due; returns the steps run. */
   public int runDue() throws SQLException {
     int ran = 0;
-    while (jobs.advanceNext(steps::advance).isPresent()) {
+    Optional<Transition> t;
+    while ((t = jobs.advanceNext(steps::advance)).isPresent()) {
+      count(t.get());
       ran++;
     }
     return ran;
@@ -74,6 +86,16 @@ public class MoveWorker {
 
   /** Runs the next step of one job (tests: a crash is stopping between two of these). */
   public Optional<Transition> step(UUID job) throws SQLException {
-    return jobs.advance(job, steps::advance);
+    Optional<Transition> t = jobs.advance(job, steps::advance);
+    t.ifPresent(this::count);
+    return t;
+  }
+
+  private void count(Transition t) {
+    if (t.failed()) {
+      metrics.moveFailed();
+    } else if (t.state().finished()) {
+      metrics.moveFinished(t.state());
+    }
   }
 }

@@ -27,16 +27,19 @@ public class ObjectDeletion {
   private final TieredStorage storage;
   private final LegalHoldRepository holds;
   private final IndexLocations index;
+  private final TieringMetrics metrics;
 
   public ObjectDeletion(
       DeletionJobRepository jobs,
       TieredStorage storage,
       LegalHoldRepository holds,
-      IndexLocations index) {
+      IndexLocations index,
+      TieringMetrics metrics) {
     this.jobs = jobs;
     this.storage = storage;
     this.holds = holds;
     this.index = index;
+    this.metrics = metrics;
   }
 
   /** Runs every due deletion; returns how many steps ran. */
@@ -64,6 +67,7 @@ public class ObjectDeletion {
         }
       }
     } catch (StorageException e) {
+      metrics.deletionFailed();
       LOG.warnf("deletion %s: %s; again later", job.id(), StorageException.describe(e));
       return new Outcome(
           "PENDING", "retrying: " + StorageException.describe(e), Instant.now().plus(RECHECK));

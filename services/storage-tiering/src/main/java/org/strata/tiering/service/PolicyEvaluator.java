@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,9 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
@@ -64,20 +63,9 @@ public class PolicyEvaluator {
     if (!config.policies().scheduled() || policies.stream().noneMatch(LifecyclePolicy::enabled)) {
       return;
     }
+    Duration every = config.policies().interval();
     executor =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "strata-tiering-policies"));
-    long every = config.policies().interval().toMillis();
-    executor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            apply();
-          } catch (SQLException | RuntimeException e) {
-            LOG.warnf("policy evaluation failed (%s); again at the next interval", e.toString());
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+        Periodic.start("strata-tiering-policies", every, every, "policy evaluation", this::apply);
   }
 
   void stop(@Observes ShutdownEvent event) {

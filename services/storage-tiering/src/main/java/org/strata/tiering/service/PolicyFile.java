@@ -33,13 +33,72 @@ public final class PolicyFile {
 
   public static List<LifecyclePolicy> read(Path file, Tiers tiers) {
     try {
-      if (Files.size(file) > MAX_BYTES) {
-        throw new IllegalArgumentException("policies file: larger than 1 MiB");
-      }
-      return parse(Files.readAllBytes(file), tiers);
+      return parse(bytes(file), tiers);
     } catch (IOException e) {
       throw new IllegalArgumentException("policies file: cannot read " + file + ": " + e, e);
     }
+  }
+
+  /**
+   * The file's retention rules ({@code "retention": [{"name": "...", "tenant": "...",
+   * "yearsAfterStudy": 10, "untilAge": 25}]}), at most one per tenant.
+   */
+  public static List<RetentionRule> readRetention(Path file) {
+    try {
+      return parseRetention(bytes(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("policies file: cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static byte[] bytes(Path file) throws IOException {
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IllegalArgumentException("policies file: larger than 1 MiB");
+    }
+    return Files.readAllBytes(file);
+  }
+
+  static List<RetentionRule> parseRetention(byte[] json) throws IOException {
+    JsonNode root = JSON.readTree(json);
+    if (root == null || !root.isObject() || root.path("version").asInt() != 1) {
+      throw new IllegalArgumentException("policies file: an object with \"version\": 1");
+    }
+    List<RetentionRule> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> tenants = new HashSet<>();
+    for (JsonNode r : root.path("retention")) {
+      String name = text(r, "name", null);
+      if (name == null || name.isBlank() || !names.add(name)) {
+        throw new IllegalArgumentException(
+            "policies file: every retention rule needs a unique name");
+      }
+      String tenant = text(r, "tenant", name);
+      if (tenant == null || !TenantId.isValid(tenant)) {
+        throw new IllegalArgumentException("retention rule " + name + ": tenant is required");
+      }
+      tenant = TenantId.parse(tenant).value();
+      if (!tenants.add(tenant)) {
+        throw new IllegalArgumentException("retention rule " + name + ": one rule per tenant");
+      }
+      out.add(
+          new RetentionRule(
+              name,
+              tenant,
+              years(r, "yearsAfterStudy", name, true),
+              r.hasNonNull("untilAge") ? years(r, "untilAge", name, false) : null));
+    }
+    return List.copyOf(out);
+  }
+
+  private static int years(JsonNode r, String field, String rule, boolean required) {
+    JsonNode v = r.get(field);
+    if ((v == null && required)
+        || (v != null && (!v.canConvertToInt() || !v.isIntegralNumber()))
+        || (v != null && (v.asInt() < 0 || v.asInt() > 200))) {
+      throw new IllegalArgumentException(
+          "retention rule " + rule + ": " + field + " is a number of years (0 to 200)");
+    }
+    return v.asInt();
   }
 
   static List<LifecyclePolicy> parse(byte[] json, Tiers tiers) throws IOException {
