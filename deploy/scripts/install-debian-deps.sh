@@ -2,7 +2,7 @@
 # Installs the Debian packages Strata's build, tests and `make run` need, only when one is missing.
 # Usage: install-debian-deps.sh [run|test]
 #   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL)
-#   test : plus the real DICOM peers and sample files the tests use
+#   test : plus the real DICOM peers, sample files and syslog receiver (rsyslog) the tests use
 # STRATA_POLICY_RC_D overrides the path of Debian's policy-rc.d (default /usr/sbin/policy-rc.d); only
 # InstallDebianDepsTest sets it, so that it never touches the machine's own file.
 #
@@ -15,7 +15,9 @@ profile=${1:-test}
 # has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
 pkgs=(postgresql nginx)
 if [ "$profile" = test ]; then
-  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools openssl)
+  # rsyslog with its GnuTLS driver: the Audit Record Repository (RFC 5425) of services/audit's
+  # tests; they start their own rsyslogd, never Debian's service.
+  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools openssl rsyslog rsyslog-gnutls)
 fi
 
 missing=()

@@ -41,7 +41,9 @@ class InstallDebianDepsTest {
           "orthanc-dicomweb",
           "python3-pydicom",
           "dicom3tools",
-          "openssl");
+          "openssl",
+          "rsyslog",
+          "rsyslog-gnutls");
 
   private static final Path BASH = whichReal("bash");
   private static final String EXISTING_POLICY = "#!/bin/sh\n# the image's own\nexit 101\n";

@@ -79,7 +79,7 @@ public final class AuditMessageXml {
         patient(w, p);
       }
       studies(w, r);
-      if (r.query() != null) {
+      if (r.query() != null && AuditEventTypes.QUERY.equals(r.eventType())) {
         query(w, r);
       }
       w.writeEndElement();
@@ -211,7 +211,10 @@ public final class AuditMessageXml {
     w.writeEndElement();
   }
 
-  /** The query keys as received, base64 (PS3.15 A.5.3.11), identified by the interface. */
+  /**
+   * The query keys as received, base64, identified by the interface: only in Query messages (PS3.15
+   * A.5.3.11 is the message that has a query object).
+   */
   private static void query(XMLStreamWriter w, AuditRecord r) throws XMLStreamException {
     boolean cFind = AuditRecord.Channels.C_FIND.equals(r.channel());
     String channel = r.channel() == null ? "unknown" : r.channel();
