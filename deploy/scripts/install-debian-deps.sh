@@ -4,8 +4,9 @@
 #   run  : what `make run` needs (PostgreSQL server binaries, nginx for the DICOMweb base URL and the
 #          viewer, openssl for the DIMSE services' local TLS certificates, npm to fetch the OHIF
 #          viewer when the machine has no Node.js of its own)
-#   test : plus the real DICOM peers and sample files the tests use, and Chromium for the viewer's
-#          browser test (driven by npm playwright-core, which deploy/viewer-test installs itself)
+#   test : plus the real DICOM peers and sample files the tests use, Chromium for the viewer's
+#          browser test (driven by npm playwright-core, which deploy/viewer-test installs itself) and
+#          the syslog receiver (rsyslog) of the audit tests
 # STRATA_POLICY_RC_D overrides the path of Debian's policy-rc.d (default /usr/sbin/policy-rc.d); only
 # InstallDebianDepsTest sets it, so that it never touches the machine's own file.
 #
@@ -18,7 +19,9 @@ profile=${1:-test}
 # has none. Strata runs it with its own configuration and prefix (var/nginx), never Debian's.
 pkgs=(postgresql nginx openssl)
 if [ "$profile" = test ]; then
-  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools chromium)
+  # rsyslog with its GnuTLS driver: the Audit Record Repository (RFC 5425) of services/audit's
+  # tests; they start their own rsyslogd, never Debian's service.
+  pkgs+=(dcmtk orthanc orthanc-dicomweb python3-pydicom dicom3tools chromium rsyslog rsyslog-gnutls)
 fi
 
 missing=()

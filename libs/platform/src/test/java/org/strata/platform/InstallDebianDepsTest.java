@@ -42,7 +42,9 @@ class InstallDebianDepsTest {
           "orthanc-dicomweb",
           "python3-pydicom",
           "dicom3tools",
-          "chromium");
+          "chromium",
+          "rsyslog",
+          "rsyslog-gnutls");
 
   private static final Path BASH = whichReal("bash");
   private static final String EXISTING_POLICY = "#!/bin/sh\n# the image's own\nexit 101\n";

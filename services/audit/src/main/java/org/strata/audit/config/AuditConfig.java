@@ -17,6 +17,8 @@ public interface AuditConfig {
 
   Retention retention();
 
+  Syslog syslog();
+
   /**
    * The tenant a caller acts for when it has none of its own: a token without tenant groups (every
    * token until tenants come from the token). The local user's tenant is {@code local}.
@@ -74,5 +76,50 @@ public interface AuditConfig {
     /** Generate a key into key-file when the file does not exist ({@code make run}, tests). */
     @WithDefault("false")
     boolean generateIfMissing();
+  }
+
+  /**
+   * DICOM audit messages to an Audit Record Repository: RFC 5424 syslog over TLS (RFC 5425),
+   * octet-counting framing (ADR 0038). Off without a host.
+   */
+  interface Syslog {
+    /** The repository's host; absent: no messages are sent. */
+    Optional<String> host();
+
+    /** The repository's TLS port (6514 is syslog over TLS). */
+    @WithDefault("6514")
+    int port();
+
+    /** Trust store (PKCS12 or JKS) holding the CA that signed the repository's certificate. */
+    Optional<String> trustStore();
+
+    Optional<String> trustStorePassword();
+
+    /** The service's own key store (PKCS12 or JKS) when the repository asks for client certs. */
+    Optional<String> keyStore();
+
+    Optional<String> keyStorePassword();
+
+    /** The HOSTNAME field of each message; absent: this machine's name. */
+    Optional<String> hostName();
+
+    /** Most messages per connection (one confirmation each). */
+    @WithDefault("200")
+    int batch();
+
+    /** How often new records are looked for. */
+    @WithDefault("1s")
+    Duration pollEvery();
+
+    /** How long to wait after a failed delivery before trying again. */
+    @WithDefault("5s")
+    Duration retryAfter();
+
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    /** How long the repository may take to confirm a batch (close its side). */
+    @WithDefault("30s")
+    Duration confirmTimeout();
   }
 }
