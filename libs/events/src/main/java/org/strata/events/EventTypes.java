@@ -32,7 +32,7 @@ final class EventTypes {
               PatientLinksChanged.SCHEMA_VERSION,
               Map.of()),
           new EventType<>(
-              "InstanceMoved", InstanceMoved.class, InstanceMoved.SCHEMA_VERSION, Map.of(),
+              "InstanceMoved", InstanceMoved.class, InstanceMoved.SCHEMA_VERSION, Map.of()),
           new EventType<>("RoutingJob", RoutingJob.class, RoutingJob.SCHEMA_VERSION, Map.of()));
 
   private static final Map<String, EventType<?>> BY_NAME =
