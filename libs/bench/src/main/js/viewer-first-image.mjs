@@ -12,7 +12,7 @@
 // (more than 16 distinct non-black colours). The figure is the time from that click to the poll
 // that saw the image, both on the page's clock. One warm-up round (repetition 0) comes first; the
 // order of servers and studies alternates between repetitions.
-import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from './headless-chromium.mjs';
 import { writeFileSync } from 'node:fs';
 
 const env = name => {
@@ -135,22 +135,7 @@ async function run(session, study, repetition) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  // As deploy/viewer-test's browser: no sandbox as root, WebGL through SwiftShader, no background
-  // connections.
-  args: [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-  ],
-});
+const browser = await launchHeadlessChromium(env('CHROMIUM'));
 try {
   const sessions = [];
   for (const server of servers) sessions.push(await open(browser, server));

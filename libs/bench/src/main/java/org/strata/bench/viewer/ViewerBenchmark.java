@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.strata.bench.ingest.OrthancServer;
+import org.strata.bench.query.StowStream;
 import org.strata.platform.Component;
 import org.strata.platform.DicomwebProxy;
 import org.strata.platform.Platform;
@@ -66,6 +67,10 @@ public final class ViewerBenchmark {
     Files.copy(
         Path.of("deploy/viewer-test/package.json"),
         npm.resolve("package.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("deploy/viewer-test/src/test/js/headless-chromium.mjs"),
+        npm.resolve("headless-chromium.mjs"),
         StandardCopyOption.REPLACE_EXISTING);
     Files.copy(
         Path.of("libs/bench/src/main/js/viewer-first-image.mjs"),
@@ -225,29 +230,20 @@ public final class ViewerBenchmark {
     return copy;
   }
 
+  /** STOW-RS of the study, 10 instances per request, one client. */
   private static void stow(String baseUrl, String token, SyntheticCt.Study study) throws Exception {
-    String boundary = "strata-viewer-bench";
     List<byte[]> files = study.files();
-    for (int from = 0; from < files.size(); from += 10) {
-      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-      for (byte[] file : files.subList(from, Math.min(files.size(), from + 10))) {
-        body.writeBytes(
-            ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(file);
-        body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-      }
-      body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-      send(
-          HttpRequest.newBuilder(URI.create(baseUrl + "/studies"))
-              .header("Authorization", "Bearer " + token)
-              .header(
-                  "Content-Type",
-                  "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
-              .header("Accept", "application/dicom+json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-              .build(),
-          "STOW-RS");
+    int requests = (files.size() + 9) / 10;
+    StowStream.Result result =
+        StowStream.stow(
+            baseUrl + "/studies",
+            requests,
+            r -> files.subList(r * 10, Math.min(files.size(), r * 10 + 10)),
+            1,
+            "Bearer " + token);
+    if (result.failedRequests() > 0) {
+      throw new IllegalStateException(
+          "STOW-RS of " + study.marker() + ": " + result.failedRequests() + " requests failed");
     }
   }
 
