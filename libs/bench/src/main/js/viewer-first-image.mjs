@@ -65,11 +65,21 @@ async function open(browser, server) {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const session = { server, context, page, calls: null };
-  page.on('response', response => {
-    if (session.calls && new URL(response.url()).pathname.startsWith('/dicomweb')) {
-      session.calls.push({ path: new URL(response.url()).pathname, status: response.status() });
-    }
-  });
+  // Each DICOMweb call before the first image, with its time from request to the response's
+  // last byte (Chromium's resource timing).
+  const record = async (request, failed) => {
+    const calls = session.calls;
+    const url = new URL(request.url());
+    if (!calls || !url.pathname.startsWith('/dicomweb')) return;
+    const response = failed ? null : await request.response();
+    calls.push({
+      path: url.pathname + url.search,
+      status: response ? response.status() : 0,
+      ms: Math.round(request.timing().responseEnd),
+    });
+  };
+  page.on('requestfinished', request => record(request, false).catch(() => {}));
+  page.on('requestfailed', request => record(request, true).catch(() => {}));
   return session;
 }
 
@@ -122,7 +132,8 @@ async function run(session, study, repetition) {
     record.clockFromPage = seen.clickAt !== null;
     record.colours = seen.colours;
     record.dicomwebCalls = session.calls.length;
-    record.failedCalls = session.calls.filter(c => c.status >= 400).length;
+    record.failedCalls = session.calls.filter(c => c.status === 0 || c.status >= 400).length;
+    record.calls = session.calls;
     if (repetition === 1) {
       await page.screenshot({ path: `${shots}/${server.name}-${study.name}.png` });
     }
