@@ -65,6 +65,37 @@ final class ViewerFigures {
           "| %s | %.0f ms | %.0f ms | %s |%n",
           server, median, p95, median <= TARGET_ABOVE_FLOOR_MS ? "met" : "not met");
     }
+    printCalls(runs, bigStudy);
+  }
+
+  /** The big study's series metadata and first frame calls, as the browser timed them. */
+  private static void printCalls(JsonNode runs, String bigStudy) {
+    System.out.println();
+    System.out.println(
+        "| server | series metadata, first open | series metadata, median | first frame, first open"
+            + " | first frame, median |");
+    System.out.println("|---|---|---|---|---|");
+    for (String server : List.of("strata", "orthanc")) {
+      JsonNode cold = select(runs, server, bigStudy, false).getFirst();
+      List<JsonNode> warm = select(runs, server, bigStudy, true);
+      System.out.printf(
+          "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n",
+          server,
+          callMs(cold, "/metadata"),
+          quantile(warm.stream().mapToDouble(r -> callMs(r, "/metadata")).toArray(), 0.5),
+          callMs(cold, "/frames/"),
+          quantile(warm.stream().mapToDouble(r -> callMs(r, "/frames/")).toArray(), 0.5));
+    }
+  }
+
+  /** The first call of the run whose path holds {@code part}, in ms; -1 when there was none. */
+  private static double callMs(JsonNode run, String part) {
+    for (JsonNode call : run.path("calls")) {
+      if (call.path("path").asText().contains(part)) {
+        return call.path("ms").asDouble();
+      }
+    }
+    return -1;
   }
 
   private static List<JsonNode> select(JsonNode runs, String server, String study, boolean warm) {
