@@ -11,7 +11,7 @@
 // access token it signed in with has expired and goes back to the study list within the page: the
 // study-list query then has to carry a renewed token. Session 2 signs in as the other user in a
 // fresh browser context and reads its study list.
-import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from './headless-chromium.mjs';
 import { writeFileSync } from 'node:fs';
 
 const env = name => {
@@ -155,22 +155,7 @@ async function session(index, browser) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  // Debian's Chromium as root on a machine without a GPU or an outside network: no sandbox,
-  // WebGL through SwiftShader, and none of the background connections it cannot make.
-  args: [
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-  ],
-});
+const browser = await launchHeadlessChromium(env('CHROMIUM'));
 try {
   await session(1, browser);
   await session(2, browser);

@@ -84,6 +84,10 @@ class ViewerSignInIT {
     Files.copy(Path.of("package.json"), npm.resolve("package.json"), REPLACE);
     Files.copy(
         Path.of("src/test/js/viewer-session.mjs"), npm.resolve("viewer-session.mjs"), REPLACE);
+    Files.copy(
+        Path.of("src/test/js/headless-chromium.mjs"),
+        npm.resolve("headless-chromium.mjs"),
+        REPLACE);
     Commands.run(
         npm,
         List.of(

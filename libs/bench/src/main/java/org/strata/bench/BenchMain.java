@@ -40,6 +40,9 @@ public final class BenchMain {
         case "query" ->
             org.strata.bench.query.QueryBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);
+        case "viewer" ->
+            org.strata.bench.viewer.ViewerBenchmark.run(
+                work, dist, realm, indexJar, ingestJar, queryJar);
         default -> throw new IllegalArgumentException("unknown benchmark suite: " + suite);
       }
     }

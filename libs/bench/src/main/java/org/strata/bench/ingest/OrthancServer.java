@@ -26,6 +26,12 @@ public final class OrthancServer implements AutoCloseable {
   }
 
   public static OrthancServer start(Path dir, int httpPort, int dicomPort) throws Exception {
+    return start(dir, httpPort, dicomPort, "/dicom-web/");
+  }
+
+  /** As above, with the DICOMweb plugin at {@code dicomwebRoot} (e.g. Strata's "/dicomweb/"). */
+  public static OrthancServer start(Path dir, int httpPort, int dicomPort, String dicomwebRoot)
+      throws Exception {
     Files.createDirectories(dir);
     Path config = dir.resolve("orthanc.json");
     Files.writeString(
@@ -40,10 +46,11 @@ public final class OrthancServer implements AutoCloseable {
           "RemoteAccessAllowed": false,
           "AuthenticationEnabled": false,
           "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
-          "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
+          "DicomWeb": { "Enable": true, "Root": "%s" }
         }
         """
-            .formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, dicomPort));
+            .formatted(
+                dir.resolve("storage"), dir.resolve("index"), httpPort, dicomPort, dicomwebRoot));
     Process process =
         new ProcessBuilder("Orthanc", config.toString())
             .redirectErrorStream(true)
