@@ -18,6 +18,7 @@ import org.strata.events.AuditRecord.PatientRef;
 import org.strata.events.AuditRecord.SopClassCount;
 import org.strata.events.AuditRecord.StudyRef;
 import org.strata.http.auth.CallerIdentity;
+import org.strata.ids.Uid;
 
 /**
  * One thing a service did with patient data, being described: start with the factory of its kind
@@ -133,16 +134,24 @@ public final class AuditEntry {
     return this;
   }
 
-  /** A study concerned, without instance counts (a query result, a study-level read). */
+  /**
+   * A study concerned, without instance counts (a query result, a study-level read). A value that
+   * is not a UID (a hostile or mistyped path, answered 400 or 404) names no study and is left out:
+   * the record still says what was asked for in its outcome, and recording never fails the answer.
+   */
   public AuditEntry study(String studyInstanceUid) {
-    studies.computeIfAbsent(studyInstanceUid, k -> new LinkedHashMap<>());
+    if (Uid.isValid(studyInstanceUid)) {
+      studies.computeIfAbsent(studyInstanceUid, k -> new LinkedHashMap<>());
+    }
     return this;
   }
 
   /** A study concerned with its accession number (may be null). */
   public AuditEntry study(String studyInstanceUid, String accessionNumber) {
     study(studyInstanceUid);
-    if (accessionNumber != null && !accessionNumber.isEmpty()) {
+    if (accessionNumber != null
+        && !accessionNumber.isEmpty()
+        && studies.containsKey(studyInstanceUid)) {
       accessionNumbers.put(studyInstanceUid, accessionNumber);
     }
     return this;
@@ -150,6 +159,9 @@ public final class AuditEntry {
 
   /** {@code count} instances of one SOP class of a study were touched (added up). */
   public AuditEntry instances(String studyInstanceUid, String sopClassUid, int count) {
+    if (!Uid.isValid(studyInstanceUid) || !Uid.isValid(sopClassUid)) {
+      return this; // as in study(String): not a stored instance's UIDs
+    }
     studies
         .computeIfAbsent(studyInstanceUid, k -> new LinkedHashMap<>())
         .merge(sopClassUid, count, Integer::sum);
