@@ -17,8 +17,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,19 +65,19 @@ class StowTest {
     List<Sample> samples = PydicomSamples.all();
     assertTrue(samples.size() > 60, "expected the pydicom samples, found " + samples.size());
 
-    // Expected outcome per part, in order (PydicomSamples): the first object of a SOP Instance UID
-    // is stored, the same bytes again are a duplicate (stored), different bytes under it are
-    // refused (0x0111), what dcmdump cannot read or has no valid UIDs 0xC000.
-    List<Integer> expected = PydicomSamples.expectedStatuses(samples);
-    Map<String, byte[]> firstBytes = new HashMap<>();
-    PydicomSamples.firstOfEachSop(samples).forEach(s -> firstBytes.put(s.sop(), s.bytes()));
-
     Response response =
         given()
             .contentType(Multipart.CONTENT_TYPE)
             .body(Multipart.of(samples.stream().map(Sample::bytes).toList()))
             .post("/dicomweb/studies");
     assertEquals(202, response.statusCode(), response.asString());
+
+    // Expected outcome per part given the object kept under each key (PydicomSamples.kept): the
+    // kept bytes are stored (first store or duplicate), different bytes under its SOP Instance UID
+    // refused (0x0111), what dcmdump cannot read or has no valid UIDs 0xC000.
+    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
+    Map<String, Sample> kept = PydicomSamples.kept(samples, store, "local");
+    List<Integer> expected = PydicomSamples.expectedStatuses(samples, kept, "local");
     JsonPath json = response.jsonPath();
     List<String> storedSops =
         json.getList("'00081199'.Value.collect { it.'00081155'.Value[0] }", String.class);
@@ -91,8 +89,6 @@ class StowTest {
         expectedSops.add(samples.get(i).sop() + " " + samples.get(i).file().getFileName());
       }
     }
-    Map<String, String> nameOf = new HashMap<>();
-    samples.forEach(x -> nameOf.putIfAbsent(x.sop(), x.file().getFileName().toString()));
     assertEquals(
         expectedSops.stream().map(x -> x.split(" ")[0]).sorted().toList(),
         storedSops.stream().sorted().toList(),
@@ -102,39 +98,14 @@ class StowTest {
         failedReasons.stream().sorted().toList(),
         "failure reasons");
 
-    ObjectStore store = ObjectStore.connect(s3Endpoint, s3AccessKey, s3SecretKey, "strata-objects");
-    Map<String, InstanceStored> events = events(firstBytes.keySet(), firstBytes.size());
-    // Parts of one request are stored up to 4 at a time (ADR 0017): of two different objects under
-    // one SOP Instance UID (pydicom's chrFren.dcm and chrFrenMulti.dcm), either may be the one kept
-    // and the other refused 0x0111. The object kept must be one of them, byte for byte.
-    Map<String, List<Sample>> bySop = new LinkedHashMap<>();
-    samples.stream()
-        .filter(Sample::storable)
-        .forEach(x -> bySop.computeIfAbsent(x.sop(), k -> new ArrayList<>()).add(x));
-    for (List<Sample> sameSop : bySop.values()) {
-      Sample first = sameSop.get(0);
-      String key =
-          "local/"
-              + first.uids().get("0020,000d")
-              + "/"
-              + first.uids().get("0020,000e")
-              + "/"
-              + first.sop()
-              + ".dcm";
-      assertTrue(store.stat(key).isPresent(), "no object " + key + " for " + first.file());
-      byte[] kept;
-      try (InputStream in = store.get(key)) {
-        kept = in.readAllBytes();
-      }
-      Sample s =
-          sameSop.stream()
-              .filter(x -> Arrays.equals(x.bytes(), kept))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "object of " + first.file() + " is none of the samples of its SOP UID"));
+    java.util.Set<String> sops = new java.util.HashSet<>();
+    kept.values().forEach(s -> sops.add(s.sop()));
+    Map<String, InstanceStored> events = events(sops, sops.size());
+    for (var k : kept.entrySet()) {
+      Sample s = k.getValue();
+      String key = k.getKey() + ".dcm";
       InstanceStored e = events.get(s.sop());
+      assertTrue(e != null, "no event for " + s.name());
       assertEquals(s.uids().get("0020,000d"), e.studyInstanceUid(), s.file().toString());
       assertEquals(s.uids().get("0008,0016"), e.sopClassUid());
       assertEquals(s.uids().get("0002,0010"), e.transferSyntaxUid());
