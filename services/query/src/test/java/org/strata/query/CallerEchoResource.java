@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.strata.http.auth.CallerIdentity;
 import org.strata.http.auth.Roles;
-import org.strata.query.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** Test-only endpoint: what CurrentCaller made of the request (LocalModeAuthTest reads it). */
 @Path("/test/caller")

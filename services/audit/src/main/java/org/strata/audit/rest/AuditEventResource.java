@@ -16,9 +16,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.strata.audit.fhir.AuditEventBundles;
 import org.strata.audit.fhir.AuditEventSearch;
 import org.strata.audit.repository.AuditSearchRepository;
-import org.strata.audit.security.CurrentCaller;
 import org.strata.audit.service.AuditorScope;
 import org.strata.http.auth.Roles;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** FHIR R4 AuditEvent search with the IHE RESTful ATNA (ITI-81) parameters; auditors only. */
 @Path("/fhir/AuditEvent")

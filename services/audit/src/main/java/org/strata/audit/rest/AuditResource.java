@@ -15,11 +15,11 @@ import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.strata.audit.chain.VerificationReport;
-import org.strata.audit.security.CurrentCaller;
 import org.strata.audit.service.AuditorScope;
 import org.strata.audit.service.ChainExport;
 import org.strata.audit.service.ChainVerification;
 import org.strata.http.auth.Roles;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** The chain's integrity: verification and export (strata-auditor only). */
 @Path("/audit")

@@ -12,10 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.strata.audit.fhir.InvalidSearchException;
-import org.strata.audit.security.CurrentCaller;
 import org.strata.audit.service.AuditorScope;
 import org.strata.audit.service.PatientAccessReport;
 import org.strata.http.auth.Roles;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** The patient access report as JSON or CSV; auditors only. */
 @Path("/audit/patient-access")

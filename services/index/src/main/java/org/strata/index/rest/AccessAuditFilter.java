@@ -13,7 +13,7 @@ import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
 import org.strata.audit.Audited;
 import org.strata.events.AuditRecord.Outcome;
-import org.strata.index.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
 
 /**
  * Records every call of an {@link Audited} admin resource once, after it answered: who (the {@link

@@ -21,8 +21,8 @@ import org.strata.events.InstanceDeleted.Scope;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
-import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.DeletionService;
+import org.strata.servicekit.security.CurrentCaller;
 
 /**
  * Deletion of a tenant's studies, series and instances. A request is accepted (202) once its {@code

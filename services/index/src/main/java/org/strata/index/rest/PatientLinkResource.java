@@ -26,12 +26,12 @@ import org.strata.audit.Audited;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
-import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.PatientLinkService;
 import org.strata.index.service.PatientLinkService.Link;
 import org.strata.index.service.PatientLinkService.LinkException;
 import org.strata.index.service.PatientLinkService.LinkResult;
 import org.strata.index.service.PatientLinkService.MemberRef;
+import org.strata.servicekit.security.CurrentCaller;
 
 /**
  * Patient links (ADR 0012): the same person under several Patient IDs, in one tenant or across

@@ -20,9 +20,9 @@ import org.strata.audit.Audited;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
-import org.strata.index.security.CurrentCaller;
 import org.strata.index.service.RebuildService;
 import org.strata.index.service.RebuildService.Job;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** Rebuilding the index from the metadata sidecars in S3, and its progress. */
 @Path("/admin/rebuilds")

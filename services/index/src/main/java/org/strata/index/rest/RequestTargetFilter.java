@@ -9,8 +9,8 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
-import org.strata.index.security.AuditChannelOf;
-import org.strata.index.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
+import org.strata.servicekit.security.RequestChannels;
 
 /**
  * Refuses, before routing, an admin request whose path segments or query values are not well-formed
@@ -22,14 +22,13 @@ public class RequestTargetFilter {
   // Providers: filters are made at static init, before the audit configuration exists.
   @Inject Provider<RefusalAlerts> alerts;
   @Inject Provider<CurrentCaller> caller;
+  @Inject Provider<RequestChannels> channels;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts
-          .get()
-          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
+      alerts.get().hostileInput(caller.get().get(), channels.get().of(request.path()), r.reason());
     }
     return r == null
         ? null

@@ -7,8 +7,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
-import org.strata.ingest.security.AuditChannelOf;
-import org.strata.ingest.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
+import org.strata.servicekit.security.RequestChannels;
 
 /**
  * Refuses, before routing, a request target whose path segments or query values are not well-formed
@@ -19,14 +19,13 @@ public class RequestTargetFilter {
   // Providers: filters are made at static init, before the audit configuration exists.
   @Inject Provider<RefusalAlerts> alerts;
   @Inject Provider<CurrentCaller> caller;
+  @Inject Provider<RequestChannels> channels;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
     if (r != null) {
-      alerts
-          .get()
-          .hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
+      alerts.get().hostileInput(caller.get().get(), channels.get().of(request.path()), r.reason());
     }
     return r == null ? null : StowResource.error(r.status(), r.reason());
   }

@@ -15,7 +15,7 @@ import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.events.AuditRecord.Outcome;
-import org.strata.ingest.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
 
 /**
  * Records each STOW-RS request: one record per study stored, with its instances per SOP class (from

@@ -27,12 +27,12 @@ import org.strata.ids.Uid;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.rest.MultipartRelatedReader.MalformedMultipartException;
-import org.strata.ingest.security.CurrentCaller;
 import org.strata.ingest.service.BodyPart;
 import org.strata.ingest.service.DicomJsonStow;
 import org.strata.ingest.service.IngestSource;
 import org.strata.ingest.service.StowParts;
 import org.strata.ingest.service.TenantResolver;
+import org.strata.servicekit.security.CurrentCaller;
 
 /**
  * STOW-RS (PS3.18 10.5): {@code POST {base}/studies[/{study}]} with a {@code multipart/related;

@@ -25,7 +25,7 @@ import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.fhir.ImagingStudySearch;
 import org.strata.query.fhir.ImagingStudyService;
-import org.strata.query.security.CurrentCaller;
+import org.strata.query.security.ReadScope;
 
 /**
  * FHIR R4 ImagingStudy ({@code /fhir}): read by id (the StudyInstanceUID) and search by patient
@@ -41,7 +41,7 @@ public class FhirResource {
 
   private final ImagingStudyService service;
   private final QueryConfig config;
-  @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject ReadScope readScope;
 
   public FhirResource(ImagingStudyService service, QueryConfig config) {
     this.service = service;
@@ -72,7 +72,7 @@ public class FhirResource {
   public Response read(
       @Parameter(description = "StudyInstanceUID") @PathParam("id") String id,
       @Context UriInfo uri) {
-    return ok(service.read(caller.scope(), id, dicomwebBase(uri)));
+    return ok(service.read(readScope.get(), id, dicomwebBase(uri)));
   }
 
   @GET
@@ -119,7 +119,7 @@ public class FhirResource {
             page(base, params, search.count(), search.offset()),
             page(base, params, search.count(), search.offset() + search.count()),
             page(base, params, search.count(), Math.max(0, search.offset() - search.count())));
-    return ok(service.search(caller.scope(), search, base, dicomwebBase(uri), links));
+    return ok(service.search(readScope.get(), search, base, dicomwebBase(uri), links));
   }
 
   private static Response ok(String json) {

@@ -29,7 +29,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.Level;
 import org.strata.query.qido.QidoRequest;
 import org.strata.query.qido.QidoService;
-import org.strata.query.security.CurrentCaller;
+import org.strata.query.security.ReadScope;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.Multipart;
 
@@ -52,7 +52,7 @@ public class QidoResource {
 
   private final QidoService service;
   private final QueryConfig config;
-  @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject ReadScope readScope;
 
   /** The results go into the request's audit record (AccessAuditFilter). */
   @Inject AuditedAccess audited;
@@ -121,7 +121,7 @@ public class QidoResource {
     QidoRequest request =
         QidoRequest.parse(level, study, series, params, config.defaultLimit(), config.maxLimit());
     return service
-        .search(request, caller.scope(), retrieveBase(uri))
+        .search(request, readScope.get(), retrieveBase(uri))
         .map(
             result -> {
               audited.results(result.datasets());

@@ -9,8 +9,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.strata.audit.RefusalAlerts;
 import org.strata.http.RequestTarget;
 import org.strata.query.fhir.FhirException;
-import org.strata.query.security.AuditChannelOf;
-import org.strata.query.security.CurrentCaller;
+import org.strata.servicekit.security.CurrentCaller;
+import org.strata.servicekit.security.RequestChannels;
 
 /**
  * Refuses, before routing, a request whose path segments or query values are not well-formed UTF-8,
@@ -24,6 +24,7 @@ public class RequestTargetFilter {
   // Providers: filters are made at static init, before the audit configuration exists.
   @Inject Provider<RefusalAlerts> alerts;
   @Inject Provider<CurrentCaller> caller;
+  @Inject Provider<RequestChannels> channels;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
@@ -31,7 +32,7 @@ public class RequestTargetFilter {
     if (r == null) {
       return null;
     }
-    alerts.get().hostileInput(caller.get().get(), AuditChannelOf.path(request.path()), r.reason());
+    alerts.get().hostileInput(caller.get().get(), channels.get().of(request.path()), r.reason());
     if (request.uri().startsWith("/fhir")) {
       String issue = r.status() == 414 ? "too-long" : "invalid";
       return fhir.toResponse(new FhirException(r.status(), issue, r.reason()));

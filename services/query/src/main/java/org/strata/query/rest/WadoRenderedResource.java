@@ -23,7 +23,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedMedia;
 import org.strata.query.render.RenderedService;
-import org.strata.query.security.CurrentCaller;
+import org.strata.query.security.ReadScope;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.Multipart;
@@ -64,7 +64,7 @@ public class WadoRenderedResource {
   private final InstanceLocator locator;
   private final RenderedService rendered;
   private final QueryConfig config;
-  @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject ReadScope readScope;
 
   public WadoRenderedResource(
       InstanceLocator locator, RenderedService rendered, QueryConfig config) {
@@ -163,7 +163,7 @@ public class WadoRenderedResource {
   private Response many(String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, null);
+    InstanceLocator.Located at = locator.locate(readScope.get(), study, series, null);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     List<StoredInstance> decodable = new ArrayList<>();
@@ -191,7 +191,7 @@ public class WadoRenderedResource {
       HttpHeaders headers) {
     WadoResource.uids(study, series, instance);
     String media = RenderedMedia.choose(accept(headers));
-    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, instance);
+    InstanceLocator.Located at = locator.locate(readScope.get(), study, series, instance);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     RenderedService.Renderable r = rendered.prepare(tenant, i);
@@ -215,7 +215,7 @@ public class WadoRenderedResource {
       String study, String series, RenderParams params, HttpHeaders headers) {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
-    InstanceLocator.Located at = locator.locate(caller.scope(), study, series, null);
+    InstanceLocator.Located at = locator.locate(readScope.get(), study, series, null);
     String tenant = at.tenant();
     for (StoredInstance i : at.instances()) {
       if (!RenderedService.decodable(i)) {

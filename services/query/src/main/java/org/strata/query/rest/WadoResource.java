@@ -24,7 +24,7 @@ import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.Uid;
 import org.strata.query.config.QueryConfig;
-import org.strata.query.security.CurrentCaller;
+import org.strata.query.security.ReadScope;
 import org.strata.query.wado.AcceptedTypes;
 import org.strata.query.wado.BulkData;
 import org.strata.query.wado.FrameIndexCache;
@@ -64,7 +64,7 @@ public class WadoResource {
   private final FrameIndexCache frameIndexes;
   private final ObjectHeaders objectHeaders;
   private final QueryConfig config;
-  @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject ReadScope readScope;
 
   public WadoResource(
       InstanceLocator locator,
@@ -161,7 +161,7 @@ public class WadoResource {
       @Context HttpHeaders headers) {
     String[] u = uids(study, series, instance);
     int[] frames = frameNumbers(frameList);
-    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     String target =
@@ -208,7 +208,7 @@ public class WadoResource {
       @Context HttpHeaders headers) {
     String[] u = uids(study, series, instance);
     BulkData.Range r = BulkData.parse(range);
-    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
@@ -230,7 +230,7 @@ public class WadoResource {
 
   private Response instances(String[] u, HttpHeaders headers) {
     AcceptedTypes accept = accept(headers);
-    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     List<String> syntaxes = new ArrayList<>();
@@ -246,7 +246,7 @@ public class WadoResource {
 
   private Response metadata(String[] u, HttpHeaders headers, UriInfo uri) {
     Negotiation.requireDicomJson(accept(headers));
-    InstanceLocator.Located at = locator.locate(caller.scope(), u[0], u[1], u[2]);
+    InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     String base = retrieveBase(uri);

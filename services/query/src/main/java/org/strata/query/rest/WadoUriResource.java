@@ -21,7 +21,7 @@ import org.strata.query.config.QueryConfig;
 import org.strata.query.render.ImageEncoder;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedService;
-import org.strata.query.security.CurrentCaller;
+import org.strata.query.security.ReadScope;
 import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.InstanceRetrieval;
 import org.strata.query.wado.StoredInstance;
@@ -42,7 +42,7 @@ public class WadoUriResource {
   private final InstanceRetrieval instances;
   private final RenderedService rendered;
   private final QueryConfig config;
-  @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject ReadScope readScope;
 
   public WadoUriResource(
       InstanceLocator locator,
@@ -103,7 +103,7 @@ public class WadoUriResource {
     if (presentationUid != null && !presentationUid.isBlank()) {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
     }
-    InstanceLocator.Located at = locator.locate(caller.scope(), studyUid, seriesUid, objectUid);
+    InstanceLocator.Located at = locator.locate(readScope.get(), studyUid, seriesUid, objectUid);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     String type = contentType(contentType, i);

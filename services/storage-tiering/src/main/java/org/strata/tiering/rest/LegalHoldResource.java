@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
+import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.repository.LegalHoldRepository;
 import org.strata.tiering.repository.LegalHoldRepository.Hold;
-import org.strata.tiering.security.CurrentCaller;
 
 /**
  * Legal holds on a study: while one is in force storage-tiering deletes none of the study's objects

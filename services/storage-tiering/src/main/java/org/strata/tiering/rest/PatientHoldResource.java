@@ -19,9 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
+import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.repository.PatientHoldRepository;
 import org.strata.tiering.repository.PatientHoldRepository.PatientHold;
-import org.strata.tiering.security.CurrentCaller;
 
 /**
  * Legal holds on a patient of a tenant: every study of the patient is held as by a study hold. Same

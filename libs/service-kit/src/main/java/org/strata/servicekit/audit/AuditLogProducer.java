@@ -1,0 +1,64 @@
+package org.strata.servicekit.audit;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.strata.audit.AuditEntry;
+import org.strata.audit.AuditLog;
+import org.strata.audit.AuditSettings;
+import org.strata.audit.RefusalAlerts;
+import org.strata.audit.WhenSpoolFull;
+
+/**
+ * The service's {@link AuditLog} (libs/audit), named by {@code quarkus.application.name}, and the
+ * records of its start and stop.
+ */
+@Singleton
+public class AuditLogProducer {
+  @Produces
+  @Singleton
+  AuditLog auditLog(
+      AuditLogConfig config,
+      @ConfigProperty(name = "quarkus.application.name") String service,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    if (!config.enabled()) {
+      return AuditLog.disabled(service);
+    }
+    return AuditLog.open(
+        new AuditSettings(
+            service,
+            config.defaultTenant(),
+            bootstrap,
+            config.spool().dir(),
+            config.spool().maxSize().asLongValue(),
+            config.spool().segmentSize().asLongValue(),
+            WhenSpoolFull.parse(config.spool().whenFull()),
+            config.spool().fsync()));
+  }
+
+  @Produces
+  @Singleton
+  RefusalAlerts refusalAlerts(AuditLog log, AuditLogConfig config) {
+    return new RefusalAlerts(log, config.alertWindow());
+  }
+
+  void started(@Observes StartupEvent event, AuditLog log) {
+    log.record(AuditEntry.serviceStarted(log.serviceIdentity()));
+  }
+
+  void stopping(@Observes ShutdownEvent event, AuditLog log) {
+    try {
+      log.record(AuditEntry.serviceStopped(log.serviceIdentity()));
+    } catch (RuntimeException e) {
+      // Stopping anyway: a full spool must not keep the service from ending.
+    }
+  }
+
+  void close(@Disposes AuditLog log) {
+    log.close();
+  }
+}
