@@ -38,6 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.strata.events.AuditEventTypes;
+import org.strata.events.AuditRecord;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
@@ -46,6 +48,7 @@ import org.strata.storage.ObjectStore;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;
+import org.strata.testkit.audit.AuditTopic;
 
 /**
  * Routing against DCMTK's storescp as the destination, on the real Kafka and S3: stored instances
@@ -123,6 +126,18 @@ class RoutingTest {
     }
     // the MR study matched no rule: one job only, nothing else at the destination
     assertEquals(1, jobs("pacs-a").size());
+
+    // one Export record for the study's job, not one per instance
+    AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
+    assertEquals("route-a", export.tenant());
+    assertEquals("PACS-A", export.destination().subject());
+    assertEquals("127.0.0.1:" + pacs.port(), export.destination().address());
+    assertEquals(3, export.studies().get(0).instanceCount());
+    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", null)), export.patients());
+    assertEquals("strata-routing", export.requester().subject());
+    assertEquals(AuditRecord.Channels.ROUTING, export.channel());
+    assertTrue(exportRecordsNow(mr.studyUid).isEmpty(), "the MR study was not exported");
   }
 
   @Test
@@ -154,6 +169,13 @@ class RoutingTest {
         .until(() -> jobs("pacs-b").stream().allMatch(j -> j.get("state").equals("SENT")));
     assertEquals(2, pacs.files().size());
     assertEquals(2, jobs("pacs-b").size());
+    // two instance jobs of one study, each failed once then sent: one record per job
+    List<AuditRecord> exports = exportRecords(ct.studyUid, 2);
+    assertEquals(2, exports.size(), "" + exports);
+    for (AuditRecord r : exports) {
+      assertEquals(AuditRecord.Outcome.SUCCESS, r.outcome());
+      assertEquals(1, r.studies().get(0).instanceCount());
+    }
   }
 
   @Test
@@ -174,6 +196,10 @@ class RoutingTest {
     Map<String, Object> dead = awaitJob("pacs-c", "DEAD");
     assertEquals(3, dead.get("attempts"));
     assertTrue(((String) dead.get("lastReason")).startsWith("association rejected"), "" + dead);
+    AuditRecord failed = exportRecords(ct.studyUid, 1).get(0);
+    assertEquals(AuditRecord.Outcome.SERIOUS_FAILURE, failed.outcome());
+    assertEquals(dead.get("lastReason"), failed.outcomeDescription());
+    assertEquals(0, failed.studies().get(0).instanceCount());
     RoutingJob letter = deadLetter((String) dead.get("jobId"));
     assertEquals(dead.get("lastReason"), letter.lastReason());
     assertEquals(2, letter.instances().size());
@@ -183,6 +209,12 @@ class RoutingTest {
     given().post("/admin/jobs/" + dead.get("jobId") + "/retry").then().statusCode(202);
     await().atMost(WAIT).until(() -> job((String) dead.get("jobId")).get("state").equals("SENT"));
     assertEquals(2, fixed.files().size());
+    AuditRecord sent =
+        exportRecords(ct.studyUid, 2).stream()
+            .filter(r -> r.outcome() == AuditRecord.Outcome.SUCCESS)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(2, sent.studies().get(0).instanceCount());
   }
 
   @Test
@@ -244,6 +276,10 @@ class RoutingTest {
 
       Map<String, Object> job = awaitJob("orthanc-web", "SENT");
       assertEquals(2, job.get("sent"));
+      AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+      assertEquals(orthanc.url() + "/dicom-web/", export.destination().subject());
+      assertEquals(null, export.destination().callingAe());
+      assertEquals(2, export.studies().get(0).instanceCount());
       for (Map.Entry<String, byte[]> stored : study.objects().entrySet()) {
         byte[] received = orthancFile(orthanc, stored.getKey());
         assertArrayEquals(
@@ -301,6 +337,25 @@ class RoutingTest {
   }
 
   // --- helpers
+
+  /** The Export records of a study on the real audit topic, once at least {@code n} are there. */
+  private List<AuditRecord> exportRecords(String studyUid, int n) {
+    return new AuditTopic(bootstrap)
+        .await(
+            r ->
+                AuditEventTypes.EXPORT.equals(r.eventType())
+                    && r.studyInstanceUids().contains(studyUid),
+            n,
+            WAIT);
+  }
+
+  private List<AuditRecord> exportRecordsNow(String studyUid) {
+    return new AuditTopic(bootstrap)
+        .readAll(
+            r ->
+                AuditEventTypes.EXPORT.equals(r.eventType())
+                    && r.studyInstanceUids().contains(studyUid));
+  }
 
   /** The file Orthanc stored for a SOP Instance UID (its REST API: lookup, then the file). */
   private static byte[] orthancFile(OrthancPeer orthanc, String sopUid) throws Exception {

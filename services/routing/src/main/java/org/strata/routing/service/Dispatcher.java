@@ -35,7 +35,7 @@ public class Dispatcher {
   private final JobPublisher publisher;
   private final CStoreSender cStore;
   private final StowSender stow;
-  private final ExportAuditHook audit;
+  private final ExportAudit audit;
   private final MeterRegistry metrics;
   private final Backoff backoff;
   private final JobBoard board = new JobBoard();
@@ -49,7 +49,7 @@ public class Dispatcher {
       JobPublisher publisher,
       CStoreSender cStore,
       StowSender stow,
-      ExportAuditHook audit,
+      ExportAudit audit,
       MeterRegistry metrics) {
     this.rules = rules;
     this.config = config;
@@ -111,6 +111,7 @@ public class Dispatcher {
     DestinationQueue q = queue(entry.destination());
     QueuedJob waiting = q.removeWaiting(jobId);
     if (waiting != null) {
+      audit.cancelled(waiting.job, rules.book().destination(entry.destination()), 0);
       waiting.acknowledge.run();
       board.mark(jobId, JobState.CANCELLED, entry.sent(), entry.attempts(), entry.lastReason());
       return true;
@@ -133,22 +134,7 @@ public class Dispatcher {
       return false;
     }
     if (entry.state() == JobState.DEAD || entry.state() == JobState.CANCELLED) {
-      RoutingJob last = entry.last();
-      RoutingJob again =
-          new RoutingJob(
-              UUID.randomUUID().toString(),
-              Instant.now(),
-              last.tenant(),
-              last.jobId(),
-              last.destination(),
-              last.priority(),
-              last.ruleId(),
-              last.studyInstanceUid(),
-              last.instances(),
-              last.sent(),
-              0,
-              null,
-              last.lastReason());
+      RoutingJob again = entry.last().again(UUID.randomUUID().toString(), Instant.now());
       cancelled.remove(jobId);
       publisher.enqueue(again);
       board.put(again, JobState.PENDING, again.sent(), again.lastReason());
@@ -214,6 +200,13 @@ public class Dispatcher {
   private void run(QueuedJob q) {
     DestinationQueue queue = queue(q.job.destination());
     RoutingJob job = q.job;
+    if (!audit.hasRoom()) {
+      // Its export record could not be kept (audit spool full, ADR 0035): wait, uncharged.
+      q.notBefore = Instant.now().plus(backoff.after(1));
+      queue.add(q);
+      queue.finished(q);
+      return;
+    }
     try {
       board.mark(job.jobId(), JobState.IN_FLIGHT, job.sent(), job.attempt(), job.lastReason());
       Destination d = rules.book().destination(job.destination());
@@ -222,7 +215,6 @@ public class Dispatcher {
               ? SendOutcome.failed(0, job.instances(), "destination not in the rules file")
               : (d.dimse() != null ? cStore : stow).send(job, d, () -> q.cancelled);
       if (outcome.sent() > 0) {
-        audit.delivered(job, outcome.sent());
         metrics
             .counter("strata_routing_instances_sent", "destination", job.destination())
             .increment(outcome.sent());
@@ -244,8 +236,10 @@ public class Dispatcher {
     RoutingJob job = q.job;
     int sentSoFar = job.sent() + outcome.sent();
     Instant now = Instant.now();
+    Destination d = rules.book().destination(job.destination());
     if (q.cancelled || cancelled.contains(job.jobId())) {
       queue.breaker.released();
+      audit.cancelled(job, d, outcome.sent());
       board.mark(job.jobId(), JobState.CANCELLED, sentSoFar, job.attempt(), job.lastReason());
       count(job, "cancelled");
       q.acknowledge.run();
@@ -254,13 +248,13 @@ public class Dispatcher {
     if (outcome.failure() == null) {
       queue.breaker.succeeded();
       board.mark(job.jobId(), JobState.SENT, sentSoFar, job.attempt() + 1, null);
+      audit.sent(job, d, outcome.sent());
       count(job, "sent");
       q.acknowledge.run();
       return;
     }
     queue.breaker.failed(now);
     int attempts = job.attempt() + 1;
-    Destination d = rules.book().destination(job.destination());
     int maxAttempts = d == null || d.maxAttempts() == null ? config.maxAttempts() : d.maxAttempts();
     boolean last = attempts >= maxAttempts;
     RoutingJob next =
@@ -275,7 +269,7 @@ public class Dispatcher {
       if (last) {
         publisher.deadLetter(next);
         board.put(next, JobState.DEAD, next.sent(), outcome.failure());
-        audit.gaveUp(next, outcome.failure());
+        audit.gaveUp(next, d, outcome.failure());
         count(job, "dead");
         LOG.warnf(
             "routing job %s to %s given up after %d attempts: %s",

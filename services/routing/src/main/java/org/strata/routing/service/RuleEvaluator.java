@@ -81,7 +81,8 @@ public class RuleEvaluator {
                 r.rule().priorityOrDefault(),
                 r.rule().id(),
                 List.of(JobFactory.instanceOf(event)),
-                1)) {
+                1,
+                JobFactory.Origin.of(event))) {
           publisher.enqueue(job);
         }
       } else {
@@ -109,7 +110,8 @@ public class RuleEvaluator {
                 g.rule.priorityOrDefault(),
                 g.rule.id(),
                 List.copyOf(g.instances.values()),
-                config.maxInstancesPerJob())) {
+                config.maxInstancesPerJob(),
+                g.origin)) {
           publisher.enqueue(job);
         }
         g.releases.forEach(Runnable::run);
