@@ -59,7 +59,7 @@ import org.strata.testkit.audit.AuditTopic;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
 class RoutingTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -291,6 +291,126 @@ class RoutingTest {
   }
 
   @Test
+  void aManualExportSendsTheStudyNowWithADurableStatusAndIsAudited() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-m");
+    knownAe("PACS-M", pacs.port());
+    putDestination("pacs-m", "{\"dimse\":{\"aeTitle\":\"PACS-M\"}}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-m";
+    ct.instances = 2;
+    StoredStudyMother.Stored study = ct.store(s3);
+    IndexRows.index(study); // indexed, never on strata.instance.stored: no rule sees it
+    String body = "{\"destination\":\"pacs-m\",\"studyInstanceUid\":\"" + ct.studyUid + "\"}";
+
+    // the study is not another tenant's; a series it does not have; an unknown destination
+    exportRequest("route-other", body).then().statusCode(404);
+    exportRequest(
+            "route-m",
+            "{\"destination\":\"pacs-m\",\"studyInstanceUid\":\""
+                + ct.studyUid
+                + "\",\"seriesInstanceUid\":\""
+                + ct.studyUid
+                + ".9\"}")
+        .then()
+        .statusCode(404);
+    exportRequest("route-m", body.replace("pacs-m", "nowhere")).then().statusCode(400);
+    assertTrue(pacs.files().isEmpty());
+
+    String jobId =
+        exportRequest("route-m", body)
+            .then()
+            .statusCode(202)
+            .body("instances", equalTo(2))
+            .extract()
+            .path("jobId");
+    await().atMost(WAIT).until(() -> job(jobId).get("state").equals("SENT"));
+    assertEquals("local", job(jobId).get("requestedBy"));
+    assertEquals(2, pacs.files().size());
+    for (Path received : pacs.files()) {
+      String sop = received.getFileName().toString().substring(3);
+      assertArrayEquals(dataSet(study.objects().get(sop)), dataSet(Files.readAllBytes(received)));
+    }
+    // the status is routing's table, not this instance's memory: a restart shows the same
+    assertEquals("SENT", IndexRows.jobState(jobId));
+
+    AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+    assertEquals("local", export.requester().subject());
+    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
+    assertEquals("PACS-M", export.destination().subject());
+    assertEquals(2, export.studies().get(0).instanceCount());
+    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", "T")), export.patients());
+    assertTrue(export.detail().startsWith("manual export"), export.detail());
+
+    // the job's record read again (as after a crash before its offset was committed): the
+    // status says it was sent, so it is not sent twice
+    RoutingJob last = EventCodec.decode(IndexRows.jobRecord(jobId), RoutingJob.class);
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.ROUTING_JOBS_ROUTINE.name(), last.destination(), EventCodec.encode(last)))
+        .get();
+    await().atMost(WAIT).until(() -> replaysSkipped("pacs-m") >= 1.0);
+    assertEquals(2, pacs.files().size(), "sent again");
+  }
+
+  @Test
+  void aDryRunSaysWhatTheRulesWouldDoAndARuleThatNeverMatchedIsReported() throws Exception {
+    putDestination("pacs-dry", "{\"dimse\":{\"aeTitle\":\"PACS-DRY\"}}");
+    given().post("/admin/destinations/pacs-dry/pause").then().statusCode(204); // sends nothing
+    putRule(
+        "dry-ct",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'CT'\",\"enabled\":false,"
+            + "\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-mr",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'MR'\",\"trigger\":\"INSTANCE\","
+            + "\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-never",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'XA'\",\"destination\":\"pacs-dry\"}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-dry";
+    ct.instances = 2;
+    StoredStudyMother mr = new StoredStudyMother();
+    mr.tenant = "route-dry";
+    mr.modality = "MR";
+    mr.instances = 1;
+    publish(ct.store(s3).events());
+    publish(mr.store(s3).events());
+    await()
+        .atMost(WAIT)
+        .until(() -> dryRun("/admin/rules/dry-run", mr.studyUid).getInt("evaluated") == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> dryRun("/admin/rules/dry-run", ct.studyUid).getInt("evaluated") == 2);
+
+    // the disabled CT rule would send both CT instances; only it matches the CT study
+    var ctRun = dryRun("/admin/rules/dry-run", ct.studyUid);
+    assertEquals(1, ctRun.getList("studies").size());
+    assertEquals(List.of("dry-ct"), ctRun.getList("studies[0].matches.rule"));
+    assertEquals(false, ctRun.getBoolean("studies[0].matches[0].enabled"));
+    assertEquals("pacs-dry", ctRun.getString("studies[0].matches[0].destination"));
+    assertEquals(2, ctRun.getInt("studies[0].matches[0].instances"));
+    assertEquals(
+        List.of("dry-mr"),
+        dryRun("/admin/rules/dry-run", mr.studyUid).getList("studies[0].matches.rule"));
+    assertEquals(
+        List.of(),
+        dryRun("/admin/rules/dry-ct/dry-run", mr.studyUid).getList("studies[0].matches"));
+    // nothing sent by a dry run: the only job is the enabled MR rule's, waiting
+    await().atMost(WAIT).until(() -> jobs("pacs-dry").size() == 1);
+    assertEquals(mr.studyUid, jobs("pacs-dry").get(0).get("studyInstanceUid"));
+
+    var report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
+    List<String> never = report.getList("neverMatched");
+    assertTrue(never.contains("dry-never"), "" + never);
+    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    assertEquals(1, report.getInt("rules.find { it.id == 'dry-mr' }.matches"));
+    given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
+    given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
+  }
+
+  @Test
   void theRulesFileIsReloadedWhenItChangesAndABadChangeIsNotTaken() throws Exception {
     Files.writeString(
         RoutingTestProfile.RULES,
@@ -337,6 +457,36 @@ class RoutingTest {
   }
 
   // --- helpers
+
+  private static io.restassured.path.json.JsonPath dryRun(String path, String study) {
+    return given()
+        .queryParam("study", study)
+        .queryParam("last", 1000)
+        .post(path)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  private static io.restassured.response.Response exportRequest(String tenant, String body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/admin/tenants/" + tenant + "/exports");
+  }
+
+  /** strata_routing_replays_skipped_total of a destination, from /q/metrics. */
+  private static double replaysSkipped(String destination) {
+    String prefix = "strata_routing_replays_skipped_total{destination=\"" + destination + "\"";
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
 
   /** The Export records of a study on the real audit topic, once at least {@code n} are there. */
   private List<AuditRecord> exportRecords(String studyUid, int n) {

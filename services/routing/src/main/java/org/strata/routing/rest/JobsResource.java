@@ -17,8 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
 import org.strata.routing.messaging.JobPublisher.PublishException;
+import org.strata.routing.repository.JobBoard;
 import org.strata.routing.service.Dispatcher;
-import org.strata.routing.service.JobBoard;
 import org.strata.routing.service.JobState;
 
 /** Routing jobs: list and status, cancel, retry. */
@@ -39,6 +39,7 @@ public class JobsResource {
       String destination,
       String priority,
       String ruleId,
+      String requestedBy,
       String tenant,
       String studyInstanceUid,
       JobState state,
@@ -53,6 +54,7 @@ public class JobsResource {
           e.destination(),
           e.priority().name(),
           e.ruleId(),
+          e.requestedBy(),
           e.tenant(),
           e.studyInstanceUid(),
           e.state(),

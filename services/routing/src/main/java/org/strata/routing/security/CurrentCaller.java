@@ -3,7 +3,9 @@ package org.strata.routing.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.strata.http.auth.CallerIdentity;
+import org.strata.http.auth.TenantGroups;
 
 /**
  * The one place that knows who calls: the {@link CallerIdentity} of the current HTTP request, made
@@ -20,6 +22,15 @@ public class CurrentCaller {
     this.request = request;
   }
 
+  /**
+   * Whether the caller may act on the whole of {@code tenant}: a token holding the tenant (not only
+   * some of its departments), or the local user of {@code strata.auth.mode=local}.
+   */
+  public boolean mayAdminister(String tenant) {
+    return Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER))
+        || get().seesWhole(tenant);
+  }
+
   public CallerIdentity get() {
     if (caller == null) {
       var http = request.getCurrent();
@@ -29,7 +40,12 @@ public class CurrentCaller {
               Boolean.TRUE.equals(identity.getAttribute(LocalUserMechanism.LOCAL_USER)),
               identity.isAnonymous() ? null : identity.getPrincipal().getName(),
               identity.getRoles(),
-              peer == null ? null : peer.hostAddress());
+              // the tenants a manual export may read (strata_groups)
+              identity.getPrincipal() instanceof JsonWebToken jwt
+                  ? jwt.getClaim(TenantGroups.CLAIM)
+                  : null,
+              peer == null ? null : peer.hostAddress(),
+              CallerIdentity.LOCAL_TENANT);
     }
     return caller;
   }

@@ -17,6 +17,7 @@ import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.dimse.CStoreSender;
 import org.strata.routing.messaging.JobPublisher;
 import org.strata.routing.messaging.JobPublisher.PublishException;
+import org.strata.routing.repository.JobBoard;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.stow.StowSender;
 
@@ -38,7 +39,7 @@ public class Dispatcher {
   private final ExportAudit audit;
   private final MeterRegistry metrics;
   private final Backoff backoff;
-  private final JobBoard board = new JobBoard();
+  private final JobBoard board;
   private final Map<String, DestinationQueue> queues = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final AtomicLong sequence = new AtomicLong();
@@ -50,7 +51,9 @@ public class Dispatcher {
       CStoreSender cStore,
       StowSender stow,
       ExportAudit audit,
+      JobBoard board,
       MeterRegistry metrics) {
+    this.board = board;
     this.rules = rules;
     this.config = config;
     this.publisher = publisher;
@@ -74,7 +77,7 @@ public class Dispatcher {
    * finished with. A record of a cancelled job is acknowledged at once.
    */
   public void accept(RoutingJob job, Runnable acknowledge, Object partition) {
-    if (cancelled.contains(job.jobId())) {
+    if (cancelled.contains(job.jobId()) || finishedBefore(job)) {
       acknowledge.run();
       return;
     }
@@ -82,6 +85,38 @@ public class Dispatcher {
         job, job.attempt() == 0 ? JobState.PENDING : JobState.FAILED, job.sent(), job.lastReason());
     queue(job.destination())
         .add(new QueuedJob(job, sequence.incrementAndGet(), acknowledge, partition));
+  }
+
+  /**
+   * Whether this record was already dealt with before a restart (ADR 0041): the job's status names
+   * a newer record of it, or this very record in a final state (its offset was not committed yet).
+   * Sending it again would only duplicate at the destination.
+   */
+  private boolean finishedBefore(RoutingJob job) {
+    JobBoard.Entry known;
+    try {
+      known = board.get(job.jobId()).orElse(null);
+    } catch (JobBoard.Unavailable e) {
+      return false; // without the status, send: at-least-once (ADR 0029)
+    }
+    if (known == null) {
+      return false;
+    }
+    boolean newer = known.last().occurredAt().isAfter(job.occurredAt());
+    boolean done =
+        known.last().eventId().equals(job.eventId())
+            && (known.state() == JobState.SENT
+                || known.state() == JobState.DEAD
+                || known.state() == JobState.CANCELLED);
+    if (newer || done) {
+      metrics
+          .counter("strata_routing_replays_skipped", "destination", job.destination())
+          .increment();
+      LOG.debugf(
+          "routing job %s: record %s already finished, not sent again", job.jobId(), job.eventId());
+      return true;
+    }
+    return false;
   }
 
   /** True when some destination holds as many jobs as it may: stop reading ROUTINE jobs. */
