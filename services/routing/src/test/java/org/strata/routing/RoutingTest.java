@@ -263,7 +263,9 @@ class RoutingTest {
     try (OrthancPeer orthanc = OrthancPeer.start(dir, 0, "UNUSED", 1, 1)) {
       putDestination(
           "orthanc-web",
-          "{\"stow\":{\"url\":\"" + orthanc.url() + "/dicom-web/\"},\"parallelism\":2}");
+          "{\"stow\":{\"url\":\""
+              + orthanc.url()
+              + "/dicom-web/\",\"verify\":true},\"parallelism\":2}");
       putRule(
           "study-to-orthanc",
           "{\"when\":\"tenant == 'route-f'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
@@ -408,6 +410,52 @@ class RoutingTest {
     assertEquals(1, report.getInt("rules.find { it.id == 'dry-mr' }.matches"));
     given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
     given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
+  }
+
+  /**
+   * Proof of delivery: a DICOMweb peer that answers STOW-RS with 200 but holds nothing (QIDO-RS
+   * finds no instance) never gets the job SENT; it dies with the proof's reason. (Orthanc, which
+   * does hold what it acknowledges, passes the same check in the STOW-RS test above.)
+   */
+  @Test
+  void aStowDestinationThatDoesNotHoldWhatItAcknowledgedIsNotSent() throws Exception {
+    com.sun.net.httpserver.HttpServer liar =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    liar.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+          boolean qido = exchange.getRequestMethod().equals("GET");
+          byte[] answer = qido ? "[]".getBytes() : "{}".getBytes();
+          exchange.getResponseHeaders().add("Content-Type", "application/dicom+json");
+          exchange.sendResponseHeaders(200, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
+    liar.start();
+    try {
+      putDestination(
+          "stow-liar",
+          "{\"stow\":{\"url\":\"http://127.0.0.1:"
+              + liar.getAddress().getPort()
+              + "/dicom-web\",\"verify\":true}}");
+      putRule(
+          "study-to-liar",
+          "{\"when\":\"tenant == 'route-v'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
+              + "\"destination\":\"stow-liar\"}");
+      StoredStudyMother ct = new StoredStudyMother();
+      ct.tenant = "route-v";
+      ct.instances = 2;
+      publish(ct.store(s3).events());
+
+      Map<String, Object> dead = awaitJob("stow-liar", "DEAD");
+      assertEquals(
+          "proof of delivery: QIDO-RS finds 0 of the 2 instances sent", dead.get("lastReason"));
+      assertEquals(0, dead.get("sent"));
+    } finally {
+      liar.stop(0);
+    }
   }
 
   @Test
