@@ -420,8 +420,7 @@ class RoutingTest {
   @Test
   void aStowDestinationThatDoesNotHoldWhatItAcknowledgedIsNotSent() throws Exception {
     com.sun.net.httpserver.HttpServer liar =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
     liar.createContext(
         "/",
         exchange -> {
@@ -440,14 +439,8 @@ class RoutingTest {
           "{\"stow\":{\"url\":\"http://127.0.0.1:"
               + liar.getAddress().getPort()
               + "/dicom-web\",\"verify\":true}}");
-      putRule(
-          "study-to-liar",
-          "{\"when\":\"tenant == 'route-v'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
-              + "\"destination\":\"stow-liar\"}");
-      StoredStudyMother ct = new StoredStudyMother();
-      ct.tenant = "route-v";
-      ct.instances = 2;
-      publish(ct.store(s3).events());
+      studyRule("study-to-liar", "route-v", "stow-liar");
+      publishStudy("route-v", 2);
 
       Map<String, Object> dead = awaitJob("stow-liar", "DEAD");
       assertEquals(
@@ -505,6 +498,26 @@ class RoutingTest {
   }
 
   // --- helpers
+
+  /** A STUDY rule sending a tenant's studies, quiet after 0.2 s, to a destination. */
+  private static void studyRule(String id, String tenant, String destination) {
+    putRule(
+        id,
+        "{\"when\":\"tenant == '"
+            + tenant
+            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\",\"destination\":\""
+            + destination
+            + "\"}");
+  }
+
+  /** A CT study of {@code instances} instances of a tenant, stored and published. */
+  private StoredStudyMother publishStudy(String tenant, int instances) throws Exception {
+    StoredStudyMother m = new StoredStudyMother();
+    m.tenant = tenant;
+    m.instances = instances;
+    publish(m.store(s3).events());
+    return m;
+  }
 
   private static io.restassured.path.json.JsonPath dryRun(String path, String study) {
     return given()

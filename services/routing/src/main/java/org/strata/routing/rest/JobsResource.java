@@ -11,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -20,6 +21,7 @@ import org.strata.routing.messaging.JobPublisher.PublishException;
 import org.strata.routing.repository.JobBoard;
 import org.strata.routing.service.Dispatcher;
 import org.strata.routing.service.JobState;
+import org.strata.routing.service.RuleBook;
 
 /** Routing jobs: list and status, cancel, retry. */
 @Path("/admin/jobs")
@@ -98,6 +100,9 @@ public class JobsResource {
     }
     if (n < 1 || n > 1000) {
       return Errors.of(400, "limit: 1..1000");
+    }
+    if (destination != null && !RuleBook.isName(destination)) {
+      return Response.ok(List.of()).build(); // no destination is named so: none of its jobs
     }
     return Response.ok(dispatcher.board().list(destination, s, n).stream().map(Job::of).toList())
         .build();

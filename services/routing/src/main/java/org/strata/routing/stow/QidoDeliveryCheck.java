@@ -58,7 +58,8 @@ final class QidoDeliveryCheck {
     if (auth != null) {
       rq.header("Authorization", auth);
     }
-    HttpResponse<InputStream> r = http.send(rq.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        http.send(rq.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = r.body()) {
       if (r.statusCode() == 204 || r.statusCode() == 404) {
         return Set.of();

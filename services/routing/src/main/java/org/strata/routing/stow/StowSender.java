@@ -102,8 +102,7 @@ public class StowSender implements Sender {
     String reason;
     try {
       java.util.Set<String> found = delivery.instancesOf(base, job.studyInstanceUid(), destination);
-      long missing =
-          todo.stream().filter(i -> !found.contains(i.sopInstanceUid())).count();
+      long missing = todo.stream().filter(i -> !found.contains(i.sopInstanceUid())).count();
       if (missing == 0) {
         return SendOutcome.done(sent);
       }
@@ -119,7 +118,9 @@ public class StowSender implements Sender {
     } catch (IOException | RuntimeException e) {
       reason =
           "proof of delivery: QIDO-RS failed: "
-              + (e instanceof QidoDeliveryCheck.BadAnswer ? e.getMessage() : e.getClass().getSimpleName());
+              + (e instanceof QidoDeliveryCheck.BadAnswer
+                  ? e.getMessage()
+                  : e.getClass().getSimpleName());
     }
     return SendOutcome.failed(0, todo, reason);
   }
