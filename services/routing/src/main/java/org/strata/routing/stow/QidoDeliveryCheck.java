@@ -82,7 +82,7 @@ final class QidoDeliveryCheck {
         throw new BadAnswer("not a JSON array");
       }
       while (p.nextToken() == JsonToken.START_OBJECT) {
-        var dataSet = JSON.readTree(p);
+        com.fasterxml.jackson.databind.JsonNode dataSet = JSON.readTree(p);
         var value = dataSet.path("00080018").path("Value").path(0);
         if (value.isTextual()) {
           out.add(value.asText());
