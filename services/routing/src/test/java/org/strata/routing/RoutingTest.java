@@ -335,14 +335,6 @@ class RoutingTest {
     // the status is routing's table, not this instance's memory: a restart shows the same
     assertEquals("SENT", IndexRows.jobState(jobId));
 
-    AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
-    assertEquals("local", export.requester().subject());
-    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
-    assertEquals("PACS-M", export.destination().subject());
-    assertEquals(2, export.studies().get(0).instanceCount());
-    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", "T")), export.patients());
-    assertTrue(export.detail().startsWith("manual export"), export.detail());
-
     // the job's record read again (as after a crash before its offset was committed): the
     // status says it was sent, so it is not sent twice
     RoutingJob last = EventCodec.decode(IndexRows.jobRecord(jobId), RoutingJob.class);
@@ -352,7 +344,16 @@ class RoutingTest {
                 Topics.ROUTING_JOBS_ROUTINE.name(), last.destination(), EventCodec.encode(last)))
         .get();
     await().atMost(WAIT).until(() -> replaysSkipped("pacs-m") >= 1.0);
-    assertEquals(2, pacs.files().size(), "sent again");
+    assertEquals(2, pacs.receivedOrder().size(), "sent again: " + pacs.receivedOrder());
+    List<AuditRecord> exports = exportRecords(ct.studyUid, 1);
+    assertEquals(1, exports.size(), "one record for the one job: " + exports);
+    AuditRecord export = exports.get(0);
+    assertEquals("local", export.requester().subject());
+    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
+    assertEquals("PACS-M", export.destination().subject());
+    assertEquals(2, export.studies().get(0).instanceCount());
+    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", "T")), export.patients());
+    assertTrue(export.detail().startsWith("manual export"), export.detail());
   }
 
   @Test
