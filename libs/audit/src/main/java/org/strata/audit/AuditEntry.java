@@ -180,6 +180,12 @@ public final class AuditEntry {
     return this;
   }
 
+  /** Where instances went over HTTP (a routing destination's STOW-RS URL): no AE title. */
+  public AuditEntry destinationUrl(String url, String host) {
+    this.destination = new Participant(url, List.of(), null, host);
+    return this;
+  }
+
   /** The outcome; {@code description} says why it failed, without PHI. */
   public AuditEntry outcome(Outcome outcome, String description) {
     this.outcome = outcome;

@@ -74,6 +74,20 @@ public final class AuditLog implements AutoCloseable {
     return new CallerIdentity(service, Set.of(), Set.of(), null, null);
   }
 
+  /** Records the service's start (DICOM Application Activity, "Application Start"). */
+  public void recordStart() {
+    record(AuditEntry.serviceStarted(serviceIdentity()));
+  }
+
+  /** Records the service's stop; a record that cannot be kept does not keep it from stopping. */
+  public void recordStop() {
+    try {
+      record(AuditEntry.serviceStopped(serviceIdentity()));
+    } catch (RuntimeException e) {
+      LOG.warn("application stop not recorded: {}", e.getMessage());
+    }
+  }
+
   /**
    * Records one entry; returns once it is on disk.
    *

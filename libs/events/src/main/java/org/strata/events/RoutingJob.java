@@ -19,6 +19,13 @@ import java.util.List;
  * @param attempt attempts made so far (0 for a new job)
  * @param notBefore the earliest time of the next attempt (backoff), null for at once
  * @param lastReason why the last attempt failed, null before the first failure; never PHI
+ * @param patientId the study's Patient ID where known (for the export's audit record; PHI, as in
+ *     {@link InstanceStored}); optional, like every field below (absent in records written before)
+ * @param issuerOfPatientId its issuer, may be absent
+ * @param requestedBy who asked for a manual export (user or client of the token), absent for a job
+ *     made by a rule
+ * @param delivered instances delivered by earlier attempts, per SOP class (the export's audit
+ *     record counts them once the job ends)
  */
 public record RoutingJob(
     String eventId,
@@ -33,7 +40,11 @@ public record RoutingJob(
     int sent,
     int attempt,
     Instant notBefore,
-    String lastReason)
+    String lastReason,
+    String patientId,
+    String issuerOfPatientId,
+    String requestedBy,
+    List<AuditRecord.SopClassCount> delivered)
     implements StrataEvent {
 
   public static final int SCHEMA_VERSION = 1;
@@ -75,6 +86,81 @@ public record RoutingJob(
       throw new IllegalArgumentException(
           "sent and attempt must be >= 0, got " + sent + " and " + attempt);
     }
+    delivered = delivered == null ? null : Require.list(delivered, "delivered");
+  }
+
+  /** The record with the fields of its first version only. */
+  public RoutingJob(
+      String eventId,
+      Instant occurredAt,
+      String tenant,
+      String jobId,
+      String destination,
+      Priority priority,
+      String ruleId,
+      String studyInstanceUid,
+      List<Instance> instances,
+      int sent,
+      int attempt,
+      Instant notBefore,
+      String lastReason) {
+    this(
+        eventId,
+        occurredAt,
+        tenant,
+        jobId,
+        destination,
+        priority,
+        ruleId,
+        studyInstanceUid,
+        instances,
+        sent,
+        attempt,
+        notBefore,
+        lastReason,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * Every instance delivered so far per SOP class: those of earlier attempts and the first {@code
+   * sentNow} of {@link #instances} (senders send in order and stop at the first failure).
+   */
+  public List<AuditRecord.SopClassCount> deliveredWith(int sentNow) {
+    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    if (delivered != null) {
+      delivered.forEach(c -> counts.merge(c.sopClassUid(), c.count(), Integer::sum));
+    }
+    instances.stream()
+        .limit(Math.max(0, sentNow))
+        .forEach(i -> counts.merge(i.sopClassUid(), 1, Integer::sum));
+    return counts.entrySet().stream()
+        .map(e -> new AuditRecord.SopClassCount(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  /** The same job with a new event id and time, attempts counted afresh (an operator's retry). */
+  public RoutingJob again(String newEventId, Instant now) {
+    return new RoutingJob(
+        newEventId,
+        now,
+        tenant,
+        jobId,
+        destination,
+        priority,
+        ruleId,
+        studyInstanceUid,
+        instances,
+        sent,
+        0,
+        null,
+        lastReason,
+        patientId,
+        issuerOfPatientId,
+        requestedBy,
+        delivered);
   }
 
   /** The same job for its next attempt: what is left, the reason, and when to try again. */
@@ -98,6 +184,10 @@ public record RoutingJob(
         sent + sentNow,
         attempt + 1,
         retryAt,
-        reason);
+        reason,
+        patientId,
+        issuerOfPatientId,
+        requestedBy,
+        sentNow > 0 ? deliveredWith(sentNow) : delivered);
   }
 }

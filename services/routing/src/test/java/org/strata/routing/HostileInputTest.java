@@ -31,7 +31,7 @@ import org.strata.testkit.hostile.Liveness;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
 class HostileInputTest {
   private static final String HOST = "127.0.0.1";
 
@@ -59,7 +59,15 @@ class HostileInputTest {
     long heapBefore = Liveness.heapAfterGc();
 
     Map<String, String> known =
-        Map.of("id", "known-rule", "name", "known-destination", "destination", "known-destination");
+        Map.of(
+            "id",
+            "known-rule",
+            "name",
+            "known-destination",
+            "destination",
+            "known-destination",
+            "tenant",
+            "local");
     new HostileHttp(HOST, http, HostileHttp.openApi(HOST, http), known, List.of(), "")
         .run(run, report);
 

@@ -38,6 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.strata.events.AuditEventTypes;
+import org.strata.events.AuditRecord;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
@@ -46,6 +48,7 @@ import org.strata.storage.ObjectStore;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;
+import org.strata.testkit.audit.AuditTopic;
 
 /**
  * Routing against DCMTK's storescp as the destination, on the real Kafka and S3: stored instances
@@ -56,7 +59,7 @@ import org.strata.testkit.StoreScpPeer;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,s3"))
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
 class RoutingTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -123,6 +126,18 @@ class RoutingTest {
     }
     // the MR study matched no rule: one job only, nothing else at the destination
     assertEquals(1, jobs("pacs-a").size());
+
+    // one Export record for the study's job, not one per instance
+    AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
+    assertEquals("route-a", export.tenant());
+    assertEquals("PACS-A", export.destination().subject());
+    assertEquals("127.0.0.1:" + pacs.port(), export.destination().address());
+    assertEquals(3, export.studies().get(0).instanceCount());
+    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", null)), export.patients());
+    assertEquals("strata-routing", export.requester().subject());
+    assertEquals(AuditRecord.Channels.ROUTING, export.channel());
+    assertTrue(exportRecordsNow(mr.studyUid).isEmpty(), "the MR study was not exported");
   }
 
   @Test
@@ -154,6 +169,13 @@ class RoutingTest {
         .until(() -> jobs("pacs-b").stream().allMatch(j -> j.get("state").equals("SENT")));
     assertEquals(2, pacs.files().size());
     assertEquals(2, jobs("pacs-b").size());
+    // two instance jobs of one study, each failed once then sent: one record per job
+    List<AuditRecord> exports = exportRecords(ct.studyUid, 2);
+    assertEquals(2, exports.size(), "" + exports);
+    for (AuditRecord r : exports) {
+      assertEquals(AuditRecord.Outcome.SUCCESS, r.outcome());
+      assertEquals(1, r.studies().get(0).instanceCount());
+    }
   }
 
   @Test
@@ -174,6 +196,10 @@ class RoutingTest {
     Map<String, Object> dead = awaitJob("pacs-c", "DEAD");
     assertEquals(3, dead.get("attempts"));
     assertTrue(((String) dead.get("lastReason")).startsWith("association rejected"), "" + dead);
+    AuditRecord failed = exportRecords(ct.studyUid, 1).get(0);
+    assertEquals(AuditRecord.Outcome.SERIOUS_FAILURE, failed.outcome());
+    assertEquals(dead.get("lastReason"), failed.outcomeDescription());
+    assertEquals(0, failed.studies().get(0).instanceCount());
     RoutingJob letter = deadLetter((String) dead.get("jobId"));
     assertEquals(dead.get("lastReason"), letter.lastReason());
     assertEquals(2, letter.instances().size());
@@ -183,6 +209,12 @@ class RoutingTest {
     given().post("/admin/jobs/" + dead.get("jobId") + "/retry").then().statusCode(202);
     await().atMost(WAIT).until(() -> job((String) dead.get("jobId")).get("state").equals("SENT"));
     assertEquals(2, fixed.files().size());
+    AuditRecord sent =
+        exportRecords(ct.studyUid, 2).stream()
+            .filter(r -> r.outcome() == AuditRecord.Outcome.SUCCESS)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(2, sent.studies().get(0).instanceCount());
   }
 
   @Test
@@ -231,7 +263,9 @@ class RoutingTest {
     try (OrthancPeer orthanc = OrthancPeer.start(dir, 0, "UNUSED", 1, 1)) {
       putDestination(
           "orthanc-web",
-          "{\"stow\":{\"url\":\"" + orthanc.url() + "/dicom-web/\"},\"parallelism\":2}");
+          "{\"stow\":{\"url\":\""
+              + orthanc.url()
+              + "/dicom-web/\",\"verify\":true},\"parallelism\":2}");
       putRule(
           "study-to-orthanc",
           "{\"when\":\"tenant == 'route-f'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
@@ -244,6 +278,10 @@ class RoutingTest {
 
       Map<String, Object> job = awaitJob("orthanc-web", "SENT");
       assertEquals(2, job.get("sent"));
+      AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+      assertEquals(orthanc.url() + "/dicom-web/", export.destination().subject());
+      assertEquals(null, export.destination().callingAe());
+      assertEquals(2, export.studies().get(0).instanceCount());
       for (Map.Entry<String, byte[]> stored : study.objects().entrySet()) {
         byte[] received = orthancFile(orthanc, stored.getKey());
         assertArrayEquals(
@@ -251,6 +289,166 @@ class RoutingTest {
             dataSet(received),
             "the data set Orthanc holds differs from the stored object's");
       }
+    }
+  }
+
+  @Test
+  void aManualExportSendsTheStudyNowWithADurableStatusAndIsAudited() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-m");
+    knownAe("PACS-M", pacs.port());
+    putDestination("pacs-m", "{\"dimse\":{\"aeTitle\":\"PACS-M\"}}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-m";
+    ct.instances = 2;
+    StoredStudyMother.Stored study = ct.store(s3);
+    IndexRows.index(study); // indexed, never on strata.instance.stored: no rule sees it
+    String body = "{\"destination\":\"pacs-m\",\"studyInstanceUid\":\"" + ct.studyUid + "\"}";
+
+    // the study is not another tenant's; a series it does not have; an unknown destination
+    exportRequest("route-other", body).then().statusCode(404);
+    exportRequest(
+            "route-m",
+            "{\"destination\":\"pacs-m\",\"studyInstanceUid\":\""
+                + ct.studyUid
+                + "\",\"seriesInstanceUid\":\""
+                + ct.studyUid
+                + ".9\"}")
+        .then()
+        .statusCode(404);
+    exportRequest("route-m", body.replace("pacs-m", "nowhere")).then().statusCode(400);
+    assertTrue(pacs.files().isEmpty());
+
+    String jobId =
+        exportRequest("route-m", body)
+            .then()
+            .statusCode(202)
+            .body("instances", equalTo(2))
+            .extract()
+            .path("jobId");
+    await().atMost(WAIT).until(() -> job(jobId).get("state").equals("SENT"));
+    assertEquals("local", job(jobId).get("requestedBy"));
+    assertEquals(2, pacs.files().size());
+    for (Path received : pacs.files()) {
+      String sop = received.getFileName().toString().substring(3);
+      assertArrayEquals(dataSet(study.objects().get(sop)), dataSet(Files.readAllBytes(received)));
+    }
+    // the status is routing's table, not this instance's memory: a restart shows the same
+    assertEquals("SENT", IndexRows.jobState(jobId));
+
+    // the job's record read again (as after a crash before its offset was committed): the
+    // status says it was sent, so it is not sent twice
+    RoutingJob last = EventCodec.decode(IndexRows.jobRecord(jobId), RoutingJob.class);
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.ROUTING_JOBS_ROUTINE.name(), last.destination(), EventCodec.encode(last)))
+        .get();
+    await().atMost(WAIT).until(() -> replaysSkipped("pacs-m") >= 1.0);
+    assertEquals(2, pacs.receivedOrder().size(), "sent again: " + pacs.receivedOrder());
+    List<AuditRecord> exports = exportRecords(ct.studyUid, 1);
+    assertEquals(1, exports.size(), "one record for the one job: " + exports);
+    AuditRecord export = exports.get(0);
+    assertEquals("local", export.requester().subject());
+    assertEquals(AuditRecord.Outcome.SUCCESS, export.outcome());
+    assertEquals("PACS-M", export.destination().subject());
+    assertEquals(2, export.studies().get(0).instanceCount());
+    assertEquals(List.of(new AuditRecord.PatientRef("PID-1", "T")), export.patients());
+    assertTrue(export.detail().startsWith("manual export"), export.detail());
+  }
+
+  @Test
+  void aDryRunSaysWhatTheRulesWouldDoAndARuleThatNeverMatchedIsReported() throws Exception {
+    putDestination("pacs-dry", "{\"dimse\":{\"aeTitle\":\"PACS-DRY\"}}");
+    given().post("/admin/destinations/pacs-dry/pause").then().statusCode(204); // sends nothing
+    putRule(
+        "dry-ct",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'CT'\",\"enabled\":false,"
+            + "\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-mr",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'MR'\",\"trigger\":\"INSTANCE\","
+            + "\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-never",
+        "{\"when\":\"tenant == 'route-dry' && modality == 'XA'\",\"destination\":\"pacs-dry\"}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-dry";
+    ct.instances = 2;
+    StoredStudyMother mr = new StoredStudyMother();
+    mr.tenant = "route-dry";
+    mr.modality = "MR";
+    mr.instances = 1;
+    publish(ct.store(s3).events());
+    publish(mr.store(s3).events());
+    await()
+        .atMost(WAIT)
+        .until(() -> dryRun("/admin/rules/dry-run", mr.studyUid).getInt("evaluated") == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> dryRun("/admin/rules/dry-run", ct.studyUid).getInt("evaluated") == 2);
+
+    // the disabled CT rule would send both CT instances; only it matches the CT study
+    var ctRun = dryRun("/admin/rules/dry-run", ct.studyUid);
+    assertEquals(1, ctRun.getList("studies").size());
+    assertEquals(List.of("dry-ct"), ctRun.getList("studies[0].matches.rule"));
+    assertEquals(false, ctRun.getBoolean("studies[0].matches[0].enabled"));
+    assertEquals("pacs-dry", ctRun.getString("studies[0].matches[0].destination"));
+    assertEquals(2, ctRun.getInt("studies[0].matches[0].instances"));
+    assertEquals(
+        List.of("dry-mr"),
+        dryRun("/admin/rules/dry-run", mr.studyUid).getList("studies[0].matches.rule"));
+    assertEquals(
+        List.of(),
+        dryRun("/admin/rules/dry-ct/dry-run", mr.studyUid).getList("studies[0].matches"));
+    // nothing sent by a dry run: the only job is the enabled MR rule's, waiting
+    await().atMost(WAIT).until(() -> jobs("pacs-dry").size() == 1);
+    assertEquals(mr.studyUid, jobs("pacs-dry").get(0).get("studyInstanceUid"));
+
+    var report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
+    List<String> never = report.getList("neverMatched");
+    assertTrue(never.contains("dry-never"), "" + never);
+    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    assertEquals(1, report.getInt("rules.find { it.id == 'dry-mr' }.matches"));
+    given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
+    given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
+  }
+
+  /**
+   * Proof of delivery: a DICOMweb peer that answers STOW-RS with 200 but holds nothing (QIDO-RS
+   * finds no instance) never gets the job SENT; it dies with the proof's reason. (Orthanc, which
+   * does hold what it acknowledges, passes the same check in the STOW-RS test above.)
+   */
+  @Test
+  void aStowDestinationThatDoesNotHoldWhatItAcknowledgedIsNotSent() throws Exception {
+    com.sun.net.httpserver.HttpServer liar =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    liar.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+          boolean qido = exchange.getRequestMethod().equals("GET");
+          byte[] answer = qido ? "[]".getBytes() : "{}".getBytes();
+          exchange.getResponseHeaders().add("Content-Type", "application/dicom+json");
+          exchange.sendResponseHeaders(200, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
+    liar.start();
+    try {
+      putDestination(
+          "stow-liar",
+          "{\"stow\":{\"url\":\"http://127.0.0.1:"
+              + liar.getAddress().getPort()
+              + "/dicom-web\",\"verify\":true}}");
+      studyRule("study-to-liar", "route-v", "stow-liar");
+      publishStudy("route-v", 2);
+
+      Map<String, Object> dead = awaitJob("stow-liar", "DEAD");
+      assertEquals(
+          "proof of delivery: QIDO-RS finds 0 of the 2 instances sent", dead.get("lastReason"));
+      assertEquals(0, dead.get("sent"));
+    } finally {
+      liar.stop(0);
     }
   }
 
@@ -301,6 +499,75 @@ class RoutingTest {
   }
 
   // --- helpers
+
+  /** A STUDY rule sending a tenant's studies, quiet after 0.2 s, to a destination. */
+  private static void studyRule(String id, String tenant, String destination) {
+    putRule(
+        id,
+        "{\"when\":\"tenant == '"
+            + tenant
+            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\",\"destination\":\""
+            + destination
+            + "\"}");
+  }
+
+  /** A CT study of {@code instances} instances of a tenant, stored and published. */
+  private StoredStudyMother publishStudy(String tenant, int instances) throws Exception {
+    StoredStudyMother m = new StoredStudyMother();
+    m.tenant = tenant;
+    m.instances = instances;
+    publish(m.store(s3).events());
+    return m;
+  }
+
+  private static io.restassured.path.json.JsonPath dryRun(String path, String study) {
+    return given()
+        .queryParam("study", study)
+        .queryParam("last", 1000)
+        .post(path)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  private static io.restassured.response.Response exportRequest(String tenant, String body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/admin/tenants/" + tenant + "/exports");
+  }
+
+  /** strata_routing_replays_skipped_total of a destination, from /q/metrics. */
+  private static double replaysSkipped(String destination) {
+    String prefix = "strata_routing_replays_skipped_total{destination=\"" + destination + "\"";
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** The Export records of a study on the real audit topic, once at least {@code n} are there. */
+  private List<AuditRecord> exportRecords(String studyUid, int n) {
+    return new AuditTopic(bootstrap)
+        .await(
+            r ->
+                AuditEventTypes.EXPORT.equals(r.eventType())
+                    && r.studyInstanceUids().contains(studyUid),
+            n,
+            WAIT);
+  }
+
+  private List<AuditRecord> exportRecordsNow(String studyUid) {
+    return new AuditTopic(bootstrap)
+        .readAll(
+            r ->
+                AuditEventTypes.EXPORT.equals(r.eventType())
+                    && r.studyInstanceUids().contains(studyUid));
+  }
 
   /** The file Orthanc stored for a SOP Instance UID (its REST API: lookup, then the file). */
   private static byte[] orthancFile(OrthancPeer orthanc, String sopUid) throws Exception {

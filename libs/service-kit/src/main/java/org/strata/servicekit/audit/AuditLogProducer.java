@@ -7,7 +7,6 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditSettings;
 import org.strata.audit.RefusalAlerts;
@@ -47,15 +46,11 @@ public class AuditLogProducer {
   }
 
   void started(@Observes StartupEvent event, AuditLog log) {
-    log.record(AuditEntry.serviceStarted(log.serviceIdentity()));
+    log.recordStart();
   }
 
   void stopping(@Observes ShutdownEvent event, AuditLog log) {
-    try {
-      log.record(AuditEntry.serviceStopped(log.serviceIdentity()));
-    } catch (RuntimeException e) {
-      // Stopping anyway: a full spool must not keep the service from ending.
-    }
+    log.recordStop(); // a full spool does not keep the service from ending
   }
 
   void close(@Disposes AuditLog log) {

@@ -11,15 +11,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
 import org.strata.routing.messaging.JobPublisher.PublishException;
+import org.strata.routing.repository.JobBoard;
 import org.strata.routing.service.Dispatcher;
-import org.strata.routing.service.JobBoard;
 import org.strata.routing.service.JobState;
+import org.strata.routing.service.RuleBook;
 
 /** Routing jobs: list and status, cancel, retry. */
 @Path("/admin/jobs")
@@ -39,6 +41,7 @@ public class JobsResource {
       String destination,
       String priority,
       String ruleId,
+      String requestedBy,
       String tenant,
       String studyInstanceUid,
       JobState state,
@@ -53,6 +56,7 @@ public class JobsResource {
           e.destination(),
           e.priority().name(),
           e.ruleId(),
+          e.requestedBy(),
           e.tenant(),
           e.studyInstanceUid(),
           e.state(),
@@ -96,6 +100,9 @@ public class JobsResource {
     }
     if (n < 1 || n > 1000) {
       return Errors.of(400, "limit: 1..1000");
+    }
+    if (destination != null && !RuleBook.isName(destination)) {
+      return Response.ok(List.of()).build(); // no destination is named so: none of its jobs
     }
     return Response.ok(dispatcher.board().list(destination, s, n).stream().map(Job::of).toList())
         .build();

@@ -2,12 +2,14 @@ package org.strata.routing.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -16,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
+import org.strata.routing.service.DryRun;
+import org.strata.routing.service.RecentInstances;
 import org.strata.routing.service.RoutingRules;
 import org.strata.routing.service.RuleBook;
 import org.strata.routing.service.RulesDocument.Rule;
@@ -27,9 +31,62 @@ import org.strata.routing.service.RulesDocument.Rule;
 @RolesAllowed(Roles.ADMIN)
 public class RulesResource {
   private final RoutingRules rules;
+  private final DryRun dryRun;
 
-  public RulesResource(RoutingRules rules) {
+  public RulesResource(RoutingRules rules, DryRun dryRun) {
     this.rules = rules;
+    this.dryRun = dryRun;
+  }
+
+  @POST
+  @Path("/dry-run")
+  @Operation(
+      summary = "What every rule would do with recently stored instances",
+      description =
+          "Evaluates every rule, enabled or not, against the newest instances routing has seen"
+              + " (at most "
+              + RecentInstances.CAPACITY
+              + ", since it started), of one study if given; nothing is sent. Answers per study"
+              + " the rules that match, how many of its instances, and their destinations.")
+  @APIResponse(responseCode = "200", description = "the studies and their matching rules")
+  @APIResponse(responseCode = "400", description = "bad last or study")
+  public Response dryRunAll(
+      @QueryParam("last") @DefaultValue("100") String last, @QueryParam("study") String study) {
+    return dryRun(last, study, id -> true);
+  }
+
+  @POST
+  @Path("/{id}/dry-run")
+  @Operation(
+      summary = "What one rule would do with recently stored instances",
+      description = "As POST /admin/rules/dry-run, for this rule only (enabled or not).")
+  @APIResponse(responseCode = "200", description = "the studies the rule matches")
+  @APIResponse(responseCode = "400", description = "bad last or study")
+  @APIResponse(responseCode = "404", description = "no such rule")
+  public Response dryRunOne(
+      @PathParam("id") String id,
+      @QueryParam("last") @DefaultValue("100") String last,
+      @QueryParam("study") String study) {
+    if (rules.book().rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
+      return Errors.of(404, "no such rule");
+    }
+    return dryRun(last, study, id::equals);
+  }
+
+  private Response dryRun(String last, String study, java.util.function.Predicate<String> which) {
+    int n;
+    try {
+      n = Integer.parseInt(last);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > RecentInstances.CAPACITY) {
+      return Errors.of(400, "last: 1.." + RecentInstances.CAPACITY);
+    }
+    if (study != null && !org.strata.ids.Uid.isValid(study)) {
+      return Errors.of(400, "study: not a UID");
+    }
+    return Response.ok(dryRun.run(n, study, which)).build();
   }
 
   /** The rule list as GET answers it. */

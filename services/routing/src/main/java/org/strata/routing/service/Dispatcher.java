@@ -17,6 +17,7 @@ import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.dimse.CStoreSender;
 import org.strata.routing.messaging.JobPublisher;
 import org.strata.routing.messaging.JobPublisher.PublishException;
+import org.strata.routing.repository.JobBoard;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.stow.StowSender;
 
@@ -35,10 +36,10 @@ public class Dispatcher {
   private final JobPublisher publisher;
   private final CStoreSender cStore;
   private final StowSender stow;
-  private final ExportAuditHook audit;
+  private final ExportAudit audit;
   private final MeterRegistry metrics;
   private final Backoff backoff;
-  private final JobBoard board = new JobBoard();
+  private final JobBoard board;
   private final Map<String, DestinationQueue> queues = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final AtomicLong sequence = new AtomicLong();
@@ -49,8 +50,10 @@ public class Dispatcher {
       JobPublisher publisher,
       CStoreSender cStore,
       StowSender stow,
-      ExportAuditHook audit,
+      ExportAudit audit,
+      JobBoard board,
       MeterRegistry metrics) {
+    this.board = board;
     this.rules = rules;
     this.config = config;
     this.publisher = publisher;
@@ -74,7 +77,7 @@ public class Dispatcher {
    * finished with. A record of a cancelled job is acknowledged at once.
    */
   public void accept(RoutingJob job, Runnable acknowledge, Object partition) {
-    if (cancelled.contains(job.jobId())) {
+    if (cancelled.contains(job.jobId()) || finishedBefore(job)) {
       acknowledge.run();
       return;
     }
@@ -82,6 +85,38 @@ public class Dispatcher {
         job, job.attempt() == 0 ? JobState.PENDING : JobState.FAILED, job.sent(), job.lastReason());
     queue(job.destination())
         .add(new QueuedJob(job, sequence.incrementAndGet(), acknowledge, partition));
+  }
+
+  /**
+   * Whether this record was already dealt with before a restart (ADR 0041): the job's status names
+   * a newer record of it, or this very record in a final state (its offset was not committed yet).
+   * Sending it again would only duplicate at the destination.
+   */
+  private boolean finishedBefore(RoutingJob job) {
+    JobBoard.Entry known;
+    try {
+      known = board.get(job.jobId()).orElse(null);
+    } catch (JobBoard.Unavailable e) {
+      return false; // without the status, send: at-least-once (ADR 0029)
+    }
+    if (known == null) {
+      return false;
+    }
+    boolean newer = known.last().occurredAt().isAfter(job.occurredAt());
+    boolean done =
+        known.last().eventId().equals(job.eventId())
+            && (known.state() == JobState.SENT
+                || known.state() == JobState.DEAD
+                || known.state() == JobState.CANCELLED);
+    if (newer || done) {
+      metrics
+          .counter("strata_routing_replays_skipped", "destination", job.destination())
+          .increment();
+      LOG.debugf(
+          "routing job %s: record %s already finished, not sent again", job.jobId(), job.eventId());
+      return true;
+    }
+    return false;
   }
 
   /** True when some destination holds as many jobs as it may: stop reading ROUTINE jobs. */
@@ -111,6 +146,7 @@ public class Dispatcher {
     DestinationQueue q = queue(entry.destination());
     QueuedJob waiting = q.removeWaiting(jobId);
     if (waiting != null) {
+      audit.cancelled(waiting.job, rules.book().destination(entry.destination()), 0);
       waiting.acknowledge.run();
       board.mark(jobId, JobState.CANCELLED, entry.sent(), entry.attempts(), entry.lastReason());
       return true;
@@ -133,22 +169,7 @@ public class Dispatcher {
       return false;
     }
     if (entry.state() == JobState.DEAD || entry.state() == JobState.CANCELLED) {
-      RoutingJob last = entry.last();
-      RoutingJob again =
-          new RoutingJob(
-              UUID.randomUUID().toString(),
-              Instant.now(),
-              last.tenant(),
-              last.jobId(),
-              last.destination(),
-              last.priority(),
-              last.ruleId(),
-              last.studyInstanceUid(),
-              last.instances(),
-              last.sent(),
-              0,
-              null,
-              last.lastReason());
+      RoutingJob again = entry.last().again(UUID.randomUUID().toString(), Instant.now());
       cancelled.remove(jobId);
       publisher.enqueue(again);
       board.put(again, JobState.PENDING, again.sent(), again.lastReason());
@@ -214,6 +235,13 @@ public class Dispatcher {
   private void run(QueuedJob q) {
     DestinationQueue queue = queue(q.job.destination());
     RoutingJob job = q.job;
+    if (!audit.hasRoom()) {
+      // Its export record could not be kept (audit spool full, ADR 0035): wait, uncharged.
+      q.notBefore = Instant.now().plus(backoff.after(1));
+      queue.add(q);
+      queue.finished(q);
+      return;
+    }
     try {
       board.mark(job.jobId(), JobState.IN_FLIGHT, job.sent(), job.attempt(), job.lastReason());
       Destination d = rules.book().destination(job.destination());
@@ -222,7 +250,6 @@ public class Dispatcher {
               ? SendOutcome.failed(0, job.instances(), "destination not in the rules file")
               : (d.dimse() != null ? cStore : stow).send(job, d, () -> q.cancelled);
       if (outcome.sent() > 0) {
-        audit.delivered(job, outcome.sent());
         metrics
             .counter("strata_routing_instances_sent", "destination", job.destination())
             .increment(outcome.sent());
@@ -244,8 +271,10 @@ public class Dispatcher {
     RoutingJob job = q.job;
     int sentSoFar = job.sent() + outcome.sent();
     Instant now = Instant.now();
+    Destination d = rules.book().destination(job.destination());
     if (q.cancelled || cancelled.contains(job.jobId())) {
       queue.breaker.released();
+      audit.cancelled(job, d, outcome.sent());
       board.mark(job.jobId(), JobState.CANCELLED, sentSoFar, job.attempt(), job.lastReason());
       count(job, "cancelled");
       q.acknowledge.run();
@@ -254,13 +283,13 @@ public class Dispatcher {
     if (outcome.failure() == null) {
       queue.breaker.succeeded();
       board.mark(job.jobId(), JobState.SENT, sentSoFar, job.attempt() + 1, null);
+      audit.sent(job, d, outcome.sent());
       count(job, "sent");
       q.acknowledge.run();
       return;
     }
     queue.breaker.failed(now);
     int attempts = job.attempt() + 1;
-    Destination d = rules.book().destination(job.destination());
     int maxAttempts = d == null || d.maxAttempts() == null ? config.maxAttempts() : d.maxAttempts();
     boolean last = attempts >= maxAttempts;
     RoutingJob next =
@@ -275,7 +304,7 @@ public class Dispatcher {
       if (last) {
         publisher.deadLetter(next);
         board.put(next, JobState.DEAD, next.sent(), outcome.failure());
-        audit.gaveUp(next, outcome.failure());
+        audit.gaveUp(next, d, outcome.failure());
         count(job, "dead");
         LOG.warnf(
             "routing job %s to %s given up after %d attempts: %s",

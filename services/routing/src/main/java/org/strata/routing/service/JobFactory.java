@@ -21,6 +21,13 @@ public final class JobFactory {
         e.objectLocation().key());
   }
 
+  /** Whose study it is and who asked: the export audit record's patient and requester. */
+  public record Origin(String patientId, String issuerOfPatientId, String requestedBy) {
+    public static Origin of(InstanceStored e) {
+      return new Origin(e.patientId(), e.issuerOfPatientId(), null);
+    }
+  }
+
   public static List<RoutingJob> jobs(
       String tenant,
       String studyUid,
@@ -28,7 +35,8 @@ public final class JobFactory {
       RoutingJob.Priority priority,
       String ruleId,
       List<RoutingJob.Instance> instances,
-      int maxInstances) {
+      int maxInstances,
+      Origin origin) {
     List<RoutingJob> out = new ArrayList<>();
     for (int from = 0; from < instances.size(); from += maxInstances) {
       List<RoutingJob.Instance> part =
@@ -47,8 +55,16 @@ public final class JobFactory {
               0,
               0,
               null,
+              null,
+              blankToNull(origin.patientId()),
+              blankToNull(origin.issuerOfPatientId()),
+              origin.requestedBy(),
               null));
     }
     return out;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -33,6 +33,11 @@ public final class RuleBook {
     this.rules = rules;
   }
 
+  /** Whether {@code s} may name a rule or a destination. */
+  public static boolean isName(String s) {
+    return s != null && NAME.matcher(s).matches();
+  }
+
   public static RuleBook empty() {
     return of(RulesDocument.empty());
   }

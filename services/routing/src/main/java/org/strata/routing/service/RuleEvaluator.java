@@ -34,10 +34,20 @@ public class RuleEvaluator {
   private final StudyQuietTimer studies = new StudyQuietTimer();
   private ScheduledExecutorService flusher;
 
-  RuleEvaluator(RoutingRules rules, JobPublisher publisher, RoutingConfig config) {
+  private final RecentInstances recent;
+  private final RuleMatches matches;
+
+  RuleEvaluator(
+      RoutingRules rules,
+      JobPublisher publisher,
+      RoutingConfig config,
+      RecentInstances recent,
+      RuleMatches matches) {
     this.rules = rules;
     this.publisher = publisher;
     this.config = config;
+    this.recent = recent;
+    this.matches = matches;
   }
 
   void start(@Observes StartupEvent event) {
@@ -60,17 +70,19 @@ public class RuleEvaluator {
    */
   public void evaluate(InstanceStored event, java.util.function.Supplier<Runnable> hold)
       throws PublishException {
-    Map<String, Object> facts = null;
+    Map<String, Object> facts = InstanceFacts.of(event);
+    Instant now = Instant.now();
+    recent.add(
+        new RecentInstances.Seen(
+            event.tenant(), event.studyInstanceUid(), event.sopInstanceUid(), now, facts));
     for (CompiledRule r : rules.book().rules()) {
       if (!r.rule().isEnabled()) {
         continue;
       }
-      if (facts == null) {
-        facts = InstanceFacts.of(event);
-      }
       if (!r.predicate().test(facts)) {
         continue;
       }
+      matches.matched(r.rule().id(), now);
       LOG.debugf("rule %s matches %s", r.rule().id(), event.sopInstanceUid());
       if (r.rule().triggerOrDefault() == Trigger.INSTANCE) {
         for (RoutingJob job :
@@ -81,7 +93,8 @@ public class RuleEvaluator {
                 r.rule().priorityOrDefault(),
                 r.rule().id(),
                 List.of(JobFactory.instanceOf(event)),
-                1)) {
+                1,
+                JobFactory.Origin.of(event))) {
           publisher.enqueue(job);
         }
       } else {
@@ -109,7 +122,8 @@ public class RuleEvaluator {
                 g.rule.priorityOrDefault(),
                 g.rule.id(),
                 List.copyOf(g.instances.values()),
-                config.maxInstancesPerJob())) {
+                config.maxInstancesPerJob(),
+                g.origin)) {
           publisher.enqueue(job);
         }
         g.releases.forEach(Runnable::run);

@@ -52,7 +52,8 @@ public record RulesDocument(
    * A STOW-RS destination: the base URL of its DICOMweb service ({@code .../studies} is appended).
    * Authentication: none, basic ({@code username} and the environment variable holding the
    * password), or OAuth2 client credentials ({@code tokenUrl}, {@code clientId}, the environment
-   * variable holding the secret, optional {@code scope}). Secrets never sit in the file.
+   * variable holding the secret, optional {@code scope}). Secrets never sit in the file. {@code
+   * verify}: after the last instance of an attempt, QIDO-RS must find every instance sent.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Stow(
@@ -62,7 +63,13 @@ public record RulesDocument(
       String tokenUrl,
       String clientId,
       String clientSecretEnv,
-      String scope) {}
+      String scope,
+      Boolean verify) {
+    /** Proof of delivery (ADR 0042): a job is sent only once QIDO-RS finds its instances there. */
+    public boolean verifyOrDefault() {
+      return Boolean.TRUE.equals(verify);
+    }
+  }
 
   /** What starts a job: each instance, or a study once quiet for the rule's quiet period. */
   public enum Trigger {

@@ -26,12 +26,14 @@ final class StudyQuietTimer {
     final String studyUid;
     final Map<String, RoutingJob.Instance> instances = new LinkedHashMap<>();
     final List<Runnable> releases = new ArrayList<>();
+    final JobFactory.Origin origin;
     Instant lastSeen;
 
-    Gathering(Rule rule, String tenant, String studyUid) {
+    Gathering(Rule rule, String tenant, String studyUid, JobFactory.Origin origin) {
       this.rule = rule;
       this.tenant = tenant;
       this.studyUid = studyUid;
+      this.origin = origin;
     }
   }
 
@@ -41,7 +43,10 @@ final class StudyQuietTimer {
     String key = rule.id() + "\n" + event.tenant() + "\n" + event.studyInstanceUid();
     Gathering g =
         gathering.computeIfAbsent(
-            key, k -> new Gathering(rule, event.tenant(), event.studyInstanceUid()));
+            key,
+            k ->
+                new Gathering(
+                    rule, event.tenant(), event.studyInstanceUid(), JobFactory.Origin.of(event)));
     // a newer version of an instance replaces the older one: one send per SOP instance
     g.instances.put(event.sopInstanceUid(), JobFactory.instanceOf(event));
     g.releases.add(release);

@@ -33,12 +33,14 @@ public class StowSender implements Sender {
   private final StowAuthorization authorization;
   private final StoredObjects objects;
   private final Duration timeout;
+  private final QidoDeliveryCheck delivery;
 
   StowSender(StoredObjects objects, RoutingConfig config) {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     this.authorization = new StowAuthorization(http, System::getenv);
     this.objects = objects;
     this.timeout = config.stowTimeout();
+    this.delivery = new QidoDeliveryCheck(http, authorization, timeout);
   }
 
   @Override
@@ -84,7 +86,43 @@ public class StowSender implements Sender {
             "STOW-RS failed: " + e.getClass().getSimpleName());
       }
     }
+    if (destination.stow().verifyOrDefault() && sent > 0) {
+      return proven(job, destination, base, sent);
+    }
     return SendOutcome.done(sent);
+  }
+
+  /**
+   * Proof of delivery (ADR 0042): QIDO-RS on the destination must find every instance this attempt
+   * sent; otherwise the attempt fails and the whole of it is sent again (a STOW-RS of an instance
+   * the destination holds is harmless), so that a job is SENT only once proven.
+   */
+  private SendOutcome proven(RoutingJob job, Destination destination, String base, int sent) {
+    List<RoutingJob.Instance> todo = job.instances();
+    String reason;
+    try {
+      java.util.Set<String> found = delivery.instancesOf(base, job.studyInstanceUid(), destination);
+      long missing = todo.stream().filter(i -> !found.contains(i.sopInstanceUid())).count();
+      if (missing == 0) {
+        return SendOutcome.done(sent);
+      }
+      reason =
+          "proof of delivery: QIDO-RS finds "
+              + (todo.size() - missing)
+              + " of the "
+              + todo.size()
+              + " instances sent";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reason = "interrupted";
+    } catch (IOException | RuntimeException e) {
+      reason =
+          "proof of delivery: QIDO-RS failed: "
+              + (e instanceof QidoDeliveryCheck.BadAnswer
+                  ? e.getMessage()
+                  : e.getClass().getSimpleName());
+    }
+    return SendOutcome.failed(0, todo, reason);
   }
 
   private InputStream body(String boundary, RoutingJob.Instance instance) {
