@@ -71,7 +71,7 @@ class ChartPolicyTest {
         of(objects, ConfigMap.class).stream()
             .filter(c -> c.getData().containsKey("application.properties"))
             .toList();
-    assertEquals(5, configs.size());
+    assertEquals(6, configs.size());
     for (ConfigMap cm : configs) {
       String props = cm.getData().get("application.properties");
       assertTrue(
@@ -158,7 +158,12 @@ class ChartPolicyTest {
     // Audit is off by default (it needs a signing key the operator makes); the others enable it.
     Set<String> expected =
         new java.util.TreeSet<>(
-            Set.of("strata-ingest", "strata-index", "strata-query", "strata-storage-tiering"));
+            Set.of(
+                "strata-ingest",
+                "strata-index",
+                "strata-query",
+                "strata-storage-tiering",
+                "strata-routing"));
     if (!valuesFile.equals("minimal-values.yaml")) {
       expected.add("strata-audit");
     }
@@ -388,7 +393,7 @@ class ChartPolicyTest {
   }
 
   /** Whether one of the policy's egress rules lets traffic to {@code cidr} on {@code port}. */
-  private static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
+  static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
     return np.getSpec().getEgress().stream()
         .anyMatch(
             rule ->
