@@ -41,36 +41,18 @@ class AuditSyslogChartTest {
       assertTrue(props.lines().anyMatch(line::equals), "audit lacks " + line + ":\n" + props);
     }
     var pod = ((Deployment) all.get("Deployment/strata-audit")).getSpec().getTemplate().getSpec();
-    var container = pod.getContainers().get(0);
     for (var expected :
         Map.of(
                 "STRATA_AUDIT_SYSLOG_TRUST_STORE_PASSWORD", "trust-store-password",
                 "STRATA_AUDIT_SYSLOG_KEY_STORE_PASSWORD", "key-store-password")
             .entrySet()) {
-      var ref =
-          container.getEnv().stream()
-              .filter(e -> e.getName().equals(expected.getKey()))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("no " + expected.getKey()))
-              .getValueFrom()
-              .getSecretKeyRef();
+      var ref = ChartPolicyTest.secretRef(pod, expected.getKey());
       assertEquals("strata-audit-syslog", ref.getName());
       assertEquals(expected.getValue(), ref.getKey());
     }
-    var mount =
-        container.getVolumeMounts().stream()
-            .filter(m -> m.getMountPath().equals("/etc/strata-audit-syslog"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("the stores are not mounted"));
-    assertTrue(mount.getReadOnly());
     assertEquals(
         "strata-audit-syslog",
-        pod.getVolumes().stream()
-            .filter(v -> v.getName().equals(mount.getName()))
-            .findFirst()
-            .orElseThrow()
-            .getSecret()
-            .getSecretName());
+        ChartPolicyTest.readOnlyMount(pod, "/etc/strata-audit-syslog").getSecret().getSecretName());
     assertTrue(
         ChartPolicyTest.allowsEgress(
             (NetworkPolicy) all.get("NetworkPolicy/strata-audit"), 6514, "10.60.0.0/24"),

@@ -444,6 +444,32 @@ class ChartPolicyTest {
         .findFirst();
   }
 
+  /** The volume mounted read-only at {@code path} in the pod's container. */
+  static io.fabric8.kubernetes.api.model.Volume readOnlyMount(
+      io.fabric8.kubernetes.api.model.PodSpec pod, String path) {
+    var mount =
+        pod.getContainers().get(0).getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(path))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
+    assertTrue(mount.getReadOnly(), path + " is writable");
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The Secret key the container's environment variable {@code name} comes from. */
+  static io.fabric8.kubernetes.api.model.SecretKeySelector secretRef(
+      io.fabric8.kubernetes.api.model.PodSpec pod, String name) {
+    return pod.getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name))
+        .getValueFrom()
+        .getSecretKeyRef();
+  }
+
   static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }

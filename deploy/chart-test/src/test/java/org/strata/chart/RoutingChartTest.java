@@ -57,27 +57,13 @@ class RoutingChartTest {
     assertEquals("modality == 'CT' && tenant == 'hosp-a'", rules.at("/rules/0/when").asText());
 
     var pod = ((Deployment) all.get("Deployment/strata-routing")).getSpec().getTemplate().getSpec();
-    var mount =
-        pod.getContainers().get(0).getVolumeMounts().stream()
-            .filter(m -> m.getMountPath().equals("/etc/strata-routing"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("the rules are not mounted"));
-    assertTrue(mount.getReadOnly());
     assertEquals(
         "strata-routing-rules",
-        pod.getVolumes().stream()
-            .filter(v -> v.getName().equals(mount.getName()))
-            .findFirst()
-            .orElseThrow()
-            .getConfigMap()
-            .getName());
+        ChartPolicyTest.readOnlyMount(pod, "/etc/strata-routing").getConfigMap().getName());
     // A STOW destination's client secret reaches the variable its rule names, from a Secret.
-    var secret =
-        pod.getContainers().get(0).getEnv().stream()
-            .filter(e -> e.getName().equals("STRATA_RESEARCH_SECRET"))
-            .findFirst()
-            .orElseThrow();
-    assertEquals("strata-research-client", secret.getValueFrom().getSecretKeyRef().getName());
+    assertEquals(
+        "strata-research-client",
+        ChartPolicyTest.secretRef(pod, "STRATA_RESEARCH_SECRET").getName());
     // An SCU only: no DIMSE Service.
     assertFalse(all.containsKey("Service/strata-routing-dimse"));
     assertTrue(all.containsKey("Service/strata-routing"));
@@ -97,23 +83,8 @@ class RoutingChartTest {
         .getEgress()
         .forEach(r -> assertFalse(r.getTo().isEmpty(), "egress open to anywhere: " + r));
     // Kafka (Strimzi's brokers) and S3 (the MinIO tenant).
-    assertTrue(
-        np.getSpec().getEgress().stream()
-            .flatMap(r -> r.getTo().stream())
-            .anyMatch(
-                p ->
-                    p.getPodSelector() != null
-                        && "strata-kafka"
-                            .equals(
-                                p.getPodSelector().getMatchLabels().get("strimzi.io/cluster"))));
-    assertTrue(
-        np.getSpec().getEgress().stream()
-            .flatMap(r -> r.getTo().stream())
-            .anyMatch(
-                p ->
-                    p.getPodSelector() != null
-                        && "strata-minio"
-                            .equals(p.getPodSelector().getMatchLabels().get("v1.min.io/tenant"))));
+    assertTrue(egressToPods(np, "strimzi.io/cluster", "strata-kafka"), rules.toString());
+    assertTrue(egressToPods(np, "v1.min.io/tenant", "strata-minio"), rules.toString());
 
     // Without destinationEgress: any address (destinations are host names the policy cannot name).
     NetworkPolicy open =
@@ -124,5 +95,15 @@ class RoutingChartTest {
         open.getSpec().getEgress().stream()
             .flatMap(r -> r.getTo().stream())
             .anyMatch(p -> p.getIpBlock() != null && "0.0.0.0/0".equals(p.getIpBlock().getCidr())));
+  }
+
+  /** Whether an egress rule of the policy selects the pods labelled {@code label=value}. */
+  private static boolean egressToPods(NetworkPolicy np, String label, String value) {
+    return np.getSpec().getEgress().stream()
+        .flatMap(r -> r.getTo().stream())
+        .anyMatch(
+            p ->
+                p.getPodSelector() != null
+                    && value.equals(p.getPodSelector().getMatchLabels().get(label)));
   }
 }
