@@ -112,3 +112,5 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 {{- define "strata.tieringPoliciesDir" -}}/etc/strata-tiering{{- end -}}
 {{- define "strata.auditKeyDir" -}}/etc/strata-audit{{- end -}}
+{{- define "strata.routingRulesDir" -}}/etc/strata-routing{{- end -}}
+{{- define "strata.auditSyslogDir" -}}/etc/strata-audit-syslog{{- end -}}

@@ -10,7 +10,7 @@ kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rul
 Optional: values (its values key when not the name, e.g. storageTiering), volumes (list of
 {name, mountPath, and secret or configMap}: mounted read-only), secretEnv (list of {name, secret,
 key}), extraEgress (NetworkPolicy egress rules), extraChecksum (what else rolls the pods when it
-changes). With <values>.dimse.tls.enabled the DICOM TLS listener's
+changes; checksum/secrets rolls the pods on a new secretsRevision). With <values>.dimse.tls.enabled the DICOM TLS listener's
 key and trust stores come from <values>.dimse.tls.existingSecret, mounted at /etc/strata/dimse-tls.
 */}}
 {{- define "strata.service" -}}
@@ -41,6 +41,15 @@ key and trust stores come from <values>.dimse.tls.existingSecret, mounted at /et
 {{- $secretEnv = append $secretEnv (dict "name" "STRATA_DIMSE_TLS_STORE_PASSWORD" "secret" $tlsSecret "key" "store-password") -}}
 {{- end -}}
 {{- $props := merge (dict) ($v.config | default dict) $wiring $oidc -}}
+{{- /* The Secrets the pods read (environment and mounts). */ -}}
+{{- $secretNames := list -}}
+{{- if .s3 }}{{- $secretNames = append $secretNames (include "strata.s3Secret" $root) -}}{{- end }}
+{{- if .postgresql }}{{- $secretNames = append $secretNames (include "strata.postgresSecret" $root) -}}{{- end }}
+{{- range $secretEnv }}{{- $secretNames = append $secretNames .secret -}}{{- end }}
+{{- range $volumes }}{{- with .secret }}{{- $secretNames = append $secretNames . -}}{{- end }}{{- end }}
+{{- range $v.extraEnv }}{{- if and .valueFrom .valueFrom.secretKeyRef }}{{- $secretNames = append $secretNames .valueFrom.secretKeyRef.name -}}{{- end }}{{- end }}
+{{- $secretNames = $secretNames | uniq | sortAlpha -}}
+{{- $usesSecrets := gt (len $secretNames) 0 -}}
 {{- $replicas := int $v.replicaCount -}}
 {{- $minReplicas := $replicas -}}
 {{- if $v.autoscaling.enabled -}}{{- $minReplicas = int $v.autoscaling.minReplicas -}}{{- end -}}
@@ -102,6 +111,10 @@ spec:
         # A changed configuration rolls the pods (Quarkus reads it at start only).
         checksum/config: {{ toJson (list $props .extraChecksum) | sha256sum }}
         checksum/known-aes: {{ toJson $root.Values.knownAes | sha256sum }}
+        {{- if $usesSecrets }}
+        # The chart cannot see inside Secrets it does not render: secretsRevision rolls the pods.
+        checksum/secrets: {{ toJson (list $root.Values.secretsRevision $secretNames) | sha256sum }}
+        {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

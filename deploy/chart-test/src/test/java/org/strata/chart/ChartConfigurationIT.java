@@ -68,6 +68,7 @@ class ChartConfigurationIT {
           "index", List.of("strata.index."),
           "query", List.of("strata.query."),
           "storage-tiering", List.of("strata.tiering."),
+          "routing", List.of("strata.routing."),
           "audit", List.of("strata.audit."));
 
   /** Services reading every storage tier (libs/storage Tiers: raw keys, not a mapping). */
@@ -91,6 +92,8 @@ class ChartConfigurationIT {
     int queryTls = freePort();
     assertTrue(DimseTlsFixture.installed("echoscu"), "DCMTK's echoscu (make deps-test)");
     DimseTlsFixture tls = DimseTlsFixture.get();
+    // audit.syslog's repository: a syslog/TLS receiver with the local CA's server certificate.
+    SyslogReceiver syslog = new SyslogReceiver(tls);
     URI jdbc = URI.create(platform.jdbcUrl("strata").substring("jdbc:".length()));
     String values =
         """
@@ -115,7 +118,16 @@ class ChartConfigurationIT {
           policies:
             rules:
               - {name: ct-to-cold, enabled: false, modality: CT, since: study-date, olderThan: P2Y, toTier: cold}
-        audit: {enabled: true, signingKey: {existingSecret: test-audit-key}}
+        audit:
+          enabled: true
+          signingKey: {existingSecret: test-audit-key}
+          syslog: {host: 127.0.0.1, port: %d, existingSecret: test-audit-syslog}
+        routing:
+          rules:
+            destinations: [{name: viewer, dimse: {aeTitle: VIEWER}}]
+            rules:
+              - {id: ct-to-viewer, enabled: true, when: "modality == 'CT'", trigger: STUDY,
+                 quietPeriod: PT60S, destination: viewer}
         """
             .formatted(
                 platform.oidcIssuer(),
@@ -127,7 +139,8 @@ class ChartConfigurationIT {
                 ingestDimse,
                 ingestTls,
                 queryDimse,
-                queryTls);
+                queryTls,
+                syslog.port());
     Path valuesFile = Files.writeString(work.resolve("values.yaml"), values);
     List<HasMetadata> objects = StrictManifests.parse(Chart.render(valuesFile));
 
@@ -151,14 +164,15 @@ class ChartConfigurationIT {
                         "access-key", platform.config().s3AccessKey(),
                         "secret-key", platform.config().s3SecretKey())),
             "test-dimse-tls", dimseTlsSecret(tls),
-            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem())));
+            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem())),
+            "test-audit-syslog", syslogTrustSecret(tls));
     Map<String, ConfigMap> configMaps =
         ChartPolicyTest.of(objects, ConfigMap.class).stream()
             .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
 
     List<Deployment> deployments = ChartPolicyTest.of(objects, Deployment.class);
     assertEquals(
-        Set.of("ingest", "index", "query", "storage-tiering", "audit"),
+        Set.of("ingest", "index", "query", "storage-tiering", "routing", "audit"),
         deployments.stream().map(ChartConfigurationIT::name).collect(Collectors.toSet()));
     // Index first: it migrates the schema query and storage-tiering read.
     List<Deployment> ordered = new ArrayList<>(deployments);
@@ -166,7 +180,7 @@ class ChartConfigurationIT {
 
     KeycloakTokens tokens = new KeycloakTokens(platform.oidcIssuer());
     List<RunningService> running = new ArrayList<>();
-    try {
+    try (syslog) {
       for (Deployment deployment : ordered) {
         RunningService service =
             start(deployment, configMaps, secrets, work.resolve(name(deployment)));
@@ -189,11 +203,63 @@ class ChartConfigurationIT {
       // with the client certificate the trust store admits, from a known AE.
       assertEchoOverTls(tls, "STRATA", ingestTls);
       assertEchoOverTls(tls, "STRATA-QR", queryTls);
+
+      assertRoutingRulesAreTheChartsAndReadOnly(running, tokens, work);
+      assertAuditMessagesReachTheRepository(running, tokens, syslog);
     } finally {
       for (RunningService s : running) {
         s.stop();
       }
     }
+  }
+
+  /**
+   * Routing runs the rules rendered from the values (the rule is in force) and, read-only, refuses
+   * to change them through its admin API: 409, the mounted file as it was (ADR 0039).
+   */
+  private static void assertRoutingRulesAreTheChartsAndReadOnly(
+      List<RunningService> running, KeycloakTokens tokens, Path work) throws Exception {
+    RunningService routing = service(running, "routing");
+    HttpClient client = HttpClient.newHttpClient();
+    String admin = tokens.user("admin");
+    URI rules = URI.create("http://127.0.0.1:" + routing.httpPort() + "/admin/rules");
+    HttpResponse<String> list =
+        client.send(
+            HttpRequest.newBuilder(rules).header("Authorization", "Bearer " + admin).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, list.statusCode(), list.body());
+    assertTrue(list.body().contains("\"ct-to-viewer\""), list.body());
+    Path file = work.resolve("routing/root/etc/strata-routing/routing-rules.yaml");
+    String before = Files.readString(file);
+    HttpResponse<String> disable =
+        client.send(
+            HttpRequest.newBuilder(URI.create(rules + "/ct-to-viewer/disable"))
+                .header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(409, disable.statusCode(), disable.body());
+    assertTrue(disable.body().contains("read-only"), disable.body());
+    assertEquals(before, Files.readString(file));
+  }
+
+  /**
+   * audit.syslog is wired: a search in query leaves an audit record, which the audit service sends
+   * as a DICOM audit message over TLS (trust store and password from the rendered Secret mount and
+   * environment) to the repository the values name.
+   */
+  private static void assertAuditMessagesReachTheRepository(
+      List<RunningService> running, KeycloakTokens tokens, SyslogReceiver syslog) throws Exception {
+    RunningService query = service(running, "query");
+    URI studies = URI.create("http://127.0.0.1:" + query.httpPort() + "/dicomweb/studies");
+    int status = get(HttpClient.newHttpClient(), studies, tokens.user("reader"));
+    assertTrue(status == 200 || status == 204, "QIDO answered " + status);
+    String message = syslog.firstMessage(READY_WITHIN);
+    assertTrue(message.contains("<AuditMessage"), message);
+  }
+
+  private static RunningService service(List<RunningService> running, String name) {
+    return running.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }
 
   /**
@@ -366,6 +432,16 @@ class ChartConfigurationIT {
         "key-store.p12", Files.readAllBytes(tls.dir().resolve("server.p12")),
         "trust-store.p12", Files.readAllBytes(tls.dir().resolve("trust.p12")),
         "store-password",
+            Files.readString(tls.dir().resolve("store-password"))
+                .strip()
+                .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** audit.syslog.existingSecret: the local CA as trust store, with its password. */
+  private static Map<String, byte[]> syslogTrustSecret(DimseTlsFixture tls) throws IOException {
+    return Map.of(
+        "trust-store.p12", Files.readAllBytes(tls.dir().resolve("trust.p12")),
+        "trust-store-password",
             Files.readString(tls.dir().resolve("store-password"))
                 .strip()
                 .getBytes(StandardCharsets.UTF_8));

@@ -71,7 +71,7 @@ class ChartPolicyTest {
         of(objects, ConfigMap.class).stream()
             .filter(c -> c.getData().containsKey("application.properties"))
             .toList();
-    assertEquals(5, configs.size());
+    assertEquals(6, configs.size());
     for (ConfigMap cm : configs) {
       String props = cm.getData().get("application.properties");
       assertTrue(
@@ -158,7 +158,12 @@ class ChartPolicyTest {
     // Audit is off by default (it needs a signing key the operator makes); the others enable it.
     Set<String> expected =
         new java.util.TreeSet<>(
-            Set.of("strata-ingest", "strata-index", "strata-query", "strata-storage-tiering"));
+            Set.of(
+                "strata-ingest",
+                "strata-index",
+                "strata-query",
+                "strata-storage-tiering",
+                "strata-routing"));
     if (!valuesFile.equals("minimal-values.yaml")) {
       expected.add("strata-audit");
     }
@@ -388,7 +393,7 @@ class ChartPolicyTest {
   }
 
   /** Whether one of the policy's egress rules lets traffic to {@code cidr} on {@code port}. */
-  private static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
+  static boolean allowsEgress(NetworkPolicy np, int port, String cidr) {
     return np.getSpec().getEgress().stream()
         .anyMatch(
             rule ->
@@ -437,6 +442,32 @@ class ChartPolicyTest {
                     .equals(((Map<?, ?>) spec.get("scaleTargetRef")).get("name")))
         .map(spec -> ((Number) spec.get("minReplicaCount")).intValue())
         .findFirst();
+  }
+
+  /** The volume mounted read-only at {@code path} in the pod's container. */
+  static io.fabric8.kubernetes.api.model.Volume readOnlyMount(
+      io.fabric8.kubernetes.api.model.PodSpec pod, String path) {
+    var mount =
+        pod.getContainers().get(0).getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(path))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
+    assertTrue(mount.getReadOnly(), path + " is writable");
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The Secret key the container's environment variable {@code name} comes from. */
+  static io.fabric8.kubernetes.api.model.SecretKeySelector secretRef(
+      io.fabric8.kubernetes.api.model.PodSpec pod, String name) {
+    return pod.getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name))
+        .getValueFrom()
+        .getSecretKeyRef();
   }
 
   static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {

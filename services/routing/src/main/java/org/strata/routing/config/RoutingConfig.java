@@ -12,6 +12,14 @@ public interface RoutingConfig {
   /** The rules file (YAML: destinations and rules); created by the admin API when missing. */
   String rulesFile();
 
+  /**
+   * The rules file is managed by the deployment (a Kubernetes ConfigMap, read-only and the same for
+   * every replica): the admin API refuses changes (409) instead of writing a file only its own
+   * replica would read. The file is still re-read when it changes.
+   */
+  @WithDefault("false")
+  boolean rulesReadOnly();
+
   /** How often the rules file is checked for changes (modification time and size). */
   @WithDefault("PT2S")
   Duration rulesReloadInterval();

@@ -75,6 +75,7 @@ public class DestinationsResource {
               + " variables), parallelism (1..32) and maxAttempts (1..100, else the service's).")
   @APIResponse(responseCode = "200", description = "the destination as stored")
   @APIResponse(responseCode = "400", description = "invalid destination, with the reason")
+  @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
   @APIResponse(responseCode = "503", description = "the rules file could not be written")
   public Response put(@PathParam("name") String name, Destination destination) {
     if (destination == null) {

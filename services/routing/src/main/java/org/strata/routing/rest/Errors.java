@@ -3,6 +3,7 @@ package org.strata.routing.rest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.strata.routing.service.RulesReadOnlyException;
 
 /** Client faults as {@code {"error": reason}}; the reason names the field, never PHI. */
 final class Errors {
@@ -14,18 +15,24 @@ final class Errors {
   }
 
   /**
-   * Runs {@code change} and answers {@code ok}; an invalid change is a 400 with its reason, a file
-   * that cannot be written a 503.
+   * Runs {@code change} and answers {@code ok}; an invalid change is a 400 with its reason, rules
+   * managed by the deployment a 409, a file that cannot be written a 503.
    */
   static Response change(RulesChange change, Object ok) {
     try {
       change.apply();
+    } catch (RulesReadOnlyException e) {
+      return readOnly(e);
     } catch (IllegalArgumentException e) {
       return of(400, e.getMessage());
     } catch (java.io.IOException e) {
       return of(503, "the rules file could not be written");
     }
     return Response.ok(ok).build();
+  }
+
+  static Response readOnly(RulesReadOnlyException e) {
+    return of(409, e.getMessage());
   }
 
   static Response of(int status, String reason) {

@@ -23,6 +23,7 @@ import org.strata.routing.service.RecentInstances;
 import org.strata.routing.service.RoutingRules;
 import org.strata.routing.service.RuleBook;
 import org.strata.routing.service.RulesDocument.Rule;
+import org.strata.routing.service.RulesReadOnlyException;
 
 /** The routing rules: list, add or change, enable and disable. Changes are written to the file. */
 @Path("/admin/rules")
@@ -126,6 +127,7 @@ public class RulesResource {
               + " from now on.")
   @APIResponse(responseCode = "200", description = "the rule as stored")
   @APIResponse(responseCode = "400", description = "invalid rule, with the reason")
+  @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
   @APIResponse(responseCode = "503", description = "the rules file could not be written")
   public Response put(@PathParam("id") String id, Rule rule) {
     if (rule == null) {
@@ -149,6 +151,7 @@ public class RulesResource {
   @Operation(summary = "Disable a rule (it stays in the file)")
   @APIResponse(responseCode = "204", description = "disabled")
   @APIResponse(responseCode = "404", description = "no such rule")
+  @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
   @APIResponse(responseCode = "503", description = "the rules file could not be written")
   public Response disable(@PathParam("id") String id) {
     return enabled(id, false);
@@ -159,6 +162,7 @@ public class RulesResource {
   @Operation(summary = "Enable a rule")
   @APIResponse(responseCode = "204", description = "enabled")
   @APIResponse(responseCode = "404", description = "no such rule")
+  @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
   @APIResponse(responseCode = "503", description = "the rules file could not be written")
   public Response enable(@PathParam("id") String id) {
     return enabled(id, true);
@@ -169,6 +173,8 @@ public class RulesResource {
       return rules.setEnabled(id, on)
           ? Response.noContent().build()
           : Errors.of(404, "no such rule");
+    } catch (RulesReadOnlyException e) {
+      return Errors.readOnly(e);
     } catch (IOException e) {
       return Errors.of(503, "the rules file could not be written");
     }

@@ -21,7 +21,8 @@ import org.strata.routing.service.RulesDocument.Rule;
  * The rules in force: read from the rules file at start, re-read when the file changes (checked
  * every {@code strata.routing.rules-reload-interval}), changed by the admin API (which writes the
  * file, so the file stays the one source). A file that does not validate is not taken: the rules in
- * force stay, and {@link #lastError()} says why (the service does not start with a bad file).
+ * force stay, and {@link #lastError()} says why (the service does not start with a bad file). With
+ * {@code strata.routing.rules-read-only} the admin API's changes are refused (ADR 0039).
  */
 @ApplicationScoped
 public class RoutingRules {
@@ -126,9 +127,13 @@ public class RoutingRules {
 
   /**
    * Applies {@code edit} to the rules in force, validates the result (IllegalArgumentException when
-   * it does not), writes the file and takes it.
+   * it does not), writes the file and takes it; {@link RulesReadOnlyException} when the file is the
+   * deployment's.
    */
   private synchronized RuleBook change(UnaryOperator<RulesDocument> edit) throws IOException {
+    if (config.rulesReadOnly()) {
+      throw new RulesReadOnlyException();
+    }
     RulesDocument edited = edit.apply(book.document());
     long revision = edited.revision() == null ? 1 : edited.revision() + 1;
     RuleBook next =
