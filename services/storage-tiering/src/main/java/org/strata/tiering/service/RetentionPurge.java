@@ -52,6 +52,7 @@ public class RetentionPurge {
   private final TieredStorage storage;
   private final TieringConfig config;
   private final TieringMetrics metrics;
+  private final TieringAudit audit;
   private final List<RetentionRule> rules;
   private ScheduledExecutorService executor;
 
@@ -63,7 +64,9 @@ public class RetentionPurge {
       InstanceDeletedPublisher publisher,
       TieredStorage storage,
       TieringConfig config,
-      TieringMetrics metrics) {
+      TieringMetrics metrics,
+      TieringAudit audit) {
+    this.audit = audit;
     this.repository = repository;
     this.index = index;
     this.holds = holds;
@@ -170,6 +173,16 @@ public class RetentionPurge {
                 i.sidecarKey(),
                 i.frameIndexKey()));
       }
+      // Recorded before it is asked for: a purge the trail cannot hold is not made (ADR 0035).
+      IndexLocations.Patient patient =
+          index.patientOf(purge.tenant(), purge.studyUid()).orElse(null);
+      audit.purge(
+          purge.tenant(),
+          purge.studyUid(),
+          patient == null ? null : patient.id(),
+          patient == null ? null : patient.issuer(),
+          purge.rule(),
+          objects.size());
       publisher.publish(
           new InstanceDeleted(
               purge.eventId().toString(),
