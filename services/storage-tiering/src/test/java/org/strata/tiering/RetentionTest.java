@@ -93,6 +93,28 @@ class RetentionTest {
         .statusCode(200)
         .body("studies", org.hamcrest.Matchers.equalTo(1));
 
+    // The dry run first, written down: only the expired, unheld study, its two instances' bytes,
+    // all on hot; and it plans nothing.
+    long bytes = expired[0].bytes().length + expired[1].bytes().length;
+    given()
+        .get("/admin/retention/dry-run?tenant=tiering")
+        .then()
+        .statusCode(200)
+        .body(
+            "rule", org.hamcrest.Matchers.equalTo("tiering-ten-years"),
+            "studyCount", org.hamcrest.Matchers.equalTo(1),
+            "instances", org.hamcrest.Matchers.equalTo(2),
+            "bytes", org.hamcrest.Matchers.equalTo((int) bytes),
+            "bytesByTier", org.hamcrest.Matchers.equalTo(Map.of("hot", (int) bytes)),
+            "studies.study", org.hamcrest.Matchers.equalTo(List.of(e.study())),
+            "studies[0].expiresOn", org.hamcrest.Matchers.equalTo(today.minusYears(1).toString()));
+    given().get("/admin/retention/dry-run").then().statusCode(400);
+    assertEquals(
+        0L,
+        TieringTestData.count(
+            "select count(*) from tiering.retention_purge where study_uid = '" + e.study() + "'"),
+        "a dry run purges nothing");
+
     given().post("/admin/retention/evaluations").then().statusCode(200);
     assertEquals(today.minusYears(1).toString(), expiry(e), "10 years after the Study Date");
     assertEquals(
