@@ -77,6 +77,34 @@ public final class AuditEntry {
     return new AuditEntry(AuditEventTypes.STUDY_DELETED, Action.D, channel, caller);
   }
 
+  /**
+   * Instances moved from one storage tier to another (storage-tiering): the objects were read and
+   * written again elsewhere, their content unchanged (DICOM Instances Accessed, Update).
+   */
+  public static AuditEntry tierMove(CallerIdentity caller, String channel, String from, String to) {
+    return new AuditEntry(AuditEventTypes.INSTANCES_ACCESSED, Action.U, channel, caller)
+        .detail("tier move from " + from + " to " + to);
+  }
+
+  /**
+   * A legal hold placed on or lifted from a study or a patient (DICOM Instances Accessed, Update:
+   * what may be done with the instances changed). The reason goes into {@link #query(String)}, the
+   * field that may hold what a person typed, never into {@link #detail}.
+   */
+  public static AuditEntry legalHold(
+      CallerIdentity caller, String channel, boolean placed, String reason) {
+    return new AuditEntry(AuditEventTypes.INSTANCES_ACCESSED, Action.U, channel, caller)
+        .detail(placed ? "legal hold placed" : "legal hold lifted")
+        .query(reason == null ? null : "reason=" + reason);
+  }
+
+  /** A study purged because its retention expired (DICOM Study Deleted, Delete). */
+  public static AuditEntry retentionPurge(CallerIdentity caller, String rule) {
+    return new AuditEntry(
+            AuditEventTypes.STUDY_DELETED, Action.D, AuditRecord.Channels.SERVICE, caller)
+        .detail("retention purge, rule " + rule);
+  }
+
   /** A patient record changed: a patient link made or undone, a data fix. */
   public static AuditEntry patientRecord(CallerIdentity caller, String channel, Action action) {
     return new AuditEntry(AuditEventTypes.PATIENT_RECORD, action, channel, caller);

@@ -34,4 +34,18 @@ class AuditEntryTest {
     assertEquals("ACC-1", study.accessionNumber());
     assertEquals(List.of(new AuditRecord.SopClassCount(CT, 2)), study.sopClasses());
   }
+
+  /** An operator's reason may name anyone: it goes where PHI may be, never into the detail. */
+  @Test
+  void aHoldsReasonIsKeptOutOfTheDetail() {
+    AuditRecord record =
+        AuditEntry.legalHold(
+                CallerIdentity.local("127.0.0.1"), AuditRecord.Channels.ADMIN_API, true, "Doe v. X")
+            .study(STUDY)
+            .toRecord("strata-storage-tiering", "local");
+
+    assertEquals("legal hold placed", record.detail());
+    assertEquals("reason=Doe v. X", record.query());
+    assertEquals(AuditRecord.Action.U, record.action());
+  }
 }

@@ -33,7 +33,12 @@ final class EventTypes {
               Map.of()),
           new EventType<>(
               "InstanceMoved", InstanceMoved.class, InstanceMoved.SCHEMA_VERSION, Map.of()),
-          new EventType<>("RoutingJob", RoutingJob.class, RoutingJob.SCHEMA_VERSION, Map.of()));
+          new EventType<>("RoutingJob", RoutingJob.class, RoutingJob.SCHEMA_VERSION, Map.of()),
+          new EventType<>(
+              "LegalHoldChanged",
+              LegalHoldChanged.class,
+              LegalHoldChanged.SCHEMA_VERSION,
+              Map.of()));
 
   private static final Map<String, EventType<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::name, Function.identity()));

@@ -19,7 +19,8 @@ public sealed interface StrataEvent
         AuditRecord,
         PatientLinksChanged,
         InstanceMoved,
-        RoutingJob {
+        RoutingJob,
+        LegalHoldChanged {
 
   /** Unique id of this event (a UUID string); consumers use it to de-duplicate redeliveries. */
   String eventId();
@@ -35,7 +36,8 @@ public sealed interface StrataEvent
    * events of one study land on one partition, in order; audit records have no ordering need and
    * are keyed by their id to spread evenly; patient link changes by link id, so that the latest
    * event of a link is its state on the compacted topic; routing jobs by destination, so that one
-   * destination's queue is one partition, in order.
+   * destination's queue is one partition, in order; legal holds by the hold, so that the latest
+   * event of a hold is its state on the compacted topic.
    */
   default String key() {
     return switch (this) {
@@ -47,6 +49,7 @@ public sealed interface StrataEvent
       case PatientLinksChanged e -> e.linkId();
       case InstanceMoved e -> e.studyInstanceUid();
       case RoutingJob e -> e.destination();
+      case LegalHoldChanged e -> e.holdKey();
     };
   }
 }

@@ -96,6 +96,20 @@ public final class Topics {
           "link id",
           "PatientLinksChanged events from the index admin API; latest per link is its state");
 
+  /**
+   * {@link LegalHoldChanged}: legal holds placed and lifted in storage-tiering, keyed by hold.
+   * Compacted and kept forever: the latest record of a hold is its state, which index keeps in its
+   * own table to refuse deleting a held study (ADR 0043).
+   */
+  public static final Topic LEGAL_HOLDS =
+      new Topic(
+          "strata.legal.holds",
+          3,
+          null,
+          COMPACT,
+          "hold (tenant, study or patient)",
+          "LegalHoldChanged events from storage-tiering; latest per hold is its state");
+
   /** Records the index could not process, as they were received, for operators to inspect. */
   public static final Topic INDEX_DEAD_LETTER =
       new Topic(
@@ -151,7 +165,8 @@ public final class Topics {
           INSTANCE_MOVED,
           ROUTING_JOBS_STAT,
           ROUTING_JOBS_ROUTINE,
-          ROUTING_DEAD_LETTER);
+          ROUTING_DEAD_LETTER,
+          LEGAL_HOLDS);
 
   private Topics() {}
 

@@ -29,6 +29,36 @@ class EventValidationTest {
   }
 
   @Test
+  void aLegalHoldNamesAStudyOrAPatientAndItsKeyNoPatientId() {
+    LegalHoldChanged patient = Samples.legalHoldChanged();
+    assertTrue(patient.key().startsWith("tenant-a/patient/"), patient.key());
+    assertTrue(!patient.key().contains("PAT-1"), "no Patient ID in a record key");
+    assertEquals(
+        "tenant-a/study/" + Samples.STUDY,
+        LegalHoldChanged.ofStudy(
+                ID, patient.occurredAt(), "tenant-a", Samples.STUDY, false, null, "a")
+            .key());
+    assertRejected(
+        "a hold names either a study or a patient",
+        () ->
+            new LegalHoldChanged(
+                ID,
+                patient.occurredAt(),
+                "tenant-a",
+                Samples.STUDY,
+                "PAT-1",
+                null,
+                true,
+                "r",
+                "a"));
+    assertRejected(
+        "reason",
+        () ->
+            LegalHoldChanged.ofStudy(
+                ID, patient.occurredAt(), "tenant-a", Samples.STUDY, true, " ", "a"));
+  }
+
+  @Test
   void instanceStoredRequiresUids() {
     InstanceStored s = Samples.instanceStored();
     assertRejected(

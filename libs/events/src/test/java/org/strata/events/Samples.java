@@ -155,6 +155,18 @@ final class Samples {
             from.frameIndexKey()));
   }
 
+  static LegalHoldChanged legalHoldChanged() {
+    return LegalHoldChanged.ofPatient(
+        "77777777-7777-4777-8777-777777777777",
+        AT,
+        "tenant-a",
+        "PAT-1",
+        "ISSUER",
+        true,
+        "litigation",
+        "admin-a");
+  }
+
   static List<StrataEvent> all() {
     return List.of(
         instanceStored(),
@@ -164,6 +176,7 @@ final class Samples {
         auditRecord(),
         fullAuditRecord(),
         patientLinksChanged(),
-        instanceMoved());
+        instanceMoved(),
+        legalHoldChanged());
   }
 }

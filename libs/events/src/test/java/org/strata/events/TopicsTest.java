@@ -23,7 +23,7 @@ class TopicsTest {
       assertTrue(NAME.matcher(topic.name()).matches(), topic.name());
       assertTrue(topic.partitions() > 0, topic.name());
     }
-    assertEquals(11, seen.size());
+    assertEquals(12, seen.size());
   }
 
   @Test
@@ -41,7 +41,8 @@ class TopicsTest {
             "strata.instance.moved",
             "strata.routing.jobs.stat",
             "strata.routing.jobs.routine",
-            "strata.routing.dead-letter"),
+            "strata.routing.dead-letter",
+            "strata.legal.holds"),
         Set.copyOf(Topics.all().stream().map(Topic::name).toList()));
   }
 

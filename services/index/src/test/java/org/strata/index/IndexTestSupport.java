@@ -70,6 +70,17 @@ abstract class IndexTestSupport {
     }
   }
 
+  /** Publishes any event on its topic, keyed as its producer keys it, and waits for the ack. */
+  void publish(org.strata.events.Topic topic, org.strata.events.StrataEvent event) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topic.name(), event.key(), EventCodec.encode(event)))
+          .get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Sends the events back to back under one record key: one partition, and one poll (one batch)
    * when the consumer is quick enough.

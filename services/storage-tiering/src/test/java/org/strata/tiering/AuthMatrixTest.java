@@ -1,5 +1,6 @@
 package org.strata.tiering;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -7,6 +8,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,7 +52,8 @@ class AuthMatrixTest {
                 "DELETE /admin/tenants/{tenant}/patients/{patient}/hold",
                 "GET /admin/retention/rules",
                 "POST /admin/retention/evaluations",
-                "GET /admin/retention/purges")
+                "GET /admin/retention/purges",
+                "GET /admin/retention/dry-run")
             // An unknown tier: 400 from the resource, nothing planned on the shared platform.
             .withQuery("POST /admin/tenants/{tenant}/studies/{study}/moves", "tier=none")
             // Without a reason: 400, no hold placed.
@@ -58,5 +61,28 @@ class AuthMatrixTest {
             .withQuery("PUT /admin/tenants/{tenant}/patients/{patient}/hold", "reason=");
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
+  }
+
+  /** The retention dry run is of the token's tenant; another tenant is refused. */
+  @Test
+  void theRetentionDryRunIsOfTheTokensTenant() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String adminA = tokens.user("admin-a");
+    RestAssured.given()
+        .baseUri(base.toString())
+        .auth()
+        .oauth2(adminA)
+        .get("/admin/retention/dry-run")
+        .then()
+        .statusCode(200)
+        .body("tenant", equalTo("hospital-a"), "studyCount", equalTo(0));
+    RestAssured.given()
+        .baseUri(base.toString())
+        .auth()
+        .oauth2(adminA)
+        .get("/admin/retention/dry-run?tenant=hospital-b")
+        .then()
+        .statusCode(403);
   }
 }

@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.strata.tiering.TieringTestData.TENANT;
+import static org.strata.tiering.TieringTestData.cold;
 import static org.strata.tiering.TieringTestData.hot;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +31,8 @@ import org.strata.events.EventCodec;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.ObjectLocation;
 import org.strata.events.Topics;
+import org.strata.storage.ObjectKeys;
+import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.tiering.TieringTestData.Stored;
 import org.strata.tiering.service.ObjectDeletion;
@@ -34,7 +40,8 @@ import org.strata.tiering.service.ObjectDeletion;
 /**
  * Deletes that delete: index's InstanceDeleted (published here on the real Kafka, the index rows
  * removed as index removes them) makes storage-tiering remove the objects after the grace period
- * (zero in tests), unless the study is held or the index points at the key again.
+ * (zero in tests), with the instance's other versions on every tier the event does not name, unless
+ * the study is held or the index points at the key again.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -59,6 +66,15 @@ class ObjectDeletionTest {
       TieringTestData.execute(
           "delete from study where tenant = 'tiering' and study_uid = '" + s.study() + "'");
     }
+    // Versions the event does not name: an older one on cold, another on hot; and a neighbour whose
+    // SOP Instance UID merely starts with the deleted one's, which is not the instance's.
+    String v2 = ObjectKeys.instance(TENANT, deleted.study(), deleted.series(), deleted.sop(), 2);
+    String v3 = ObjectKeys.instance(TENANT, deleted.study(), deleted.series(), deleted.sop(), 3);
+    String neighbour =
+        ObjectKeys.instance(TENANT, deleted.study(), deleted.series(), deleted.sop() + ".9", 1);
+    put(cold(), v2);
+    put(hot(), v3);
+    put(hot(), neighbour);
     // storedAgain keeps its index row: the key was stored anew after the deletion.
     for (Stored s : List.of(deleted, held, storedAgain)) {
       publishDeletion(s);
@@ -80,6 +96,9 @@ class ObjectDeletionTest {
 
     assertFalse(hot().stat(deleted.key()).isPresent(), "the deleted object is gone");
     assertFalse(hot().stat(deleted.sidecar()).isPresent(), "and its sidecar");
+    assertFalse(cold().stat(v2).isPresent(), "a version the event does not name, on cold");
+    assertFalse(hot().stat(v3).isPresent(), "and one on hot");
+    assertTrue(hot().stat(neighbour).isPresent(), "another instance's object stays");
     assertArrayEquals(held.bytes(), TieringTestData.read(hot(), held.key()), "held: kept");
     assertArrayEquals(
         storedAgain.bytes(), TieringTestData.read(hot(), storedAgain.key()), "stored again: kept");
@@ -97,6 +116,14 @@ class ObjectDeletionTest {
     deletion.runDue();
     assertFalse(hot().stat(held.key()).isPresent(), "the hold lifted, the object goes");
     assertEquals("DONE", state(held));
+  }
+
+  private static void put(ObjectStore store, String key) throws Exception {
+    store.put(
+        key,
+        new ByteArrayInputStream(new byte[] {1, 2, 3}),
+        "application/dicom",
+        java.util.Map.of());
   }
 
   private static String state(Stored s) throws Exception {

@@ -22,9 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.strata.events.AuditEventTypes;
+import org.strata.events.AuditRecord;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
+import org.strata.testkit.audit.AuditTopic;
 import org.strata.tiering.TieringTestData.Stored;
 import org.strata.tiering.service.RetentionPurge;
 import org.strata.tiering.service.TieringMetrics;
@@ -43,6 +46,9 @@ import org.strata.tiering.service.TieringMetrics;
 class RetentionTest {
   @Inject RetentionPurge purge;
   @Inject TieringMetrics metrics;
+
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
 
   @Test
   void expiredStudiesArePurgedEverywhereOthersAndHeldOnesStay() throws Exception {
@@ -87,6 +93,28 @@ class RetentionTest {
         .statusCode(200)
         .body("studies", org.hamcrest.Matchers.equalTo(1));
 
+    // The dry run first, written down: only the expired, unheld study, its two instances' bytes,
+    // all on hot; and it plans nothing.
+    long bytes = expired[0].bytes().length + expired[1].bytes().length;
+    given()
+        .get("/admin/retention/dry-run?tenant=tiering")
+        .then()
+        .statusCode(200)
+        .body(
+            "rule", org.hamcrest.Matchers.equalTo("tiering-ten-years"),
+            "studyCount", org.hamcrest.Matchers.equalTo(1),
+            "instances", org.hamcrest.Matchers.equalTo(2),
+            "bytes", org.hamcrest.Matchers.equalTo((int) bytes),
+            "bytesByTier", org.hamcrest.Matchers.equalTo(Map.of("hot", (int) bytes)),
+            "studies.study", org.hamcrest.Matchers.equalTo(List.of(e.study())),
+            "studies[0].expiresOn", org.hamcrest.Matchers.equalTo(today.minusYears(1).toString()));
+    given().get("/admin/retention/dry-run").then().statusCode(400);
+    assertEquals(
+        0L,
+        TieringTestData.count(
+            "select count(*) from tiering.retention_purge where study_uid = '" + e.study() + "'"),
+        "a dry run purges nothing");
+
     given().post("/admin/retention/evaluations").then().statusCode(200);
     assertEquals(today.minusYears(1).toString(), expiry(e), "10 years after the Study Date");
     assertEquals(
@@ -104,7 +132,23 @@ class RetentionTest {
         .statusCode(200)
         .body("reason", org.hamcrest.Matchers.equalTo("patient hold: litigation"));
 
+    java.time.Instant since = java.time.Instant.now();
     purge.runDue(); // publishes InstanceDeleted
+    List<AuditRecord> purged =
+        new AuditTopic(bootstrap)
+            .await(
+                r ->
+                    "strata-storage-tiering".equals(r.service())
+                        && !r.occurredAt().isBefore(since)
+                        && AuditEventTypes.STUDY_DELETED.equals(r.eventType()),
+                1,
+                Duration.ofMinutes(2));
+    assertEquals(1, purged.size(), "one purge, one record: " + purged);
+    assertEquals(List.of(e.study()), purged.get(0).studyInstanceUids());
+    assertEquals(AuditRecord.Action.D, purged.get(0).action());
+    assertEquals(TENANT, purged.get(0).tenant());
+    assertEquals(patientIdOf(e), purged.get(0).patients().get(0).id(), "the patient, known");
+    assertEquals("retention purge, rule tiering-ten-years: 2 instances", purged.get(0).detail());
     await()
         .atMost(Duration.ofMinutes(2))
         .until(

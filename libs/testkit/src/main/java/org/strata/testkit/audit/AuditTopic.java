@@ -1,20 +1,11 @@
 package org.strata.testkit.audit;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.strata.events.AuditRecord;
-import org.strata.events.EventCodec;
 import org.strata.events.Topics;
+import org.strata.testkit.EventTopic;
 
 /**
  * Reads {@code strata.audit.record} in tests: every record of the topic from the beginning, in a
@@ -53,30 +44,6 @@ public final class AuditTopic {
 
   /** Every matching record on the topic now. */
   public List<AuditRecord> readAll(Predicate<AuditRecord> match) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<AuditRecord> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.AUDIT_RECORD.name(), Duration.ofSeconds(30)).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))
-              && EventCodec.decode(r.value()) instanceof AuditRecord a
-              && match.test(a)) {
-            out.add(a);
-          }
-        }
-      }
-    }
-    return out;
+    return new EventTopic<>(bootstrap, Topics.AUDIT_RECORD, AuditRecord.class).readAll(match);
   }
 }

@@ -22,6 +22,7 @@ import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
 import org.strata.index.service.DeletionService;
+import org.strata.index.service.StudyHeldException;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -48,6 +49,7 @@ public class AdminResource {
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
   @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such study")
+  @APIResponse(responseCode = "409", description = "A legal hold is in force on the study")
   public Uni<Response> deleteStudy(
       @PathParam("tenant") String tenant,
       @PathParam("study") String study,
@@ -61,6 +63,7 @@ public class AdminResource {
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
   @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such series")
+  @APIResponse(responseCode = "409", description = "A legal hold is in force on the study")
   public Uni<Response> deleteSeries(
       @PathParam("tenant") String tenant,
       @PathParam("study") String study,
@@ -75,6 +78,7 @@ public class AdminResource {
   @APIResponse(responseCode = "202", description = "Deletion accepted and published")
   @APIResponse(responseCode = "400", description = "The tenant or a UID is malformed")
   @APIResponse(responseCode = "404", description = "The tenant has no such instance")
+  @APIResponse(responseCode = "409", description = "A legal hold is in force on the study")
   public Uni<Response> deleteInstance(
       @PathParam("tenant") String tenant,
       @PathParam("study") String study,
@@ -107,7 +111,13 @@ public class AdminResource {
             event ->
                 event == null
                     ? error(Response.Status.NOT_FOUND, "nothing to delete in " + scope)
-                    : accepted(event));
+                    : accepted(event))
+        .onFailure(StudyHeldException.class)
+        .recoverWithItem(
+            e ->
+                error(
+                    Response.Status.CONFLICT,
+                    "legal hold: " + ((StudyHeldException) e).holdReason()));
   }
 
   private static Response accepted(InstanceDeleted event) {

@@ -10,6 +10,7 @@ import org.strata.index.messaging.IndexEventPublisher;
 import org.strata.index.repository.DeletionRepository;
 import org.strata.index.repository.IndexRepository;
 import org.strata.index.repository.IndexRepository.StudyAggregates;
+import org.strata.index.repository.LegalHoldRepository;
 
 /**
  * Deletion requests and their application. A request names what to delete and, from the index,
@@ -22,12 +23,15 @@ public class DeletionService {
   private final DeletionRepository repository;
   private final IndexRepository indexRepository;
   private final IndexEventPublisher publisher;
+  private final LegalHoldRepository holds;
 
   public DeletionService(
       Mutiny.SessionFactory sessions,
       DeletionRepository repository,
       IndexRepository indexRepository,
-      IndexEventPublisher publisher) {
+      IndexEventPublisher publisher,
+      LegalHoldRepository holds) {
+    this.holds = holds;
     this.sessions = sessions;
     this.repository = repository;
     this.indexRepository = indexRepository;
@@ -36,6 +40,7 @@ public class DeletionService {
 
   /**
    * Publishes the deletion of what is in scope, or returns null when the index has nothing there.
+   * Fails with {@link StudyHeldException} when a legal hold is in force on the study (ADR 0043).
    */
   public Uni<InstanceDeleted> request(
       String tenant,
@@ -46,7 +51,17 @@ public class DeletionService {
       String reason,
       String requestedBy) {
     return sessions
-        .withSession(s -> repository.objectsOf(s, tenant, study, series, sop))
+        .withSession(
+            s ->
+                holds
+                    .reasonHolding(s, tenant, study)
+                    .chain(
+                        held -> {
+                          if (held != null) {
+                            throw new StudyHeldException(held);
+                          }
+                          return repository.objectsOf(s, tenant, study, series, sop);
+                        }))
         .chain(
             objects -> {
               if (objects.isEmpty()) {

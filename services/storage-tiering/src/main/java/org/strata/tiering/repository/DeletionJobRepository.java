@@ -32,7 +32,8 @@ public class DeletionJobRepository {
       String bucket,
       String objectKey,
       String sidecarKey,
-      String frameIndexKey) {}
+      String frameIndexKey,
+      Instant createdAt) {}
 
   /** What a deletion step decided. */
   public record Outcome(String state, String reason, Instant notBefore) {}
@@ -71,8 +72,8 @@ public class DeletionJobRepository {
   public boolean advanceNext(Step step) throws Exception {
     return ClaimNext.run(
         dataSource,
-        "select id, tenant, study_uid, bucket, object_key, sidecar_key, frame_index_key from"
-            + " tiering.deletion_job where state = 'PENDING' and not_before <= now() order by"
+        "select id, tenant, study_uid, bucket, object_key, sidecar_key, frame_index_key,"
+            + " created_at from tiering.deletion_job where state = 'PENDING' and not_before <= now() order by"
             + " not_before limit 1 for update skip locked",
         rs ->
             new DeletionJob(
@@ -82,7 +83,8 @@ public class DeletionJobRepository {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getString(7)),
+                rs.getString(7),
+                rs.getTimestamp(8).toInstant()),
         step::run,
         (c, job, o) -> {
           try (PreparedStatement ps =

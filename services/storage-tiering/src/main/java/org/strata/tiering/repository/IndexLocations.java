@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
 
@@ -88,6 +89,40 @@ public class IndexLocations {
             + " = ?",
         tenant,
         study);
+  }
+
+  /** The patient a study is filed under: its Patient ID and issuer (may be null), if any. */
+  public record Patient(String id, String issuer) {}
+
+  /** The study's patient as the index has it; empty without a study or a Patient ID. */
+  public Optional<Patient> patientOf(String tenant, String study) throws SQLException {
+    return index
+        .list(
+            "select p."
+                + PatientTable.PATIENT_ID
+                + ", p."
+                + PatientTable.ISSUER
+                + " from "
+                + StudyTable.NAME
+                + " st join "
+                + PatientTable.NAME
+                + " p on p."
+                + PatientTable.PK
+                + " = st."
+                + StudyTable.PATIENT_PK
+                + " where st."
+                + StudyTable.TENANT
+                + " = ? and st."
+                + StudyTable.STUDY_UID
+                + " = ?",
+            ps -> {
+              ps.setString(1, tenant);
+              ps.setString(2, study);
+            },
+            rs -> new Patient(rs.getString(1), rs.getString(2)))
+        .stream()
+        .filter(p -> p.id() != null && !p.id().isBlank())
+        .findFirst();
   }
 
   /** Whether any instance's location is this object (e.g. an instance stored again). */

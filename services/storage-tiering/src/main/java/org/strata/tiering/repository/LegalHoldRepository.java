@@ -33,7 +33,8 @@ public class LegalHoldRepository {
     return own.isPresent() ? own : patientHolds.covering(tenant, study);
   }
 
-  private Optional<Hold> ofStudy(String tenant, String study) throws SQLException {
+  /** The study's own hold in force (not its patient's), if any. */
+  public Optional<Hold> ofStudy(String tenant, String study) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.StudyTable;
 import org.strata.tiering.service.RetentionRule;
@@ -59,6 +60,42 @@ public class RetentionRepository {
           + " and not exists (select 1 from"
           + " tiering.retention_purge p where p.tenant = r.tenant and p.study_uid = r.study_uid"
           + " and p.state <> 'DONE') on conflict do nothing";
+
+  /**
+   * The studies of a rule's tenant expired on or before a day, not held (study hold, or a patient
+   * hold on the study's Patient ID), with their instances and bytes per bucket; the expiry as
+   * {@link #REFRESH} computes it, nothing written.
+   */
+  private static final String DRY_RUN =
+      "with expiry as (select st.pk, st.tenant, st.study_uid, greatest(st."
+          + StudyTable.STUDY_DATE
+          + " + make_interval(years => ?), case when cast(? as integer) is null then null else p."
+          + PatientTable.BIRTH_DATE
+          + " + make_interval(years => cast(? as integer)) end)::date as expires_on, p."
+          + PatientTable.PATIENT_ID
+          + " as patient_id, p."
+          + PatientTable.ISSUER
+          + " as issuer from "
+          + StudyTable.NAME
+          + " st left join "
+          + PatientTable.NAME
+          + " p on p.pk = st."
+          + StudyTable.PATIENT_PK
+          + " where st.tenant = ? and st."
+          + StudyTable.STUDY_DATE
+          + " is not null) select e.study_uid, e.expires_on, l.bucket, count(*), sum(l.size) from"
+          + " expiry e"
+          + IndexJoins.seriesOfStudy("se", "e")
+          + IndexJoins.instancesOfSeries("i", "se")
+          + IndexJoins.locationOfInstance("l", "i")
+          + " where e.expires_on <= ? and not exists (select 1 from tiering.legal_hold h where"
+          + " h.tenant = e.tenant and h.study_uid = e.study_uid and h.lifted_at is null) and not"
+          + " exists (select 1 from tiering.patient_hold ph where ph.tenant = e.tenant and"
+          + " ph.lifted_at is null and ph.patient_id = e.patient_id and (ph.issuer is null or"
+          + " ph.issuer = e.issuer)) and not exists (select 1 from tiering.patient_hold_study ps"
+          + " join tiering.patient_hold ph on ph.id = ps.hold_id where ph.tenant = e.tenant and"
+          + " ps.study_uid = e.study_uid and ph.lifted_at is null) group by e.study_uid,"
+          + " e.expires_on, l.bucket order by e.expires_on, e.study_uid";
 
   private final AgroalDataSource dataSource;
 
@@ -107,6 +144,44 @@ public class RetentionRepository {
       ps.setDate(1, Date.valueOf(expiredBy));
       ps.setArray(2, c.createArrayOf("text", rules.toArray()));
       return ps.executeUpdate();
+    }
+  }
+
+  /** Part of a study a dry run would purge: its objects in one bucket. */
+  public record Expired(
+      String studyUid, LocalDate expiresOn, String bucket, long instances, long bytes) {}
+
+  /** What the rule would purge of its tenant if the day were {@code expiredBy}; writes nothing. */
+  public List<Expired> dryRun(RetentionRule rule, LocalDate expiredBy) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setReadOnly(true);
+      try (PreparedStatement ps = c.prepareStatement(DRY_RUN)) {
+        ps.setInt(1, rule.yearsAfterStudy());
+        if (rule.untilAge() == null) {
+          ps.setNull(2, Types.INTEGER);
+          ps.setNull(3, Types.INTEGER);
+        } else {
+          ps.setInt(2, rule.untilAge());
+          ps.setInt(3, rule.untilAge());
+        }
+        ps.setString(4, rule.tenant());
+        ps.setDate(5, Date.valueOf(expiredBy));
+        List<Expired> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(
+                new Expired(
+                    rs.getString(1),
+                    rs.getDate(2).toLocalDate(),
+                    rs.getString(3),
+                    rs.getLong(4),
+                    rs.getLong(5)));
+          }
+        }
+        return out;
+      } finally {
+        c.setReadOnly(false);
+      }
     }
   }
 

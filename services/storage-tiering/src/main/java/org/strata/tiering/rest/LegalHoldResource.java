@@ -17,16 +17,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
+import org.strata.audit.AuditUnavailableException;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
 import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.repository.LegalHoldRepository;
 import org.strata.tiering.repository.LegalHoldRepository.Hold;
+import org.strata.tiering.service.LegalHolds;
 
 /**
  * Legal holds on a study: while one is in force storage-tiering deletes none of the study's objects
- * (a move's source is kept). Who placed and who lifted a hold is recorded.
+ * (a move's source is kept), and index refuses to delete it (ADR 0043). Who placed and who lifted a
+ * hold is recorded, and audited.
  */
 @Path("/admin/tenants/{tenant}/studies/{study}/hold")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,11 +39,13 @@ public class LegalHoldResource {
   private static final Logger LOG = Logger.getLogger(LegalHoldResource.class);
   private static final int MAX_REASON = 1000;
 
-  private final LegalHoldRepository holds;
+  private final LegalHolds holds;
+  private final LegalHoldRepository repository;
   private final CurrentCaller caller;
 
-  public LegalHoldResource(LegalHoldRepository holds, CurrentCaller caller) {
+  public LegalHoldResource(LegalHolds holds, LegalHoldRepository repository, CurrentCaller caller) {
     this.holds = holds;
+    this.repository = repository;
     this.caller = caller;
   }
 
@@ -60,8 +65,13 @@ public class LegalHoldResource {
     if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
       return Errors.of(Response.Status.BAD_REQUEST, "reason: required, at most 1000 characters");
     }
-    Hold hold =
-        holds.place(TenantId.parse(tenant).value(), study, reason.strip(), caller.get().subject());
+    Hold hold;
+    try {
+      hold =
+          holds.placeOnStudy(caller.get(), TenantId.parse(tenant).value(), study, reason.strip());
+    } catch (IllegalStateException | AuditUnavailableException e) {
+      return Errors.unavailable(e);
+    }
     LOG.infof("legal hold in force, set by %s", hold.setBy());
     return Response.ok(describe(hold)).build();
   }
@@ -77,7 +87,7 @@ public class LegalHoldResource {
     if (bad != null) {
       return bad;
     }
-    return holds
+    return repository
         .inForce(TenantId.parse(tenant).value(), study)
         .map(h -> Response.ok(describe(h)).build())
         .orElseGet(() -> Errors.of(Response.Status.NOT_FOUND, "no hold in force"));
@@ -94,11 +104,14 @@ public class LegalHoldResource {
     if (bad != null) {
       return bad;
     }
-    String by = caller.get().subject();
-    if (!holds.lift(TenantId.parse(tenant).value(), study, by)) {
-      return Errors.of(Response.Status.NOT_FOUND, "no hold in force");
+    try {
+      if (!holds.liftFromStudy(caller.get(), TenantId.parse(tenant).value(), study)) {
+        return Errors.of(Response.Status.NOT_FOUND, "no hold in force");
+      }
+    } catch (IllegalStateException | AuditUnavailableException e) {
+      return Errors.unavailable(e);
     }
-    LOG.infof("legal hold lifted by %s", by);
+    LOG.infof("legal hold lifted by %s", caller.get().subject());
     return Response.noContent().build();
   }
 

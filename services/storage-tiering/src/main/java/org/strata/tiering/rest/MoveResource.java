@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
@@ -25,6 +26,7 @@ import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
 import org.strata.tiering.repository.MoveJob;
 import org.strata.tiering.repository.MoveJobRepository;
+import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.service.MovePlanner;
 import org.strata.tiering.service.MoveState;
 
@@ -40,8 +42,11 @@ public class MoveResource {
   private final MovePlanner planner;
   private final MoveJobRepository jobs;
   private final TieredStorage storage;
+  private final CurrentCaller caller;
 
-  public MoveResource(MovePlanner planner, MoveJobRepository jobs, TieredStorage storage) {
+  public MoveResource(
+      MovePlanner planner, MoveJobRepository jobs, TieredStorage storage, CurrentCaller caller) {
+    this.caller = caller;
     this.planner = planner;
     this.jobs = jobs;
     this.storage = storage;
@@ -71,7 +76,8 @@ public class MoveResource {
       return Errors.of(Response.Status.BAD_REQUEST, "tier: not a configured tier");
     }
     Optional<MovePlanner.Plan> plan =
-        planner.planStudy(TenantId.parse(tenant).value(), study, target.get());
+        planner.planStudy(
+            TenantId.parse(tenant).value(), study, target.get(), caller.get(), Channels.ADMIN_API);
     if (plan.isEmpty()) {
       return Errors.of(Response.Status.NOT_FOUND, "the tenant has no such study");
     }

@@ -17,11 +17,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
+import org.strata.audit.AuditUnavailableException;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.repository.PatientHoldRepository;
 import org.strata.tiering.repository.PatientHoldRepository.PatientHold;
+import org.strata.tiering.service.LegalHolds;
 
 /**
  * Legal holds on a patient of a tenant: every study of the patient is held as by a study hold. Same
@@ -39,11 +41,14 @@ public class PatientHoldResource {
   /** Patient ID and Issuer of Patient ID are LO: at most 64 characters. */
   private static final int MAX_LO = 64;
 
-  private final PatientHoldRepository holds;
+  private final LegalHolds holds;
+  private final PatientHoldRepository repository;
   private final CurrentCaller caller;
 
-  public PatientHoldResource(PatientHoldRepository holds, CurrentCaller caller) {
+  public PatientHoldResource(
+      LegalHolds holds, PatientHoldRepository repository, CurrentCaller caller) {
     this.holds = holds;
+    this.repository = repository;
     this.caller = caller;
   }
 
@@ -64,13 +69,14 @@ public class PatientHoldResource {
     if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
       return Errors.of(Response.Status.BAD_REQUEST, "reason: required, at most 1000 characters");
     }
-    PatientHold hold =
-        holds.place(
-            TenantId.parse(tenant).value(),
-            patient,
-            issuer,
-            reason.strip(),
-            caller.get().subject());
+    PatientHold hold;
+    try {
+      hold =
+          holds.placeOnPatient(
+              caller.get(), TenantId.parse(tenant).value(), patient, issuer, reason.strip());
+    } catch (IllegalStateException | AuditUnavailableException e) {
+      return Errors.unavailable(e);
+    }
     LOG.infof("legal hold on a patient in force, set by %s", hold.setBy());
     return Response.ok(describe(hold)).build();
   }
@@ -89,7 +95,7 @@ public class PatientHoldResource {
     if (bad != null) {
       return bad;
     }
-    return holds
+    return repository
         .inForce(TenantId.parse(tenant).value(), patient, issuer)
         .map(h -> Response.ok(describe(h)).build())
         .orElseGet(() -> Errors.of(Response.Status.NOT_FOUND, "no hold in force"));
@@ -109,11 +115,14 @@ public class PatientHoldResource {
     if (bad != null) {
       return bad;
     }
-    String by = caller.get().subject();
-    if (!holds.lift(TenantId.parse(tenant).value(), patient, issuer, by)) {
-      return Errors.of(Response.Status.NOT_FOUND, "no hold in force");
+    try {
+      if (!holds.liftFromPatient(caller.get(), TenantId.parse(tenant).value(), patient, issuer)) {
+        return Errors.of(Response.Status.NOT_FOUND, "no hold in force");
+      }
+    } catch (IllegalStateException | AuditUnavailableException e) {
+      return Errors.unavailable(e);
     }
-    LOG.infof("legal hold on a patient lifted by %s", by);
+    LOG.infof("legal hold on a patient lifted by %s", caller.get().subject());
     return Response.noContent().build();
   }
 

@@ -4,8 +4,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.strata.http.auth.CallerIdentity;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
 import org.strata.tiering.repository.IndexLocations;
@@ -19,11 +22,14 @@ public class MovePlanner {
   private final IndexLocations index;
   private final MoveJobRepository jobs;
   private final TieredStorage storage;
+  private final TieringAudit audit;
 
-  public MovePlanner(IndexLocations index, MoveJobRepository jobs, TieredStorage storage) {
+  public MovePlanner(
+      IndexLocations index, MoveJobRepository jobs, TieredStorage storage, TieringAudit audit) {
     this.index = index;
     this.jobs = jobs;
     this.storage = storage;
+    this.audit = audit;
   }
 
   /**
@@ -40,8 +46,13 @@ public class MovePlanner {
     }
   }
 
-  /** Empty when the index has no instance of the study. */
-  public Optional<Plan> planStudy(String tenant, String study, Tier target) throws SQLException {
+  /**
+   * Empty when the index has no instance of the study. What was planned is audited as {@code
+   * caller} asking through {@code channel}, one record per source tier.
+   */
+  public Optional<Plan> planStudy(
+      String tenant, String study, Tier target, CallerIdentity caller, String channel)
+      throws SQLException {
     List<IndexedInstance> instances = index.ofStudy(tenant, study);
     if (instances.isEmpty()) {
       return Optional.empty();
@@ -50,6 +61,7 @@ public class MovePlanner {
     List<UUID> planned = new ArrayList<>();
     int already = 0;
     int skipped = 0;
+    Map<String, Integer> byFromTier = new TreeMap<>();
     for (IndexedInstance i : instances) {
       Optional<Tier> from = storage.tiers().ofBucket(i.bucket());
       if (i.bucket().equals(target.bucket())) {
@@ -60,11 +72,13 @@ public class MovePlanner {
         MoveJob job = job(request, i, from.get(), target);
         if (jobs.plan(job)) {
           planned.add(job.id());
+          byFromTier.merge(from.get().name(), 1, Integer::sum);
         } else {
           skipped++;
         }
       }
     }
+    audit.moves(caller, channel, tenant, study, byFromTier, target.name());
     return Optional.of(new Plan(request, planned, already, skipped));
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
 import org.strata.tiering.config.TieringConfig;
@@ -35,6 +36,7 @@ public class PolicyEvaluator {
   private final MovePlanner planner;
   private final TieredStorage storage;
   private final TieringConfig config;
+  private final TieringAudit audit;
   private final List<LifecyclePolicy> policies;
   private ScheduledExecutorService executor;
 
@@ -42,11 +44,13 @@ public class PolicyEvaluator {
       PolicyCandidates candidates,
       MovePlanner planner,
       TieredStorage storage,
-      TieringConfig config) {
+      TieringConfig config,
+      TieringAudit audit) {
     this.candidates = candidates;
     this.planner = planner;
     this.storage = storage;
     this.config = config;
+    this.audit = audit;
     this.policies =
         config
             .policies()
@@ -112,7 +116,12 @@ public class PolicyEvaluator {
         int slash = study.indexOf('/');
         planned +=
             planner
-                .planStudy(study.substring(0, slash), study.substring(slash + 1), target)
+                .planStudy(
+                    study.substring(0, slash),
+                    study.substring(slash + 1),
+                    target,
+                    audit.service(),
+                    Channels.SERVICE)
                 .map(MovePlanner.Plan::planned)
                 .orElse(0);
       }

@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceDeleted;
@@ -29,6 +32,7 @@ import org.strata.tiering.repository.IndexedInstance;
 import org.strata.tiering.repository.LegalHoldRepository;
 import org.strata.tiering.repository.PatientHoldRepository;
 import org.strata.tiering.repository.RetentionRepository;
+import org.strata.tiering.repository.RetentionRepository.Expired;
 import org.strata.tiering.repository.RetentionRepository.Outcome;
 import org.strata.tiering.repository.RetentionRepository.Purge;
 
@@ -52,6 +56,7 @@ public class RetentionPurge {
   private final TieredStorage storage;
   private final TieringConfig config;
   private final TieringMetrics metrics;
+  private final TieringAudit audit;
   private final List<RetentionRule> rules;
   private ScheduledExecutorService executor;
 
@@ -63,7 +68,9 @@ public class RetentionPurge {
       InstanceDeletedPublisher publisher,
       TieredStorage storage,
       TieringConfig config,
-      TieringMetrics metrics) {
+      TieringMetrics metrics,
+      TieringAudit audit) {
+    this.audit = audit;
     this.repository = repository;
     this.index = index;
     this.holds = holds;
@@ -116,14 +123,72 @@ public class RetentionPurge {
       expiries += repository.refresh(rule);
       names.add(rule.name());
     }
-    // Expired on day D, purged once D + grace has passed (the day counts from its start, UTC).
-    LocalDate expiredBy =
-        Instant.now().minus(config.retention().grace()).atZone(ZoneOffset.UTC).toLocalDate();
-    int planned = names.isEmpty() ? 0 : repository.plan(expiredBy, names);
+    int planned = names.isEmpty() ? 0 : repository.plan(expiredBy(), names);
     if (planned > 0) {
       LOG.infof("retention planned %d purges", planned);
     }
     return new Evaluation(expiries, planned);
+  }
+
+  /** Expired on day D, purged once D + grace has passed (the day counts from its start, UTC). */
+  private LocalDate expiredBy() {
+    return Instant.now().minus(config.retention().grace()).atZone(ZoneOffset.UTC).toLocalDate();
+  }
+
+  /**
+   * What the tenant's rule would purge now, without purging or writing anything.
+   *
+   * @param rule the tenant's rule; null when it has none (nothing is purged)
+   * @param studies each study with its expiry, instances and bytes (at most {@code limit})
+   * @param bytesByTier the bytes of all of them by the tier they are on now
+   */
+  public record DryRun(
+      String tenant,
+      String rule,
+      LocalDate expiredBy,
+      int studyCount,
+      long instances,
+      long bytes,
+      Map<String, Long> bytesByTier,
+      List<Map<String, Object>> studies) {}
+
+  /** The dry run of {@code tenant}'s rule, listing at most {@code limit} studies. */
+  public DryRun dryRun(String tenant, int limit) throws SQLException {
+    LocalDate by = expiredBy();
+    RetentionRule rule =
+        rules.stream().filter(r -> r.tenant().equals(tenant)).findFirst().orElse(null);
+    Map<String, Map<String, Object>> studies = new LinkedHashMap<>();
+    Map<String, Long> byTier = new TreeMap<>();
+    long instances = 0;
+    long bytes = 0;
+    for (Expired part : rule == null ? List.<Expired>of() : repository.dryRun(rule, by)) {
+      String tier = storage.tiers().ofBucket(part.bucket()).map(Tier::name).orElse(part.bucket());
+      byTier.merge(tier, part.bytes(), Long::sum);
+      instances += part.instances();
+      bytes += part.bytes();
+      Map<String, Object> study =
+          studies.computeIfAbsent(
+              part.studyUid(),
+              uid -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("study", uid);
+                m.put("expiresOn", part.expiresOn().toString());
+                m.put("instances", 0L);
+                m.put("bytes", 0L);
+                return m;
+              });
+      study.merge("instances", part.instances(), (a, b) -> (Long) a + (Long) b);
+      study.merge("bytes", part.bytes(), (a, b) -> (Long) a + (Long) b);
+    }
+    return new DryRun(
+        tenant,
+        rule == null ? null : rule.name(),
+        by,
+        studies.size(),
+        instances,
+        bytes,
+        byTier,
+        studies.values().stream().limit(limit).toList());
   }
 
   /** Runs every due purge step; returns how many ran. */
@@ -170,6 +235,16 @@ public class RetentionPurge {
                 i.sidecarKey(),
                 i.frameIndexKey()));
       }
+      // Recorded before it is asked for: a purge the trail cannot hold is not made (ADR 0035).
+      IndexLocations.Patient patient =
+          index.patientOf(purge.tenant(), purge.studyUid()).orElse(null);
+      audit.purge(
+          purge.tenant(),
+          purge.studyUid(),
+          patient == null ? null : patient.id(),
+          patient == null ? null : patient.issuer(),
+          purge.rule(),
+          objects.size());
       publisher.publish(
           new InstanceDeleted(
               purge.eventId().toString(),
