@@ -22,11 +22,11 @@ import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
+import org.strata.servicekit.security.CurrentCaller;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
 import org.strata.tiering.repository.MoveJob;
 import org.strata.tiering.repository.MoveJobRepository;
-import org.strata.servicekit.security.CurrentCaller;
 import org.strata.tiering.service.MovePlanner;
 import org.strata.tiering.service.MoveState;
 

@@ -18,8 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
-import org.strata.tiering.repository.RetentionRepository;
 import org.strata.servicekit.security.CurrentCaller;
+import org.strata.tiering.repository.RetentionRepository;
 import org.strata.tiering.service.RetentionPurge;
 
 /** Retention: the rules, a dry run, an evaluation now, and the purges' progress. */
