@@ -7,21 +7,34 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.strata.platform.Component;
-import org.strata.platform.JvmPlatform;
 import org.strata.platform.Platform;
 import org.strata.platform.PlatformConfig;
 
 /**
- * The one platform of this test JVM ({@link JvmPlatform}, shared across Quarkus' class loaders when
- * the module loads strata-platform parent-first). Components start on first demand and stay up
- * until the JVM ends; the platform's process guard stops them even if the JVM is killed.
+ * The one platform of this test JVM. Components start on first demand and stay up until the JVM
+ * ends; the platform's process guard stops them even if the JVM is killed.
  */
 public final class SharedPlatform {
+  private static Platform platform;
+
   private SharedPlatform() {}
 
   /** The shared platform with at least {@code components} running. */
-  public static Platform require(Set<Component> components) {
-    return JvmPlatform.require(components, () -> config(EnumSet.noneOf(Component.class)));
+  public static synchronized Platform require(Set<Component> components) {
+    if (platform == null) {
+      platform = Platform.start(config(EnumSet.noneOf(Component.class)));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(SharedPlatform::stop, "strata-platform-stop"));
+    }
+    platform.ensureStarted(components);
+    return platform;
+  }
+
+  static synchronized void stop() {
+    if (platform != null) {
+      platform.close();
+      platform = null;
+    }
   }
 
   private static PlatformConfig config(Set<Component> components) {
