@@ -32,7 +32,8 @@ public final class IndexMigrations {
           "V2__attributes_objects_and_newest_first_dates.sql",
           "V3__patient_links.sql",
           "V4__rebuild_jobs.sql",
-          "V5__access_labels.sql");
+          "V5__access_labels.sql",
+          "V6__instance_metadata.sql");
 
   private IndexMigrations() {}
 
