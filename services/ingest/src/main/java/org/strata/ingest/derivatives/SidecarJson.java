@@ -3,7 +3,6 @@ package org.strata.ingest.derivatives;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.zip.Deflater;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.Fragments;
@@ -12,6 +11,7 @@ import org.strata.dicom.io.ReadOptions;
 import org.strata.dicom.io.TransferSyntax;
 import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.events.InstanceStored;
+import org.strata.events.MetadataCompression;
 import org.strata.ingest.config.DerivativesConfig;
 import org.strata.ingest.config.IngestConfig;
 
@@ -87,34 +87,15 @@ public class SidecarJson {
       if (parsed == null) {
         return null;
       }
-      byte[] compressed =
-          compress(
-              of(
-                  parsed.dataset(),
-                  event.studyInstanceUid(),
-                  event.seriesInstanceUid(),
-                  event.sopInstanceUid()));
-      return compressed.length <= InstanceStored.MAX_COMPRESSED_METADATA ? compressed : null;
+      return MetadataCompression.compressForEvent(
+          of(
+              parsed.dataset(),
+              event.studyInstanceUid(),
+              event.seriesInstanceUid(),
+              event.sopInstanceUid()));
     } catch (IOException | RuntimeException e) {
       // The header parsed once already; whatever fails here leaves the sidecar as the source.
       return null;
-    }
-  }
-
-  /** zlib at the default level: about a third of a CT header's JSON, ~50 µs. */
-  static byte[] compress(byte[] json) {
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
-    try {
-      deflater.setInput(json);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 3 + 64);
-      byte[] buffer = new byte[8192];
-      while (!deflater.finished()) {
-        out.write(buffer, 0, deflater.deflate(buffer));
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
     }
   }
 
