@@ -172,11 +172,12 @@ public final class QueryBenchmark {
         Map<String, String> sidecarEnv = new LinkedHashMap<>(env);
         sidecarEnv.put("strata.query.wado.metadata-from-index", "false");
         sidecarEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
-        querySidecars.start(dir.resolve("strata"), sidecarEnv);
+        // Data directories of their own: each holds its own audit spool.
+        querySidecars.start(dir.resolve("strata").resolve("query-sidecars"), sidecarEnv);
         Map<String, String> uncachedEnv = new LinkedHashMap<>(sidecarEnv);
         uncachedEnv.put("strata.query.wado.sidecar-cache-size", "0");
         uncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
-        queryUncached.start(dir.resolve("strata"), uncachedEnv);
+        queryUncached.start(dir.resolve("strata").resolve("query-uncached"), uncachedEnv);
 
         StowStream.Result stow =
             StowStream.stow(

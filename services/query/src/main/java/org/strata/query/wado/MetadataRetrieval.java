@@ -40,7 +40,8 @@ public class MetadataRetrieval {
   /**
    * Sidecars by bucket, sidecar key, object key and stored event: such a key names one object (see
    * {@link FrameIndexCache}); only sidecars that exist are kept (the header fallback is not, so a
-   * sidecar written later is seen).
+   * sidecar written later is seen). Metadata read from the index is kept here too, by tenant, SOP
+   * Instance UID and stored event ({@link #indexCacheKey}).
    */
   private final ByteBoundedLru<String, byte[]> sidecars;
 
@@ -78,13 +79,25 @@ public class MetadataRetrieval {
     List<StoredInstance> inIndex = new ArrayList<>();
     for (int from = 0; from < instances.size(); from += page) {
       List<StoredInstance> slice = instances.subList(from, Math.min(instances.size(), from + page));
-      Map<String, byte[]> fromIndex =
-          config.metadataFromIndex() ? indexed.compressed(tenant, slice) : Map.of();
-      for (StoredInstance i : slice) {
-        if (fromIndex.containsKey(IndexedMetadata.key(i))) {
-          inIndex.add(i);
+      Map<String, byte[]> rows = Map.of();
+      if (config.metadataFromIndex()) {
+        // Only the rows not in the cache are read (none when the series was served before).
+        List<StoredInstance> notCached = new ArrayList<>();
+        for (StoredInstance i : slice) {
+          if (sidecars.peek(indexCacheKey(tenant, i))) {
+            inIndex.add(i);
+          } else {
+            notCached.add(i);
+          }
+        }
+        rows = notCached.isEmpty() ? Map.of() : indexed.compressed(tenant, notCached);
+        for (StoredInstance i : notCached) {
+          if (rows.containsKey(IndexedMetadata.key(i))) {
+            inIndex.add(i);
+          }
         }
       }
+      Map<String, byte[]> fromIndex = rows;
       try (Ahead<byte[]> json =
           new Ahead<>(
               executor,
@@ -119,11 +132,21 @@ public class MetadataRetrieval {
   private byte[] metadataJson(
       String tenant, StoredInstance i, Map<String, byte[]> fromIndex, String base, int cap)
       throws IOException {
+    if (config.metadataFromIndex()) {
+      byte[] cached = sidecars.get(indexCacheKey(tenant, i));
+      if (cached != null) {
+        return cached;
+      }
+    }
     byte[] compressed = fromIndex.get(IndexedMetadata.key(i));
     if (compressed != null) {
       try {
         byte[] bytes = IndexedMetadata.inflate(compressed, cap);
-        return bytes.length > cap ? null : bytes;
+        if (bytes.length > cap) {
+          return null;
+        }
+        sidecars.put(indexCacheKey(tenant, i), bytes);
+        return bytes;
       } catch (ZipException e) {
         LOG.warnf("metadata row of tenant %s not readable; using the sidecar", tenant);
       }
@@ -273,6 +296,14 @@ public class MetadataRetrieval {
       }
     }
     frameIndexes.prefetch(tenant, written);
+  }
+
+  /**
+   * The cache key of an instance's metadata read from the index: a row belongs to one stored event
+   * (ADR 0045), so unlike a sidecar key it is right for every version of an instance.
+   */
+  private static String indexCacheKey(String tenant, StoredInstance i) {
+    return "index|" + tenant + "|" + IndexedMetadata.key(i);
   }
 
   private static String sidecarCacheKey(StoredInstance i) {
