@@ -164,6 +164,8 @@ public final class QueryBenchmark {
       ServiceProcess querySidecars = new ServiceProcess("query-sidecars", freePort(), queryJar);
       ServiceProcess queryUncached =
           new ServiceProcess("query-sidecars-uncached", freePort(), queryJar);
+      ServiceProcess queryIndexUncached =
+          new ServiceProcess("query-index-uncached", freePort(), queryJar);
       try {
         index.start(dir.resolve("strata"), env);
         String explainNote = enableAutoExplain(platform);
@@ -178,6 +180,11 @@ public final class QueryBenchmark {
         uncachedEnv.put("strata.query.wado.sidecar-cache-size", "0");
         uncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
         queryUncached.start(dir.resolve("strata").resolve("query-uncached"), uncachedEnv);
+        Map<String, String> indexUncachedEnv = new LinkedHashMap<>(env);
+        indexUncachedEnv.put("strata.query.wado.sidecar-cache-size", "0");
+        indexUncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
+        queryIndexUncached.start(
+            dir.resolve("strata").resolve("query-index-uncached"), indexUncachedEnv);
 
         StowStream.Result stow =
             StowStream.stow(
@@ -234,7 +241,10 @@ public final class QueryBenchmark {
           wado(base, retrieved, seriesSize, wado, 0);
           metadataVariants(
               List.of(
-                  new Variant("from the index (ADR 0045)", base),
+                  new Variant("from the index, cache on (ADR 0045, default)", base),
+                  new Variant(
+                      "from the index, no cache (ADR 0045, uncached)",
+                      queryIndexUncached.url() + "/dicomweb"),
                   new Variant(
                       "sidecars from S3, sidecar cache on (before)",
                       querySidecars.url() + "/dicomweb"),
@@ -249,6 +259,7 @@ public final class QueryBenchmark {
             "Strata: query service resident memory after the run",
             query.residentBytes() / (1024 * 1024) + " MB");
       } finally {
+        queryIndexUncached.stop();
         queryUncached.stop();
         querySidecars.stop();
         query.stop();
