@@ -20,6 +20,12 @@ import org.strata.ids.AccessLabel;
  * @param accessLabels optional (added within v2, ADR 0025): the access labels (departments of the
  *     tenant) ingest's label rules gave the instance; absent or empty: none. Index adds them to the
  *     study's labels.
+ * @param compressedMetadata optional (added within v2, ADR 0045): the instance's WADO-RS metadata,
+ *     i.e. the bytes of its metadata sidecar (UTF-8 DICOM JSON, PS3.18 Annex F, bulk data as
+ *     BulkDataURIs), compressed with zlib ({@link java.util.zip.Deflater}); base64 on the wire.
+ *     Ingest adds it when it can make the sidecar from the header it holds (ADR 0015) and it is
+ *     small enough; the index keeps it so that series metadata needs no S3 read per instance.
+ *     Absent: the sidecar (or the object) is the only source.
  */
 public record InstanceStored(
     String eventId,
@@ -39,10 +45,14 @@ public record InstanceStored(
     Source source,
     int version,
     JsonNode attributes,
-    List<String> accessLabels)
+    List<String> accessLabels,
+    byte[] compressedMetadata)
     implements StrataEvent {
 
   public static final int SCHEMA_VERSION = 2;
+
+  /** The largest {@link #compressedMetadata} an event carries (Kafka messages stay small). */
+  public static final int MAX_COMPRESSED_METADATA = 64 * 1024;
 
   public InstanceStored {
     Require.uuid(eventId, "eventId");
@@ -69,6 +79,52 @@ public record InstanceStored(
         }
       }
     }
+    if (compressedMetadata != null && compressedMetadata.length > MAX_COMPRESSED_METADATA) {
+      throw new IllegalArgumentException(
+          "compressedMetadata: more than " + MAX_COMPRESSED_METADATA + " bytes");
+    }
+  }
+
+  /** An event without compressed metadata. */
+  public InstanceStored(
+      String eventId,
+      Instant occurredAt,
+      String tenant,
+      String studyInstanceUid,
+      String seriesInstanceUid,
+      String sopInstanceUid,
+      String sopClassUid,
+      String transferSyntaxUid,
+      String patientId,
+      String issuerOfPatientId,
+      String accessionNumber,
+      String modality,
+      String studyDate,
+      ObjectLocation objectLocation,
+      Source source,
+      int version,
+      JsonNode attributes,
+      List<String> accessLabels) {
+    this(
+        eventId,
+        occurredAt,
+        tenant,
+        studyInstanceUid,
+        seriesInstanceUid,
+        sopInstanceUid,
+        sopClassUid,
+        transferSyntaxUid,
+        patientId,
+        issuerOfPatientId,
+        accessionNumber,
+        modality,
+        studyDate,
+        objectLocation,
+        source,
+        version,
+        attributes,
+        accessLabels,
+        null);
   }
 
   /** An event without access labels. */
@@ -131,7 +187,32 @@ public record InstanceStored(
         source,
         version,
         attributes,
-        labels);
+        labels,
+        compressedMetadata);
+  }
+
+  /** The same event carrying this compressed metadata (null: none). */
+  public InstanceStored withCompressedMetadata(byte[] metadata) {
+    return new InstanceStored(
+        eventId,
+        occurredAt,
+        tenant,
+        studyInstanceUid,
+        seriesInstanceUid,
+        sopInstanceUid,
+        sopClassUid,
+        transferSyntaxUid,
+        patientId,
+        issuerOfPatientId,
+        accessionNumber,
+        modality,
+        studyDate,
+        objectLocation,
+        source,
+        version,
+        attributes,
+        accessLabels,
+        metadata);
   }
 
   /** How the instance reached Strata. */

@@ -1,6 +1,7 @@
 package org.strata.events;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -83,6 +84,28 @@ class EventCodecTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> Samples.instanceStored().withAccessLabels(List.of("Cardiology")));
+  }
+
+  @Test
+  void compressedMetadataTravelsAsBase64AndIsLeftOutWhenNone() throws Exception {
+    byte[] metadata = {0x78, (byte) 0x9c, 0, 1, 2, (byte) 0xff};
+    InstanceStored withMetadata = Samples.instanceStored().withCompressedMetadata(metadata);
+    JsonNode json = JSON.readTree(EventCodec.encode(withMetadata));
+    assertEquals("eJwAAQL/", json.path("compressedMetadata").asText());
+    InstanceStored decoded = (InstanceStored) EventCodec.decode(EventCodec.encode(withMetadata));
+    assertArrayEquals(metadata, decoded.compressedMetadata());
+    assertEquals(withMetadata.eventId(), decoded.eventId());
+    assertFalse(
+        JSON.readTree(EventCodec.encode(Samples.instanceStored())).has("compressedMetadata"));
+    assertArrayEquals(
+        metadata,
+        withMetadata.withAccessLabels(List.of("cardiology")).compressedMetadata(),
+        "labels keep the metadata");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Samples.instanceStored()
+                .withCompressedMetadata(new byte[InstanceStored.MAX_COMPRESSED_METADATA + 1]));
   }
 
   @Test

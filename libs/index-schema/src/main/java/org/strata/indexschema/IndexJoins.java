@@ -44,6 +44,20 @@ public final class IndexJoins {
         InstanceTable.PK);
   }
 
+  /**
+   * The compressed metadata of instance {@code instance} (ADR 0045), as a left join: instances
+   * without a row have their metadata in the sidecar only.
+   */
+  public static String metadataOfInstance(String metadata, String instance) {
+    return " left"
+        + join(
+            InstanceMetadataTable.NAME,
+            metadata,
+            InstanceMetadataTable.INSTANCE_PK,
+            instance,
+            InstanceTable.PK);
+  }
+
   /** {@code "a.x, a.y, ..."}: columns of one alias, for select lists. */
   public static String columns(String alias, String... columns) {
     StringBuilder s = new StringBuilder();

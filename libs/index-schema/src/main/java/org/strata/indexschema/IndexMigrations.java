@@ -33,7 +33,8 @@ public final class IndexMigrations {
           "V3__patient_links.sql",
           "V4__rebuild_jobs.sql",
           "V5__access_labels.sql",
-          "V6__legal_holds.sql");
+          "V6__legal_holds.sql",
+          "V7__instance_metadata.sql");
 
   private IndexMigrations() {}
 

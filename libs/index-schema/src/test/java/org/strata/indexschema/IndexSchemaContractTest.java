@@ -33,6 +33,7 @@ class IndexSchemaContractTest {
           SeriesTable.class,
           InstanceTable.class,
           ObjectLocationTable.class,
+          InstanceMetadataTable.class,
           PatientLinkMemberTable.class);
 
   private static Platform platform;
@@ -99,6 +100,7 @@ class IndexSchemaContractTest {
             + IndexJoins.seriesOfInstance("se2", "i")
             + IndexJoins.studyOfSeries("st2", "se2")
             + IndexJoins.locationOfInstance("l", "i")
+            + IndexJoins.metadataOfInstance("m", "i")
             + StudyTable.newestFirst("st")
             + ", "
             + SeriesTable.byNumber("se")

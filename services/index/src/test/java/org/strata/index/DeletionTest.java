@@ -27,9 +27,20 @@ import org.strata.testkit.PlatformTestResource;
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres"))
 class DeletionTest extends IndexTestSupport {
 
+  /** The instance_metadata rows of a study's instances. */
+  private String metadataRows(String studyUid) throws Exception {
+    return query(
+        "select count(*) from instance_metadata m join instance i on i.pk = m.instance_pk join"
+            + " series se on se.pk = i.series_pk join study st on st.pk = se.study_pk where"
+            + " st.study_uid = '"
+            + studyUid
+            + "'");
+  }
+
   @Test
   void deletingAnInstanceThenASeriesThenTheStudyKeepsAggregatesRight() throws Exception {
     InstanceStoredMother ct1 = new InstanceStoredMother();
+    ct1.metadata = new byte[] {7};
     InstanceStoredMother ct2 = ct1.nextInstance();
     InstanceStoredMother mr1 = ct1.nextSeries("MR", InstanceStoredMother.MR);
     for (InstanceStoredMother m : List.of(ct1, ct2, mr1)) {
@@ -37,6 +48,7 @@ class DeletionTest extends IndexTestSupport {
     }
     awaitInstances(ct1.studyUid, 3);
     String base = "/admin/tenants/hosp-a/studies/" + ct1.studyUid;
+    assertEquals("3", metadataRows(ct1.studyUid), "each instance's metadata (ADR 0045)");
 
     given()
         .delete(base + "/series/" + ct1.seriesUid + "/instances/" + ct2.sopUid)
@@ -45,6 +57,7 @@ class DeletionTest extends IndexTestSupport {
         .body("scope", equalTo("INSTANCE"), "objects", equalTo(1));
     awaitInstances(ct1.studyUid, 2);
     awaitStudy(ct1.studyUid, "2|2|CT\\MR");
+    assertEquals("2", metadataRows(ct1.studyUid), "the deleted instance's metadata is gone");
 
     given()
         .delete(base + "/series/" + mr1.seriesUid)

@@ -39,6 +39,7 @@ final class InstanceStoredMother {
   int version = 1;
   String eventId = UUID.randomUUID().toString();
   String objectKey;
+  byte[] metadata;
 
   static String uid() {
     return "2.25."
@@ -86,37 +87,39 @@ final class InstanceStoredMother {
     c.occurredAt = occurredAt;
     c.version = version;
     c.eventId = eventId;
+    c.metadata = metadata;
     return c;
   }
 
   InstanceStored build() {
     return new InstanceStored(
-        eventId,
-        occurredAt,
-        tenant,
-        studyUid,
-        seriesUid,
-        sopUid,
-        sopClassUid,
-        "1.2.840.10008.1.2.1",
-        patientId,
-        issuer,
-        accession,
-        modality,
-        studyDate,
-        new ObjectLocation(
-            "strata-objects",
-            objectKey != null
-                ? objectKey
-                : tenant + "/" + studyUid + "/" + seriesUid + "/" + sopUid + ".dcm",
-            524_288,
-            "a".repeat(64),
-            null,
-            null),
-        new InstanceStored.Source(
-            InstanceStored.Channel.DIMSE, "MODALITY", "STRATA", "127.0.0.1", null),
-        version,
-        attributes());
+            eventId,
+            occurredAt,
+            tenant,
+            studyUid,
+            seriesUid,
+            sopUid,
+            sopClassUid,
+            "1.2.840.10008.1.2.1",
+            patientId,
+            issuer,
+            accession,
+            modality,
+            studyDate,
+            new ObjectLocation(
+                "strata-objects",
+                objectKey != null
+                    ? objectKey
+                    : tenant + "/" + studyUid + "/" + seriesUid + "/" + sopUid + ".dcm",
+                524_288,
+                "a".repeat(64),
+                null,
+                null),
+            new InstanceStored.Source(
+                InstanceStored.Channel.DIMSE, "MODALITY", "STRATA", "127.0.0.1", null),
+            version,
+            attributes())
+        .withCompressedMetadata(metadata);
   }
 
   private JsonNode attributes() {

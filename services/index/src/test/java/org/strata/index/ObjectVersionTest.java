@@ -77,6 +77,50 @@ class ObjectVersionTest extends IndexTestSupport {
     assertEquals("1|3|3|1|3", snapshot(i1.studyUid));
   }
 
+  /** The instance's metadata row (ADR 0045) as hex, "none" without one. */
+  private String metadata(String sopUid) throws Exception {
+    return query(
+        "select coalesce((select encode(m.metadata, 'hex') from instance_metadata m where"
+            + " m.instance_pk = i.pk), 'none') from instance i where i.sop_instance_uid = '"
+            + sopUid
+            + "'");
+  }
+
+  @Test
+  void theMetadataRowIsTheCurrentVersionsAndGoesWithTheInstance() throws Exception {
+    InstanceStoredMother i1 = new InstanceStoredMother();
+    i1.metadata = new byte[] {1, 2, 3};
+    InstanceStoredMother without = i1.nextInstance();
+    without.metadata = null;
+    publish(i1.build());
+    publish(without.build());
+    awaitInstances(i1.studyUid, 2);
+    assertEquals("010203", metadata(i1.sopUid));
+    assertEquals("none", metadata(without.sopUid));
+
+    InstanceStoredMother v2 = version(i1, 2, "m/" + i1.sopUid + "/2.dcm");
+    v2.metadata = new byte[] {4, 5};
+    publish(v2.build());
+    await().atMost(WAIT).until(() -> metadata(i1.sopUid).equals("0405"));
+
+    // A later version without metadata (e.g. made from the object, not the header) has none:
+    // never the previous version's.
+    InstanceStoredMother v3 = version(i1, 3, "m/" + i1.sopUid + "/3.dcm");
+    v3.metadata = null;
+    publish(v3.build());
+    await().atMost(WAIT).until(() -> state(i1.sopUid).startsWith("3|"));
+    assertEquals("none", metadata(i1.sopUid));
+
+    // An older version arriving late changes nothing.
+    InstanceStoredMother late = version(i1, 2, "m/" + i1.sopUid + "/2-late.dcm");
+    late.metadata = new byte[] {9};
+    InstanceStoredMother sentinel = without.nextInstance();
+    publish(late.build());
+    publish(sentinel.build());
+    awaitInstances(i1.studyUid, 3);
+    assertEquals("none", metadata(i1.sopUid));
+  }
+
   @Test
   void versionsArrivingTogetherKeepTheNewest() throws Exception {
     InstanceStoredMother i1 = new InstanceStoredMother();

@@ -2,6 +2,8 @@ package org.strata.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.zip.InflaterInputStream;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -35,7 +39,8 @@ import org.strata.testkit.PlatformTestResource;
  * without reading the object back. For every python3-pydicom sample ingest accepts, the sidecar and
  * frame index written that way must be byte for byte what the read-back path writes for the same
  * event; and the objects that do not end with their native Pixel Data (encapsulated, trailing
- * padding, deflated) must take the read-back path.
+ * padding, deflated) must take the read-back path. ADR 0045: the metadata the event carries to the
+ * index is, inflated, byte for byte that read-back sidecar; objects read back carry none.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -132,6 +137,7 @@ class DerivativesFromHeaderTest {
     for (InstanceStored event : events(stored.keySet())) {
       Stored s = stored.get(event.eventId());
       if (!s.readFrom().equals("header")) {
+        assertNull(event.compressedMetadata(), s.file() + " carries no metadata");
         continue;
       }
       String sidecarKey = event.objectLocation().sidecarKey();
@@ -146,6 +152,8 @@ class DerivativesFromHeaderTest {
       DerivativesWriter.Result again = writer.write(event);
       assertEquals("object", again.readFrom(), s.file());
       assertArrayEquals(bytes(sidecarKey).orElseThrow(), sidecar, s.file() + " sidecar");
+      assertArrayEquals(
+          sidecar, inflate(event.compressedMetadata()), s.file() + " metadata in the event");
       Optional<byte[]> framesAgain = bytes(frameKey);
       assertEquals(framesAgain.isPresent(), frames.isPresent(), s.file() + " frame index");
       if (frames.isPresent()) {
@@ -154,6 +162,13 @@ class DerivativesFromHeaderTest {
       compared++;
     }
     assertTrue(compared >= FROM_HEADER.size(), "compared " + compared);
+  }
+
+  private static byte[] inflate(byte[] compressed) throws Exception {
+    assertNotNull(compressed, "the event carries the metadata");
+    try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(compressed))) {
+      return in.readAllBytes();
+    }
   }
 
   private double count(String from) {

@@ -3,6 +3,7 @@ package org.strata.query;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.strata.query.WadoTestData.BUCKET;
+import static org.strata.query.WadoTestData.OTHER_TENANT;
 import static org.strata.query.WadoTestData.RLE;
 import static org.strata.query.WadoTestData.SC_SWAPPED_FRAME_INDEX;
 import static org.strata.query.WadoTestData.TENANT;
@@ -49,6 +50,26 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
 
   String sop(int n) {
     return series() + "." + n;
+  }
+
+  /** A study of one series whose metadata the index holds (ADR 0045). */
+  String indexedStudy() {
+    return study() + ".9";
+  }
+
+  /** The series of {@link #indexedStudy}: the index holds the metadata of all but instance 7. */
+  String indexedSeries() {
+    return indexedStudy() + ".1";
+  }
+
+  static final int INDEXED = 20;
+
+  /** Instance 7 of the indexed series has no metadata row, only a sidecar. */
+  static final int SIDECAR_ONLY = 7;
+
+  /** Another tenant's metadata for the same UIDs and stored events. */
+  static String otherTenantMetadata(int n) {
+    return "{\"00100010\":{\"vr\":\"PN\",\"Value\":[{\"Alphabetic\":\"Other^" + n + "\"}]}}";
   }
 
   String frameSeries() {
@@ -126,8 +147,105 @@ abstract class WadoOverlapChecks extends WadoTestSupport {
       }
       long fs = WadoTestData.series(c, TENANT, st, frameSeries(), 2);
       WadoTestData.instance(c, TENANT, fs, frameSop(), 1, RLE, frameKey, 2696);
+      indexedSeriesRows(c, s3, patient);
       c.commit();
     }
+  }
+
+  /**
+   * The indexed series: instances 1..20 (and 21, which a test deletes) with metadata rows holding
+   * {@link #sidecar}, inserted out of order, no objects and no sidecars in S3 but instance 7's; the
+   * same UIDs in another tenant, with the same stored events and other metadata.
+   */
+  private void indexedSeriesRows(Connection c, ObjectStore s3, long patient) throws Exception {
+    String series = indexedSeries();
+    WadoTestData.put(
+        s3,
+        ObjectKeys.sidecar(TENANT, indexedStudy(), series, series + "." + SIDECAR_ONLY),
+        sidecar(SIDECAR_ONLY).getBytes(StandardCharsets.UTF_8));
+    long study = WadoTestData.study(c, TENANT, indexedStudy(), patient);
+    long se = WadoTestData.series(c, TENANT, study, series, 1);
+    long otherPatient = WadoTestData.patient(c, OTHER_TENANT, "OVERLAP-" + study());
+    long otherStudy = WadoTestData.study(c, OTHER_TENANT, indexedStudy(), otherPatient);
+    long otherSe = WadoTestData.series(c, OTHER_TENANT, otherStudy, series, 1);
+    for (int k = 0; k <= INDEXED; k++) {
+      int n = (8 * k) % (INDEXED + 1) + 1;
+      String sop = series + "." + n;
+      long pk =
+          WadoTestData.instance(
+              c,
+              TENANT,
+              se,
+              sop,
+              n,
+              WadoTestData.EXPLICIT_LE,
+              WadoTestData.key(TENANT, indexedStudy(), series, sop),
+              100);
+      if (n != SIDECAR_ONLY) {
+        WadoTestData.metadata(c, pk, sidecar(n));
+      }
+      long other =
+          WadoTestData.instance(
+              c,
+              OTHER_TENANT,
+              otherSe,
+              sop,
+              n,
+              WadoTestData.EXPLICIT_LE,
+              WadoTestData.key(OTHER_TENANT, indexedStudy(), series, sop),
+              100);
+      WadoTestData.metadata(c, other, otherTenantMetadata(n));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "update instance set stored_event_id = (select stored_event_id from instance where"
+                  + " pk = ?) where pk = ?")) {
+        ps.setLong(1, pk);
+        ps.setLong(2, other);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * ADR 0045: series and study metadata from the index's copies, byte for byte, in instance order
+   * across pages of rows, mixed with a sidecar; the caller's tenant's rows only; a deleted instance
+   * gone. Nothing else in S3 could give these bytes: the objects do not exist.
+   */
+  @Test
+  void metadataFromTheIndex() throws Exception {
+    String path = "/studies/" + indexedStudy() + "/series/" + indexedSeries() + "/metadata";
+    StringBuilder expected = new StringBuilder("[");
+    for (int n = 1; n <= INDEXED + 1; n++) {
+      expected.append(n > 1 ? "," : "").append(sidecar(n));
+    }
+    var r = get(path, "application/json");
+    assertEquals(200, r.statusCode(), r.asString());
+    assertEquals(expected + "]", new String(r.asByteArray(), StandardCharsets.UTF_8), "the series");
+    var one =
+        get(path.replace("/metadata", "/instances/" + indexedSeries() + ".5/metadata"), "*/*");
+    assertEquals("[" + sidecar(5) + "]", new String(one.asByteArray(), StandardCharsets.UTF_8));
+    assertEquals(
+        expected + "]",
+        new String(
+            get("/studies/" + indexedStudy() + "/metadata", "application/dicom+json").asByteArray(),
+            StandardCharsets.UTF_8),
+        "the study");
+
+    try (Connection c = IndexDb.connect();
+        PreparedStatement ps =
+            c.prepareStatement("delete from instance where tenant = ? and sop_instance_uid = ?")) {
+      ps.setString(1, TENANT);
+      ps.setString(2, indexedSeries() + "." + (INDEXED + 1));
+      assertEquals(1, ps.executeUpdate());
+    }
+    StringBuilder afterDelete = new StringBuilder("[");
+    for (int n = 1; n <= INDEXED; n++) {
+      afterDelete.append(n > 1 ? "," : "").append(sidecar(n));
+    }
+    assertEquals(
+        afterDelete + "]",
+        new String(get(path, "application/json").asByteArray(), StandardCharsets.UTF_8),
+        "the deleted instance is gone");
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.strata.testkit.PlatformTestResource;
 /**
  * {@link WadoOverlapChecks} with buffers smaller than the test data: 3 sidecars at once, of at most
  * 64 bytes (larger ones streamed in their turn), one object ahead, read whole only up to 1,000
- * bytes (the rest by a range read), no frame-index or sidecar cache.
+ * bytes (the rest by a range read), no frame-index or sidecar cache, the index's metadata rows read
+ * 6 instances at a time.
  */
 @QuarkusTest
 @TestProfile(WadoOverlapSmallBuffersTest.SmallBuffers.class)
@@ -31,6 +32,7 @@ class WadoOverlapSmallBuffersTest extends WadoOverlapChecks {
       config.put("strata.query.wado.read-ahead-size", "1000");
       config.put("strata.query.wado.frame-index-cache-size", "0");
       config.put("strata.query.wado.sidecar-cache-size", "0");
+      config.put("strata.query.wado.metadata-index-page", "6");
       return config;
     }
   }

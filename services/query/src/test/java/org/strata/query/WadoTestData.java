@@ -286,8 +286,11 @@ final class WadoTestData {
     }
   }
 
-  /** An instance and its object location; sidecar and frame index keys as ingest sets them. */
-  static void instance(
+  /**
+   * An instance and its object location; sidecar and frame index keys as ingest sets them. Returns
+   * the instance's pk.
+   */
+  static long instance(
       Connection c,
       String tenant,
       long series,
@@ -322,6 +325,26 @@ final class WadoTestData {
       ps.setLong(4, size);
       ps.setString(5, base + ".json");
       ps.setString(6, base + ".frames");
+      ps.executeUpdate();
+    }
+    return pk;
+  }
+
+  /** The index's copy of an instance's metadata (ADR 0045): {@code json} zlib-compressed. */
+  static void metadata(Connection c, long instancePk, String json) throws Exception {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+    deflater.setInput(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    deflater.finish();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] buffer = new byte[1024];
+    while (!deflater.finished()) {
+      out.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    try (PreparedStatement ps =
+        c.prepareStatement("insert into instance_metadata (instance_pk, metadata) values (?, ?)")) {
+      ps.setLong(1, instancePk);
+      ps.setBytes(2, out.toByteArray());
       ps.executeUpdate();
     }
   }

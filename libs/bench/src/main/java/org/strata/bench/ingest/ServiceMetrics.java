@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Sums of counters read from a service's Prometheus endpoint ({@code /q/metrics}). */
-final class ServiceMetrics {
+public final class ServiceMetrics {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ServiceMetrics() {}
@@ -33,7 +33,8 @@ final class ServiceMetrics {
   }
 
   /** Sum and count of a timer's series selected by {@code labelFilter}, in seconds. */
-  static double[] timer(String serviceUrl, String name, String labelFilter) throws Exception {
+  public static double[] timer(String serviceUrl, String name, String labelFilter)
+      throws Exception {
     return new double[] {
       sum(serviceUrl, name + "_seconds_sum", labelFilter),
       sum(serviceUrl, name + "_seconds_count", labelFilter)

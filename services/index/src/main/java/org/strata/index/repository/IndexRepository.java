@@ -250,13 +250,16 @@ public class IndexRepository {
       o.put("sha", i.location().sha256());
       o.put("sidecar", i.location().sidecarKey());
       o.put("frame_index", i.location().frameIndexKey());
+      if (i.compressedMetadata() != null) {
+        o.put("meta", java.util.Base64.getEncoder().encodeToString(i.compressedMetadata()));
+      }
     }
     return s.createNativeQuery(
             "with r as (select * from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as"
                 + " r(tenant text, series_pk bigint, sop text, cuid text, num integer, frames"
                 + " integer, rows integer, cols integer, ts text, event uuid, version integer,"
                 + " attrs jsonb, bucket text, key text, size bigint, sha text, sidecar text,"
-                + " frame_index text, ord bigint)),"
+                + " frame_index text, meta text, ord bigint)),"
                 + " i as (insert into instance (tenant, series_pk, sop_instance_uid,"
                 + " sop_class_uid, instance_number, number_of_frames, pixel_rows, pixel_columns,"
                 + " transfer_syntax_uid, stored_event_id, version, attributes) select tenant,"
@@ -266,7 +269,10 @@ public class IndexRepository {
                 + " l as (insert into object_location (instance_pk, bucket, object_key, size,"
                 + " sha256, sidecar_key, frame_index_key) select i.pk, r.bucket, r.key, r.size,"
                 + " r.sha, r.sidecar, r.frame_index from i join r on r.tenant = i.tenant and"
-                + " r.sop = i.sop_instance_uid)"
+                + " r.sop = i.sop_instance_uid),"
+                + " m as (insert into instance_metadata (instance_pk, metadata) select i.pk,"
+                + " decode(r.meta, 'base64') from i join r on r.tenant = i.tenant and r.sop ="
+                + " i.sop_instance_uid where r.meta is not null)"
                 + " select i.tenant || '/' || i.sop_instance_uid from i",
             String.class)
         .setParameter("rows", array.toString())
@@ -315,8 +321,27 @@ public class IndexRepository {
                               .setParameter("pk", pk)
                               .executeUpdate())
                   .chain(() -> insertLocation(s, pk, i))
+                  .chain(() -> replaceMetadata(s, pk, i))
                   .replaceWith(Outcome.NEW_VERSION);
             });
+  }
+
+  /** The new version's metadata (ADR 0045), or none: never the previous version's. */
+  private Uni<Integer> replaceMetadata(Mutiny.Session s, long instancePk, IndexedInstance i) {
+    Uni<Integer> deleted =
+        s.createNativeQuery("delete from instance_metadata where instance_pk = :pk")
+            .setParameter("pk", instancePk)
+            .executeUpdate();
+    if (i.compressedMetadata() == null) {
+      return deleted;
+    }
+    return deleted.chain(
+        () ->
+            s.createNativeQuery(
+                    "insert into instance_metadata (instance_pk, metadata) values (:pk, :meta)")
+                .setParameter("pk", instancePk)
+                .setParameter("meta", i.compressedMetadata())
+                .executeUpdate());
   }
 
   private Uni<Integer> insertLocation(Mutiny.Session s, long instancePk, IndexedInstance i) {

@@ -14,7 +14,8 @@ import org.strata.events.ObjectLocation;
 
 /**
  * What the index keeps of one stored instance, taken from its {@link InstanceStored} event: the
- * event's own fields, and the DICOM JSON attributes it carries for everything else.
+ * event's own fields, and the DICOM JSON attributes it carries for everything else; its compressed
+ * WADO-RS metadata, kept as it came (ADR 0045).
  */
 public record IndexedInstance(
     UUID eventId,
@@ -50,7 +51,8 @@ public record IndexedInstance(
     int version,
     String attributesJson,
     ObjectLocation location,
-    boolean charactersReplaced) {
+    boolean charactersReplaced,
+    byte[] compressedMetadata) {
 
   private static final Logger LOG = Logger.getLogger(IndexedInstance.class);
 
@@ -98,7 +100,8 @@ public record IndexedInstance(
         event.version(),
         json,
         event.objectLocation(),
-        holdable.replacedAny());
+        holdable.replacedAny(),
+        event.compressedMetadata());
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
+import org.strata.events.MetadataCompression;
 import org.strata.index.config.IndexConfig;
 import org.strata.storage.ObjectStore;
 
@@ -300,12 +301,15 @@ public class RebuildService {
     if (stat.isEmpty()) {
       return null; // deleted since it was listed
     }
-    JsonNode json;
+    byte[] bytes;
     try (InputStream in = store.get(key)) {
-      json = JSON.readTree(in);
+      bytes = in.readAllBytes();
     }
+    JsonNode json = JSON.readTree(bytes);
     try {
-      return SidecarEvents.toEvent(store.bucket(), key, stat.get().userMetadata(), json);
+      // The sidecar's bytes are the instance's metadata (ADR 0045), as ingest's event carries it.
+      return SidecarEvents.toEvent(store.bucket(), key, stat.get().userMetadata(), json)
+          .withCompressedMetadata(MetadataCompression.compressForEvent(bytes));
     } catch (SidecarEvents.NotIndexable e) {
       job.failed.incrementAndGet();
       LOG.debugf("sidecar %s not indexable: %s", key, e.getMessage());

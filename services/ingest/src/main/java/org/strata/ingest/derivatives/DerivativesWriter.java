@@ -2,26 +2,19 @@ package org.strata.ingest.derivatives;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.Optional;
 import org.strata.dicom.Attributes;
-import org.strata.dicom.BulkDataRef;
 import org.strata.dicom.DicomParseException;
-import org.strata.dicom.Fragments;
 import org.strata.dicom.Tag;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.FrameIndex;
-import org.strata.dicom.io.ReadOptions;
 import org.strata.dicom.io.TransferSyntax;
-import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.events.InstanceStored;
 import org.strata.events.ObjectLocation;
-import org.strata.ingest.config.DerivativesConfig;
-import org.strata.ingest.config.IngestConfig;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
 import org.strata.storage.RangeReadChannel;
@@ -52,18 +45,12 @@ import org.strata.storage.StorageException;
 public class DerivativesWriter {
 
   private final ObjectStore store;
-  private final String baseUrl;
-  private final long bulkDataThreshold;
+  private final SidecarJson sidecars;
   private final PreparedHeaders prepared;
 
-  public DerivativesWriter(
-      ObjectStore store,
-      IngestConfig config,
-      DerivativesConfig derivatives,
-      PreparedHeaders prepared) {
+  public DerivativesWriter(ObjectStore store, SidecarJson sidecars, PreparedHeaders prepared) {
     this.store = store;
-    this.baseUrl = stripSlash(config.publicBaseUrl().orElse("/dicomweb"));
-    this.bulkDataThreshold = derivatives.bulkDataThreshold();
+    this.sidecars = sidecars;
     this.prepared = prepared;
   }
 
@@ -127,11 +114,10 @@ public class DerivativesWriter {
       return Result.skipped("superseded");
     }
 
-    ReadOptions options = ReadOptions.DEFAULTS.withBulkData(bulkDataThreshold, null);
     Attributes dataset;
     TransferSyntax ts;
     try (InputStream in = store.get(location.key());
-        DicomInputStream dicom = new DicomInputStream(in, options)) {
+        DicomInputStream dicom = new DicomInputStream(in, sidecars.readOptions())) {
       dicom.readFileMetaInformation();
       ts = dicom.transferSyntax();
       if (ts.deflated()) {
@@ -153,22 +139,12 @@ public class DerivativesWriter {
    */
   private Result writeFromHeader(InstanceStored event, PreparedHeaders.Prepared header)
       throws StorageException, IOException {
-    ReadOptions options = ReadOptions.DEFAULTS.withBulkData(bulkDataThreshold, null);
-    Attributes dataset;
-    TransferSyntax ts;
-    try (DicomInputStream dicom =
-        new DicomInputStream(
-            new HeaderThenGap(
-                header.header(), header.tailOffset(), header.tail(), header.objectSize()),
-            options)) {
-      dicom.readFileMetaInformation();
-      ts = dicom.transferSyntax();
-      if (ts.deflated()) {
-        return Result.skipped("deflated");
-      }
-      dataset = dicom.readDataset();
+    SidecarJson.Parsed parsed = sidecars.parse(header);
+    if (parsed == null) {
+      return Result.skipped("deflated");
     }
-    return writeDerivatives(event, header.objectSize(), dataset, ts, "header");
+    return writeDerivatives(
+        event, header.objectSize(), parsed.dataset(), parsed.transferSyntax(), "header");
   }
 
   private Result writeDerivatives(
@@ -217,24 +193,12 @@ public class DerivativesWriter {
 
   private void writeSidecar(ObjectLocation location, Attributes dataset, InstanceStored event)
       throws StorageException, IOException {
-    String instanceUrl =
-        baseUrl
-            + "/studies/"
-            + event.studyInstanceUid()
-            + "/series/"
-            + event.seriesInstanceUid()
-            + "/instances/"
-            + event.sopInstanceUid()
-            + "/bulkdata/";
-    ByteArrayOutputStream json = new ByteArrayOutputStream(16 * 1024);
-    try (DicomJsonWriter writer =
-        new DicomJsonWriter(
-            json, bulkDataThreshold, (path, vr, value) -> bulkDataUri(instanceUrl, value))) {
-      writer.write(dataset);
-    }
+    byte[] json =
+        sidecars.of(
+            dataset, event.studyInstanceUid(), event.seriesInstanceUid(), event.sopInstanceUid());
     store.put(
         location.sidecarKey(),
-        new ByteArrayInputStream(json.toByteArray()),
+        new ByteArrayInputStream(json),
         "application/dicom+json",
         sidecarMetadata(event));
   }
@@ -268,26 +232,5 @@ public class DerivativesWriter {
       meta.put("strata-access-labels", String.join(",", event.accessLabels()));
     }
     return meta;
-  }
-
-  /** The WADO-RS bulkdata URI of a value left in the object; null keeps a loaded value inline. */
-  static String bulkDataUri(String instanceUrl, Object value) {
-    if (value instanceof BulkDataRef ref) {
-      return instanceUrl + ref.offset() + "-" + ref.length();
-    }
-    if (value instanceof Fragments f && f.size() > 0) {
-      long start = f.offset(0) - 8;
-      int last = f.size() - 1;
-      Object v = f.get(last);
-      long end =
-          f.offset(last)
-              + (v instanceof byte[] b ? b.length : v instanceof BulkDataRef r ? r.length() : 0);
-      return instanceUrl + start + "-" + (end - start);
-    }
-    return null;
-  }
-
-  private static String stripSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 }

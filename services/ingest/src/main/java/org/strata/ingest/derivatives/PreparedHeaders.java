@@ -48,13 +48,14 @@ public class PreparedHeaders {
    * Keeps what is known of {@code eventId}'s object, evicting the oldest entries beyond the budget.
    *
    * @param tailOffset where {@code tail} starts in the object (-1 with an empty tail: none)
+   * @return the entry (also when too large to keep)
    */
-  public synchronized void offer(
+  public synchronized Prepared offer(
       String eventId, byte[] header, long tailOffset, byte[] tail, long objectSize) {
     Prepared entry =
         new Prepared(header, tailOffset, tail == null ? new byte[0] : tail, objectSize);
     if (entry.bytes() > maxBytes) {
-      return;
+      return entry;
     }
     Prepared old = entries.put(eventId, entry);
     if (old != null) {
@@ -65,6 +66,7 @@ public class PreparedHeaders {
       bytes -= it.next().bytes();
       it.remove();
     }
+    return entry;
   }
 
   /** The entry of {@code eventId}, left in place (a failed write is retried with it). */

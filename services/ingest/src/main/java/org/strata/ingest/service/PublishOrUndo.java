@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.strata.events.InstanceStored;
 import org.strata.ingest.derivatives.PreparedHeaders;
+import org.strata.ingest.derivatives.SidecarJson;
 import org.strata.ingest.messaging.IndexAcknowledgements;
 import org.strata.ingest.messaging.InstanceStoredPublisher;
 import org.strata.ingest.messaging.InstanceStoredPublisher.PublishException;
@@ -27,6 +28,7 @@ public class PublishOrUndo {
   private final PreparedHeaders preparedHeaders;
   private final InstanceStoredFactory events;
   private final DerivativeInputs derivativeInputs;
+  private final SidecarJson sidecars;
   private final IngestSteps steps;
   private final MeterRegistry metrics;
 
@@ -37,6 +39,7 @@ public class PublishOrUndo {
       PreparedHeaders preparedHeaders,
       InstanceStoredFactory events,
       DerivativeInputs derivativeInputs,
+      SidecarJson sidecars,
       IngestSteps steps,
       MeterRegistry metrics) {
     this.store = store;
@@ -45,6 +48,7 @@ public class PublishOrUndo {
     this.preparedHeaders = preparedHeaders;
     this.events = events;
     this.derivativeInputs = derivativeInputs;
+    this.sidecars = sidecars;
     this.steps = steps;
     this.metrics = metrics;
   }
@@ -66,8 +70,13 @@ public class PublishOrUndo {
     if (derivativeInputs.headerStandsForObject(header, tail, size)) {
       // The derivatives writer needs nothing else (ADR 0015): no read-back of the object. Kept
       // before publishing: this process's consumer may see the event before send() returns.
-      preparedHeaders.offer(
-          eventId, header.headerBytes(), derivativeInputs.keptFrom(header), tail, size);
+      PreparedHeaders.Prepared prepared =
+          preparedHeaders.offer(
+              eventId, header.headerBytes(), derivativeInputs.keptFrom(header), tail, size);
+      // The same sidecar bytes, for the index to serve series metadata from (ADR 0045).
+      long metadataStart = System.nanoTime();
+      event = event.withCompressedMetadata(sidecars.compressedFromHeader(event, prepared));
+      steps.record("metadata-json", System.nanoTime() - metadataStart);
     }
     try {
       long publishStart = System.nanoTime();

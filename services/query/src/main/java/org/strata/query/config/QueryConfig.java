@@ -92,6 +92,21 @@ public interface QueryConfig {
      */
     @WithDefault("64M")
     MemorySize sidecarCacheSize();
+
+    /**
+     * Serve an instance's metadata from the index's {@code instance_metadata} when it has a row
+     * (ADR 0045): a few queries per series instead of one S3 read per instance. {@code false} reads
+     * every sidecar from S3 as before (kept for the benchmark's before/after and for operators).
+     */
+    @WithDefault("true")
+    boolean metadataFromIndex();
+
+    /**
+     * Instances whose metadata rows one query reads: bounds the compressed bytes held for a
+     * response (at most this many rows of at most 64 KiB, typically ~1 KB each).
+     */
+    @WithDefault("256")
+    int metadataIndexPage();
   }
 
   /** {@code strata.query.fhir.*}: FHIR R4 ImagingStudy. */

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.zip.ZipException;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.BulkDataRef;
@@ -18,16 +20,18 @@ import org.strata.query.config.QueryConfig;
 import org.strata.storage.StorageException;
 
 /**
- * WADO-RS metadata (PS3.18 10.4.1.1.2): per instance its metadata sidecar as ingest wrote it, else
- * the object's header made into DICOM JSON; sidecars read ahead (bounded, ADR 0013) and kept in a
- * small cache; after each answer, the frame indexes of its instances are read ahead into the {@link
- * FrameIndexCache}.
+ * WADO-RS metadata (PS3.18 10.4.1.1.2): per instance the bytes of its metadata sidecar as ingest
+ * made them, from the index's copy when it has one (ADR 0045: read a page of instances per query,
+ * no S3 request), else from the sidecar in S3, else the object's header made into DICOM JSON;
+ * sidecars read ahead (bounded, ADR 0013) and kept in a small cache; after each answer, the frame
+ * indexes of its instances are read ahead into the {@link FrameIndexCache}.
  */
 @ApplicationScoped
 public class MetadataRetrieval {
   private static final Logger LOG = Logger.getLogger(MetadataRetrieval.class);
 
   private final Storage storage;
+  private final IndexedMetadata indexed;
   private final ObjectHeaders headers;
   private final FrameIndexCache frameIndexes;
   private final ExecutorService executor;
@@ -36,17 +40,20 @@ public class MetadataRetrieval {
   /**
    * Sidecars by bucket, sidecar key, object key and stored event: such a key names one object (see
    * {@link FrameIndexCache}); only sidecars that exist are kept (the header fallback is not, so a
-   * sidecar written later is seen).
+   * sidecar written later is seen). Metadata read from the index is kept here too, by tenant, SOP
+   * Instance UID and stored event ({@link #indexCacheKey}).
    */
   private final ByteBoundedLru<String, byte[]> sidecars;
 
   public MetadataRetrieval(
       Storage storage,
+      IndexedMetadata indexed,
       ObjectHeaders headers,
       FrameIndexCache frameIndexes,
       StorageExecutor executor,
       QueryConfig config) {
     this.storage = storage;
+    this.indexed = indexed;
     this.headers = headers;
     this.frameIndexes = frameIndexes;
     this.executor = executor.executor();
@@ -66,31 +73,85 @@ public class MetadataRetrieval {
       String tenant, List<StoredInstance> instances, OutputStream out, String base)
       throws IOException {
     int cap = (int) Math.min(Integer.MAX_VALUE - 16, config.metadataBufferSize().asLongValue());
+    int page = Math.max(1, config.metadataIndexPage());
     out.write('[');
-    try (Ahead<byte[]> json =
-        new Ahead<>(
-            executor,
-            Math.max(1, config.metadataConcurrency()),
-            instances.size(),
-            k -> () -> metadataJson(tenant, instances.get(k), base, cap),
-            j -> {})) {
-      boolean first = true;
-      for (StoredInstance i : instances) {
-        if (!first) {
-          out.write(',');
+    boolean first = true;
+    List<StoredInstance> inIndex = new ArrayList<>();
+    for (int from = 0; from < instances.size(); from += page) {
+      List<StoredInstance> slice = instances.subList(from, Math.min(instances.size(), from + page));
+      Map<String, byte[]> rows = Map.of();
+      if (config.metadataFromIndex()) {
+        // Only the rows not in the cache are read (none when the series was served before).
+        List<StoredInstance> notCached = new ArrayList<>();
+        for (StoredInstance i : slice) {
+          if (sidecars.peek(indexCacheKey(tenant, i))) {
+            inIndex.add(i);
+          } else {
+            notCached.add(i);
+          }
         }
-        first = false;
-        byte[] bytes = json.next();
-        if (bytes != null) {
-          out.write(bytes);
-        } else {
-          writeMetadata(tenant, i, out, base); // too large to hold: streamed in its turn
+        rows = notCached.isEmpty() ? Map.of() : indexed.compressed(tenant, notCached);
+        for (StoredInstance i : notCached) {
+          if (rows.containsKey(IndexedMetadata.key(i))) {
+            inIndex.add(i);
+          }
+        }
+      }
+      Map<String, byte[]> fromIndex = rows;
+      try (Ahead<byte[]> json =
+          new Ahead<>(
+              executor,
+              Math.max(1, config.metadataConcurrency()),
+              slice.size(),
+              k -> () -> metadataJson(tenant, slice.get(k), fromIndex, base, cap),
+              j -> {})) {
+        for (StoredInstance i : slice) {
+          if (!first) {
+            out.write(',');
+          }
+          first = false;
+          byte[] bytes = json.next();
+          if (bytes != null) {
+            out.write(bytes);
+          } else {
+            // too large to hold: streamed in its turn
+            writeMetadata(tenant, i, fromIndex.get(IndexedMetadata.key(i)), out, base);
+          }
         }
       }
     }
     out.write(']');
     out.flush();
-    prefetchFrameIndexes(tenant, instances);
+    prefetchFrameIndexes(tenant, instances, inIndex);
+  }
+
+  /**
+   * One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes: the
+   * index's copy when there is one, else as below.
+   */
+  private byte[] metadataJson(
+      String tenant, StoredInstance i, Map<String, byte[]> fromIndex, String base, int cap)
+      throws IOException {
+    if (config.metadataFromIndex()) {
+      byte[] cached = sidecars.get(indexCacheKey(tenant, i));
+      if (cached != null) {
+        return cached;
+      }
+    }
+    byte[] compressed = fromIndex.get(IndexedMetadata.key(i));
+    if (compressed != null) {
+      try {
+        byte[] bytes = IndexedMetadata.inflate(compressed, cap);
+        if (bytes.length > cap) {
+          return null;
+        }
+        sidecars.put(indexCacheKey(tenant, i), bytes);
+        return bytes;
+      } catch (ZipException e) {
+        LOG.warnf("metadata row of tenant %s not readable; using the sidecar", tenant);
+      }
+    }
+    return metadataJson(tenant, i, base, cap);
   }
 
   /** One instance's metadata JSON in memory, or null when it has more than {@code cap} bytes. */
@@ -124,9 +185,20 @@ public class MetadataRetrieval {
     return buffer.toByteArray();
   }
 
-  /** One instance's metadata JSON streamed onto {@code out}: its sidecar, else its header. */
-  private void writeMetadata(String tenant, StoredInstance i, OutputStream out, String base)
+  /**
+   * One instance's metadata JSON streamed onto {@code out}: the index's copy ({@code compressed},
+   * null without one), else its sidecar, else its header.
+   */
+  private void writeMetadata(
+      String tenant, StoredInstance i, byte[] compressed, OutputStream out, String base)
       throws IOException {
+    if (compressed != null) {
+      // Its head was inflated once already (larger than the buffer), so it inflates.
+      try (InputStream in = IndexedMetadata.inflate(compressed)) {
+        in.transferTo(out);
+      }
+      return;
+    }
     Optional<InputStream> sidecar = sidecar(tenant, i);
     if (sidecar.isPresent()) {
       try (InputStream in = sidecar.get()) {
@@ -206,16 +278,32 @@ public class MetadataRetrieval {
 
   /**
    * Viewers ask for frames right after a series' metadata: the frame indexes of the instances whose
-   * sidecar exists (so their derivatives are written) are read ahead once the answer is out.
+   * sidecar exists (so their derivatives are likely written) or whose metadata the index had (ADR
+   * 0045; the read-ahead reads only frame indexes that exist) are read ahead once the answer is
+   * out.
    */
-  private void prefetchFrameIndexes(String tenant, List<StoredInstance> instances) {
+  private void prefetchFrameIndexes(
+      String tenant, List<StoredInstance> instances, List<StoredInstance> inIndex) {
     List<StoredInstance> written = new ArrayList<>();
+    for (StoredInstance i : inIndex) {
+      if (i.cacheableDerivatives()) {
+        written.add(i);
+      }
+    }
     for (StoredInstance i : instances) {
       if (i.cacheableDerivatives() && sidecars.peek(sidecarCacheKey(i))) {
         written.add(i);
       }
     }
     frameIndexes.prefetch(tenant, written);
+  }
+
+  /**
+   * The cache key of an instance's metadata read from the index: a row belongs to one stored event
+   * (ADR 0045), so unlike a sidecar key it is right for every version of an instance.
+   */
+  private static String indexCacheKey(String tenant, StoredInstance i) {
+    return "index|" + tenant + "|" + IndexedMetadata.key(i);
   }
 
   private static String sidecarCacheKey(StoredInstance i) {
