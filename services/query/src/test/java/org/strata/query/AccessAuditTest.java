@@ -51,6 +51,10 @@ import org.strata.testkit.audit.AuditTopic;
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
 class AccessAuditTest extends WadoTestSupport {
   static final Duration CEILING = Duration.ofMinutes(3);
+
+  /** The CT study's patient as the index holds it. */
+  static final AuditRecord.PatientRef PATIENT = new AuditRecord.PatientRef("1CT1", "HOSP-W");
+
   static final String CT_INSTANCE =
       "/studies/" + CT_STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SOP;
 
@@ -101,11 +105,23 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals("127.0.0.1", r.requester().address());
     assertEquals("PatientID=1CT1", r.query());
     assertTrue(r.studyInstanceUids().contains(CT_STUDY), r.toString());
-    assertTrue(r.patients().stream().anyMatch(p -> p.id().equals("1CT1")), r.toString());
+    // With its issuer, which the study-level defaults do not return: read from the index rows.
+    assertEquals(List.of(PATIENT), r.patients(), r.toString());
+
+    // A series search returns no patient attributes; the record names the patient all the same.
+    Instant later = Instant.now();
+    given().when().get("/dicomweb/studies/" + CT_STUDY + "/series").then().statusCode(200);
+    List<AuditRecord> series =
+        awaitRecords(
+            later,
+            x -> Channels.QIDO_RS.equals(x.channel()) && x.studyInstanceUids().contains(CT_STUDY),
+            1);
+    assertEquals(1, series.size(), series.toString());
+    assertEquals(List.of(PATIENT), series.get(0).patients(), series.toString());
   }
 
   @Test
-  void everyWadoAndFhirReadIsOneRecordNamingTheStudy() {
+  void everyWadoAndFhirReadIsOneRecordNamingTheStudyAndItsPatient() {
     Map<String, String> reads = new HashMap<>();
     reads.put("/dicomweb" + CT_INSTANCE, Channels.WADO_RS);
     reads.put("/dicomweb" + CT_INSTANCE + "/metadata", Channels.WADO_RS);
@@ -134,6 +150,7 @@ class AccessAuditTest extends WadoTestSupport {
       assertEquals(AuditEventTypes.INSTANCES_TRANSFERRED, r.eventType(), path);
       assertEquals(AuditRecord.Action.R, r.action(), path);
       assertEquals(Outcome.SUCCESS, r.outcome(), path);
+      assertEquals(List.of(PATIENT), r.patients(), path + ": the study's patient");
     }
   }
 
@@ -145,6 +162,8 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals(1, records.size(), records.toString());
     assertEquals(AuditEventTypes.QUERY, records.get(0).eventType());
     assertEquals("patient.identifier=1CT1", records.get(0).query());
+    assertTrue(records.get(0).studyInstanceUids().contains(CT_STUDY), records.toString());
+    assertEquals(List.of(PATIENT), records.get(0).patients(), records.toString());
   }
 
   @Test

@@ -25,10 +25,12 @@ import org.strata.index.security.CurrentCaller;
 public class AccessAuditFilter {
   private final Provider<AuditLog> log;
   private final CurrentCaller caller;
+  private final AuditedPatients patients;
 
-  public AccessAuditFilter(Provider<AuditLog> log, CurrentCaller caller) {
+  public AccessAuditFilter(Provider<AuditLog> log, CurrentCaller caller, AuditedPatients patients) {
     this.log = log;
     this.caller = caller;
+    this.patients = patients;
   }
 
   @ServerResponseFilter
@@ -52,6 +54,7 @@ public class AccessAuditFilter {
     if (study != null && !study.isEmpty()) {
       entry.study(study);
     }
+    patients.addTo(entry);
     if (status >= 500) {
       entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
     } else if (status >= 400) {

@@ -53,6 +53,7 @@ public class PatientLinkResource {
 
   private final PatientLinkService links;
   @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject AuditedPatients audited;
 
   public PatientLinkResource(PatientLinkService links) {
     this.links = links;
@@ -117,6 +118,7 @@ public class PatientLinkResource {
     }
     try {
       LinkResult result = links.link(tenant, refs, request.reason(), REQUESTED_BY);
+      audited.patients(result.link().members());
       if (result.created()) {
         return Response.created(URI.create(path(tenant, result.link().id())))
             .entity(result.link())
@@ -124,6 +126,7 @@ public class PatientLinkResource {
       }
       return Response.ok(result.link()).build();
     } catch (LinkException e) {
+      refs.forEach(r -> audited.patient(r.tenant(), r.patientId(), r.issuer()));
       return error(e.status(), e.getMessage());
     }
   }
@@ -158,9 +161,13 @@ public class PatientLinkResource {
     if (bad != null) {
       return error(400, bad);
     }
-    return Response.ok(
-            links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit))
-        .build();
+    if (patientId != null) {
+      audited.patient(tenant, patientId, blankToNull(issuer));
+    }
+    List<Link> found =
+        links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit);
+    found.forEach(l -> audited.patients(l.members()));
+    return Response.ok(found).build();
   }
 
   @GET
@@ -181,6 +188,9 @@ public class PatientLinkResource {
       return error(400, bad != null ? bad : "malformed link id");
     }
     Link found = links.get(tenant, id);
+    if (found != null) {
+      audited.patients(found.members());
+    }
     return found == null
         ? error(404, "no link " + id + " with a patient of tenant " + tenant)
         : Response.ok(found).build();
@@ -206,7 +216,7 @@ public class PatientLinkResource {
       return error(400, bad != null ? bad : "malformed link id");
     }
     try {
-      links.dissolve(tenant, id, reason, REQUESTED_BY);
+      audited.patients(links.dissolve(tenant, id, reason, REQUESTED_BY));
       return Response.noContent().build();
     } catch (LinkException e) {
       return error(e.status(), e.getMessage());
@@ -253,10 +263,14 @@ public class PatientLinkResource {
     if (bad != null) {
       return error(400, bad);
     }
+    audited.patient(of, patientId, blankToNull(issuer));
     try {
       Link after =
           links.unlink(
               tenant, id, new MemberRef(of, patientId, blankToNull(issuer)), reason, REQUESTED_BY);
+      if (after != null) {
+        audited.patients(after.members());
+      }
       return after == null ? Response.noContent().build() : Response.ok(after).build();
     } catch (LinkException e) {
       return error(e.status(), e.getMessage());

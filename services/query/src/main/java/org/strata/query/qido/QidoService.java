@@ -13,6 +13,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.events.AuditRecord.PatientRef;
 
 /** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
 @ApplicationScoped
@@ -28,8 +29,10 @@ public class QidoService {
   /**
    * @param datasets the matches, each with the request's return attributes
    * @param truncated whether more matches follow (the next page starts at offset + count)
+   * @param patients the matches' patients (ID and issuer, from the rows whatever the return
+   *     attributes), for the audit record
    */
-  public record Result(List<Attributes> datasets, boolean truncated) {
+  public record Result(List<Attributes> datasets, boolean truncated, List<PatientRef> patients) {
     public int count() {
       return datasets.size();
     }
@@ -88,10 +91,12 @@ public class QidoService {
               LOG.debugf(
                   "%s search: %d match(es)%s", request.level(), page.size(), truncated ? "+" : "");
               if (page.isEmpty()) {
-                return new Result(List.of(), false);
+                return new Result(List.of(), false, List.of());
               }
               return new Result(
-                  ResultRows.datasets(page, request, returns, retrieveBase), truncated);
+                  ResultRows.datasets(page, request, returns, retrieveBase),
+                  truncated,
+                  ResultRows.patients(page));
             });
   }
 
