@@ -298,6 +298,15 @@ class AccessAuditTest extends WadoTestSupport {
           refused++;
         }
       }
+      // The spool's state is visible: readiness DOWN for it, its depth in the metrics.
+      var ready = given().when().get("/q/health/ready").then().extract();
+      assertEquals(503, ready.statusCode(), ready.asString());
+      assertEquals("DOWN", spoolCheck(ready.jsonPath()), ready.asString());
+      String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+      assertTrue(
+          metric(metrics, "strata_audit_spool_records") >= answered,
+          "spool depth in the metrics: " + answered);
+      assertTrue(metric(metrics, "strata_audit_refused_total") >= 1, "refusals counted");
     } finally {
       platform.ensureStarted(EnumSet.of(Component.KAFKA));
     }
@@ -311,5 +320,25 @@ class AccessAuditTest extends WadoTestSupport {
     records.forEach(r -> ids.add(r.eventId()));
     assertEquals(answered, records.size(), "one record per answered request");
     assertEquals(answered, ids.size(), "no record twice");
+    // Drained, the spool is ready again (polled until then, within the ceiling).
+    long deadline = System.nanoTime() + CEILING.toNanos();
+    while (!"UP".equals(spoolCheck(given().when().get("/q/health/ready").jsonPath()))) {
+      assertTrue(System.nanoTime() < deadline, "the audit spool stays DOWN after Kafka returned");
+      Thread.onSpinWait();
+    }
+  }
+
+  private static String spoolCheck(io.restassured.path.json.JsonPath health) {
+    return health.getString("checks.find { it.name == 'audit spool' }.status");
+  }
+
+  /** The value of a metric without labels in Prometheus' text format. */
+  private static double metric(String metrics, String name) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not in the metrics"));
   }
 }

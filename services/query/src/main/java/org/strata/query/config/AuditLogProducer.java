@@ -1,5 +1,8 @@
 package org.strata.query.config;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -43,8 +46,28 @@ public class AuditLogProducer {
     return new RefusalAlerts(log, config.alertWindow());
   }
 
-  void started(@Observes StartupEvent event, AuditLog log) {
+  void started(@Observes StartupEvent event, AuditLog log, MeterRegistry meters) {
+    spoolMetrics(log, meters);
     log.record(AuditEntry.serviceStarted(log.serviceIdentity()));
+  }
+
+  /** The spool's depth and what it refused or dropped (README, Metrics). */
+  static void spoolMetrics(AuditLog log, MeterRegistry meters) {
+    Gauge.builder("strata_audit_spool_records", log, AuditLog::pendingRecords)
+        .description("audit records waiting in the local spool for Kafka")
+        .register(meters);
+    Gauge.builder("strata_audit_spool_bytes", log, AuditLog::pendingBytes)
+        .description("bytes of the audit records waiting in the local spool")
+        .register(meters);
+    Gauge.builder("strata_audit_spool_max_bytes", log, AuditLog::maxSpoolBytes)
+        .description("the local audit spool's bound (strata.audit.spool.max-size)")
+        .register(meters);
+    FunctionCounter.builder("strata_audit_refused", log, AuditLog::refused)
+        .description("accesses refused because their audit record could not be kept")
+        .register(meters);
+    FunctionCounter.builder("strata_audit_dropped", log, AuditLog::dropped)
+        .description("audit records dropped under strata.audit.spool.when-full=drop")
+        .register(meters);
   }
 
   void stopping(@Observes ShutdownEvent event, AuditLog log) {
