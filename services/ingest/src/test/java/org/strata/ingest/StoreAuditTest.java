@@ -174,9 +174,16 @@ class StoreAuditTest {
                   "STRATA",
                   "127.0.0.1",
                   "" + scp.port(),
-                  dir.toString()));
+                  dir.resolve("1.dcm").toString()));
+      // The spool's readiness check says it: DOWN while near full.
+      assertEquals("DOWN", spoolCheck(), "readiness while the spool is full");
     } finally {
       platform.ensureStarted(Set.of(Component.KAFKA));
+      // The other tests need the spool drained: wait (within the ceiling) until it is ready again.
+      long deadline = System.nanoTime() + CEILING.toNanos();
+      while (!"UP".equals(spoolCheck()) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
     }
     assertTrue(answered > 10, "requests are answered while Kafka is away: " + answered);
     assertTrue(
@@ -201,5 +208,14 @@ class StoreAuditTest {
     records.forEach(r -> ids.add(r.eventId()));
     assertEquals(expected, records.size(), "one record per answered request");
     assertEquals(expected, ids.size(), "no record twice");
+    assertEquals("UP", spoolCheck(), "readiness once the spool drained");
+  }
+
+  private static String spoolCheck() {
+    return given()
+        .when()
+        .get("/q/health/ready")
+        .jsonPath()
+        .getString("checks.find { it.name == 'audit spool' }.status");
   }
 }

@@ -240,6 +240,9 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals(AuditEventTypes.QUERY, finds.get(0).eventType());
     assertEquals("AUDIT-FIND", finds.get(0).requester().callingAe());
     assertTrue(finds.get(0).query().contains("1CT1"), finds.get(0).query());
+    // The matches of the first page, read before the first response: study and patient.
+    assertTrue(finds.get(0).studyInstanceUids().contains(CT_STUDY), finds.toString());
+    assertEquals(List.of(PATIENT), finds.get(0).patients(), finds.toString());
 
     Dcmtk.run(
         "getscu",

@@ -4,13 +4,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
-import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.Audited;
+import org.strata.audit.AuditedLookup;
 import org.strata.audit.security.CurrentCaller;
 import org.strata.audit.service.TrailReadRecorder;
 import org.strata.events.AuditRecord.Outcome;
@@ -64,11 +64,8 @@ public class TrailReadAuditFilter {
   }
 
   private static Audited audited(ResourceInfo resource) {
-    Method method = resource == null ? null : resource.getResourceMethod();
-    if (method == null || method.isAnnotationPresent(Audited.Not.class)) {
-      return null;
-    }
-    Audited onMethod = method.getAnnotation(Audited.class);
-    return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(Audited.class);
+    return resource == null
+        ? null
+        : AuditedLookup.of(resource.getResourceMethod(), resource.getResourceClass());
   }
 }

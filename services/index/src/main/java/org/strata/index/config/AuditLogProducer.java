@@ -14,6 +14,7 @@ import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditSettings;
 import org.strata.audit.RefusalAlerts;
+import org.strata.audit.SpoolMetric;
 import org.strata.audit.WhenSpoolFull;
 
 /** The service's {@link AuditLog} (libs/audit), and the records of its start and stop. */
@@ -51,23 +52,17 @@ public class AuditLogProducer {
     log.record(AuditEntry.serviceStarted(log.serviceIdentity()));
   }
 
-  /** The spool's depth and what it refused or dropped (README, Metrics). */
+  /** The spool's depth and what it refused or dropped (libs/audit's SpoolMetric). */
   static void spoolMetrics(AuditLog log, MeterRegistry meters) {
-    Gauge.builder("strata_audit_spool_records", log, AuditLog::pendingRecords)
-        .description("audit records waiting in the local spool for Kafka")
-        .register(meters);
-    Gauge.builder("strata_audit_spool_bytes", log, AuditLog::pendingBytes)
-        .description("bytes of the audit records waiting in the local spool")
-        .register(meters);
-    Gauge.builder("strata_audit_spool_max_bytes", log, AuditLog::maxSpoolBytes)
-        .description("the local audit spool's bound (strata.audit.spool.max-size)")
-        .register(meters);
-    FunctionCounter.builder("strata_audit_refused", log, AuditLog::refused)
-        .description("accesses refused because their audit record could not be kept")
-        .register(meters);
-    FunctionCounter.builder("strata_audit_dropped", log, AuditLog::dropped)
-        .description("audit records dropped under strata.audit.spool.when-full=drop")
-        .register(meters);
+    for (SpoolMetric m : SpoolMetric.ALL) {
+      if (m.counter()) {
+        FunctionCounter.builder(m.name(), log, m.value())
+            .description(m.description())
+            .register(meters);
+      } else {
+        Gauge.builder(m.name(), log, m.value()).description(m.description()).register(meters);
+      }
+    }
   }
 
   void stopping(@Observes ShutdownEvent event, AuditLog log) {

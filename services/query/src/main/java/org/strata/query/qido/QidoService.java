@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.events.AuditRecord.PatientRef;
+import org.strata.indexschema.StudyTable;
 
 /** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
 @ApplicationScoped
@@ -100,8 +101,11 @@ public class QidoService {
             });
   }
 
-  /** One match as a data set of the request's return attributes, and the pk of its patient. */
-  public record Match(Attributes dataset, long patientPk) {}
+  /**
+   * One match as a data set of the request's return attributes, the pk of its patient, and its
+   * study and patient (ID and issuer) as the row holds them, for the audit record.
+   */
+  public record Match(Attributes dataset, long patientPk, String studyUid, PatientRef patient) {}
 
   /**
    * @param matches at most {@code limit} matches from {@code offset}
@@ -139,7 +143,9 @@ public class QidoService {
       page.add(
           new Match(
               ResultRows.dataset(row, request.level(), returns, retrieveBase),
-              row.getLong("patient_pk")));
+              row.getLong("patient_pk"),
+              row.getString(StudyTable.STUDY_UID),
+              ResultRows.patients(List.of(row)).stream().findFirst().orElse(null)));
     }
     LOG.debugf("%s C-FIND page: %d match(es)%s", request.level(), page.size(), more ? "+" : "");
     return new Page(page, more);
