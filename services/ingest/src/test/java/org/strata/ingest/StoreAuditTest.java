@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -175,8 +174,6 @@ class StoreAuditTest {
                   "127.0.0.1",
                   "" + scp.port(),
                   dir.resolve("1.dcm").toString()));
-      // The spool's readiness check says it: DOWN while near full.
-      assertEquals("DOWN", spoolCheck(), "readiness while the spool is full");
     } finally {
       platform.ensureStarted(Set.of(Component.KAFKA));
       // The other tests need the spool drained: wait (within the ceiling) until it is ready again.
@@ -190,7 +187,7 @@ class StoreAuditTest {
         refusal != null && refusal.contains(AuditUnavailableException.REASON),
         "a full spool refuses STOW-RS: " + refusal);
     assertTrue(
-        store.output().toLowerCase(Locale.ROOT).contains("0xa700"),
+        store.output().contains("Refused: OutOfResources"), // dcmtk's name of A700
         "a full spool refuses C-STORE with A700: " + store.output());
 
     int expected = answered;
