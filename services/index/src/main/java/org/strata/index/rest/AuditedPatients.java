@@ -8,24 +8,28 @@ import org.strata.events.PatientLinksChanged.PatientRef;
 
 /**
  * The patients the current admin request touched, which only its endpoint knows (a link's members,
- * a deleted study's patient), for {@link AccessAuditFilter} to name in the request's audit record.
+ * the patient a request names), for {@link AccessAuditFilter} to name in the request's audit
+ * record.
  */
 @RequestScoped
 public class AuditedPatients {
-  private final List<PatientRef> patients = new ArrayList<>();
+  /** Patient ID and issuer; the issuer may be null (a patient as asked for, without one). */
+  private record Named(String patientId, String issuer) {}
+
+  private final List<Named> patients = new ArrayList<>();
 
   /** Patients touched (a link's members, as the index holds them). */
   public void patients(List<PatientRef> touched) {
-    patients.addAll(touched);
+    touched.forEach(p -> patients.add(new Named(p.patientId(), p.issuer())));
   }
 
   /** One patient touched or asked for; the issuer may be null. */
-  public void patient(String tenant, String patientId, String issuer) {
-    patients.add(new PatientRef(tenant, patientId, issuer));
+  public void patient(String patientId, String issuer) {
+    patients.add(new Named(patientId, issuer));
   }
 
   void addTo(AuditEntry entry) {
-    for (PatientRef p : patients) {
+    for (Named p : patients) {
       entry.patient(p.patientId(), p.issuer());
     }
   }

@@ -127,7 +127,7 @@ public class PatientLinkResource {
       }
       return Response.ok(visible(result.link())).build();
     } catch (LinkException e) {
-      refs.forEach(r -> audited.patient(r.tenant(), r.patientId(), r.issuer()));
+      refs.forEach(r -> audited.patient(r.patientId(), r.issuer()));
       return error(e.status(), e.getMessage());
     }
   }
@@ -163,7 +163,7 @@ public class PatientLinkResource {
       return error(400, bad);
     }
     if (patientId != null) {
-      audited.patient(tenant, patientId, blankToNull(issuer));
+      audited.patient(patientId, blankToNull(issuer));
     }
     List<Link> found =
         links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit);
@@ -265,7 +265,7 @@ public class PatientLinkResource {
     if (bad != null) {
       return error(400, bad);
     }
-    audited.patient(of, patientId, blankToNull(issuer));
+    audited.patient(patientId, blankToNull(issuer));
     try {
       Link after =
           links.unlink(

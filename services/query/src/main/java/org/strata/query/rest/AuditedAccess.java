@@ -17,7 +17,11 @@ import org.strata.query.wado.InstanceLocator;
 @RequestScoped
 public class AuditedAccess {
   private final List<Attributes> results = new ArrayList<>();
-  private final List<PatientRef> patients = new ArrayList<>();
+
+  /** Patient ID and issuer as read (the issuer may be null); named in the record if an ID. */
+  private record Named(String id, String issuer) {}
+
+  private final List<Named> patients = new ArrayList<>();
   private final List<String[]> studies = new ArrayList<>();
 
   /** The data sets answered (QIDO-RS results, C-FIND matches): their studies are named. */
@@ -27,18 +31,18 @@ public class AuditedAccess {
 
   /** The patients of the results, with their issuers (from the rows the query read). */
   public void patients(List<PatientRef> found) {
-    patients.addAll(found);
+    found.forEach(p -> patients.add(new Named(p.id(), p.issuer())));
   }
 
   /** The instances a retrieve located: their study's patient is named in the record. */
   public void located(InstanceLocator.Located instances) {
-    patients.add(new PatientRef(instances.patientId(), instances.issuer()));
+    patients.add(new Named(instances.patientId(), instances.issuer()));
   }
 
   /** A study answered (a FHIR ImagingStudy) with its accession number and patient. */
   public void study(String uid, String accessionNumber, String patientId, String issuer) {
     studies.add(new String[] {uid, accessionNumber});
-    patients.add(new PatientRef(patientId, issuer));
+    patients.add(new Named(patientId, issuer));
   }
 
   /** Adds the studies and accession numbers of the results and the patients to the entry. */
@@ -52,9 +56,9 @@ public class AuditedAccess {
     for (String[] study : studies) {
       entry.study(study[0], study[1]);
     }
-    for (PatientRef p : patients) {
+    for (Named p : patients) {
       // The index's key for a study received without Patient ID names no patient.
-      if (p.id() != null && !p.id().startsWith("~")) {
+      if (p.id() != null && !p.id().isBlank() && !p.id().startsWith("~")) {
         entry.patient(p.id(), p.issuer());
       }
     }
