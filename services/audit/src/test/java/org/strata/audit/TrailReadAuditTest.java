@@ -30,7 +30,7 @@ import org.strata.testkit.PlatformTestResource;
 class TrailReadAuditTest extends AuditTestSupport {
 
   @Test
-  void aPatientAccessReportIsRecordedWithThePatient() throws Exception {
+  void aPatientAccessReportIsRecordedWithItsQuery() throws Exception {
     String patient = "TRAIL-" + UUID.randomUUID();
     asAuditor()
         .queryParam("patient", "HOSP|" + patient)
