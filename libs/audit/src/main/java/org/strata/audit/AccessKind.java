@@ -13,7 +13,9 @@ public enum AccessKind {
   EXPORT,
   DELETE,
   PATIENT_RECORD,
-  REBUILD;
+  REBUILD,
+  /** The audit trail itself read (verification, export, search, report): DICOM Audit Log Used. */
+  AUDIT_LOG_USED;
 
   /** A new entry of this kind. */
   public AuditEntry entry(CallerIdentity caller, String channel) {
@@ -25,6 +27,7 @@ public enum AccessKind {
       case DELETE -> AuditEntry.delete(caller, channel);
       case PATIENT_RECORD -> AuditEntry.patientRecord(caller, channel, Action.U);
       case REBUILD -> AuditEntry.rebuild(caller, channel);
+      case AUDIT_LOG_USED -> AuditEntry.auditLogUsed(caller, channel);
     };
   }
 }

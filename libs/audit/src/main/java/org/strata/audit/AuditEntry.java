@@ -116,6 +116,23 @@ public final class AuditEntry {
         .detail("index rebuild");
   }
 
+  /**
+   * Stored objects examined by ingest's reconcile: the events of objects stored without one
+   * published again, upload leftovers removed; the detail gives the counts.
+   */
+  public static AuditEntry reconcile(CallerIdentity caller, String channel) {
+    return new AuditEntry(AuditEventTypes.INSTANCES_ACCESSED, Action.U, channel, caller)
+        .detail("orphan reconcile");
+  }
+
+  /**
+   * The audit trail read (DICOM Audit Log Used, PS3.15 A.5.3.2): a verification, an export, a
+   * search or a report; the patient and query asked for are added by the caller.
+   */
+  public static AuditEntry auditLogUsed(CallerIdentity caller, String channel) {
+    return new AuditEntry(AuditEventTypes.AUDIT_LOG_USED, Action.R, channel, caller);
+  }
+
   /** A sign-in refused (HTTP 401): the caller is whoever the request claimed to be, if anyone. */
   public static AuditEntry failedSignIn(CallerIdentity caller, String channel) {
     return new AuditEntry(AuditEventTypes.USER_AUTHENTICATION, Action.E, channel, caller)
@@ -235,8 +252,12 @@ public final class AuditEntry {
     return !studies.isEmpty();
   }
 
-  /** The record, with a new event id (its identity from now on: the consumer drops repeats). */
-  AuditRecord toRecord(String service, String defaultTenant) {
+  /**
+   * The record, with a new event id (its identity from now on: the consumer drops repeats). Public
+   * for the audit service, which appends its own records to the chain without the spool (ADR 0047);
+   * every other service hands entries to {@link AuditLog#record}.
+   */
+  public AuditRecord toRecord(String service, String defaultTenant) {
     List<StudyRef> studyRefs = new ArrayList<>();
     studies.forEach(
         (uid, classes) -> {

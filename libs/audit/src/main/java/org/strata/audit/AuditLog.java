@@ -22,6 +22,9 @@ import org.strata.http.auth.CallerIdentity;
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
+  /** The share of the spool's bound from which {@link #nearFull} says so. */
+  public static final double NEAR_FULL = 0.9;
+
   /** Room a store's records need at least (a few records with every field). */
   private static final long ROOM_FOR_ONE = 16 * 1024;
 
@@ -142,6 +145,27 @@ public final class AuditLog implements AutoCloseable {
   /** Records waiting in the spool for Kafka. */
   public long pendingRecords() {
     return spool == null ? 0 : spool.pendingRecords();
+  }
+
+  /** Bytes of the records waiting in the spool (what its bound counts). */
+  public long pendingBytes() {
+    return spool == null ? 0 : spool.pendingBytes();
+  }
+
+  /** The spool's bound in bytes; 0 when auditing is off. */
+  public long maxSpoolBytes() {
+    return spool == null ? 0 : settings.maxSpoolBytes();
+  }
+
+  /**
+   * Whether the spool is near full (at least {@link #NEAR_FULL} of its bound, or no room for a
+   * store's records): under {@link WhenSpoolFull#REFUSE} accesses are about to be refused, so the
+   * service reports itself not ready and traffic goes to instances that can still record.
+   */
+  public boolean nearFull() {
+    return spool != null
+        && settings.whenFull() == WhenSpoolFull.REFUSE
+        && (!hasRoom() || spool.pendingBytes() >= NEAR_FULL * settings.maxSpoolBytes());
   }
 
   /** Records kept since start. */

@@ -38,6 +38,17 @@ public final class RefusalAlerts {
         AuditEntry.securityAlert(caller, channel, "access denied: role missing"));
   }
 
+  /**
+   * HTTP 403 from an endpoint: an authenticated caller asked for data outside its scope (a tenant
+   * its token does not hold); {@code what} names the rule, never a value.
+   */
+  public void scopeRefused(CallerIdentity caller, String channel, String what) {
+    keep(
+        caller.sourceAddress(),
+        "403-scope",
+        AuditEntry.securityAlert(caller, channel, "access denied: " + what));
+  }
+
   /** A request refused as hostile; {@code reason} names the rule, never the value. */
   public void hostileInput(CallerIdentity caller, String channel, String reason) {
     keep(

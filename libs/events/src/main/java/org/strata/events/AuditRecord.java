@@ -136,6 +136,9 @@ public record AuditRecord(
     public static final String ROUTING = "ROUTING";
     public static final String SERVICE = "SERVICE";
 
+    /** The audit service's own API (verification, export, AuditEvent search, reports). */
+    public static final String AUDIT_API = "AUDIT-API";
+
     private Channels() {}
   }
 

@@ -69,7 +69,7 @@ class AdminAuditTest extends IndexTestSupport {
   }
 
   @Test
-  void aPatientLinkAndARebuildAreRecorded() {
+  void aPatientLinkNamingItsPatientsAndARebuildAreRecorded() {
     InstanceStoredMother a = new InstanceStoredMother();
     a.tenant = "audit-a";
     InstanceStoredMother b = new InstanceStoredMother();
@@ -93,6 +93,13 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(1, links.size(), links.toString());
     assertEquals("audit-a", links.get(0).tenant());
     assertEquals(AuditRecord.Action.U, links.get(0).action());
+    // The link's members as the index holds them, with their issuers (the request named none).
+    assertEquals(
+        java.util.Set.of(
+            new AuditRecord.PatientRef(a.patientId, a.issuer),
+            new AuditRecord.PatientRef(b.patientId, b.issuer)),
+        java.util.Set.copyOf(links.get(0).patients()),
+        links.toString());
 
     given().post("/admin/rebuilds?tenant=audit-a").then().statusCode(202);
     List<AuditRecord> rebuilds =

@@ -25,7 +25,7 @@ import org.strata.testkit.auth.KeycloakTokens;
     value = org.strata.testkit.PlatformTestResource.class,
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3,keycloak"),
     restrictToAnnotatedClass = true)
-class AuthMatrixTest {
+class AuthMatrixTest extends IndexTestSupport {
   @TestHTTPResource("/")
   URI base;
 
@@ -94,5 +94,70 @@ class AuthMatrixTest {
         .body("error", org.hamcrest.Matchers.startsWith("members[1]"));
     given().auth().oauth2(adminA).post("/admin/rebuilds").then().statusCode(400);
     given().auth().oauth2(adminA).post("/admin/rebuilds?tenant=hospital-b").then().statusCode(404);
+  }
+
+  /**
+   * A link reaching two tenants shows each admin only the members in tenants its token holds (issue
+   * 15, ADR 0025): made by admin-ab (both tenants), read by admin-a, admin-b and admin-ab.
+   */
+  @Test
+  void aLinkShowsOnlyTheMembersOfTenantsTheTokenHolds() {
+    InstanceStoredMother a = new InstanceStoredMother();
+    a.tenant = "hospital-a";
+    InstanceStoredMother b = new InstanceStoredMother();
+    b.tenant = "hospital-b";
+    publish(a.build());
+    publish(b.build());
+    awaitInstances(a.studyUid, 1);
+    awaitInstances(b.studyUid, 1);
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String link =
+        given()
+            .auth()
+            .oauth2(tokens.user("admin-ab"))
+            .contentType("application/json")
+            .body(
+                java.util.Map.of(
+                    "members",
+                    List.of(
+                        java.util.Map.of("patientId", a.patientId),
+                        java.util.Map.of("tenant", "hospital-b", "patientId", b.patientId))))
+            .post("/admin/tenants/hospital-a/patient-links")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+
+    assertEquals(
+        List.of(a.patientId), memberIds(tokens.user("admin-a"), "hospital-a", link), "admin-a");
+    assertEquals(
+        List.of(b.patientId), memberIds(tokens.user("admin-b"), "hospital-b", link), "admin-b");
+    assertEquals(
+        java.util.Set.of(a.patientId, b.patientId),
+        java.util.Set.copyOf(memberIds(tokens.user("admin-ab"), "hospital-a", link)),
+        "admin-ab");
+    List<String> listed =
+        given()
+            .auth()
+            .oauth2(tokens.user("admin-a"))
+            .queryParam("patientId", a.patientId)
+            .get("/admin/tenants/hospital-a/patient-links")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("members.flatten().patientId");
+    assertEquals(List.of(a.patientId), listed, "admin-a's list");
+  }
+
+  private static List<String> memberIds(String token, String tenant, String link) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .get("/admin/tenants/" + tenant + "/patient-links/" + link)
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("members.patientId");
   }
 }

@@ -39,6 +39,8 @@ public class AuthRequiredProfile implements QuarkusTestProfile {
       throw new UncheckedIOException(e);
     }
     c.put("%test.strata.ingest.tenants.known-aes-file", knownAes.toString());
+    // Every refusal its own record (RefusalAuditTest); the throttle is SecurityAlertThrottle's.
+    c.put("%test.strata.audit.alert-window", "PT0S");
     return c;
   }
 }

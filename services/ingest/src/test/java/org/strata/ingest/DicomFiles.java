@@ -17,6 +17,12 @@ final class DicomFiles {
 
   static byte[] instance(
       String study, String series, String sop, String patientId, int pixelBytes) {
+    return instance(study, series, sop, patientId, null, pixelBytes);
+  }
+
+  /** An instance whose patient has an Issuer of Patient ID. */
+  static byte[] instance(
+      String study, String series, String sop, String patientId, String issuer, int pixelBytes) {
     ByteArrayOutputStream ds = new ByteArrayOutputStream();
     str(ds, 0x00080016, "UI", CT);
     str(ds, 0x00080018, "UI", sop);
@@ -25,6 +31,9 @@ final class DicomFiles {
     str(ds, 0x00100010, "PN", "Test^Patient");
     if (patientId != null) {
       str(ds, 0x00100020, "LO", patientId);
+    }
+    if (issuer != null) {
+      str(ds, 0x00100021, "LO", issuer);
     }
     str(ds, 0x0020000D, "UI", study);
     str(ds, 0x0020000E, "UI", series);

@@ -80,6 +80,7 @@ class OrphanReconcilerTest {
     String foreignKey = ObjectKeys.instance("local", study, series, uid(), 1);
     store.put(foreignKey, new ByteArrayInputStream(orphan), "application/dicom", Map.of());
 
+    java.time.Instant since = java.time.Instant.now();
     JsonPath first = reconcile();
     assertTrue(first.getLong("republished") >= 1, first.prettify());
     assertTrue(first.getLong("foreign") >= 1, first.prettify());
@@ -101,6 +102,27 @@ class OrphanReconcilerTest {
     assertFalse(store.stat(leftover).isPresent(), "the leftover upload is removed");
     assertTrue(store.stat(foreignKey).isPresent(), "an object without Strata metadata is kept");
     assertTrue(eventsOf(foreignKey.substring(foreignKey.lastIndexOf('/') + 1)).isEmpty());
+
+    // The run is recorded: who, with what it did in counts (no PHI).
+    List<org.strata.events.AuditRecord> runs =
+        new org.strata.testkit.audit.AuditTopic(bootstrap)
+            .await(
+                r ->
+                    "strata-ingest".equals(r.service())
+                        && !r.occurredAt().isBefore(since)
+                        && r.detail() != null
+                        && r.detail().startsWith("orphan reconcile"),
+                1,
+                java.time.Duration.ofMinutes(3));
+    assertEquals(1, runs.size(), runs.toString());
+    org.strata.events.AuditRecord run = runs.get(0);
+    assertEquals(org.strata.events.AuditEventTypes.INSTANCES_ACCESSED, run.eventType());
+    assertEquals(org.strata.events.AuditRecord.Action.U, run.action());
+    assertEquals(org.strata.events.AuditRecord.Channels.ADMIN_API, run.channel());
+    assertEquals("local", run.actor());
+    assertTrue(
+        run.detail().contains(first.getLong("leftoversRemoved") + " leftovers removed"),
+        run.detail());
 
     // A second run finds nothing new to do: what it announced is now on the topic.
     JsonPath second = reconcile();

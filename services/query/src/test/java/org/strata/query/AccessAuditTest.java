@@ -51,6 +51,10 @@ import org.strata.testkit.audit.AuditTopic;
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
 class AccessAuditTest extends WadoTestSupport {
   static final Duration CEILING = Duration.ofMinutes(3);
+
+  /** The CT study's patient as the index holds it. */
+  static final AuditRecord.PatientRef PATIENT = new AuditRecord.PatientRef("1CT1", "HOSP-W");
+
   static final String CT_INSTANCE =
       "/studies/" + CT_STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SOP;
 
@@ -101,11 +105,23 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals("127.0.0.1", r.requester().address());
     assertEquals("PatientID=1CT1", r.query());
     assertTrue(r.studyInstanceUids().contains(CT_STUDY), r.toString());
-    assertTrue(r.patients().stream().anyMatch(p -> p.id().equals("1CT1")), r.toString());
+    // With its issuer, which the study-level defaults do not return: read from the index rows.
+    assertEquals(List.of(PATIENT), r.patients(), r.toString());
+
+    // A series search returns no patient attributes; the record names the patient all the same.
+    Instant later = Instant.now();
+    given().when().get("/dicomweb/studies/" + CT_STUDY + "/series").then().statusCode(200);
+    List<AuditRecord> series =
+        awaitRecords(
+            later,
+            x -> Channels.QIDO_RS.equals(x.channel()) && x.studyInstanceUids().contains(CT_STUDY),
+            1);
+    assertEquals(1, series.size(), series.toString());
+    assertEquals(List.of(PATIENT), series.get(0).patients(), series.toString());
   }
 
   @Test
-  void everyWadoAndFhirReadIsOneRecordNamingTheStudy() {
+  void everyWadoAndFhirReadIsOneRecordNamingTheStudyAndItsPatient() {
     Map<String, String> reads = new HashMap<>();
     reads.put("/dicomweb" + CT_INSTANCE, Channels.WADO_RS);
     reads.put("/dicomweb" + CT_INSTANCE + "/metadata", Channels.WADO_RS);
@@ -134,6 +150,7 @@ class AccessAuditTest extends WadoTestSupport {
       assertEquals(AuditEventTypes.INSTANCES_TRANSFERRED, r.eventType(), path);
       assertEquals(AuditRecord.Action.R, r.action(), path);
       assertEquals(Outcome.SUCCESS, r.outcome(), path);
+      assertEquals(List.of(PATIENT), r.patients(), path + ": the study's patient");
     }
   }
 
@@ -145,6 +162,8 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals(1, records.size(), records.toString());
     assertEquals(AuditEventTypes.QUERY, records.get(0).eventType());
     assertEquals("patient.identifier=1CT1", records.get(0).query());
+    assertTrue(records.get(0).studyInstanceUids().contains(CT_STUDY), records.toString());
+    assertEquals(List.of(PATIENT), records.get(0).patients(), records.toString());
   }
 
   @Test
@@ -221,6 +240,9 @@ class AccessAuditTest extends WadoTestSupport {
     assertEquals(AuditEventTypes.QUERY, finds.get(0).eventType());
     assertEquals("AUDIT-FIND", finds.get(0).requester().callingAe());
     assertTrue(finds.get(0).query().contains("1CT1"), finds.get(0).query());
+    // The matches of the first page, read before the first response: study and patient.
+    assertTrue(finds.get(0).studyInstanceUids().contains(CT_STUDY), finds.toString());
+    assertEquals(List.of(PATIENT), finds.get(0).patients(), finds.toString());
 
     Dcmtk.run(
         "getscu",
@@ -279,6 +301,15 @@ class AccessAuditTest extends WadoTestSupport {
           refused++;
         }
       }
+      // The spool's state is visible: readiness DOWN for it, its depth in the metrics.
+      var ready = given().when().get("/q/health/ready").then().extract();
+      assertEquals(503, ready.statusCode(), ready.asString());
+      assertEquals("DOWN", spoolCheck(ready.jsonPath()), ready.asString());
+      String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+      assertTrue(
+          metric(metrics, "strata_audit_spool_records") >= answered,
+          "spool depth in the metrics: " + answered);
+      assertTrue(metric(metrics, "strata_audit_refused_total") >= 1, "refusals counted");
     } finally {
       platform.ensureStarted(EnumSet.of(Component.KAFKA));
     }
@@ -292,5 +323,25 @@ class AccessAuditTest extends WadoTestSupport {
     records.forEach(r -> ids.add(r.eventId()));
     assertEquals(answered, records.size(), "one record per answered request");
     assertEquals(answered, ids.size(), "no record twice");
+    // Drained, the spool is ready again (polled until then, within the ceiling).
+    long deadline = System.nanoTime() + CEILING.toNanos();
+    while (!"UP".equals(spoolCheck(given().when().get("/q/health/ready").jsonPath()))) {
+      assertTrue(System.nanoTime() < deadline, "the audit spool stays DOWN after Kafka returned");
+      Thread.onSpinWait();
+    }
+  }
+
+  private static String spoolCheck(io.restassured.path.json.JsonPath health) {
+    return health.getString("checks.find { it.name == 'audit spool' }.status");
+  }
+
+  /** The value of a metric without labels in Prometheus' text format. */
+  private static double metric(String metrics, String name) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not in the metrics"));
   }
 }

@@ -1,5 +1,8 @@
 package org.strata.servicekit.audit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -10,11 +13,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditSettings;
 import org.strata.audit.RefusalAlerts;
+import org.strata.audit.SpoolMetric;
 import org.strata.audit.WhenSpoolFull;
 
 /**
  * The service's {@link AuditLog} (libs/audit), named by {@code quarkus.application.name}, and the
- * records of its start and stop.
+ * records of its start and stop; the spool's depth as metrics.
  */
 @Singleton
 public class AuditLogProducer {
@@ -45,8 +49,22 @@ public class AuditLogProducer {
     return new RefusalAlerts(log, config.alertWindow());
   }
 
-  void started(@Observes StartupEvent event, AuditLog log) {
+  void started(@Observes StartupEvent event, AuditLog log, MeterRegistry meters) {
+    spoolMetrics(log, meters);
     log.recordStart();
+  }
+
+  /** The spool's depth and what it refused or dropped (libs/audit's SpoolMetric). */
+  static void spoolMetrics(AuditLog log, MeterRegistry meters) {
+    for (SpoolMetric m : SpoolMetric.ALL) {
+      if (m.counter()) {
+        FunctionCounter.builder(m.name(), log, m.value())
+            .description(m.description())
+            .register(meters);
+      } else {
+        Gauge.builder(m.name(), log, m.value()).description(m.description()).register(meters);
+      }
+    }
   }
 
   void stopping(@Observes ShutdownEvent event, AuditLog log) {

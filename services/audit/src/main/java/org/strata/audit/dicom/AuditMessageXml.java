@@ -79,6 +79,9 @@ public final class AuditMessageXml {
         patient(w, p);
       }
       studies(w, r);
+      if (AuditEventTypes.AUDIT_LOG_USED.equals(r.eventType())) {
+        auditLog(w, r);
+      }
       if (r.query() != null && AuditEventTypes.QUERY.equals(r.eventType())) {
         query(w, r);
       }
@@ -208,6 +211,17 @@ public final class AuditMessageXml {
       }
       w.writeEndElement();
     }
+    w.writeEndElement();
+  }
+
+  /**
+   * The audit trail read (PS3.15 A.5.3.2): a system object in the role of a security resource,
+   * identified by the URI of the endpoint that read it (the record's detail).
+   */
+  private static void auditLog(XMLStreamWriter w, AuditRecord r) throws XMLStreamException {
+    objectStart(w, r.detail() == null ? "audit" : r.detail(), "2", "13");
+    coded(w, "ParticipantObjectIDTypeCode", "12", "RFC-3881", "URI");
+    text(w, "ParticipantObjectName", "Security Audit Log");
     w.writeEndElement();
   }
 

@@ -13,16 +13,20 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.audit.fhir.AuditEventBundles;
 import org.strata.audit.fhir.AuditEventSearch;
 import org.strata.audit.repository.AuditSearchRepository;
 import org.strata.audit.service.AuditorScope;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.servicekit.security.CurrentCaller;
 
 /** FHIR R4 AuditEvent search with the IHE RESTful ATNA (ITI-81) parameters; auditors only. */
 @Path("/fhir/AuditEvent")
 @RolesAllowed(Roles.AUDITOR)
+@Audited(kind = AccessKind.AUDIT_LOG_USED, channel = Channels.AUDIT_API)
 public class AuditEventResource {
   public static final String FHIR_JSON = "application/fhir+json";
 

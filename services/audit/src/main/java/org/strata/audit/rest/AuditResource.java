@@ -14,16 +14,20 @@ import java.sql.SQLException;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.audit.chain.VerificationReport;
 import org.strata.audit.service.AuditorScope;
 import org.strata.audit.service.ChainExport;
 import org.strata.audit.service.ChainVerification;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.servicekit.security.CurrentCaller;
 
 /** The chain's integrity: verification and export (strata-auditor only). */
 @Path("/audit")
 @RolesAllowed(Roles.AUDITOR)
+@Audited(kind = AccessKind.AUDIT_LOG_USED, channel = Channels.AUDIT_API)
 public class AuditResource {
   static final String NDJSON = "application/x-ndjson";
 

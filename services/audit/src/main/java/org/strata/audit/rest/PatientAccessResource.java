@@ -11,15 +11,19 @@ import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.strata.audit.AccessKind;
+import org.strata.audit.Audited;
 import org.strata.audit.fhir.InvalidSearchException;
 import org.strata.audit.service.AuditorScope;
 import org.strata.audit.service.PatientAccessReport;
+import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.servicekit.security.CurrentCaller;
 
 /** The patient access report as JSON or CSV; auditors only. */
 @Path("/audit/patient-access")
 @RolesAllowed(Roles.AUDITOR)
+@Audited(kind = AccessKind.AUDIT_LOG_USED, channel = Channels.AUDIT_API)
 public class PatientAccessResource {
   static final String CSV = "text/csv";
 

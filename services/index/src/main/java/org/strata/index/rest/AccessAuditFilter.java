@@ -5,13 +5,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
-import java.lang.reflect.Method;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
 import org.strata.audit.Audited;
+import org.strata.audit.AuditedLookup;
 import org.strata.events.AuditRecord.Outcome;
 import org.strata.servicekit.security.CurrentCaller;
 
@@ -25,10 +25,12 @@ import org.strata.servicekit.security.CurrentCaller;
 public class AccessAuditFilter {
   private final Provider<AuditLog> log;
   private final CurrentCaller caller;
+  private final AuditedPatients patients;
 
-  public AccessAuditFilter(Provider<AuditLog> log, CurrentCaller caller) {
+  public AccessAuditFilter(Provider<AuditLog> log, CurrentCaller caller, AuditedPatients patients) {
     this.log = log;
     this.caller = caller;
+    this.patients = patients;
   }
 
   @ServerResponseFilter
@@ -52,6 +54,7 @@ public class AccessAuditFilter {
     if (study != null && !study.isEmpty()) {
       entry.study(study);
     }
+    patients.addTo(entry);
     if (status >= 500) {
       entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
     } else if (status >= 400) {
@@ -72,11 +75,8 @@ public class AccessAuditFilter {
   }
 
   private static Audited audited(ResourceInfo resource) {
-    Method method = resource == null ? null : resource.getResourceMethod();
-    if (method == null || method.isAnnotationPresent(Audited.Not.class)) {
-      return null;
-    }
-    Audited onMethod = method.getAnnotation(Audited.class);
-    return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(Audited.class);
+    return resource == null
+        ? null
+        : AuditedLookup.of(resource.getResourceMethod(), resource.getResourceClass());
   }
 }

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.audit.AccessKind;
 import org.strata.audit.Audited;
 import org.strata.events.AuditRecord.Channels;
+import org.strata.events.PatientLinksChanged.PatientRef;
 import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.service.PatientLinkService;
@@ -53,6 +54,7 @@ public class PatientLinkResource {
 
   private final PatientLinkService links;
   @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject AuditedPatients audited;
 
   public PatientLinkResource(PatientLinkService links) {
     this.links = links;
@@ -117,13 +119,15 @@ public class PatientLinkResource {
     }
     try {
       LinkResult result = links.link(tenant, refs, request.reason(), REQUESTED_BY);
+      audited.patients(result.link().members());
       if (result.created()) {
         return Response.created(URI.create(path(tenant, result.link().id())))
-            .entity(result.link())
+            .entity(visible(result.link()))
             .build();
       }
-      return Response.ok(result.link()).build();
+      return Response.ok(visible(result.link())).build();
     } catch (LinkException e) {
+      refs.forEach(r -> audited.patient(r.patientId(), r.issuer()));
       return error(e.status(), e.getMessage());
     }
   }
@@ -158,9 +162,14 @@ public class PatientLinkResource {
     if (bad != null) {
       return error(400, bad);
     }
-    return Response.ok(
-            links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit))
-        .build();
+    if (patientId != null) {
+      audited.patient(patientId, blankToNull(issuer));
+    }
+    List<Link> found =
+        links.list(tenant, patientId, blankToNull(issuer), limit == null ? 100 : limit);
+    List<Link> shown = found.stream().map(this::visible).toList();
+    shown.forEach(l -> audited.patients(l.members()));
+    return Response.ok(shown).build();
   }
 
   @GET
@@ -181,9 +190,12 @@ public class PatientLinkResource {
       return error(400, bad != null ? bad : "malformed link id");
     }
     Link found = links.get(tenant, id);
-    return found == null
-        ? error(404, "no link " + id + " with a patient of tenant " + tenant)
-        : Response.ok(found).build();
+    if (found == null) {
+      return error(404, "no link " + id + " with a patient of tenant " + tenant);
+    }
+    Link shown = visible(found);
+    audited.patients(shown.members());
+    return Response.ok(shown).build();
   }
 
   @DELETE
@@ -206,7 +218,7 @@ public class PatientLinkResource {
       return error(400, bad != null ? bad : "malformed link id");
     }
     try {
-      links.dissolve(tenant, id, reason, REQUESTED_BY);
+      audited.patients(links.dissolve(tenant, id, reason, REQUESTED_BY));
       return Response.noContent().build();
     } catch (LinkException e) {
       return error(e.status(), e.getMessage());
@@ -253,14 +265,36 @@ public class PatientLinkResource {
     if (bad != null) {
       return error(400, bad);
     }
+    audited.patient(patientId, blankToNull(issuer));
     try {
       Link after =
           links.unlink(
               tenant, id, new MemberRef(of, patientId, blankToNull(issuer)), reason, REQUESTED_BY);
-      return after == null ? Response.noContent().build() : Response.ok(after).build();
+      if (after != null) {
+        audited.patients(after.members());
+      }
+      return after == null ? Response.noContent().build() : Response.ok(visible(after)).build();
     } catch (LinkException e) {
       return error(e.status(), e.getMessage());
     }
+  }
+
+  /**
+   * The link as the caller may see it: only its members in tenants the token holds whole (ADR
+   * 0025); another tenant's patients are not disclosed by a link that reaches them (issue 15).
+   */
+  private Link visible(Link link) {
+    List<PatientRef> members =
+        link.members().stream().filter(m -> caller.mayAdminister(m.tenant())).toList();
+    return members.size() == link.members().size()
+        ? link
+        : new Link(
+            link.id(),
+            link.createdAt(),
+            link.createdBy(),
+            link.reason(),
+            link.updatedAt(),
+            members);
   }
 
   /** The lower-case form of a valid tenant id (ADR 0022); an invalid one as is, for the check. */

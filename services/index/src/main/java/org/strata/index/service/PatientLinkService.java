@@ -205,16 +205,18 @@ public class PatientLinkService {
     return result;
   }
 
-  /** Dissolves a link: its patients are separate again. */
-  public void dissolve(String tenant, UUID linkId, String reason, String requestedBy) {
-    links.inTransaction(
-        c -> {
-          List<PatientRef> before = lockVisible(c, tenant, linkId);
-          links.deleteLink(c, linkId);
-          record(c, List.of(dissolved(tenant, linkId, before, reason, requestedBy)));
-          return null;
-        });
+  /** Dissolves a link: its patients are separate again; returns them. */
+  public List<PatientRef> dissolve(String tenant, UUID linkId, String reason, String requestedBy) {
+    List<PatientRef> members =
+        links.inTransaction(
+            c -> {
+              List<PatientRef> before = lockVisible(c, tenant, linkId);
+              links.deleteLink(c, linkId);
+              record(c, List.of(dissolved(tenant, linkId, before, reason, requestedBy)));
+              return before;
+            });
     publishPending();
+    return members;
   }
 
   /** The link, if it has a patient of the tenant; else null. */

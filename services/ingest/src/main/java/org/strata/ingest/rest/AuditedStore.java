@@ -10,10 +10,20 @@ import org.strata.ingest.service.StoreResult;
 public class AuditedStore {
   private final List<StoreResult> results = new ArrayList<>();
   private String tenant;
+  private boolean scopeRefused;
 
   void stored(String tenant, List<StoreResult> results) {
     this.tenant = tenant;
     this.results.addAll(results);
+  }
+
+  /** The request named a tenant the caller's token does not hold (answered 403). */
+  void scopeRefused() {
+    scopeRefused = true;
+  }
+
+  boolean wasScopeRefused() {
+    return scopeRefused;
   }
 
   List<StoreResult> results() {

@@ -13,9 +13,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.strata.audit.AuditEntry;
+import org.strata.audit.AuditLog;
+import org.strata.audit.AuditUnavailableException;
+import org.strata.events.AuditRecord.Channels;
+import org.strata.events.AuditRecord.Outcome;
 import org.strata.http.auth.Roles;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.service.OrphanReconciler;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** Runs the orphan reconciler on demand (ADR 0011), e.g. after an incident. */
 @Path("/admin/reconcile")
@@ -24,10 +30,15 @@ import org.strata.ingest.service.OrphanReconciler;
 public class ReconcileResource {
   private final OrphanReconciler reconciler;
   private final IngestConfig config;
+  private final AuditLog log;
+  private final CurrentCaller caller;
 
-  public ReconcileResource(OrphanReconciler reconciler, IngestConfig config) {
+  public ReconcileResource(
+      OrphanReconciler reconciler, IngestConfig config, AuditLog log, CurrentCaller caller) {
     this.reconciler = reconciler;
     this.config = config;
+    this.log = log;
+    this.caller = caller;
   }
 
   @POST
@@ -44,6 +55,23 @@ public class ReconcileResource {
           String grace,
       @Parameter(description = "ISO-8601, e.g. PT6H: how far back to look") @QueryParam("window")
           String window) {
+    AuditEntry entry = AuditEntry.reconcile(caller.get(), Channels.ADMIN_API);
+    Response answer = run(grace, window, entry);
+    if (answer.getStatus() >= 400) {
+      entry.outcome(
+          answer.getStatus() >= 500 ? Outcome.SERIOUS_FAILURE : Outcome.MINOR_FAILURE,
+          "HTTP " + answer.getStatus());
+    }
+    try {
+      // After the run, as other admin changes (ADR 0035): a full spool turns the answer into 503.
+      log.record(entry);
+    } catch (AuditUnavailableException e) {
+      return StowResource.error(503, AuditUnavailableException.REASON);
+    }
+    return answer;
+  }
+
+  private Response run(String grace, String window, AuditEntry entry) {
     Duration g, w;
     try {
       g = grace == null ? config.reconciler().grace() : Duration.parse(grace);
@@ -55,7 +83,18 @@ public class ReconcileResource {
       return StowResource.error(400, "window must be longer than grace, both positive");
     }
     try {
-      return Response.ok(reconciler.reconcile(g, w)).build();
+      OrphanReconciler.Report report = reconciler.reconcile(g, w);
+      entry.detail(
+          "orphan reconcile: "
+              + report.examined()
+              + " examined, "
+              + (report.announced() + report.republished())
+              + " events published, "
+              + report.leftoversRemoved()
+              + " leftovers removed, "
+              + report.failed()
+              + " failed");
+      return Response.ok(report).build();
     } catch (IllegalStateException e) {
       boolean busy = e.getMessage() != null && e.getMessage().contains("in progress");
       return StowResource.error(busy ? 409 : 503, e.getMessage());

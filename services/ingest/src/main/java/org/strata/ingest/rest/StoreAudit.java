@@ -11,7 +11,8 @@ import org.strata.ingest.service.StoreResult;
 /**
  * The audit entries of a store (a STOW-RS request, a C-STORE association): one per study, with the
  * instances stored per SOP class. Duplicates count (the caller sent them; nothing new was kept, the
- * record says they arrived); failed instances do not.
+ * record says they arrived); failed instances do not. Each names its patient as the stored header
+ * gave it (Patient ID, Issuer of Patient ID as received).
  */
 public final class StoreAudit {
   private StoreAudit() {}
@@ -26,7 +27,8 @@ public final class StoreAudit {
       byStudy
           .computeIfAbsent(
               r.studyInstanceUid(), s -> AuditEntry.store(caller, channel).tenant(tenant))
-          .instances(r.studyInstanceUid(), r.sopClassUid(), 1);
+          .instances(r.studyInstanceUid(), r.sopClassUid(), 1)
+          .patient(r.patientId(), r.issuerOfPatientId());
     }
     return new ArrayList<>(byStudy.values());
   }

@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
+import org.strata.audit.RefusalAlerts;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.events.AuditRecord.Outcome;
 import org.strata.servicekit.security.CurrentCaller;
@@ -27,11 +28,17 @@ public class StowAuditFilter {
   private final Provider<AuditLog> log;
   private final CurrentCaller caller;
   private final AuditedStore store;
+  private final Provider<RefusalAlerts> alerts;
 
-  public StowAuditFilter(Provider<AuditLog> log, CurrentCaller caller, AuditedStore store) {
+  public StowAuditFilter(
+      Provider<AuditLog> log,
+      CurrentCaller caller,
+      AuditedStore store,
+      Provider<RefusalAlerts> alerts) {
     this.log = log;
     this.caller = caller;
     this.store = store;
+    this.alerts = alerts;
   }
 
   @ServerRequestFilter
@@ -49,6 +56,11 @@ public class StowAuditFilter {
   public void record(
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
     int status = response.getStatus();
+    if (isStow(resource) && store.wasScopeRefused() && log.get().isEnabled()) {
+      // The endpoint's own 403 (a role's 403 is security/SecurityAudit's): a security alert.
+      alerts.get().scopeRefused(caller.get(), Channels.STOW_RS, "tenant not held");
+      return;
+    }
     if (!isStow(resource) || status == 401 || status == 403 || !log.get().isEnabled()) {
       return;
     }

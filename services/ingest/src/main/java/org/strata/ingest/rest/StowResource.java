@@ -173,6 +173,9 @@ public class StowResource {
     TenantResolver.StowTenant tenant =
         tenants.forStow(caller.get(), caller.isLocalUser(), pathTenant);
     if (tenant.tenant() == null) {
+      if (tenant.status() == 403) {
+        audited.scopeRefused();
+      }
       return error(tenant.status(), tenant.reason());
     }
     IngestSource source =

@@ -14,6 +14,7 @@ import org.strata.dicom.net.QueryRequest;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.events.AuditRecord.Outcome;
 import org.strata.http.auth.CallerIdentity;
+import org.strata.query.qido.QidoService;
 
 /**
  * The audit records of the Q/R SCP: a C-FIND is recorded with its identifier (as DICOM JSON) when
@@ -35,11 +36,24 @@ public class DimseAudit {
     this.alerts = alerts;
   }
 
-  void find(QueryRequest rq, String tenant, Attributes keys) throws DimseException {
-    keep(
+  /**
+   * Recorded before the first response: with the studies and patients of the first page of matches
+   * (up to {@code QueryRetrieveServer.PAGE_SIZE}), which are read already; later pages are not
+   * named.
+   */
+  void find(QueryRequest rq, String tenant, Attributes keys, List<QidoService.Match> firstPage)
+      throws DimseException {
+    AuditEntry entry =
         AuditEntry.query(caller(rq, tenant), Channels.C_FIND)
             .tenant(tenant)
-            .query(DicomJsonWriter.toJson(keys)));
+            .query(DicomJsonWriter.toJson(keys));
+    for (QidoService.Match m : firstPage) {
+      entry.study(m.studyUid());
+      if (m.patient() != null) {
+        entry.patient(m.patient().id(), m.patient().issuer());
+      }
+    }
+    keep(entry);
   }
 
   void retrieve(QueryRequest rq, String tenant, List<RetrieveLocator.Located> found)

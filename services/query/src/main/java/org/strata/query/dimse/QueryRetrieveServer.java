@@ -266,7 +266,7 @@ public class QueryRetrieveServer {
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
     }
     LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
-    audit.find(rq, tenant, keys);
+    audit.find(rq, tenant, keys, first.matches());
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.ZoneId;
 import java.util.Date;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -59,7 +60,11 @@ public class ImagingStudyService {
    *
    * @throws FhirException 400 for an id that is not a FHIR id or not a UID, 404 when unknown
    */
-  public String read(TenantScope scope, String id, String dicomwebBase) {
+  public String read(
+      TenantScope scope,
+      String id,
+      String dicomwebBase,
+      Consumer<ImagingStudyRepository.Study> seen) {
     if (!FHIR_ID.matcher(id).matches() || !Uid.isValid(id)) {
       throw FhirException.invalid("id: an ImagingStudy id is its StudyInstanceUID");
     }
@@ -67,6 +72,7 @@ public class ImagingStudyService {
     if (study == null) {
       throw FhirException.notFound("ImagingStudy not found");
     }
+    seen.accept(study);
     return json(new ImagingStudyMapper(zone, dicomwebBase).map(study));
   }
 
@@ -74,14 +80,17 @@ public class ImagingStudyService {
    * {@code GET ImagingStudy?...}: a searchset Bundle of one page.
    *
    * @param links self and next links of the page (the resource builds them from the request)
+   * @param seen told of every study answered (the request's audit record names it and its patient)
    */
   public String search(
       TenantScope scope,
       ImagingStudySearch search,
       String fhirBase,
       String dicomwebBase,
-      Links links) {
+      Links links,
+      Consumer<ImagingStudyRepository.Study> seen) {
     ImagingStudyRepository.Page page = repository.search(scope, search);
+    page.studies().forEach(seen);
     ImagingStudyMapper mapper = new ImagingStudyMapper(zone, dicomwebBase);
     Bundle bundle = new Bundle();
     bundle.setType(Bundle.BundleType.SEARCHSET);

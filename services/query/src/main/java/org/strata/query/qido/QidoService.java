@@ -13,6 +13,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.json.DicomJsonWriter;
+import org.strata.events.AuditRecord.PatientRef;
+import org.strata.indexschema.StudyTable;
 
 /** Runs QIDO-RS searches against the index (read only) and writes their DICOM JSON. */
 @ApplicationScoped
@@ -28,8 +30,10 @@ public class QidoService {
   /**
    * @param datasets the matches, each with the request's return attributes
    * @param truncated whether more matches follow (the next page starts at offset + count)
+   * @param patients the matches' patients (ID and issuer, from the rows whatever the return
+   *     attributes), for the audit record
    */
-  public record Result(List<Attributes> datasets, boolean truncated) {
+  public record Result(List<Attributes> datasets, boolean truncated, List<PatientRef> patients) {
     public int count() {
       return datasets.size();
     }
@@ -88,15 +92,20 @@ public class QidoService {
               LOG.debugf(
                   "%s search: %d match(es)%s", request.level(), page.size(), truncated ? "+" : "");
               if (page.isEmpty()) {
-                return new Result(List.of(), false);
+                return new Result(List.of(), false, List.of());
               }
               return new Result(
-                  ResultRows.datasets(page, request, returns, retrieveBase), truncated);
+                  ResultRows.datasets(page, request, returns, retrieveBase),
+                  truncated,
+                  ResultRows.patients(page));
             });
   }
 
-  /** One match as a data set of the request's return attributes, and the pk of its patient. */
-  public record Match(Attributes dataset, long patientPk) {}
+  /**
+   * One match as a data set of the request's return attributes, the pk of its patient, and its
+   * study and patient (ID and issuer) as the row holds them, for the audit record.
+   */
+  public record Match(Attributes dataset, long patientPk, String studyUid, PatientRef patient) {}
 
   /**
    * @param matches at most {@code limit} matches from {@code offset}
@@ -134,7 +143,9 @@ public class QidoService {
       page.add(
           new Match(
               ResultRows.dataset(row, request.level(), returns, retrieveBase),
-              row.getLong("patient_pk")));
+              row.getLong("patient_pk"),
+              row.getString(StudyTable.STUDY_UID),
+              ResultRows.patients(List.of(row)).stream().findFirst().orElse(null)));
     }
     LOG.debugf("%s C-FIND page: %d match(es)%s", request.level(), page.size(), more ? "+" : "");
     return new Page(page, more);

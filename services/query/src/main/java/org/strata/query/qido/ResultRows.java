@@ -6,7 +6,9 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.DicomParseException;
@@ -15,7 +17,9 @@ import org.strata.dicom.Tag;
 import org.strata.dicom.VR;
 import org.strata.dicom.dict.ElementDictionary;
 import org.strata.dicom.json.DicomJsonReader;
+import org.strata.events.AuditRecord.PatientRef;
 import org.strata.indexschema.InstanceTable;
+import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
 
@@ -40,6 +44,21 @@ final class ResultRows {
       datasets.add(dataset(row, request.level(), returns, retrieveBase));
     }
     return datasets;
+  }
+
+  /**
+   * The rows' patients, each once: Patient ID and issuer as the index holds them (the issuer is the
+   * tenant's default when none was received), without the index's key for a missing Patient ID.
+   */
+  static List<PatientRef> patients(List<Row> rows) {
+    Set<PatientRef> patients = new LinkedHashSet<>();
+    for (Row row : rows) {
+      String id = row.getString(PatientTable.PATIENT_ID);
+      if (id != null && !id.isEmpty() && !id.startsWith("~")) {
+        patients.add(new PatientRef(id, row.getString(PatientTable.ISSUER)));
+      }
+    }
+    return List.copyOf(patients);
   }
 
   static Attributes dataset(Row row, Level level, ReturnAttributes returns, String retrieveBase) {

@@ -5,13 +5,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
-import java.lang.reflect.Method;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AccessKind;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.AuditLog;
 import org.strata.audit.AuditUnavailableException;
 import org.strata.audit.Audited;
+import org.strata.audit.AuditedLookup;
 import org.strata.events.AuditRecord.Outcome;
 import org.strata.servicekit.security.CurrentCaller;
 
@@ -73,11 +73,8 @@ public class AccessAuditFilter {
   }
 
   private static Audited audited(ResourceInfo resource) {
-    Method method = resource == null ? null : resource.getResourceMethod();
-    if (method == null || method.isAnnotationPresent(Audited.Not.class)) {
-      return null;
-    }
-    Audited onMethod = method.getAnnotation(Audited.class);
-    return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(Audited.class);
+    return resource == null
+        ? null
+        : AuditedLookup.of(resource.getResourceMethod(), resource.getResourceClass());
   }
 }

@@ -23,6 +23,7 @@ import org.strata.audit.Audited;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
+import org.strata.query.fhir.ImagingStudyRepository;
 import org.strata.query.fhir.ImagingStudySearch;
 import org.strata.query.fhir.ImagingStudyService;
 import org.strata.query.security.ReadScope;
@@ -42,6 +43,7 @@ public class FhirResource {
   private final ImagingStudyService service;
   private final QueryConfig config;
   @jakarta.inject.Inject ReadScope readScope;
+  @jakarta.inject.Inject AuditedAccess audited;
 
   public FhirResource(ImagingStudyService service, QueryConfig config) {
     this.service = service;
@@ -72,7 +74,7 @@ public class FhirResource {
   public Response read(
       @Parameter(description = "StudyInstanceUID") @PathParam("id") String id,
       @Context UriInfo uri) {
-    return ok(service.read(readScope.get(), id, dicomwebBase(uri)));
+    return ok(service.read(readScope.get(), id, dicomwebBase(uri), this::seen));
   }
 
   @GET
@@ -119,7 +121,12 @@ public class FhirResource {
             page(base, params, search.count(), search.offset()),
             page(base, params, search.count(), search.offset() + search.count()),
             page(base, params, search.count(), Math.max(0, search.offset() - search.count())));
-    return ok(service.search(readScope.get(), search, base, dicomwebBase(uri), links));
+    return ok(service.search(readScope.get(), search, base, dicomwebBase(uri), links, this::seen));
+  }
+
+  /** A study answered: named with its patient in the request's audit record. */
+  private void seen(ImagingStudyRepository.Study study) {
+    audited.study(study.uid(), study.accessionNumber(), study.patientId(), study.issuer());
   }
 
   private static Response ok(String json) {

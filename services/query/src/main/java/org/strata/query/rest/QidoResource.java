@@ -125,6 +125,7 @@ public class QidoResource {
         .map(
             result -> {
               audited.results(result.datasets());
+              audited.patients(result.patients());
               if (result.count() == 0) {
                 return Response.noContent().build();
               }

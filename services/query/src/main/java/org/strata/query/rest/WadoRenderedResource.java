@@ -65,6 +65,7 @@ public class WadoRenderedResource {
   private final RenderedService rendered;
   private final QueryConfig config;
   @jakarta.inject.Inject ReadScope readScope;
+  @jakarta.inject.Inject AuditedAccess audited;
 
   public WadoRenderedResource(
       InstanceLocator locator, RenderedService rendered, QueryConfig config) {
@@ -164,6 +165,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
     InstanceLocator.Located at = locator.locate(readScope.get(), study, series, null);
+    audited.located(at);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     List<StoredInstance> decodable = new ArrayList<>();
@@ -192,6 +194,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, instance);
     String media = RenderedMedia.choose(accept(headers));
     InstanceLocator.Located at = locator.locate(readScope.get(), study, series, instance);
+    audited.located(at);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     RenderedService.Renderable r = rendered.prepare(tenant, i);
@@ -216,6 +219,7 @@ public class WadoRenderedResource {
     WadoResource.uids(study, series, null);
     String media = RenderedMedia.choose(accept(headers));
     InstanceLocator.Located at = locator.locate(readScope.get(), study, series, null);
+    audited.located(at);
     String tenant = at.tenant();
     for (StoredInstance i : at.instances()) {
       if (!RenderedService.decodable(i)) {

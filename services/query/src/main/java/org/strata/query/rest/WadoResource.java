@@ -65,6 +65,7 @@ public class WadoResource {
   private final ObjectHeaders objectHeaders;
   private final QueryConfig config;
   @jakarta.inject.Inject ReadScope readScope;
+  @jakarta.inject.Inject AuditedAccess audited;
 
   public WadoResource(
       InstanceLocator locator,
@@ -162,6 +163,7 @@ public class WadoResource {
     String[] u = uids(study, series, instance);
     int[] frames = frameNumbers(frameList);
     InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
+    audited.located(at);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     String target =
@@ -209,6 +211,7 @@ public class WadoResource {
     String[] u = uids(study, series, instance);
     BulkData.Range r = BulkData.parse(range);
     InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
+    audited.located(at);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     boolean deflated = TransferSyntax.of(i.transferSyntaxUid()).deflated();
@@ -231,6 +234,7 @@ public class WadoResource {
   private Response instances(String[] u, HttpHeaders headers) {
     AcceptedTypes accept = accept(headers);
     InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
+    audited.located(at);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     List<String> syntaxes = new ArrayList<>();
@@ -247,6 +251,7 @@ public class WadoResource {
   private Response metadata(String[] u, HttpHeaders headers, UriInfo uri) {
     Negotiation.requireDicomJson(accept(headers));
     InstanceLocator.Located at = locator.locate(readScope.get(), u[0], u[1], u[2]);
+    audited.located(at);
     String tenant = at.tenant();
     List<StoredInstance> found = at.instances();
     String base = retrieveBase(uri);

@@ -43,6 +43,7 @@ public class WadoUriResource {
   private final RenderedService rendered;
   private final QueryConfig config;
   @jakarta.inject.Inject ReadScope readScope;
+  @jakarta.inject.Inject AuditedAccess audited;
 
   public WadoUriResource(
       InstanceLocator locator,
@@ -104,6 +105,7 @@ public class WadoUriResource {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
     }
     InstanceLocator.Located at = locator.locate(readScope.get(), studyUid, seriesUid, objectUid);
+    audited.located(at);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
     String type = contentType(contentType, i);

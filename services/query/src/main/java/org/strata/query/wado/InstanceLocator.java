@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.strata.indexschema.IndexJoins;
 import org.strata.indexschema.InstanceTable;
 import org.strata.indexschema.ObjectLocationTable;
+import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
 import org.strata.query.qido.TenantScope;
@@ -47,9 +48,13 @@ public class InstanceLocator {
               ObjectLocationTable.FRAME_INDEX_KEY)
           + ", i."
           + InstanceTable.STORED_EVENT_ID
-          + "::text from "
+          + "::text, "
+          // The study's patient, for the request's audit record (no query of its own).
+          + IndexJoins.columns("p", PatientTable.PATIENT_ID, PatientTable.ISSUER)
+          + " from "
           + StudyTable.NAME
           + " st"
+          + IndexJoins.patientOfStudy("p", "st")
           + IndexJoins.seriesOfStudy("se", "st")
           + " and se."
           + SeriesTable.TENANT
@@ -74,8 +79,12 @@ public class InstanceLocator {
           + ", "
           + InstanceTable.byNumber("i");
 
-  /** The instances found, all of one tenant. */
-  public record Located(String tenant, List<StoredInstance> instances) {}
+  /**
+   * The instances found, all of one tenant and study, and the study's patient (ID and issuer, the
+   * issuer possibly null), which the audit record names.
+   */
+  public record Located(
+      String tenant, String patientId, String issuer, List<StoredInstance> instances) {}
 
   private final Pool pool;
 
@@ -102,10 +111,14 @@ public class InstanceLocator {
     params.addAll(List.of(scope.studyValues(false)));
     List<StoredInstance> found = new ArrayList<>();
     String tenant = null;
+    String patientId = null;
+    String issuer = null;
     for (Row r :
         pool.preparedQuery(sql + ORDER).execute(Tuple.from(params)).await().indefinitely()) {
       if (tenant == null) {
         tenant = r.getString(0);
+        patientId = r.getString(11);
+        issuer = r.getString(12);
       } else if (!tenant.equals(r.getString(0))) {
         break;
       }
@@ -122,7 +135,7 @@ public class InstanceLocator {
               r.getString(9),
               r.getString(10)));
     }
-    return new Located(tenant, found);
+    return new Located(tenant, patientId, issuer, found);
   }
 
   /** The scope's instances under the UIDs, all of one tenant; 404 when there are none. */
@@ -146,6 +159,6 @@ public class InstanceLocator {
                   ? "no such series, or no stored instances in it"
                   : "no such study," + " or no stored instances in it");
     }
-    return new Located(tenant, found);
+    return new Located(tenant, located.patientId(), located.issuer(), found);
   }
 }
