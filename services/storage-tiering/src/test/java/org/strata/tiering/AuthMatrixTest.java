@@ -85,4 +85,40 @@ class AuthMatrixTest {
         .then()
         .statusCode(403);
   }
+
+  /**
+   * Moves and holds act only in a tenant the token holds whole: another tenant's path is 404 before
+   * the resource looks at the request (TenantPathGuard); the token's own tenant reaches the
+   * resource (400 for the missing reason, the tier that does not exist).
+   */
+  @Test
+  void movesAndHoldsOfAnotherTenantAre404() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String adminA = tokens.user("admin-a");
+    for (String tenant : List.of("hospital-a", "hospital-b")) {
+      int expected = tenant.equals("hospital-a") ? 400 : 404;
+      RestAssured.given()
+          .baseUri(base.toString())
+          .auth()
+          .oauth2(adminA)
+          .put("/admin/tenants/" + tenant + "/studies/1.2.3/hold?reason=")
+          .then()
+          .statusCode(expected);
+      RestAssured.given()
+          .baseUri(base.toString())
+          .auth()
+          .oauth2(adminA)
+          .put("/admin/tenants/" + tenant + "/patients/P1/hold?reason=")
+          .then()
+          .statusCode(expected);
+      RestAssured.given()
+          .baseUri(base.toString())
+          .auth()
+          .oauth2(adminA)
+          .post("/admin/tenants/" + tenant + "/studies/1.2.3/moves?tier=none")
+          .then()
+          .statusCode(expected);
+    }
+  }
 }
