@@ -23,26 +23,34 @@ import org.strata.indexschema.InstanceTable;
  */
 @ApplicationScoped
 public class IndexedMetadata {
+  // The instances first, by their natural key, then their rows: as a plain join the planner, seeing
+  // a small instance_metadata, walked the whole instance primary key in a merge join (about 1 s per
+  // page of 256 at 1 M instances, make bench query). A materialized CTE fixes the order.
   private static final String SELECT =
-      "select i."
+      "with wanted as materialized (select "
+          + InstanceTable.PK
+          + ", "
           + InstanceTable.SOP_INSTANCE_UID
-          + ", i."
+          + ", "
+          + InstanceTable.STORED_EVENT_ID
+          + " from "
+          + InstanceTable.NAME
+          + " where "
+          + InstanceTable.TENANT
+          + " = $1 and "
+          + InstanceTable.SOP_INSTANCE_UID
+          + " = any($2)) select w."
+          + InstanceTable.SOP_INSTANCE_UID
+          + ", w."
           + InstanceTable.STORED_EVENT_ID
           + "::text, m."
           + InstanceMetadataTable.METADATA
-          + " from "
-          + InstanceTable.NAME
-          + " i join "
+          + " from wanted w join "
           + InstanceMetadataTable.NAME
           + " m on m."
           + InstanceMetadataTable.INSTANCE_PK
-          + " = i."
-          + InstanceTable.PK
-          + " where i."
-          + InstanceTable.TENANT
-          + " = $1 and i."
-          + InstanceTable.SOP_INSTANCE_UID
-          + " = any($2)";
+          + " = w."
+          + InstanceTable.PK;
 
   private final Pool pool;
 
