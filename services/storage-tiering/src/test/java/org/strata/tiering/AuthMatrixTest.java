@@ -98,27 +98,19 @@ class AuthMatrixTest {
     String adminA = tokens.user("admin-a");
     for (String tenant : List.of("hospital-a", "hospital-b")) {
       int expected = tenant.equals("hospital-a") ? 400 : 404;
-      RestAssured.given()
-          .baseUri(base.toString())
-          .auth()
-          .oauth2(adminA)
-          .put("/admin/tenants/" + tenant + "/studies/1.2.3/hold?reason=")
-          .then()
-          .statusCode(expected);
-      RestAssured.given()
-          .baseUri(base.toString())
-          .auth()
-          .oauth2(adminA)
-          .put("/admin/tenants/" + tenant + "/patients/P1/hold?reason=")
-          .then()
-          .statusCode(expected);
-      RestAssured.given()
-          .baseUri(base.toString())
-          .auth()
-          .oauth2(adminA)
-          .post("/admin/tenants/" + tenant + "/studies/1.2.3/moves?tier=none")
-          .then()
-          .statusCode(expected);
+      String admin = "/admin/tenants/" + tenant;
+      assertEquals(expected, status(adminA, "PUT", admin + "/studies/1.2.3/hold?reason="));
+      assertEquals(expected, status(adminA, "PUT", admin + "/patients/P1/hold?reason="));
+      assertEquals(expected, status(adminA, "POST", admin + "/studies/1.2.3/moves?tier=none"));
     }
+  }
+
+  private int status(String token, String method, String path) {
+    return RestAssured.given()
+        .baseUri(base.toString())
+        .auth()
+        .oauth2(token)
+        .request(method, path)
+        .statusCode();
   }
 }
