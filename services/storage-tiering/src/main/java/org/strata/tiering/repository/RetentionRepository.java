@@ -121,15 +121,7 @@ public class RetentionRepository {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(REFRESH)) {
       ps.setString(1, rule.name());
-      ps.setInt(2, rule.yearsAfterStudy());
-      if (rule.untilAge() == null) {
-        ps.setNull(3, Types.INTEGER);
-        ps.setNull(4, Types.INTEGER);
-      } else {
-        ps.setInt(3, rule.untilAge());
-        ps.setInt(4, rule.untilAge());
-      }
-      ps.setString(5, rule.tenant());
+      bindExpiry(ps, 2, rule);
       return ps.executeUpdate();
     }
   }
@@ -147,6 +139,23 @@ public class RetentionRepository {
     }
   }
 
+  /**
+   * Binds the rule's expiry parameters from {@code first} on: years after the study, the age limit
+   * twice (null when none), the tenant.
+   */
+  private static void bindExpiry(PreparedStatement ps, int first, RetentionRule rule)
+      throws SQLException {
+    ps.setInt(first, rule.yearsAfterStudy());
+    if (rule.untilAge() == null) {
+      ps.setNull(first + 1, Types.INTEGER);
+      ps.setNull(first + 2, Types.INTEGER);
+    } else {
+      ps.setInt(first + 1, rule.untilAge());
+      ps.setInt(first + 2, rule.untilAge());
+    }
+    ps.setString(first + 3, rule.tenant());
+  }
+
   /** Part of a study a dry run would purge: its objects in one bucket. */
   public record Expired(
       String studyUid, LocalDate expiresOn, String bucket, long instances, long bytes) {}
@@ -156,15 +165,7 @@ public class RetentionRepository {
     try (Connection c = dataSource.getConnection()) {
       c.setReadOnly(true);
       try (PreparedStatement ps = c.prepareStatement(DRY_RUN)) {
-        ps.setInt(1, rule.yearsAfterStudy());
-        if (rule.untilAge() == null) {
-          ps.setNull(2, Types.INTEGER);
-          ps.setNull(3, Types.INTEGER);
-        } else {
-          ps.setInt(2, rule.untilAge());
-          ps.setInt(3, rule.untilAge());
-        }
-        ps.setString(4, rule.tenant());
+        bindExpiry(ps, 1, rule);
         ps.setDate(5, Date.valueOf(expiredBy));
         List<Expired> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
