@@ -34,7 +34,35 @@ public final class Platform implements AutoCloseable {
       Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile RestartPolicy restartPolicy;
 
+  /**
+   * The platform that runs the servers when this one is attached to it from another class loader
+   * ({@link PlatformLink}); null when this platform starts and stops its servers itself.
+   */
+  private final Owner owner;
+
+  /** What an attached platform asks of the platform that owns the server processes. */
+  interface Owner {
+    Set<Component> started();
+
+    void ensureStarted(Set<Component> components);
+
+    void stop(Component component);
+
+    Optional<ProcessHandle> serverProcess(Component component);
+
+    int restarts(Component component);
+
+    Map<String, Duration> startupTimes();
+
+    Map<String, Long> residentBytes();
+  }
+
   private Platform(PlatformConfig requested) {
+    this(requested, null);
+  }
+
+  Platform(PlatformConfig requested, Owner owner) {
+    this.owner = owner;
     this.config = requested.withResolvedPorts();
     this.kafka = new KafkaBroker(config);
     this.postgres = new PostgresServer(config);
@@ -60,6 +88,10 @@ public final class Platform implements AutoCloseable {
    * test JVM can share one platform between tests that need different parts of it.
    */
   public synchronized void ensureStarted(Set<Component> components) {
+    if (owner != null) {
+      owner.ensureStarted(components);
+      return;
+    }
     boolean withKeycloak = components.contains(Component.KEYCLOAK);
     CompletableFuture<Void> pg =
         startAsync(components.contains(Component.POSTGRES) || withKeycloak ? postgres : null);
@@ -86,6 +118,10 @@ public final class Platform implements AutoCloseable {
    * ports and data.
    */
   public synchronized void stop(Component component) {
+    if (owner != null) {
+      owner.stop(component);
+      return;
+    }
     Server server = server(component);
     if (started.remove(server)) {
       server.stop();
@@ -99,6 +135,9 @@ public final class Platform implements AutoCloseable {
    * its JVM, so a killed launcher could leave a server holding the ports.
    */
   public synchronized void superviseRestarts(RestartPolicy policy) {
+    if (owner != null) {
+      throw new UnsupportedOperationException("an attached platform's servers belong to its owner");
+    }
     restartPolicy = policy;
     for (Server server : servers()) {
       supervise(server);
@@ -117,12 +156,18 @@ public final class Platform implements AutoCloseable {
    * fault-injection tests that kill it.
    */
   public Optional<ProcessHandle> serverProcess(Component component) {
+    if (owner != null) {
+      return owner.serverProcess(component);
+    }
     ManagedProcess process = server(component).process();
     return process == null ? Optional.empty() : process.server();
   }
 
   /** How often the supervisor restarted a component (0 when not supervised). */
   public int restarts(Component component) {
+    if (owner != null) {
+      return owner.restarts(component);
+    }
     ManagedProcess process = server(component).process();
     return process == null ? 0 : process.restarts();
   }
@@ -137,6 +182,9 @@ public final class Platform implements AutoCloseable {
   }
 
   public boolean isStarted(Component component) {
+    if (owner != null) {
+      return owner.started().contains(component);
+    }
     return started.contains(server(component));
   }
 
@@ -234,11 +282,17 @@ public final class Platform implements AutoCloseable {
 
   /** How long each component took from launch to a passing health check. */
   public Map<String, Duration> startupTimes() {
+    if (owner != null) {
+      return owner.startupTimes();
+    }
     return Map.copyOf(startupTimes);
   }
 
   /** Resident memory of each component's processes, in bytes. */
   public Map<String, Long> residentBytes() {
+    if (owner != null) {
+      return owner.residentBytes();
+    }
     Map<String, Long> map = new LinkedHashMap<>();
     for (Server server : servers()) {
       map.put(server.name(), server.residentBytes());
@@ -247,21 +301,33 @@ public final class Platform implements AutoCloseable {
   }
 
   private Server[] servers() {
-    return java.util.stream.Stream.of(postgres, kafka, s3, s3Cold, keycloak)
-        .filter(started::contains)
+    return java.util.stream.Stream.of(
+            Component.POSTGRES,
+            Component.KAFKA,
+            Component.S3,
+            Component.S3_COLD,
+            Component.KEYCLOAK)
+        .filter(this::isStarted)
+        .map(this::server)
         .toArray(Server[]::new);
   }
 
   private <T extends Server> T require(T server, Component component) {
-    if (!started.contains(server)) {
+    if (!isStarted(component)) {
       throw new IllegalStateException(component + " is not started on this platform");
     }
     return server;
   }
 
-  /** Stops every started component: Keycloak first, PostgreSQL (which it uses) last. */
+  /**
+   * Stops every started component: Keycloak first, PostgreSQL (which it uses) last. An attached
+   * platform stops nothing: its owner does.
+   */
   @Override
   public void close() {
+    if (owner != null) {
+      return; // the owner stops the servers
+    }
     List<Server> order = new ArrayList<>();
     for (Server server : new Server[] {keycloak, kafka, s3, s3Cold, postgres}) {
       if (started.contains(server)) {
