@@ -87,7 +87,8 @@ public class DestinationsResource {
             destination.dimse(),
             destination.stow(),
             destination.parallelism(),
-            destination.maxAttempts());
+            destination.maxAttempts(),
+            destination.deidentificationKey());
     return Errors.change(() -> rules.putDestination(named), named);
   }
 

@@ -142,7 +142,8 @@ public class RulesResource {
             rule.trigger(),
             rule.quietPeriod(),
             rule.destination(),
-            rule.priority());
+            rule.priority(),
+            rule.deidentify());
     return Errors.change(() -> rules.putRule(named), named);
   }
 
