@@ -3,6 +3,8 @@ package org.strata.query;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.strata.query.WadoTestData.CODEC_STUDY;
 import static org.strata.query.WadoTestData.CT_SERIES;
@@ -22,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,6 +129,56 @@ class WadoUriTest extends WadoTestSupport {
         "transcoding from 1.2.840.10008.1.2.4.91");
   }
 
+  /**
+   * anonymize=yes: the object de-identified with the Basic Profile, as DCMTK's dcmdump reads it: no
+   * attribute the profile removes (code X of PS3.15 Table E.1-1) and no private one at any depth,
+   * the patient's name emptied, the method recorded, new UIDs (file meta following), the same ones
+   * for a second request, and the pixel data unchanged.
+   */
+  @Test
+  void anonymizedObjects() throws Exception {
+    assumeTrue(Dcmtk.present());
+    var r = wado("requestType=WADO&" + CT + "&anonymize=yes");
+    assertEquals(200, r.statusCode(), r.asString());
+    assertEquals("application/dicom", r.header("Content-Type"));
+    Path ours = dir.resolve("anonymized.dcm");
+    Files.write(ours, r.asByteArray());
+    Process p =
+        new ProcessBuilder("dcmdump", "-q", "-Un", "+L", ours.toString())
+            .redirectErrorStream(true)
+            .start();
+    String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertEquals(0, p.waitFor(), dump);
+    assertFalse(dump.contains("E: "), dump);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^ *\\(([0-9a-f]{4}),([0-9a-f]{4})\\) \\S\\S (.*)$")
+            .matcher(dump);
+    java.util.Map<String, String> top = new java.util.HashMap<>();
+    int elements = 0;
+    while (m.find()) {
+      elements++;
+      int tag = (int) Long.parseLong(m.group(1) + m.group(2), 16);
+      var row = org.strata.dicom.deid.ProfileTable.standard().find(tag);
+      assertTrue(
+          row == null || !row.code(org.strata.dicom.deid.ProfileColumn.BASIC).equals("X"),
+          "kept: " + m.group(0));
+      assertTrue((Integer.parseInt(m.group(1), 16) & 1) == 0, "private kept: " + m.group(0));
+      top.putIfAbsent(m.group(1) + m.group(2), m.group(3));
+    }
+    assertTrue(elements > 20, dump);
+    assertTrue(top.get("00100010").startsWith("(no value available)"), top.get("00100010"));
+    assertTrue(top.get("00120062").startsWith("[YES]"));
+    String sop = top.get("00080018").replaceAll("^\\[([0-9.]+)\\].*$", "$1");
+    assertTrue(sop.startsWith("2.25.") && !sop.equals(CT_SOP), sop);
+    assertTrue(top.get("00020003").startsWith("[" + sop + "]"), "Media Storage SOP Instance UID");
+    assertFalse(dump.contains(CT_STUDY), "the original study UID is left");
+    // the same object again: the same new UIDs (the tenant's key)
+    Path again = dir.resolve("again.dcm");
+    Files.write(again, wado("requestType=WADO&" + CT + "&anonymize=yes").asByteArray());
+    assertArrayEquals(Files.readAllBytes(ours), Files.readAllBytes(again));
+    assertArrayEquals(Dcmtk.pixels(SAMPLES.resolve("CT_small.dcm"), dir), Dcmtk.pixels(ours, dir));
+  }
+
   @Test
   void images() throws Exception {
     assumeTrue(Dcmtk.present());
@@ -185,7 +238,11 @@ class WadoUriTest extends WadoTestSupport {
         404,
         "no such instance");
     assertProblem(wado("requestType=WADO&" + CT + "&contentType=image/gif"), 406, "contentType");
-    assertProblem(wado("requestType=WADO&" + CT + "&anonymize=yes"), 406, "anonymize");
+    assertProblem(wado("requestType=WADO&" + CT + "&anonymize=no"), 400, "anonymize must be yes");
+    assertProblem(
+        wado("requestType=WADO&" + CT + "&anonymize=yes&contentType=image/jpeg"),
+        400,
+        "application/dicom only");
     assertProblem(wado("requestType=WADO&" + CT + "&windowCenter=40"), 400, "go together");
     assertProblem(wado("requestType=WADO&" + CT + "&frameNumber=2"), 400, "frameNumber");
     assertProblem(wado("requestType=WADO&" + CT + "&frameNumber=0"), 400, "frameNumber");
