@@ -45,6 +45,7 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.Dcmdump;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;

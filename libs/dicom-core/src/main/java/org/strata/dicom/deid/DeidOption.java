@@ -60,6 +60,9 @@ public enum DeidOption {
    * @throws IllegalArgumentException for an unknown or unsupported option, naming it
    */
   public static DeidOption parse(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("a de-identification option must be named");
+    }
     String n = name.strip().replace('-', '_').toUpperCase(Locale.ROOT);
     for (DeidOption o : values()) {
       if (o.name().equals(n)) {

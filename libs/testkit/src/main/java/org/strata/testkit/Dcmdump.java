@@ -1,4 +1,4 @@
-package org.strata.routing;
+package org.strata.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,19 +10,22 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** DCMTK's dcmdump on a received file: its elements at every depth; the test fails if it fails. */
-final class Dcmdump {
+/**
+ * DCMTK's dcmdump on a file (a received or served object): its elements at every depth, as DCMTK,
+ * not our parser, reads them; the calling test fails if dcmdump fails or reports an error.
+ */
+public final class Dcmdump {
   private static final Pattern LINE =
       Pattern.compile("^( *)\\(([0-9a-f]{4}),([0-9a-f]{4})\\) \\S\\S (.*?) *#.*$");
 
   /** One element: depth, tag as 8 hex digits, value as dcmdump prints it ([text], =name...). */
-  record Element(int depth, String tag, String value) {
-    int group() {
+  public record Element(int depth, String tag, String value) {
+    public int group() {
       return Integer.parseInt(tag.substring(0, 4), 16);
     }
 
     /** The text between dcmdump's brackets, or "" when it printed none. */
-    String text() {
+    public String text() {
       return value.startsWith("[") && value.endsWith("]")
           ? value.substring(1, value.length() - 1)
           : "";
@@ -31,7 +34,7 @@ final class Dcmdump {
 
   private Dcmdump() {}
 
-  static List<Element> elements(Path file) throws Exception {
+  public static List<Element> elements(Path file) throws Exception {
     Process p =
         new ProcessBuilder("dcmdump", "-q", "-Un", "+L", file.toString())
             .redirectErrorStream(true)
@@ -50,7 +53,7 @@ final class Dcmdump {
   }
 
   /** The value of a top-level element, "" if absent. */
-  static String top(List<Element> elements, String tag) {
+  public static String top(List<Element> elements, String tag) {
     return elements.stream()
         .filter(e -> e.depth() == 0 && e.tag().equals(tag))
         .map(Element::text)
