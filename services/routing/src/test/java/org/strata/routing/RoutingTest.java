@@ -391,6 +391,31 @@ class RoutingTest {
     assertEquals(first.keySet(), received(pacs).keySet());
   }
 
+  @Test
+  void aDeidentifyingJobWhoseKeyCannotBeReadSendsNothing() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-nokey");
+    knownAe("PACS-NOKEY", pacs.port());
+    putDestination(
+        "pacs-nokey",
+        "{\"dimse\":{\"aeTitle\":\"PACS-NOKEY\"},\"deidentificationKey\":{\"file\":\""
+            + RoutingTestProfile.DIR.resolve("no-such-key-" + UUID.randomUUID())
+            + "\"}}");
+    putRule(
+        "deid-nokey",
+        "{\"when\":\"tenant == 'route-nokey'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
+            + "\"destination\":\"pacs-nokey\",\"deidentify\":{}}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-nokey";
+    ct.identifying = true;
+    ct.instances = 1;
+    publish(ct.store(s3).events());
+    Map<String, Object> dead = awaitJob("pacs-nokey", "DEAD");
+    assertEquals(
+        "de-identification key of destination pacs-nokey: file not readable (NoSuchFileException)",
+        dead.get("lastReason"));
+    assertTrue(pacs.files().isEmpty(), "sent without its key: " + pacs.files());
+  }
+
   /** What storescp received, by SOP Instance UID (as dcmdump reads it). */
   private static Map<String, List<Dcmdump.Element>> received(StoreScpPeer pacs) throws Exception {
     Map<String, List<Dcmdump.Element>> out = new java.util.TreeMap<>();
