@@ -39,9 +39,13 @@ record ProfileRows(String tag, String name, Map<String, String> codes) {
     return rows;
   }
 
-  /** A concrete tag for the row: patterns get their first group (5000, 6000). */
+  /**
+   * A concrete tag for the row: patterns get their first group (5000, 6000); Curve Data (50xx,xxxx)
+   * gets element 3000 (element 0000 would be a group length, removed for another reason).
+   */
   int concreteTag() {
-    return (int) Long.parseLong(tag.replace('x', '0'), 16);
+    String t = tag.endsWith("xxxx") ? tag.substring(0, 4) + "3000" : tag;
+    return (int) Long.parseLong(t.replace('x', '0'), 16);
   }
 
   boolean isPrivateRow() {
