@@ -26,6 +26,9 @@ import java.util.List;
  *     made by a rule
  * @param delivered instances delivered by earlier attempts, per SOP class (the export's audit
  *     record counts them once the job ends)
+ * @param deidentify absent: the instances are sent as stored; present: de-identified on the way out
+ *     (PS3.15 Annex E Basic Profile) with these options by name (empty: the profile alone), decided
+ *     when the job was made so that a later change of the rule does not change it
  */
 public record RoutingJob(
     String eventId,
@@ -44,7 +47,8 @@ public record RoutingJob(
     String patientId,
     String issuerOfPatientId,
     String requestedBy,
-    List<AuditRecord.SopClassCount> delivered)
+    List<AuditRecord.SopClassCount> delivered,
+    List<String> deidentify)
     implements StrataEvent {
 
   public static final int SCHEMA_VERSION = 1;
@@ -87,6 +91,47 @@ public record RoutingJob(
           "sent and attempt must be >= 0, got " + sent + " and " + attempt);
     }
     delivered = delivered == null ? null : Require.list(delivered, "delivered");
+    deidentify = deidentify == null ? null : List.copyOf(deidentify);
+  }
+
+  /** The record without de-identification (as before that field was added). */
+  public RoutingJob(
+      String eventId,
+      Instant occurredAt,
+      String tenant,
+      String jobId,
+      String destination,
+      Priority priority,
+      String ruleId,
+      String studyInstanceUid,
+      List<Instance> instances,
+      int sent,
+      int attempt,
+      Instant notBefore,
+      String lastReason,
+      String patientId,
+      String issuerOfPatientId,
+      String requestedBy,
+      List<AuditRecord.SopClassCount> delivered) {
+    this(
+        eventId,
+        occurredAt,
+        tenant,
+        jobId,
+        destination,
+        priority,
+        ruleId,
+        studyInstanceUid,
+        instances,
+        sent,
+        attempt,
+        notBefore,
+        lastReason,
+        patientId,
+        issuerOfPatientId,
+        requestedBy,
+        delivered,
+        null);
   }
 
   /** The record with the fields of its first version only. */
@@ -160,7 +205,8 @@ public record RoutingJob(
         patientId,
         issuerOfPatientId,
         requestedBy,
-        delivered);
+        delivered,
+        deidentify);
   }
 
   /** The same job for its next attempt: what is left, the reason, and when to try again. */
@@ -188,6 +234,7 @@ public record RoutingJob(
         patientId,
         issuerOfPatientId,
         requestedBy,
-        sentNow > 0 ? deliveredWith(sentNow) : delivered);
+        sentNow > 0 ? deliveredWith(sentNow) : delivered,
+        deidentify);
   }
 }

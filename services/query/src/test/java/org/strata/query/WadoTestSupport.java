@@ -32,7 +32,12 @@ abstract class WadoTestSupport {
   public static class WadoProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("strata.query.default-tenant", WadoTestData.TENANT);
+      return Map.of(
+          "strata.query.default-tenant",
+          WadoTestData.TENANT,
+          // WADO-URI anonymize=yes (a test value; real keys come from the environment or a secret)
+          "strata.query.deidentification-key",
+          "wado-test-deidentification-key-0123456789");
     }
   }
 

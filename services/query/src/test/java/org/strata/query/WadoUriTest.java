@@ -3,6 +3,8 @@ package org.strata.query;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.strata.query.WadoTestData.CODEC_STUDY;
 import static org.strata.query.WadoTestData.CT_SERIES;
@@ -29,6 +31,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.strata.testkit.Dcmdump;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -126,6 +129,44 @@ class WadoUriTest extends WadoTestSupport {
         "transcoding from 1.2.840.10008.1.2.4.91");
   }
 
+  /**
+   * anonymize=yes: the object de-identified with the Basic Profile, as DCMTK's dcmdump reads it: no
+   * attribute the profile removes (code X of PS3.15 Table E.1-1) and no private one at any depth,
+   * the patient's name emptied, the method recorded, new UIDs (file meta following), the same ones
+   * for a second request, and the pixel data unchanged.
+   */
+  @Test
+  void anonymizedObjects() throws Exception {
+    assumeTrue(Dcmtk.present());
+    var r = wado("requestType=WADO&" + CT + "&anonymize=yes");
+    assertEquals(200, r.statusCode(), r.asString());
+    assertEquals("application/dicom", r.header("Content-Type"));
+    Path ours = dir.resolve("anonymized.dcm");
+    Files.write(ours, r.asByteArray());
+    List<Dcmdump.Element> dump = Dcmdump.elements(ours);
+    for (Dcmdump.Element el : dump) {
+      var row =
+          org.strata.dicom.deid.ProfileTable.standard()
+              .find(Integer.parseUnsignedInt(el.tag(), 16));
+      assertTrue(
+          row == null || !row.code(org.strata.dicom.deid.ProfileColumn.BASIC).equals("X"),
+          "kept: " + el);
+      assertTrue((el.group() & 1) == 0, "private kept: " + el);
+      assertFalse(el.text().contains(CT_STUDY), "the original study UID is left: " + el);
+    }
+    assertTrue(dump.size() > 20, dump.toString());
+    assertEquals("", Dcmdump.top(dump, "00100010"), "Patient's Name emptied");
+    assertEquals("YES", Dcmdump.top(dump, "00120062"));
+    String sop = Dcmdump.top(dump, "00080018");
+    assertTrue(sop.startsWith("2.25.") && !sop.equals(CT_SOP), sop);
+    assertEquals(sop, Dcmdump.top(dump, "00020003"), "Media Storage SOP Instance UID");
+    // the same object again: the same new UIDs (the tenant's key)
+    Path again = dir.resolve("again.dcm");
+    Files.write(again, wado("requestType=WADO&" + CT + "&anonymize=yes").asByteArray());
+    assertArrayEquals(Files.readAllBytes(ours), Files.readAllBytes(again));
+    assertArrayEquals(Dcmtk.pixels(SAMPLES.resolve("CT_small.dcm"), dir), Dcmtk.pixels(ours, dir));
+  }
+
   @Test
   void images() throws Exception {
     assumeTrue(Dcmtk.present());
@@ -185,7 +226,11 @@ class WadoUriTest extends WadoTestSupport {
         404,
         "no such instance");
     assertProblem(wado("requestType=WADO&" + CT + "&contentType=image/gif"), 406, "contentType");
-    assertProblem(wado("requestType=WADO&" + CT + "&anonymize=yes"), 406, "anonymize");
+    assertProblem(wado("requestType=WADO&" + CT + "&anonymize=no"), 400, "anonymize must be yes");
+    assertProblem(
+        wado("requestType=WADO&" + CT + "&anonymize=yes&contentType=image/jpeg"),
+        400,
+        "application/dicom only");
     assertProblem(wado("requestType=WADO&" + CT + "&windowCenter=40"), 400, "go together");
     assertProblem(wado("requestType=WADO&" + CT + "&frameNumber=2"), 400, "frameNumber");
     assertProblem(wado("requestType=WADO&" + CT + "&frameNumber=0"), 400, "frameNumber");

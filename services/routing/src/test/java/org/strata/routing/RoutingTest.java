@@ -45,6 +45,7 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.storage.ObjectStore;
+import org.strata.testkit.Dcmdump;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;
@@ -290,6 +291,139 @@ class RoutingTest {
             "the data set Orthanc holds differs from the stored object's");
       }
     }
+  }
+
+  @Test
+  void aDeidentifyingRuleSendsTheStudyWithNothingTheProfileRemovesAndTheSameUidsEachTime()
+      throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-deid");
+    knownAe("PACS-DEID", pacs.port());
+    Path key = RoutingTestProfile.DIR.resolve("deid-key-" + UUID.randomUUID());
+    Files.writeString(key, UUID.randomUUID().toString());
+    putDestination("pacs-deid", "{\"dimse\":{\"aeTitle\":\"PACS-DEID\"}}");
+    String rule =
+        "{\"when\":\"tenant == 'route-deid'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
+            + "\"destination\":\"pacs-deid\",\"deidentify\":{\"options\":[%s]}}";
+    // no key for the destination yet, then an option the engine does not have: refused
+    given()
+        .contentType(ContentType.JSON)
+        .body(rule.formatted(""))
+        .put("/admin/rules/deid")
+        .then()
+        .statusCode(400)
+        .body(
+            "error",
+            equalTo("rule deid: deidentify: destination pacs-deid has no deidentificationKey"));
+    putDestination(
+        "pacs-deid",
+        "{\"dimse\":{\"aeTitle\":\"PACS-DEID\"},\"deidentificationKey\":{\"file\":\""
+            + key
+            + "\"}}");
+    given()
+        .contentType(ContentType.JSON)
+        .body(rule.formatted("\"retain-safe-private\""))
+        .put("/admin/rules/deid")
+        .then()
+        .statusCode(400)
+        .body("error", org.hamcrest.Matchers.containsString("retain-safe-private"));
+    putRule("deid", rule.formatted(""));
+
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-deid";
+    ct.identifying = true;
+    publish(ct.store(s3).events());
+    awaitJob("pacs-deid", "SENT");
+    await().atMost(WAIT).until(() -> pacs.files().size() == 3);
+    Map<String, List<Dcmdump.Element>> first = received(pacs);
+
+    Map<Integer, String> removed = new java.util.HashMap<>();
+    for (var row : org.strata.dicom.deid.ProfileTable.standard().rows()) {
+      if (row.code(org.strata.dicom.deid.ProfileColumn.BASIC).equals("X") && row.mask() == -1) {
+        removed.put(row.tag(), row.name());
+      }
+    }
+    java.util.Set<String> studies = new java.util.HashSet<>();
+    java.util.Set<String> series = new java.util.HashSet<>();
+    Map<String, String> sopByNumber = new java.util.HashMap<>();
+    for (var e : first.entrySet()) {
+      List<Dcmdump.Element> dump = e.getValue();
+      for (Dcmdump.Element el : dump) {
+        int tag = (int) Long.parseLong(el.tag(), 16);
+        assertTrue(!removed.containsKey(tag), e.getKey() + " keeps " + removed.get(tag));
+        assertTrue((el.group() & 1) == 0, e.getKey() + " keeps private " + el.tag());
+        assertTrue(!el.text().contains(ct.studyUid), e.getKey() + " names the original study");
+      }
+      String sop = Dcmdump.top(dump, "00080018");
+      assertEquals(sop, Dcmdump.top(dump, "00020003"), "Media Storage SOP Instance UID");
+      assertEquals("", Dcmdump.top(dump, "00100010"), "Patient's Name emptied (Z)");
+      assertTrue(!Dcmdump.top(dump, "00100020").contains("PID-1"), "Patient ID replaced");
+      assertEquals("YES", Dcmdump.top(dump, "00120062"));
+      studies.add(Dcmdump.top(dump, "0020000d"));
+      series.add(Dcmdump.top(dump, "0020000e"));
+      sopByNumber.put(Dcmdump.top(dump, "00200013"), sop);
+    }
+    assertEquals(1, studies.size(), "one study: " + studies);
+    assertEquals(1, series.size(), "one series: " + series);
+    assertTrue(studies.iterator().next().startsWith("2.25."));
+    assertTrue(!studies.contains(ct.studyUid));
+    // references follow: instance 2 points at instance 1's new SOP Instance UID
+    String refd =
+        first.get(sopByNumber.get("2")).stream()
+            .filter(el -> el.depth() > 0 && el.tag().equals("00081155"))
+            .map(Dcmdump.Element::text)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(sopByNumber.get("1"), refd);
+    AuditRecord export = exportRecords(ct.studyUid, 1).get(0);
+    assertTrue(export.detail().contains("de-identified"), export.detail());
+
+    // the same study exported again to the same destination: the same UIDs
+    for (Path f : pacs.files()) {
+      Files.delete(f);
+    }
+    publish(ct.store(s3).events());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                jobs("pacs-deid").stream().filter(j -> "SENT".equals(j.get("state"))).count() == 2);
+    await().atMost(WAIT).until(() -> pacs.files().size() == 3);
+    assertEquals(first.keySet(), received(pacs).keySet());
+  }
+
+  @Test
+  void aDeidentifyingJobWhoseKeyCannotBeReadSendsNothing() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-nokey");
+    knownAe("PACS-NOKEY", pacs.port());
+    putDestination(
+        "pacs-nokey",
+        "{\"dimse\":{\"aeTitle\":\"PACS-NOKEY\"},\"deidentificationKey\":{\"file\":\""
+            + RoutingTestProfile.DIR.resolve("no-such-key-" + UUID.randomUUID())
+            + "\"}}");
+    putRule(
+        "deid-nokey",
+        "{\"when\":\"tenant == 'route-nokey'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\","
+            + "\"destination\":\"pacs-nokey\",\"deidentify\":{}}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-nokey";
+    ct.identifying = true;
+    ct.instances = 1;
+    publish(ct.store(s3).events());
+    Map<String, Object> dead = awaitJob("pacs-nokey", "DEAD");
+    assertEquals(
+        "de-identification key of destination pacs-nokey: file not readable (NoSuchFileException)",
+        dead.get("lastReason"));
+    assertTrue(pacs.files().isEmpty(), "sent without its key: " + pacs.files());
+  }
+
+  /** What storescp received, by SOP Instance UID (as dcmdump reads it). */
+  private static Map<String, List<Dcmdump.Element>> received(StoreScpPeer pacs) throws Exception {
+    Map<String, List<Dcmdump.Element>> out = new java.util.TreeMap<>();
+    for (Path f : pacs.files()) {
+      List<Dcmdump.Element> dump = Dcmdump.elements(f);
+      out.put(Dcmdump.top(dump, "00080018"), dump);
+    }
+    return out;
   }
 
   @Test

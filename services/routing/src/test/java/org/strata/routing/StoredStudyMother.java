@@ -33,6 +33,13 @@ final class StoredStudyMother {
   int instances = 3;
   int pixelBytes = 4096;
 
+  /**
+   * With what a de-identification must take out: the patient's name, ID and birth date, an
+   * institution, an operator, a private element, and (from the second instance on) a Referenced
+   * Image Sequence pointing at the first instance.
+   */
+  boolean identifying;
+
   /** The stored objects by SOP Instance UID, in order, with their events. */
   record Stored(Map<String, byte[]> objects, List<InstanceStored> events) {}
 
@@ -52,6 +59,9 @@ final class StoredStudyMother {
       ds.setString(Tag.StudyInstanceUID, VR.UI, studyUid);
       ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
       ds.setString(Tag.InstanceNumber, VR.IS, String.valueOf(i));
+      if (identifying) {
+        addIdentifying(ds, series, i);
+      }
       byte[] pixels = new byte[pixelBytes];
       for (int b = 0; b < pixels.length; b++) {
         pixels[b] = (byte) (b * 7 + i);
@@ -99,5 +109,23 @@ final class StoredStudyMother {
               new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)));
     }
     return new Stored(objects, events);
+  }
+
+  static final String PATIENT_NAME = "DOE^JANE";
+
+  private static void addIdentifying(Attributes ds, String series, int i) {
+    ds.setString(Tag.PatientName, VR.PN, PATIENT_NAME);
+    ds.setString(Tag.PatientID, VR.LO, "PID-1");
+    ds.setString(Tag.PatientBirthDate, VR.DA, "19700101");
+    ds.setString(Tag.InstitutionName, VR.LO, "ST ELSEWHERE");
+    ds.setString(Tag.OperatorsName, VR.PN, "OPERATOR^ONE");
+    ds.setString(Tag.FrameOfReferenceUID, VR.UI, series + ".100");
+    ds.setString(0x00090010, VR.LO, "ACME 1.0");
+    ds.setString(0x00091001, VR.LO, "PRIVATE NOTE");
+    if (i > 1) {
+      Attributes ref = ds.newSequence(Tag.ReferencedImageSequence).addItem();
+      ref.setString(Tag.ReferencedSOPClassUID, VR.UI, UID.CTImageStorage);
+      ref.setString(Tag.ReferencedSOPInstanceUID, VR.UI, series + ".1");
+    }
   }
 }

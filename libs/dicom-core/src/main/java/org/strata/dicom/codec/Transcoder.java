@@ -108,7 +108,7 @@ public final class Transcoder {
         // Implicit VR says OW for any pixel data; 8-bit samples are OB in explicit VR.
         VR vr = source.explicitVR() ? pixel.vr() : image.bitsAllocated() <= 8 ? VR.OB : VR.OW;
         dos.writeHeader(Tag.PixelData, vr, pixel.length());
-        dos.copyValue(new ValueStream(dis, pixel.length()), pixel.length(), vr, source.bigEndian());
+        dos.copyValue(dis.valueStream(pixel.length()), pixel.length(), vr, source.bigEndian());
       }
       copyTrailing(dis, dos, source);
     } else if (pixel != null) {
@@ -137,47 +137,12 @@ public final class Transcoder {
       return false; // a sequence after Pixel Data (signatures): dropped with what follows
     }
     if (h.vr() == VR.SQ || h.tag() == Tag.DataSetTrailingPadding || Tags.group(h.tag()) == 0xFFFE) {
-      new ValueStream(dis, h.length()).transferTo(OutputStream.nullOutputStream());
+      dis.valueStream(h.length()).transferTo(OutputStream.nullOutputStream());
       return true;
     }
     dos.writeHeader(h.tag(), h.vr(), h.length());
-    dos.copyValue(new ValueStream(dis, h.length()), h.length(), h.vr(), ts.bigEndian());
+    dos.copyValue(dis.valueStream(h.length()), h.length(), h.vr(), ts.bigEndian());
     return true;
-  }
-
-  /** A value of known length read from the parser in chunks; parsing goes on after it. */
-  private static final class ValueStream extends InputStream {
-    private final DicomInputStream dis;
-    private long left;
-    private byte[] chunk = new byte[0];
-    private int pos;
-
-    ValueStream(DicomInputStream dis, long length) {
-      this.dis = dis;
-      this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (pos == chunk.length) {
-        if (left == 0) {
-          return -1;
-        }
-        chunk = dis.readValue(Math.min(CHUNK, left));
-        left -= chunk.length;
-        pos = 0;
-      }
-      int n = Math.min(len, chunk.length - pos);
-      System.arraycopy(chunk, pos, b, off, n);
-      pos += n;
-      return n;
-    }
   }
 
   /**

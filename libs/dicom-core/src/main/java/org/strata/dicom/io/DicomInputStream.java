@@ -155,6 +155,49 @@ public final class DicomInputStream implements Closeable {
   }
 
   /**
+   * The next {@code length} value bytes after {@link #readHeader()} as a stream read in 64 KiB
+   * chunks (each within the value limit), so that a large value is copied without being held;
+   * parsing goes on after it once it is read to its end.
+   */
+  public InputStream valueStream(long length) {
+    return new ValueStream(length);
+  }
+
+  /** A value of known length read in chunks. */
+  private final class ValueStream extends InputStream {
+    private static final int CHUNK = 64 * 1024;
+    private long left;
+    private byte[] chunk = new byte[0];
+    private int pos;
+
+    ValueStream(long length) {
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (pos == chunk.length) {
+        if (left == 0) {
+          return -1;
+        }
+        chunk = readValue(Math.min(CHUNK, left));
+        left -= chunk.length;
+        pos = 0;
+      }
+      int n = Math.min(len, chunk.length - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  /**
    * The unread input as a stream, for callers that copy the rest (e.g. pixel data) themselves. This
    * stream must not be used for parsing afterwards.
    */

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  * DCMDICTPATH is set to the public dictionary only: with DCMTK's private dictionary, private
  * elements of implicit VR files would get VRs that the standard does not define and we cannot know.
  */
-final class Dcmdump {
+public final class Dcmdump {
 
   /** Outcome of one run: null lines if dcmdump rejected the file. */
-  record Result(List<DumpLine> lines, boolean utf8) {
-    boolean rejected() {
+  public record Result(List<DumpLine> lines, boolean utf8) {
+    public boolean rejected() {
       return lines == null;
     }
   }
@@ -58,7 +58,7 @@ final class Dcmdump {
   }
 
   /** Dumps {@code file}: in UTF-8 if DCMTK can convert its character set, else raw bytes. */
-  static Result dump(Path file) throws IOException, InterruptedException {
+  public static Result dump(Path file) throws IOException, InterruptedException {
     List<DumpLine> raw = run(file, false);
     if (raw == null) {
       return new Result(null, false);

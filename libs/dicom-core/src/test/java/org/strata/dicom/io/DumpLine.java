@@ -10,7 +10,7 @@ package org.strata.dicom.io;
  * @param length value length in bytes, "u/l", or "-" where it is not compared
  * @param value the value as dcmdump writes it (strings decoded, binary in hex or decimal)
  */
-record DumpLine(int depth, String tag, String vr, String length, String value) {
+public record DumpLine(int depth, String tag, String vr, String length, String value) {
 
   @Override
   public String toString() {

@@ -27,6 +27,15 @@ public interface QueryConfig {
    */
   Map<String, String> tenantScopes();
 
+  /**
+   * The secret behind WADO-URI's {@code anonymize=yes} (ADR 0050): each tenant's UID-hash key is
+   * HMAC-SHA256(this, tenant), so a tenant's objects always get the same new UIDs and two tenants
+   * different ones. At least 16 bytes; set it from the environment ({@code
+   * STRATA_QUERY_DEIDENTIFICATION_KEY}) or a secret, never in a committed file. Absent: {@code
+   * anonymize} answers 406.
+   */
+  Optional<String> deidentificationKey();
+
   /** Results per QIDO-RS response when the request has no {@code limit}. */
   @WithDefault("100")
   int defaultLimit();

@@ -15,6 +15,7 @@ import org.strata.audit.AccessKind;
 import org.strata.audit.Audited;
 import org.strata.dicom.UID;
 import org.strata.dicom.codec.Transcoder;
+import org.strata.dicom.deid.Deidentifier;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.http.auth.Roles;
 import org.strata.query.config.QueryConfig;
@@ -22,6 +23,7 @@ import org.strata.query.render.ImageEncoder;
 import org.strata.query.render.RenderParams;
 import org.strata.query.render.RenderedService;
 import org.strata.query.security.ReadScope;
+import org.strata.query.wado.Anonymizer;
 import org.strata.query.wado.InstanceLocator;
 import org.strata.query.wado.InstanceRetrieval;
 import org.strata.query.wado.StoredInstance;
@@ -30,8 +32,10 @@ import org.strata.query.wado.WadoException;
 /**
  * WADO-URI (PS3.18 chapter 9, the URI service) at {@code {base}/wado}: one object as {@code
  * application/dicom} (Explicit VR Little Endian unless {@code transferSyntax} names another) or one
- * frame rendered as {@code image/jpeg} or {@code image/png}. The base URL's reverse proxy already
- * sends every GET under {@code /dicomweb} here, so the URI service needs no route of its own.
+ * frame rendered as {@code image/jpeg} or {@code image/png}; with {@code anonymize=yes} the object
+ * de-identified with the PS3.15 Basic Profile and the tenant's UID key ({@link Anonymizer}). The
+ * base URL's reverse proxy already sends every GET under {@code /dicomweb} here, so the URI service
+ * needs no route of its own.
  */
 @Path("/dicomweb/wado")
 @Tag(name = "WADO-URI")
@@ -43,6 +47,7 @@ public class WadoUriResource {
   private final RenderedService rendered;
   private final QueryConfig config;
   @jakarta.inject.Inject ReadScope readScope;
+  @jakarta.inject.Inject Anonymizer anonymizer;
   @jakarta.inject.Inject AuditedAccess audited;
 
   public WadoUriResource(
@@ -98,8 +103,15 @@ public class WadoUriResource {
     } catch (WadoException e) {
       throw WadoException.badRequest("studyUID, seriesUID and objectUID must be valid UIDs");
     }
-    if (anonymize != null && !anonymize.isBlank()) {
-      throw WadoException.notAcceptable("anonymize is not supported");
+    boolean anonymized = anonymize != null;
+    if (anonymized) {
+      // PS3.18 9.1.2.x: "yes" only, and for application/dicom only.
+      if (!anonymize.strip().equalsIgnoreCase("yes")) {
+        throw WadoException.badRequest("anonymize must be yes");
+      }
+      if (contentType != null && !contentType.strip().startsWith("application/dicom")) {
+        throw WadoException.badRequest("anonymize is for contentType=application/dicom only");
+      }
     }
     if (presentationUid != null && !presentationUid.isBlank()) {
       throw WadoException.notAcceptable("presentation states are not applied (presentationUID)");
@@ -108,7 +120,7 @@ public class WadoUriResource {
     audited.located(at);
     String tenant = at.tenant();
     StoredInstance i = at.instances().get(0);
-    String type = contentType(contentType, i);
+    String type = anonymized ? "application/dicom" : contentType(contentType, i);
     if (type.equals("application/dicom")) {
       for (String[] p :
           new String[][] {
@@ -124,7 +136,7 @@ public class WadoUriResource {
           throw WadoException.badRequest(p[1] + " is for images, not application/dicom");
         }
       }
-      return dicom(tenant, i, transferSyntax);
+      return dicom(tenant, i, transferSyntax, anonymized ? anonymizer.forTenant(tenant) : null);
     }
     if (transferSyntax != null) {
       throw WadoException.badRequest("transferSyntax is for application/dicom only");
@@ -134,7 +146,8 @@ public class WadoUriResource {
       r = rendered.prepare(tenant, i);
     } catch (WadoException e) {
       if (contentType == null && e.status() == 400) {
-        return dicom(tenant, i, null); // not an image (no Rows/Columns): the default is the object
+        return dicom(
+            tenant, i, null, null); // not an image (no Rows/Columns): the default is the object
       }
       throw e;
     }
@@ -177,7 +190,7 @@ public class WadoUriResource {
         "contentType must be application/dicom, image/jpeg or image/png");
   }
 
-  private Response dicom(String tenant, StoredInstance i, String asked) {
+  private Response dicom(String tenant, StoredInstance i, String asked, Deidentifier deidentifier) {
     String stored = i.transferSyntaxUid();
     String target;
     if (asked == null || asked.isBlank()) {
@@ -194,6 +207,13 @@ public class WadoUriResource {
     } else {
       throw WadoException.notAcceptable(
           "transcoding from " + stored + " to " + asked.strip() + " is not supported");
+    }
+    if (deidentifier != null) {
+      StreamingOutput anonymized =
+          out ->
+              Anonymizer.write(
+                  tmp -> instances.writeObject(tenant, i, tmp, target), deidentifier, out);
+      return Response.ok(anonymized).type("application/dicom").build();
     }
     StreamingOutput body = out -> instances.writeObject(tenant, i, out, target);
     Response.ResponseBuilder r = Response.ok(body).type("application/dicom");

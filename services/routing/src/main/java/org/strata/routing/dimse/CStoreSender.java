@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
+import org.strata.dicom.deid.Deidentifier;
 import org.strata.dicom.net.DicomClient;
 import org.strata.dicom.net.KnownAes;
 import org.strata.dicom.net.NoPresentationContextException;
@@ -14,25 +15,26 @@ import org.strata.dicom.net.pdu.AAbortException;
 import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.events.RoutingJob;
 import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.service.OutgoingObjects;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.SendOutcome;
 import org.strata.routing.service.Sender;
-import org.strata.routing.service.StoredObjects;
 
 /**
  * C-STORE SCU to a DIMSE destination: one association per attempt, one presentation context per SOP
  * class and stored transfer syntax of the job, each instance sent as stored (no transcoding: an
- * instance whose syntax the destination does not accept fails the attempt with that reason).
+ * instance whose syntax the destination does not accept fails the attempt with that reason). A job
+ * that de-identifies sends de-identified copies (same transfer syntax, new UIDs; ADR 0050).
  */
 @ApplicationScoped
 public class CStoreSender implements Sender {
   private static final Logger LOG = Logger.getLogger(CStoreSender.class);
 
   private final KnownAeDirectory knownAes;
-  private final StoredObjects objects;
+  private final OutgoingObjects objects;
   private final String callingAe;
 
-  CStoreSender(KnownAeDirectory knownAes, StoredObjects objects, RoutingConfig config) {
+  CStoreSender(KnownAeDirectory knownAes, OutgoingObjects objects, RoutingConfig config) {
     this.knownAes = knownAes;
     this.objects = objects;
     this.callingAe = config.callingAeTitle();
@@ -41,6 +43,12 @@ public class CStoreSender implements Sender {
   @Override
   public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
     List<RoutingJob.Instance> todo = job.instances();
+    Deidentifier deid;
+    try {
+      deid = objects.deidentifier(job, destination);
+    } catch (OutgoingObjects.KeyUnavailable e) {
+      return SendOutcome.failed(0, todo, e.getMessage());
+    }
     String host;
     int port;
     var dimse = destination.dimse();
@@ -72,9 +80,10 @@ public class CStoreSender implements Sender {
           return SendOutcome.cancelled(sent);
         }
         int status;
-        try (InputStream dataSet = StoredDataSet.open(objects.open(i))) {
+        try (OutgoingObjects.Outgoing out = objects.prepare(i, deid);
+            InputStream dataSet = StoredDataSet.open(out.open())) {
           status =
-              client.store(i.sopClassUid(), i.sopInstanceUid(), i.transferSyntaxUid(), dataSet);
+              client.store(i.sopClassUid(), out.sopInstanceUid(), i.transferSyntaxUid(), dataSet);
         }
         if (!successOrWarning(status)) {
           return SendOutcome.failed(

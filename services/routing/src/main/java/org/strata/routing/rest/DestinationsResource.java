@@ -72,7 +72,9 @@ public class DestinationsResource {
       description =
           "dimse (aeTitle of the known-AE file; host and port only for an AE not listed there) or"
               + " stow (url, basic or OAuth2 client credentials with secrets from environment"
-              + " variables), parallelism (1..32) and maxAttempts (1..100, else the service's).")
+              + " variables), parallelism (1..32), maxAttempts (1..100, else the service's) and"
+              + " deidentificationKey (env or file holding the key of rules that de-identify;"
+              + " never the key itself).")
   @APIResponse(responseCode = "200", description = "the destination as stored")
   @APIResponse(responseCode = "400", description = "invalid destination, with the reason")
   @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
@@ -87,7 +89,8 @@ public class DestinationsResource {
             destination.dimse(),
             destination.stow(),
             destination.parallelism(),
-            destination.maxAttempts());
+            destination.maxAttempts(),
+            destination.deidentificationKey());
     return Errors.change(() -> rules.putDestination(named), named);
   }
 

@@ -124,7 +124,8 @@ public class RulesResource {
       description =
           "The rule's id is the path's. The predicate (when) is compiled as CEL and the destination"
               + " must exist; the rules file is rewritten and the rule applies to instances stored"
-              + " from now on.")
+              + " from now on. deidentify: {options: [...]} sends de-identified (PS3.15 Basic"
+              + " Profile) with the destination's deidentificationKey.")
   @APIResponse(responseCode = "200", description = "the rule as stored")
   @APIResponse(responseCode = "400", description = "invalid rule, with the reason")
   @APIResponse(responseCode = "409", description = "the rules are the deployment's (read-only)")
@@ -142,7 +143,8 @@ public class RulesResource {
             rule.trigger(),
             rule.quietPeriod(),
             rule.destination(),
-            rule.priority());
+            rule.priority(),
+            rule.deidentify());
     return Errors.change(() -> rules.putRule(named), named);
   }
 

@@ -69,9 +69,10 @@ public class ExportAudit {
             .patient(job.patientId(), job.issuerOfPatientId())
             .outcome(outcome, reason)
             .detail(
-                job.ruleId() == null
-                    ? "manual export, job " + job.jobId()
-                    : "rule " + job.ruleId() + ", job " + job.jobId());
+                (job.ruleId() == null
+                        ? "manual export, job " + job.jobId()
+                        : "rule " + job.ruleId() + ", job " + job.jobId())
+                    + deidentified(job));
     delivered.forEach(c -> entry.instances(job.studyInstanceUid(), c.sopClassUid(), c.count()));
     describe(entry, job.destination(), destination);
     try {
@@ -118,5 +119,15 @@ public class ExportAudit {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** What the receiver got: the export of a de-identified study is said to be one. */
+  private static String deidentified(RoutingJob job) {
+    if (job.deidentify() == null) {
+      return "";
+    }
+    return ", de-identified (PS3.15 Basic Profile"
+        + (job.deidentify().isEmpty() ? "" : " with " + String.join(", ", job.deidentify()))
+        + ")";
   }
 }

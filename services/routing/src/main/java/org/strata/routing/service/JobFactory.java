@@ -36,7 +36,8 @@ public final class JobFactory {
       String ruleId,
       List<RoutingJob.Instance> instances,
       int maxInstances,
-      Origin origin) {
+      Origin origin,
+      List<String> deidentify) {
     List<RoutingJob> out = new ArrayList<>();
     for (int from = 0; from < instances.size(); from += maxInstances) {
       List<RoutingJob.Instance> part =
@@ -59,7 +60,8 @@ public final class JobFactory {
               blankToNull(origin.patientId()),
               blankToNull(origin.issuerOfPatientId()),
               origin.requestedBy(),
-              null));
+              null,
+              deidentify));
     }
     return out;
   }

@@ -74,7 +74,8 @@ public class ManualExports {
             selection.instances(),
             config.maxInstancesPerJob(),
             new JobFactory.Origin(
-                selection.patientId(), selection.issuerOfPatientId(), request.requestedBy()));
+                selection.patientId(), selection.issuerOfPatientId(), request.requestedBy()),
+            null); // a manual export sends as stored
     for (RoutingJob job : jobs) {
       // status first: the job is listed before the queue may run it (a later state wins)
       board.put(job, JobState.PENDING, 0, null);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.strata.dicom.deid.DeidOption;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.RulesDocument.Rule;
 
@@ -72,6 +73,9 @@ public final class RuleBook {
       if (r.destination() == null || !destinations.containsKey(r.destination())) {
         throw new IllegalArgumentException(where + "destination is not a listed destination");
       }
+      if (r.deidentify() != null) {
+        checkDeidentify(where, r.deidentify(), destinations.get(r.destination()));
+      }
       if (r.quietPeriod() != null
           && (r.quietPeriod().isNegative() || r.quietPeriod().toDays() > 7)) {
         throw new IllegalArgumentException(where + "quietPeriod: between 0 and 7 days");
@@ -83,6 +87,19 @@ public final class RuleBook {
       }
     }
     return new RuleBook(doc, Map.copyOf(destinations), List.copyOf(rules));
+  }
+
+  private static void checkDeidentify(
+      String where, RulesDocument.Deidentify deidentify, Destination d) {
+    try {
+      deidentify.optionsOrEmpty().forEach(DeidOption::parse);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + "deidentify: " + e.getMessage());
+    }
+    if (d.deidentificationKey() == null) {
+      throw new IllegalArgumentException(
+          where + "deidentify: destination " + d.name() + " has no deidentificationKey");
+    }
   }
 
   private static void checkDestination(Destination d) {
@@ -98,6 +115,11 @@ public final class RuleBook {
     }
     if (d.maxAttempts() != null && (d.maxAttempts() < 1 || d.maxAttempts() > 100)) {
       throw new IllegalArgumentException(where + "maxAttempts: 1..100");
+    }
+    var key = d.deidentificationKey();
+    if (key != null && (key.env() == null) == (key.file() == null)) {
+      throw new IllegalArgumentException(
+          where + "deidentificationKey: exactly one of env and file");
     }
     if (d.dimse() != null) {
       if (d.dimse().aeTitle() == null || d.dimse().aeTitle().isBlank()) {

@@ -94,7 +94,8 @@ public class RuleEvaluator {
                 r.rule().id(),
                 List.of(JobFactory.instanceOf(event)),
                 1,
-                JobFactory.Origin.of(event))) {
+                JobFactory.Origin.of(event),
+                deidentifyOf(r.rule()))) {
           publisher.enqueue(job);
         }
       } else {
@@ -123,7 +124,8 @@ public class RuleEvaluator {
                 g.rule.id(),
                 List.copyOf(g.instances.values()),
                 config.maxInstancesPerJob(),
-                g.origin)) {
+                g.origin,
+                deidentifyOf(g.rule))) {
           publisher.enqueue(job);
         }
         g.releases.forEach(Runnable::run);
@@ -139,5 +141,10 @@ public class RuleEvaluator {
         }
       }
     }
+  }
+
+  /** The rule's de-identification options as the job carries them: null when it sends as stored. */
+  private static List<String> deidentifyOf(RulesDocument.Rule rule) {
+    return rule.deidentify() == null ? null : rule.deidentify().optionsOrEmpty();
   }
 }

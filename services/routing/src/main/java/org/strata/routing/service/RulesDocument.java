@@ -32,12 +32,44 @@ public record RulesDocument(
    * @param parallelism associations (DIMSE) or requests (STOW-RS) open to it at once, 1..32
    * @param maxAttempts attempts of a job before the dead letters, 1..100; absent: {@code
    *     strata.routing.max-attempts}
+   * @param deidentificationKey where the key of the UID hash for this destination is (needed by a
+   *     rule that de-identifies to it); never the key itself
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Destination(
-      String name, Dimse dimse, Stow stow, Integer parallelism, Integer maxAttempts) {
+      String name,
+      Dimse dimse,
+      Stow stow,
+      Integer parallelism,
+      Integer maxAttempts,
+      DeidentificationKey deidentificationKey) {
+    public Destination(
+        String name, Dimse dimse, Stow stow, Integer parallelism, Integer maxAttempts) {
+      this(name, dimse, stow, parallelism, maxAttempts, null);
+    }
+
     public int parallelismOrDefault() {
       return parallelism == null ? 1 : parallelism;
+    }
+  }
+
+  /**
+   * The de-identification key of a destination (HMAC-SHA256 key of the UID hash, ADR 0050): from
+   * the environment variable {@code env} or the file {@code file} (a mounted secret), exactly one;
+   * at least 16 bytes. The same key gives the same new UIDs every time; each destination should
+   * have its own.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DeidentificationKey(String env, String file) {}
+
+  /**
+   * De-identification of what a rule sends (PS3.15 Annex E Basic Profile, ADR 0050), with {@code
+   * options} by name ({@code retain-patient-characteristics}, ...; none: the Basic Profile alone).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Deidentify(List<String> options) {
+    public List<String> optionsOrEmpty() {
+      return options == null ? List.of() : options;
     }
   }
 
@@ -83,6 +115,8 @@ public record RulesDocument(
    * @param when a CEL expression over the instance's facts ({@link InstanceFacts}), true to send
    * @param quietPeriod for {@link Trigger#STUDY}: no new matching instance of the study for this
    *     long (ISO-8601, default PT60S)
+   * @param deidentify absent: sent as stored; present: de-identified on the way out with the
+   *     destination's key
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Rule(
@@ -93,7 +127,20 @@ public record RulesDocument(
       Trigger trigger,
       Duration quietPeriod,
       String destination,
-      Priority priority) {
+      Priority priority,
+      Deidentify deidentify) {
+
+    public Rule(
+        String id,
+        Boolean enabled,
+        String description,
+        String when,
+        Trigger trigger,
+        Duration quietPeriod,
+        String destination,
+        Priority priority) {
+      this(id, enabled, description, when, trigger, quietPeriod, destination, priority, null);
+    }
 
     public boolean isEnabled() {
       return enabled == null || enabled;
@@ -112,7 +159,8 @@ public record RulesDocument(
     }
 
     public Rule withEnabled(boolean on) {
-      return new Rule(id, on, description, when, trigger, quietPeriod, destination, priority);
+      return new Rule(
+          id, on, description, when, trigger, quietPeriod, destination, priority, deidentify);
     }
   }
 }

@@ -15,27 +15,29 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.strata.dicom.deid.Deidentifier;
 import org.strata.events.RoutingJob;
 import org.strata.routing.config.RoutingConfig;
+import org.strata.routing.service.OutgoingObjects;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.SendOutcome;
 import org.strata.routing.service.Sender;
-import org.strata.routing.service.StoredObjects;
 
 /**
  * STOW-RS to a DICOMweb destination (PS3.18 10.5): one request per instance, the stored Part 10
  * object streamed from S3 as the one {@code application/dicom} part, so each instance's outcome is
- * known exactly. 200 is delivered; 401 forgets the token; any other answer fails the attempt.
+ * known exactly. 200 is delivered; 401 forgets the token; any other answer fails the attempt. A job
+ * that de-identifies sends de-identified copies (ADR 0050).
  */
 @ApplicationScoped
 public class StowSender implements Sender {
   private final HttpClient http;
   private final StowAuthorization authorization;
-  private final StoredObjects objects;
+  private final OutgoingObjects objects;
   private final Duration timeout;
   private final QidoDeliveryCheck delivery;
 
-  StowSender(StoredObjects objects, RoutingConfig config) {
+  StowSender(OutgoingObjects objects, RoutingConfig config) {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     this.authorization = new StowAuthorization(http, System::getenv);
     this.objects = objects;
@@ -46,6 +48,12 @@ public class StowSender implements Sender {
   @Override
   public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
     List<RoutingJob.Instance> todo = job.instances();
+    Deidentifier deid;
+    try {
+      deid = objects.deidentifier(job, destination);
+    } catch (OutgoingObjects.KeyUnavailable e) {
+      return SendOutcome.failed(0, todo, e.getMessage());
+    }
     String base = destination.stow().url().replaceAll("/+$", "");
     URI studies = URI.create(base + "/studies");
     int sent = 0;
@@ -54,7 +62,7 @@ public class StowSender implements Sender {
         return SendOutcome.cancelled(sent);
       }
       String boundary = "strata-" + UUID.randomUUID();
-      try {
+      try (OutgoingObjects.Outgoing out = objects.prepare(i, deid)) {
         HttpRequest.Builder rq =
             HttpRequest.newBuilder(studies)
                 .timeout(timeout)
@@ -62,7 +70,7 @@ public class StowSender implements Sender {
                     "Content-Type",
                     "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .header("Accept", "application/dicom+json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body(boundary, i)));
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body(boundary, out)));
         String auth = authorization.header(destination.name(), destination.stow());
         if (auth != null) {
           rq.header("Authorization", auth);
@@ -87,7 +95,7 @@ public class StowSender implements Sender {
       }
     }
     if (destination.stow().verifyOrDefault() && sent > 0) {
-      return proven(job, destination, base, sent);
+      return proven(job, destination, base, sent, deid);
     }
     return SendOutcome.done(sent);
   }
@@ -97,12 +105,19 @@ public class StowSender implements Sender {
    * sent; otherwise the attempt fails and the whole of it is sent again (a STOW-RS of an instance
    * the destination holds is harmless), so that a job is SENT only once proven.
    */
-  private SendOutcome proven(RoutingJob job, Destination destination, String base, int sent) {
+  private SendOutcome proven(
+      RoutingJob job, Destination destination, String base, int sent, Deidentifier deid) {
     List<RoutingJob.Instance> todo = job.instances();
     String reason;
     try {
-      java.util.Set<String> found = delivery.instancesOf(base, job.studyInstanceUid(), destination);
-      long missing = todo.stream().filter(i -> !found.contains(i.sopInstanceUid())).count();
+      // A de-identified job is looked for under the UIDs the destination received.
+      java.util.Set<String> found =
+          delivery.instancesOf(
+              base, OutgoingObjects.asSent(job.studyInstanceUid(), deid), destination);
+      long missing =
+          todo.stream()
+              .filter(i -> !found.contains(OutgoingObjects.asSent(i.sopInstanceUid(), deid)))
+              .count();
       if (missing == 0) {
         return SendOutcome.done(sent);
       }
@@ -125,7 +140,7 @@ public class StowSender implements Sender {
     return SendOutcome.failed(0, todo, reason);
   }
 
-  private InputStream body(String boundary, RoutingJob.Instance instance) {
+  private InputStream body(String boundary, OutgoingObjects.Outgoing instance) {
     try {
       byte[] head =
           ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
@@ -135,7 +150,7 @@ public class StowSender implements Sender {
           java.util.Collections.enumeration(
               List.of(
                   new ByteArrayInputStream(head),
-                  objects.open(instance),
+                  instance.open(),
                   new ByteArrayInputStream(tail))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
