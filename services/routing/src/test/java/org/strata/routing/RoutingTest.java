@@ -68,6 +68,10 @@ class RoutingTest {
 
   @Inject ObjectStore s3;
 
+  /** Routing's Storage Commitment listener, where Orthanc is told to report. */
+  @ConfigProperty(name = "strata.routing.commitment-port")
+  int commitmentPort;
+
   private KafkaProducer<String, byte[]> producer;
   private final List<StoreScpPeer> peers = new ArrayList<>();
 
@@ -450,6 +454,78 @@ class RoutingTest {
     } finally {
       liar.stop(0);
     }
+  }
+
+  /**
+   * Storage Commitment (ADR 0052): Orthanc, a real Storage Commitment SCP, reports on an
+   * association it opens to routing's listener; the job is SENT once it has committed every
+   * instance.
+   */
+  @Test
+  void aDimseDestinationWithCommitIsSentOnceOrthancCommitsEveryInstance() throws Exception {
+    try (OrthancPeer orthanc = committingOrthanc("orthanc-commit", null)) {
+      putRule(
+          "study-to-orthanc-commit",
+          "{\"when\":\"tenant == 'route-sc'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
+              + "\"destination\":\"orthanc-commit\"}");
+      StoredStudyMother ct = publishStudy("route-sc", 2);
+
+      Map<String, Object> job = awaitJob("orthanc-commit", "SENT");
+      assertEquals(2, job.get("sent"));
+      assertEquals(1, job.get("attempts"));
+      assertEquals(ct.studyUid, job.get("studyInstanceUid"));
+      assertEquals(2, exportRecords(ct.studyUid, 1).get(0).studies().get(0).instanceCount());
+    }
+  }
+
+  /**
+   * A destination that acknowledges each C-STORE but does not keep the instances (Orthanc deleting
+   * what it stored, by Lua) reports them as not committed: the job is never SENT; the instances are
+   * sent again on every attempt and the job dies with the commitment's reason.
+   */
+  @Test
+  void aDimseDestinationThatDoesNotCommitWhatItStoredIsNotSent() throws Exception {
+    String forget =
+        "function OnStoredInstance(id, tags, metadata, origin)\n"
+            + "  RestApiDelete('/instances/' .. id)\n"
+            + "end\n";
+    try (OrthancPeer orthanc = committingOrthanc("orthanc-forgets", forget)) {
+      studyRule("study-to-orthanc-forgets", "route-sf", "orthanc-forgets");
+      publishStudy("route-sf", 1);
+
+      Map<String, Object> dead = awaitJob("orthanc-forgets", "DEAD");
+      assertEquals(
+          "storage commitment: 1 of the 1 instances sent not committed (failure reason 0112)",
+          dead.get("lastReason"));
+      assertEquals(0, dead.get("sent"));
+      assertEquals(3, dead.get("attempts"));
+    }
+  }
+
+  /** Orthanc as a DIMSE destination with commit: true, reporting to routing's listener. */
+  private OrthancPeer committingOrthanc(String destination, String lua) throws Exception {
+    Path dir = RoutingTestProfile.DIR.resolve(destination + "-" + UUID.randomUUID());
+    Files.createDirectories(dir);
+    int dicomPort = StoreScpPeer.freePort();
+    OrthancPeer orthanc =
+        OrthancPeer.start(dir, dicomPort, "STRATA-ROUTER", commitmentPort, 1, lua);
+    // its DICOM port may open after its REST API
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try (java.net.Socket s = new java.net.Socket("127.0.0.1", dicomPort)) {
+                return true;
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            });
+    putDestination(
+        destination,
+        "{\"dimse\":{\"aeTitle\":\"ORTHANC\",\"host\":\"127.0.0.1\",\"port\":"
+            + dicomPort
+            + ",\"commit\":true}}");
+    return orthanc;
   }
 
   @Test

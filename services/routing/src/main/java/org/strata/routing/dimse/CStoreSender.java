@@ -31,11 +31,17 @@ public class CStoreSender implements Sender {
   private final KnownAeDirectory knownAes;
   private final StoredObjects objects;
   private final String callingAe;
+  private final CommitmentProof commitment;
 
-  CStoreSender(KnownAeDirectory knownAes, StoredObjects objects, RoutingConfig config) {
+  CStoreSender(
+      KnownAeDirectory knownAes,
+      StoredObjects objects,
+      RoutingConfig config,
+      CommitmentProof commitment) {
     this.knownAes = knownAes;
     this.objects = objects;
     this.callingAe = config.callingAeTitle();
+    this.commitment = commitment;
   }
 
   @Override
@@ -63,7 +69,11 @@ public class CStoreSender implements Sender {
     for (RoutingJob.Instance i : todo) {
       proposal.add(i.sopClassUid(), i.transferSyntaxUid());
     }
+    if (dimse.commitOrDefault()) {
+      proposal.storageCommitment();
+    }
     int sent = 0;
+    CommitmentReports.Pending committing;
     try (DicomClient client =
         DicomClient.connect(
             host, port, callingAe, dimse.aeTitle(), proposal, DicomClient.Options.DEFAULTS)) {
@@ -85,7 +95,12 @@ public class CStoreSender implements Sender {
         sent++;
         LOG.debugf("sent %s to %s", i.sopInstanceUid(), destination.name());
       }
-      return SendOutcome.done(sent);
+      if (!dimse.commitOrDefault()) {
+        return SendOutcome.done(sent);
+      }
+      committing = commitment.request(client, dimse.aeTitle(), todo);
+    } catch (CommitmentProof.Refused e) {
+      return SendOutcome.failed(0, todo, e.getMessage());
     } catch (AAssociateRJException e) {
       return SendOutcome.failed(
           sent, todo.subList(sent, todo.size()), "association rejected: " + e.getMessage());
@@ -101,6 +116,8 @@ public class CStoreSender implements Sender {
       return SendOutcome.failed(
           sent, todo.subList(sent, todo.size()), "C-STORE failed: " + e.getClass().getSimpleName());
     }
+    // the association is released: the destination reports on one it opens (ADR 0052)
+    return commitment.outcome(committing, todo);
   }
 
   /** PS3.7 C.4.2.1.4: 0000 success, 0001 and Bxxx warnings (stored, with a remark). */
