@@ -502,6 +502,55 @@ class RoutingTest {
     }
   }
 
+  /**
+   * A peer that answers every C-STORE with success and then aborts instead of releasing (as some
+   * PACS drop the connection): the instances are delivered, so the job is SENT after one attempt,
+   * each instance received once. (Before the fix the attempt failed with nothing left to send and
+   * every later one on the empty job: DEAD with "C-STORE failed: IllegalArgumentException".)
+   */
+  @Test
+  void aPeerThatAbortsInsteadOfReleasingHasTheJobSentOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger received =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (org.strata.dicom.net.DicomServer dropper =
+        org.strata.dicom.net.DicomServer.builder()
+            .bind("127.0.0.1", 0)
+            .storageAE("DROPPER")
+            .registry(
+                new org.strata.dicom.net.DimseRegistry()
+                    .registerStorage(
+                        (rq, data) -> {
+                          data.transferTo(java.io.OutputStream.nullOutputStream());
+                          received.incrementAndGet();
+                          return org.strata.dicom.net.Status.SUCCESS;
+                        }))
+            .listener(
+                new org.strata.dicom.net.AssociationListener() {
+                  @Override
+                  public void beforeReleaseResponse(org.strata.dicom.net.Association as) {
+                    as.abort();
+                  }
+                })
+            .build()
+            .start()) {
+      putDestination(
+          "dropper",
+          "{\"dimse\":{\"aeTitle\":\"DROPPER\",\"host\":\"127.0.0.1\",\"port\":"
+              + dropper.port()
+              + "}}");
+      putRule(
+          "study-to-dropper",
+          "{\"when\":\"tenant == 'route-dr'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
+              + "\"destination\":\"dropper\"}");
+      publishStudy("route-dr", 2);
+
+      Map<String, Object> job = awaitJob("dropper", "SENT");
+      assertEquals(2, job.get("sent"));
+      assertEquals(1, job.get("attempts"));
+      assertEquals(2, received.get());
+    }
+  }
+
   /** Orthanc as a DIMSE destination with commit: true, reporting to routing's listener. */
   private OrthancPeer committingOrthanc(String destination, String lua) throws Exception {
     Path dir = RoutingTestProfile.DIR.resolve(destination + "-" + UUID.randomUUID());

@@ -47,6 +47,10 @@ public class CStoreSender implements Sender {
   @Override
   public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
     List<RoutingJob.Instance> todo = job.instances();
+    if (todo.isEmpty()) {
+      return SendOutcome.done(
+          0); // a record left with nothing to send (written before the fix below)
+    }
     String host;
     int port;
     var dimse = destination.dimse();
@@ -73,7 +77,7 @@ public class CStoreSender implements Sender {
       proposal.storageCommitment();
     }
     int sent = 0;
-    CommitmentReports.Pending committing;
+    CommitmentReports.Pending committing = null;
     try (DicomClient client =
         DicomClient.connect(
             host, port, callingAe, dimse.aeTitle(), proposal, DicomClient.Options.DEFAULTS)) {
@@ -102,22 +106,57 @@ public class CStoreSender implements Sender {
     } catch (CommitmentProof.Refused e) {
       return SendOutcome.failed(0, todo, e.getMessage());
     } catch (AAssociateRJException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "association rejected: " + e.getMessage());
-    } catch (AAbortException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "association aborted: " + e.getMessage());
-    } catch (NoPresentationContextException e) {
-      return SendOutcome.failed(
+      return stopped(
+          todo,
           sent,
-          todo.subList(sent, todo.size()),
+          dimse.commitOrDefault(),
+          committing,
+          "association rejected: " + e.getMessage());
+    } catch (AAbortException e) {
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
+          "association aborted: " + e.getMessage());
+    } catch (NoPresentationContextException e) {
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
           "the destination does not accept a SOP class in its stored transfer syntax");
     } catch (IOException | RuntimeException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "C-STORE failed: " + e.getClass().getSimpleName());
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
+          "C-STORE failed: " + e.getClass().getSimpleName());
     }
     // the association is released: the destination reports on one it opens (ADR 0052)
     return commitment.outcome(committing, todo);
+  }
+
+  /**
+   * The attempt stopped on a fault. Once every instance was answered with success, a fault after
+   * them (a peer that aborts or drops the connection instead of releasing) does not undo the
+   * delivery: the job is done, or waits for its commitment report if it was asked for. Before, such
+   * an attempt failed with nothing left to send, and every later attempt failed on the empty job.
+   */
+  private SendOutcome stopped(
+      List<RoutingJob.Instance> todo,
+      int sent,
+      boolean commit,
+      CommitmentReports.Pending committing,
+      String reason) {
+    if (committing != null) {
+      return commitment.outcome(committing, todo);
+    }
+    if (sent < todo.size()) {
+      return SendOutcome.failed(sent, todo.subList(sent, todo.size()), reason);
+    }
+    return commit ? SendOutcome.failed(0, todo, reason) : SendOutcome.done(sent);
   }
 
   /** PS3.7 C.4.2.1.4: 0000 success, 0001 and Bxxx warnings (stored, with a remark). */
