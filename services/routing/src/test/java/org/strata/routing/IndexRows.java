@@ -83,6 +83,18 @@ final class IndexRows {
     }
   }
 
+  /** storage-tiering's move as the index records it: the object now in another bucket and tier. */
+  static void moved(String key, String bucket, String tier) throws Exception {
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update object_location set bucket = ?, tier = ? where object_key = ?",
+          bucket,
+          tier,
+          key);
+    }
+  }
+
   /** A job's state in routing's status table. */
   static String jobState(String jobId) throws Exception {
     try (Connection c = connect();

@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +46,8 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.storage.ObjectStore;
+import org.strata.storage.TieredStorage;
+import org.strata.storage.Tiers;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
 import org.strata.testkit.StoreScpPeer;
@@ -59,7 +62,7 @@ import org.strata.testkit.audit.AuditTopic;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3,s3_cold"))
 class RoutingTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -293,6 +296,48 @@ class RoutingTest {
             dataSet(received),
             "the data set Orthanc holds differs from the stored object's");
       }
+    }
+  }
+
+  /**
+   * An instance storage-tiering moved to the second tier (another S3 server) after its
+   * InstanceStored event: the job still names the first tier's copy, which is gone; routing reads
+   * the object where the index says it is now, and it arrives byte for byte.
+   */
+  @Test
+  void anInstanceMovedToTheSecondTierIsRoutedFromThere() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-t");
+    knownAe("PACS-T", pacs.port());
+    putDestination("pacs-t", "{\"dimse\":{\"aeTitle\":\"PACS-T\"}}");
+    putRule(
+        "study-to-pacs-t",
+        "{\"when\":\"tenant == 'route-t'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
+            + "\"destination\":\"pacs-t\"}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-t";
+    ct.instances = 2;
+    StoredStudyMother.Stored study = ct.store(s3);
+    IndexRows.index(study);
+    // what a move does: the copy on the cold tier, the index pointing there, the hot copy deleted
+    TieredStorage tiers =
+        TieredStorage.open(
+            Tiers.from(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class)));
+    ObjectStore cold = tiers.store(tiers.tiers().named("cold").orElseThrow());
+    for (InstanceStored e : study.events()) {
+      String key = e.objectLocation().key();
+      byte[] object = study.objects().get(e.sopInstanceUid());
+      cold.put(key, new java.io.ByteArrayInputStream(object), "application/dicom", Map.of());
+      IndexRows.moved(key, cold.bucket(), "cold");
+      s3.delete(key);
+    }
+    publish(study.events()); // they still name the hot copy
+
+    Map<String, Object> job = awaitJob("pacs-t", "SENT");
+    assertEquals(2, job.get("sent"));
+    await().atMost(WAIT).until(() -> pacs.files().size() == 2);
+    for (Path received : pacs.files()) {
+      String sop = received.getFileName().toString().substring(3);
+      assertArrayEquals(dataSet(study.objects().get(sop)), dataSet(Files.readAllBytes(received)));
     }
   }
 
