@@ -341,6 +341,46 @@ class RoutingTest {
     }
   }
 
+  /**
+   * Finished jobs' rows are purged once older than the retention (30 days), on the purge's schedule
+   * (every 0.5 s in the tests): a job aged 31 days goes, a fresh one stays, the metric counts it.
+   */
+  @Test
+  void finishedJobsOlderThanTheRetentionArePurged() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-p");
+    knownAe("PACS-P", pacs.port());
+    putDestination("pacs-p", "{\"dimse\":{\"aeTitle\":\"PACS-P\"}}");
+    studyRule("study-to-pacs-p", "route-p", "pacs-p");
+    publishStudy("route-p", 1);
+    publishStudy("route-p", 1);
+    List<Map<String, Object>> sent =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> jobs("pacs-p").stream().filter(j -> "SENT".equals(j.get("state"))).toList(),
+                l -> l.size() == 2);
+    String old = (String) sent.get(0).get("jobId");
+    String recent = (String) sent.get(1).get("jobId");
+    double purgedBefore = metric("strata_routing_jobs_purged_total");
+
+    IndexRows.age(old, 31);
+
+    await().atMost(WAIT).until(() -> given().get("/admin/jobs/" + old).statusCode() == 404);
+    assertEquals("SENT", job(recent).get("state"));
+    assertTrue(metric("strata_routing_jobs_purged_total") >= purgedBefore + 1);
+  }
+
+  /** A metric's value summed over its series, from /q/metrics. */
+  private static double metric(String name) {
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   @Test
   void aManualExportSendsTheStudyNowWithADurableStatusAndIsAudited() throws Exception {
     StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-m");

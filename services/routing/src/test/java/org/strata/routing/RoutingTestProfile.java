@@ -27,6 +27,7 @@ public class RoutingTestProfile implements QuarkusTestProfile {
     return Map.of(
         "strata.routing.commitment-port", String.valueOf(freePort()),
         "strata.routing.commitment-timeout", "PT60S",
+        "strata.routing.job-purge-interval", "PT0.5S",
         "strata.routing.rules-file", RULES.toString(),
         "strata.routing.known-aes-file", KNOWN_AES.toString(),
         "strata.routing.backoff-initial", "PT0.1S",

@@ -88,4 +88,12 @@ public interface RoutingConfig {
   /** How long an attempt waits for a destination's Storage Commitment report. */
   @WithDefault("PT5M")
   Duration commitmentTimeout();
+
+  /** Finished jobs' rows (SENT, DEAD, CANCELLED) are deleted once unchanged for this long. */
+  @WithDefault("P30D")
+  Duration jobRetention();
+
+  /** How often finished jobs' rows are purged. */
+  @WithDefault("PT1H")
+  Duration jobPurgeInterval();
 }
