@@ -306,13 +306,8 @@ class RoutingTest {
    */
   @Test
   void anInstanceMovedToTheSecondTierIsRoutedFromThere() throws Exception {
-    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-t");
-    knownAe("PACS-T", pacs.port());
-    putDestination("pacs-t", "{\"dimse\":{\"aeTitle\":\"PACS-T\"}}");
-    putRule(
-        "study-to-pacs-t",
-        "{\"when\":\"tenant == 'route-t'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
-            + "\"destination\":\"pacs-t\"}");
+    StoreScpPeer pacs = storeScpDestination("pacs-t", "PACS-T");
+    studyRule("study-to-pacs-t", "route-t", "pacs-t", "PT2S");
     StoredStudyMother ct = new StoredStudyMother();
     ct.tenant = "route-t";
     ct.instances = 2;
@@ -347,9 +342,7 @@ class RoutingTest {
    */
   @Test
   void finishedJobsOlderThanTheRetentionArePurged() throws Exception {
-    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-p");
-    knownAe("PACS-P", pacs.port());
-    putDestination("pacs-p", "{\"dimse\":{\"aeTitle\":\"PACS-P\"}}");
+    StoreScpPeer pacs = storeScpDestination("pacs-p", "PACS-P");
     studyRule("study-to-pacs-p", "route-p", "pacs-p");
     publishStudy("route-p", 1);
     publishStudy("route-p", 1);
@@ -549,10 +542,7 @@ class RoutingTest {
   @Test
   void aDimseDestinationWithCommitIsSentOnceOrthancCommitsEveryInstance() throws Exception {
     try (OrthancPeer orthanc = committingOrthanc("orthanc-commit", null)) {
-      putRule(
-          "study-to-orthanc-commit",
-          "{\"when\":\"tenant == 'route-sc'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
-              + "\"destination\":\"orthanc-commit\"}");
+      studyRule("study-to-orthanc-commit", "route-sc", "orthanc-commit", "PT2S");
       StoredStudyMother ct = publishStudy("route-sc", 2);
 
       Map<String, Object> job = awaitJob("orthanc-commit", "SENT");
@@ -623,10 +613,7 @@ class RoutingTest {
           "{\"dimse\":{\"aeTitle\":\"DROPPER\",\"host\":\"127.0.0.1\",\"port\":"
               + dropper.port()
               + "}}");
-      putRule(
-          "study-to-dropper",
-          "{\"when\":\"tenant == 'route-dr'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT2S\","
-              + "\"destination\":\"dropper\"}");
+      studyRule("study-to-dropper", "route-dr", "dropper", "PT2S");
       publishStudy("route-dr", 2);
 
       Map<String, Object> job = awaitJob("dropper", "SENT");
@@ -712,13 +699,31 @@ class RoutingTest {
 
   /** A STUDY rule sending a tenant's studies, quiet after 0.2 s, to a destination. */
   private static void studyRule(String id, String tenant, String destination) {
+    studyRule(id, tenant, destination, "PT0.2S");
+  }
+
+  /**
+   * The same, quiet after {@code quietPeriod}: long enough that a loaded machine does not split a
+   * study published instance by instance into several jobs.
+   */
+  private static void studyRule(String id, String tenant, String destination, String quietPeriod) {
     putRule(
         id,
         "{\"when\":\"tenant == '"
             + tenant
-            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\",\"destination\":\""
+            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\""
+            + quietPeriod
+            + "\",\"destination\":\""
             + destination
             + "\"}");
+  }
+
+  /** storescp listening as a destination: its AE in the known-AE file, the destination set. */
+  private StoreScpPeer storeScpDestination(String name, String aeTitle) throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), name);
+    knownAe(aeTitle, pacs.port());
+    putDestination(name, "{\"dimse\":{\"aeTitle\":\"" + aeTitle + "\"}}");
+    return pacs;
   }
 
   /** A CT study of {@code instances} instances of a tenant, stored and published. */
