@@ -97,14 +97,13 @@ final class IndexRows {
 
   /** A job's row made {@code days} older, as if it had finished that long ago. */
   static void age(String jobId, int days) throws Exception {
-    try (Connection c = connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "update routing.job set updated_at = updated_at - make_interval(days => ?)"
-                    + " where job_id = ?::uuid")) {
-      ps.setInt(1, days);
-      ps.setString(2, jobId);
-      ps.executeUpdate();
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update routing.job set updated_at = updated_at - make_interval(days => ?::int)"
+              + " where job_id = ?::uuid",
+          String.valueOf(days),
+          jobId);
     }
   }
 
