@@ -81,7 +81,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- define "strata.dimseTlsDir" -}}/etc/strata-dimse-tls{{- end -}}
 
 {{/* The storage tiers (s3.tierName, s3.tiers) for the services that read every tier (query,
-     storage-tiering; libs/storage Tiers), as JSON {properties, secretEnv, egress}: the
+     storage-tiering, routing; libs/storage Tiers), as JSON {properties, secretEnv, egress}: the
      strata.s3.tier* keys, each tier's credentials from its Secret (none: the first tier's), and
      an egress rule per tier on its own endpoint. */}}
 {{- define "strata.tiers" -}}

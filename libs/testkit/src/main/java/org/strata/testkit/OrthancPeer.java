@@ -41,7 +41,20 @@ public final class OrthancPeer implements AutoCloseable {
   public static OrthancPeer start(
       Path dir, int dicomPort, String strataAe, int strataDicomPort, int strataHttpPort)
       throws IOException, InterruptedException {
+    return start(dir, dicomPort, strataAe, strataDicomPort, strataHttpPort, null);
+  }
+
+  /**
+   * As {@link #start(Path, int, String, int, int)}, with a Lua script of Orthanc's (its callbacks
+   * such as {@code OnStoredInstance}) when {@code lua} is not null: a peer that misbehaves on
+   * purpose.
+   */
+  public static OrthancPeer start(
+      Path dir, int dicomPort, String strataAe, int strataDicomPort, int strataHttpPort, String lua)
+      throws IOException, InterruptedException {
     int httpPort = freePort();
+    Path script = dir.resolve("peer.lua");
+    Files.writeString(script, lua == null ? "" : lua);
     Files.writeString(
         dir.resolve("orthanc.json"),
         """
@@ -56,6 +69,7 @@ public final class OrthancPeer implements AutoCloseable {
           "AuthenticationEnabled": false,
           "DicomModalities": { "strata": ["%s", "127.0.0.1", %d] },
           "Plugins": ["%s"],
+          "LuaScripts": ["%s"],
           "DicomWeb": {
             "Enable": true,
             "Servers": { "strata": ["http://127.0.0.1:%d/dicomweb/"] }
@@ -70,6 +84,7 @@ public final class OrthancPeer implements AutoCloseable {
                 strataAe,
                 strataDicomPort,
                 DICOMWEB_PLUGIN,
+                script,
                 strataHttpPort));
     Process process =
         new ProcessBuilder(EXECUTABLE.toString(), dir.resolve("orthanc.json").toString())

@@ -83,6 +83,30 @@ final class IndexRows {
     }
   }
 
+  /** storage-tiering's move as the index records it: the object now in another bucket and tier. */
+  static void moved(String key, String bucket, String tier) throws Exception {
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update object_location set bucket = ?, tier = ? where object_key = ?",
+          bucket,
+          tier,
+          key);
+    }
+  }
+
+  /** A job's row made {@code days} older, as if it had finished that long ago. */
+  static void age(String jobId, int days) throws Exception {
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update routing.job set updated_at = updated_at - make_interval(days => ?::int)"
+              + " where job_id = ?::uuid",
+          String.valueOf(days),
+          jobId);
+    }
+  }
+
   /** A job's state in routing's status table. */
   static String jobState(String jobId) throws Exception {
     try (Connection c = connect();

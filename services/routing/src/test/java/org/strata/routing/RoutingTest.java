@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +46,8 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.storage.ObjectStore;
+import org.strata.storage.TieredStorage;
+import org.strata.storage.Tiers;
 import org.strata.testkit.Dcmdump;
 import org.strata.testkit.OrthancPeer;
 import org.strata.testkit.PlatformTestResource;
@@ -60,7 +63,7 @@ import org.strata.testkit.audit.AuditTopic;
 @TestProfile(RoutingTestProfile.class)
 @QuarkusTestResource(
     value = PlatformTestResource.class,
-    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3"))
+    initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3,s3_cold"))
 class RoutingTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -68,6 +71,10 @@ class RoutingTest {
   String bootstrap;
 
   @Inject ObjectStore s3;
+
+  /** Routing's Storage Commitment listener, where Orthanc is told to report. */
+  @ConfigProperty(name = "strata.routing.commitment-port")
+  int commitmentPort;
 
   private KafkaProducer<String, byte[]> producer;
   private final List<StoreScpPeer> peers = new ArrayList<>();
@@ -291,6 +298,81 @@ class RoutingTest {
             "the data set Orthanc holds differs from the stored object's");
       }
     }
+  }
+
+  /**
+   * An instance storage-tiering moved to the second tier (another S3 server) after its
+   * InstanceStored event: the job still names the first tier's copy, which is gone; routing reads
+   * the object where the index says it is now, and it arrives byte for byte.
+   */
+  @Test
+  void anInstanceMovedToTheSecondTierIsRoutedFromThere() throws Exception {
+    StoreScpPeer pacs = storeScpDestination("pacs-t", "PACS-T");
+    studyRule("study-to-pacs-t", "route-t", "pacs-t", "PT2S");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-t";
+    ct.instances = 2;
+    StoredStudyMother.Stored study = ct.store(s3);
+    IndexRows.index(study);
+    // what a move does: the copy on the cold tier, the index pointing there, the hot copy deleted
+    TieredStorage tiers =
+        TieredStorage.open(
+            Tiers.from(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class)));
+    ObjectStore cold = tiers.store(tiers.tiers().named("cold").orElseThrow());
+    for (InstanceStored e : study.events()) {
+      String key = e.objectLocation().key();
+      byte[] object = study.objects().get(e.sopInstanceUid());
+      cold.put(key, new java.io.ByteArrayInputStream(object), "application/dicom", Map.of());
+      IndexRows.moved(key, cold.bucket(), "cold");
+      s3.delete(key);
+    }
+    publish(study.events()); // they still name the hot copy
+
+    Map<String, Object> job = awaitJob("pacs-t", "SENT");
+    assertEquals(2, job.get("sent"));
+    await().atMost(WAIT).until(() -> pacs.files().size() == 2);
+    for (Path received : pacs.files()) {
+      String sop = received.getFileName().toString().substring(3);
+      assertArrayEquals(dataSet(study.objects().get(sop)), dataSet(Files.readAllBytes(received)));
+    }
+  }
+
+  /**
+   * Finished jobs' rows are purged once older than the retention (30 days), on the purge's schedule
+   * (every 0.5 s in the tests): a job aged 31 days goes, a fresh one stays, the metric counts it.
+   */
+  @Test
+  void finishedJobsOlderThanTheRetentionArePurged() throws Exception {
+    StoreScpPeer pacs = storeScpDestination("pacs-p", "PACS-P");
+    studyRule("study-to-pacs-p", "route-p", "pacs-p");
+    publishStudy("route-p", 1);
+    publishStudy("route-p", 1);
+    List<Map<String, Object>> sent =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> jobs("pacs-p").stream().filter(j -> "SENT".equals(j.get("state"))).toList(),
+                l -> l.size() == 2);
+    String old = (String) sent.get(0).get("jobId");
+    String recent = (String) sent.get(1).get("jobId");
+    double purgedBefore = metric("strata_routing_jobs_purged_total");
+
+    IndexRows.age(old, 31);
+
+    await().atMost(WAIT).until(() -> given().get("/admin/jobs/" + old).statusCode() == 404);
+    assertEquals("SENT", job(recent).get("state"));
+    assertTrue(metric("strata_routing_jobs_purged_total") >= purgedBefore + 1);
+  }
+
+  /** A metric's value summed over its series, from /q/metrics. */
+  private static double metric(String name) {
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test
@@ -586,6 +668,121 @@ class RoutingTest {
     }
   }
 
+  /**
+   * Storage Commitment (ADR 0052): Orthanc, a real Storage Commitment SCP, reports on an
+   * association it opens to routing's listener; the job is SENT once it has committed every
+   * instance.
+   */
+  @Test
+  void aDimseDestinationWithCommitIsSentOnceOrthancCommitsEveryInstance() throws Exception {
+    try (OrthancPeer orthanc = committingOrthanc("orthanc-commit", null)) {
+      studyRule("study-to-orthanc-commit", "route-sc", "orthanc-commit", "PT2S");
+      StoredStudyMother ct = publishStudy("route-sc", 2);
+
+      Map<String, Object> job = awaitJob("orthanc-commit", "SENT");
+      assertEquals(2, job.get("sent"));
+      assertEquals(1, job.get("attempts"));
+      assertEquals(ct.studyUid, job.get("studyInstanceUid"));
+      assertEquals(2, exportRecords(ct.studyUid, 1).get(0).studies().get(0).instanceCount());
+    }
+  }
+
+  /**
+   * A destination that acknowledges each C-STORE but does not keep the instances (Orthanc deleting
+   * what it stored, by Lua) reports them as not committed: the job is never SENT; the instances are
+   * sent again on every attempt and the job dies with the commitment's reason.
+   */
+  @Test
+  void aDimseDestinationThatDoesNotCommitWhatItStoredIsNotSent() throws Exception {
+    String forget =
+        "function OnStoredInstance(id, tags, metadata, origin)\n"
+            + "  RestApiDelete('/instances/' .. id)\n"
+            + "end\n";
+    try (OrthancPeer orthanc = committingOrthanc("orthanc-forgets", forget)) {
+      studyRule("study-to-orthanc-forgets", "route-sf", "orthanc-forgets");
+      publishStudy("route-sf", 1);
+
+      Map<String, Object> dead = awaitJob("orthanc-forgets", "DEAD");
+      assertEquals(
+          "storage commitment: 1 of the 1 instances sent not committed (failure reason 0112)",
+          dead.get("lastReason"));
+      assertEquals(0, dead.get("sent"));
+      assertEquals(3, dead.get("attempts"));
+    }
+  }
+
+  /**
+   * A peer that answers every C-STORE with success and then aborts instead of releasing (as some
+   * PACS drop the connection): the instances are delivered, so the job is SENT after one attempt,
+   * each instance received once. (Before the fix the attempt failed with nothing left to send and
+   * every later one on the empty job: DEAD with "C-STORE failed: IllegalArgumentException".)
+   */
+  @Test
+  void aPeerThatAbortsInsteadOfReleasingHasTheJobSentOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger received =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (org.strata.dicom.net.DicomServer dropper =
+        org.strata.dicom.net.DicomServer.builder()
+            .bind("127.0.0.1", 0)
+            .storageAE("DROPPER")
+            .registry(
+                new org.strata.dicom.net.DimseRegistry()
+                    .registerStorage(
+                        (rq, data) -> {
+                          data.transferTo(java.io.OutputStream.nullOutputStream());
+                          received.incrementAndGet();
+                          return org.strata.dicom.net.Status.SUCCESS;
+                        }))
+            .listener(
+                new org.strata.dicom.net.AssociationListener() {
+                  @Override
+                  public void beforeReleaseResponse(org.strata.dicom.net.Association as) {
+                    as.abort();
+                  }
+                })
+            .build()
+            .start()) {
+      putDestination(
+          "dropper",
+          "{\"dimse\":{\"aeTitle\":\"DROPPER\",\"host\":\"127.0.0.1\",\"port\":"
+              + dropper.port()
+              + "}}");
+      studyRule("study-to-dropper", "route-dr", "dropper", "PT2S");
+      publishStudy("route-dr", 2);
+
+      Map<String, Object> job = awaitJob("dropper", "SENT");
+      assertEquals(2, job.get("sent"));
+      assertEquals(1, job.get("attempts"));
+      assertEquals(2, received.get());
+    }
+  }
+
+  /** Orthanc as a DIMSE destination with commit: true, reporting to routing's listener. */
+  private OrthancPeer committingOrthanc(String destination, String lua) throws Exception {
+    Path dir = RoutingTestProfile.DIR.resolve(destination + "-" + UUID.randomUUID());
+    Files.createDirectories(dir);
+    int dicomPort = StoreScpPeer.freePort();
+    OrthancPeer orthanc =
+        OrthancPeer.start(dir, dicomPort, "STRATA-ROUTER", commitmentPort, 1, lua);
+    // its DICOM port may open after its REST API
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try (java.net.Socket s = new java.net.Socket("127.0.0.1", dicomPort)) {
+                return true;
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            });
+    putDestination(
+        destination,
+        "{\"dimse\":{\"aeTitle\":\"ORTHANC\",\"host\":\"127.0.0.1\",\"port\":"
+            + dicomPort
+            + ",\"commit\":true}}");
+    return orthanc;
+  }
+
   @Test
   void theRulesFileIsReloadedWhenItChangesAndABadChangeIsNotTaken() throws Exception {
     Files.writeString(
@@ -636,13 +833,31 @@ class RoutingTest {
 
   /** A STUDY rule sending a tenant's studies, quiet after 0.2 s, to a destination. */
   private static void studyRule(String id, String tenant, String destination) {
+    studyRule(id, tenant, destination, "PT0.2S");
+  }
+
+  /**
+   * The same, quiet after {@code quietPeriod}: long enough that a loaded machine does not split a
+   * study published instance by instance into several jobs.
+   */
+  private static void studyRule(String id, String tenant, String destination, String quietPeriod) {
     putRule(
         id,
         "{\"when\":\"tenant == '"
             + tenant
-            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\"PT0.2S\",\"destination\":\""
+            + "'\",\"trigger\":\"STUDY\",\"quietPeriod\":\""
+            + quietPeriod
+            + "\",\"destination\":\""
             + destination
             + "\"}");
+  }
+
+  /** storescp listening as a destination: its AE in the known-AE file, the destination set. */
+  private StoreScpPeer storeScpDestination(String name, String aeTitle) throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), name);
+    knownAe(aeTitle, pacs.port());
+    putDestination(name, "{\"dimse\":{\"aeTitle\":\"" + aeTitle + "\"}}");
+    return pacs;
   }
 
   /** A CT study of {@code instances} instances of a tenant, stored and published. */

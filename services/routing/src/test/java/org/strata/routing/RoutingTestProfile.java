@@ -25,6 +25,9 @@ public class RoutingTestProfile implements QuarkusTestProfile {
       throw new java.io.UncheckedIOException(e);
     }
     return Map.of(
+        "strata.routing.commitment-port", String.valueOf(freePort()),
+        "strata.routing.commitment-timeout", "PT60S",
+        "strata.routing.job-purge-interval", "PT0.5S",
         "strata.routing.rules-file", RULES.toString(),
         "strata.routing.known-aes-file", KNOWN_AES.toString(),
         "strata.routing.backoff-initial", "PT0.1S",
@@ -32,5 +35,13 @@ public class RoutingTestProfile implements QuarkusTestProfile {
         "strata.routing.max-attempts", "3",
         "strata.routing.breaker-threshold", "20",
         "strata.routing.breaker-open-for", "PT1S");
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

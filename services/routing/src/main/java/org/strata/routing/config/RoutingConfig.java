@@ -73,4 +73,27 @@ public interface RoutingConfig {
   /** Timeouts of a STOW-RS request to a destination. */
   @WithDefault("PT60S")
   Duration stowTimeout();
+
+  /**
+   * Port of routing's own DICOM listener (AE title {@link #callingAeTitle()}) where destinations
+   * with {@code commit: true} send their Storage Commitment reports (N-EVENT-REPORT on an
+   * association they open, PS3.4 J.3.3). Absent: no listener, and such destinations fail.
+   */
+  Optional<Integer> commitmentPort();
+
+  /** Interface routing's Storage Commitment listener binds to. */
+  @WithDefault("0.0.0.0")
+  String commitmentHost();
+
+  /** How long an attempt waits for a destination's Storage Commitment report. */
+  @WithDefault("PT5M")
+  Duration commitmentTimeout();
+
+  /** Finished jobs' rows (SENT, DEAD, CANCELLED) are deleted once unchanged for this long. */
+  @WithDefault("P30D")
+  Duration jobRetention();
+
+  /** How often finished jobs' rows are purged. */
+  @WithDefault("PT1H")
+  Duration jobPurgeInterval();
 }

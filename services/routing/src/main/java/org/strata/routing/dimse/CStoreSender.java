@@ -3,7 +3,9 @@ package org.strata.routing.dimse;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 import org.strata.dicom.deid.Deidentifier;
@@ -33,22 +35,34 @@ public class CStoreSender implements Sender {
   private final KnownAeDirectory knownAes;
   private final OutgoingObjects objects;
   private final String callingAe;
+  private final CommitmentProof commitment;
 
-  CStoreSender(KnownAeDirectory knownAes, OutgoingObjects objects, RoutingConfig config) {
+  CStoreSender(
+      KnownAeDirectory knownAes,
+      OutgoingObjects objects,
+      RoutingConfig config,
+      CommitmentProof commitment) {
     this.knownAes = knownAes;
     this.objects = objects;
     this.callingAe = config.callingAeTitle();
+    this.commitment = commitment;
   }
 
   @Override
   public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
     List<RoutingJob.Instance> todo = job.instances();
+    if (todo.isEmpty()) {
+      return SendOutcome.done(
+          0); // a record left with nothing to send (written before the fix below)
+    }
     Deidentifier deid;
     try {
       deid = objects.deidentifier(job, destination);
     } catch (OutgoingObjects.KeyUnavailable e) {
       return SendOutcome.failed(0, todo, e.getMessage());
     }
+    // The SOP Instance UIDs as sent (de-identification replaces them): what commitment names.
+    Map<String, String> sentAs = new HashMap<>();
     String host;
     int port;
     var dimse = destination.dimse();
@@ -71,7 +85,11 @@ public class CStoreSender implements Sender {
     for (RoutingJob.Instance i : todo) {
       proposal.add(i.sopClassUid(), i.transferSyntaxUid());
     }
+    if (dimse.commitOrDefault()) {
+      proposal.storageCommitment();
+    }
     int sent = 0;
+    CommitmentReports.Pending committing = null;
     try (DicomClient client =
         DicomClient.connect(
             host, port, callingAe, dimse.aeTitle(), proposal, DicomClient.Options.DEFAULTS)) {
@@ -84,6 +102,7 @@ public class CStoreSender implements Sender {
             InputStream dataSet = StoredDataSet.open(out.open())) {
           status =
               client.store(i.sopClassUid(), out.sopInstanceUid(), i.transferSyntaxUid(), dataSet);
+          sentAs.put(i.sopInstanceUid(), out.sopInstanceUid());
         }
         if (!successOrWarning(status)) {
           return SendOutcome.failed(
@@ -94,22 +113,69 @@ public class CStoreSender implements Sender {
         sent++;
         LOG.debugf("sent %s to %s", i.sopInstanceUid(), destination.name());
       }
-      return SendOutcome.done(sent);
+      if (!dimse.commitOrDefault()) {
+        return SendOutcome.done(sent);
+      }
+      committing = commitment.request(client, dimse.aeTitle(), todo, sentAs);
+    } catch (CommitmentProof.Refused e) {
+      return SendOutcome.failed(0, todo, e.getMessage());
     } catch (AAssociateRJException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "association rejected: " + e.getMessage());
-    } catch (AAbortException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "association aborted: " + e.getMessage());
-    } catch (NoPresentationContextException e) {
-      return SendOutcome.failed(
+      return stopped(
+          todo,
           sent,
-          todo.subList(sent, todo.size()),
+          dimse.commitOrDefault(),
+          committing,
+          sentAs,
+          "association rejected: " + e.getMessage());
+    } catch (AAbortException e) {
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
+          sentAs,
+          "association aborted: " + e.getMessage());
+    } catch (NoPresentationContextException e) {
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
+          sentAs,
           "the destination does not accept a SOP class in its stored transfer syntax");
     } catch (IOException | RuntimeException e) {
-      return SendOutcome.failed(
-          sent, todo.subList(sent, todo.size()), "C-STORE failed: " + e.getClass().getSimpleName());
+      return stopped(
+          todo,
+          sent,
+          dimse.commitOrDefault(),
+          committing,
+          sentAs,
+          "C-STORE failed: " + e.getClass().getSimpleName());
     }
+    // the association is released: the destination reports on one it opens (ADR 0052)
+    return commitment.outcome(committing, todo, sentAs);
+  }
+
+  /**
+   * The attempt stopped on a fault. Once every instance was answered with success, a fault after
+   * them (a peer that aborts or drops the connection instead of releasing) does not undo the
+   * delivery: the job is done, or waits for its commitment report if it was asked for. Before, such
+   * an attempt failed with nothing left to send, and every later attempt failed on the empty job.
+   */
+  private SendOutcome stopped(
+      List<RoutingJob.Instance> todo,
+      int sent,
+      boolean commit,
+      CommitmentReports.Pending committing,
+      Map<String, String> sentAs,
+      String reason) {
+    if (committing != null) {
+      return commitment.outcome(committing, todo, sentAs);
+    }
+    if (sent < todo.size()) {
+      return SendOutcome.failed(sent, todo.subList(sent, todo.size()), reason);
+    }
+    return commit ? SendOutcome.failed(0, todo, reason) : SendOutcome.done(sent);
   }
 
   /** PS3.7 C.4.2.1.4: 0000 success, 0001 and Bxxx warnings (stored, with a remark). */

@@ -205,4 +205,21 @@ public class JobBoard {
       throw new Unavailable(e);
     }
   }
+
+  /**
+   * Deletes the rows of finished jobs (SENT, DEAD, CANCELLED) last changed before {@code before};
+   * returns how many. Jobs still waiting or running are never deleted.
+   */
+  public int purgeFinishedBefore(Instant before) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "delete from routing.job where state in ('SENT', 'DEAD', 'CANCELLED') and"
+                    + " updated_at < ?")) {
+      ps.setTimestamp(1, Timestamp.from(before));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new Unavailable(e);
+    }
+  }
 }

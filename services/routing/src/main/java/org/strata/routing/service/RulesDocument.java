@@ -75,10 +75,20 @@ public record RulesDocument(
 
   /**
    * A C-STORE destination: an AE of the known-AE file, by title; {@code host} and {@code port} only
-   * when it is not listed there.
+   * when it is not listed there. {@code commit}: after the last instance of an attempt, Storage
+   * Commitment must report every instance sent as committed (ADR 0052).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Dimse(String aeTitle, String host, Integer port) {}
+  public record Dimse(String aeTitle, String host, Integer port, Boolean commit) {
+    public Dimse(String aeTitle, String host, Integer port) {
+      this(aeTitle, host, port, null);
+    }
+
+    /** Proof of delivery (ADR 0052): a job is sent only once the destination commits it. */
+    public boolean commitOrDefault() {
+      return Boolean.TRUE.equals(commit);
+    }
+  }
 
   /**
    * A STOW-RS destination: the base URL of its DICOMweb service ({@code .../studies} is appended).
