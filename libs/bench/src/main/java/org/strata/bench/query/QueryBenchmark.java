@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
+import org.strata.bench.ProcessCpu;
 import org.strata.bench.ingest.OrthancServer;
 import org.strata.bench.ingest.ServiceMetrics;
 import org.strata.platform.Component;
@@ -238,7 +239,13 @@ public final class QueryBenchmark {
           for (Search q : Search.values()) {
             qido.get(q)[1] = qido(base, q, totalStudies);
           }
-          wado(base, retrieved, seriesSize, wado, 0);
+          ProcessCpu cpu =
+              new ProcessCpu()
+                  .add("query", query::serverProcess)
+                  .add("s3proxy", () -> platform.serverProcess(Component.S3))
+                  .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
+                  .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
+          wado(base, retrieved, seriesSize, wado, 0, cpu);
           metadataVariants(
               List.of(
                   new Variant("from the index, cache on (ADR 0045, default)", base),
@@ -333,7 +340,11 @@ public final class QueryBenchmark {
       for (Search q : Search.values()) {
         qido.get(q)[2] = qido(base, q, orthancStudies);
       }
-      wado(base, retrieved, seriesSize, wado, 1);
+      ProcessCpu cpu =
+          new ProcessCpu()
+              .add("Orthanc", orthanc::process)
+              .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
+      wado(base, retrieved, seriesSize, wado, 1, cpu);
     }
   }
 
@@ -379,7 +390,8 @@ public final class QueryBenchmark {
       StudyPopulation.Study study,
       int seriesSize,
       Map<String, String[]> table,
-      int column)
+      int column,
+      ProcessCpu cpu)
       throws Exception {
     HttpProbe probe = new HttpProbe();
     String series = base + "/studies/" + study.studyUid() + "/series/" + study.seriesUid(1);
@@ -401,20 +413,29 @@ public final class QueryBenchmark {
     int[] picks = r.ints(200, 1, seriesSize + 1).toArray();
     IntFunction<String> frame =
         i -> series + "/instances/" + study.sopUid(1, picks[i % picks.length]) + "/frames/1";
+    Map<String, Double> framesBefore = cpu.sample();
     HttpProbe.Timings frames = probe.get(frame, FRAME_ANY, 10, 100);
     if (frames.failures() > 0) {
       frames = probe.get(frame, "multipart/related; type=\"application/octet-stream\"", 10, 100);
     }
+    Map<String, Double> framesAfter = cpu.sample();
     row(
         table,
         "frame 1 of a random instance (512x512x16 bit): p50 / p95 / p99 ms",
         column,
         frames.percentiles() + failures(frames));
+    row(
+        table,
+        "frames: CPU s per 1,000 frames (warm-up and failed attempts included)",
+        column,
+        ProcessCpu.perThousand(framesBefore, framesAfter, 110));
     String studyUrl = base + "/studies/" + study.studyUid();
+    Map<String, Double> studyBefore = cpu.sample();
     HttpProbe.Timings retrieval = probe.get(i -> studyUrl, DICOM_ANY, 1, 3);
     if (retrieval.failures() > 0) {
       retrieval = probe.get(i -> studyUrl, "multipart/related; type=\"application/dicom\"", 1, 3);
     }
+    Map<String, Double> studyAfter = cpu.sample();
     double mb = retrieval.bytes() / 3.0 / 1e6;
     row(
         table,
@@ -424,6 +445,11 @@ public final class QueryBenchmark {
                 "%.0f MB/s (%.0f MB in %.2f s)",
                 mb / (retrieval.p(0.5) / 1000), mb, retrieval.p(0.5) / 1000)
             + failures(retrieval));
+    row(
+        table,
+        "whole study: CPU s per 1,000 instances retrieved (the untimed first retrieval included)",
+        column,
+        ProcessCpu.perThousand(studyBefore, studyAfter, 4L * seriesSize));
   }
 
   /** A query service configured one way, for the metadata comparison. */
@@ -547,9 +573,11 @@ public final class QueryBenchmark {
       String target =
           key.contains("first request")
               ? "(none; for reading the others)"
-              : key.contains("metadata")
-                  ? "p95 ≤ 150 ms uncached, ≤ 50 ms cached"
-                  : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
+              : key.contains("CPU")
+                  ? "(costs, for the scaling model)"
+                  : key.contains("metadata")
+                      ? "p95 ≤ 150 ms uncached, ≤ 50 ms cached"
+                      : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
       System.out.printf(
           "| %s | %s | %s | %s |%n",
           key, e.getValue()[0], e.getValue()[1] == null ? "not run" : e.getValue()[1], target);
