@@ -183,6 +183,8 @@ public final class QueryBenchmark {
         queryUncached.start(dir.resolve("strata").resolve("query-uncached"), uncachedEnv);
         Map<String, String> indexUncachedEnv = new LinkedHashMap<>(env);
         indexUncachedEnv.put("strata.query.wado.sidecar-cache-size", "0");
+        // ... and no object cache (ADR 0058): its whole-study retrieval is the "before" figure.
+        indexUncachedEnv.put("strata.query.wado.object-cache-size", "0");
         indexUncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
         queryIndexUncached.start(
             dir.resolve("strata").resolve("query-index-uncached"), indexUncachedEnv);
@@ -246,6 +248,20 @@ public final class QueryBenchmark {
                   .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
                   .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
           wado(base, retrieved, seriesSize, wado, 0, cpu);
+          ProcessCpu uncachedCpu =
+              new ProcessCpu()
+                  .add("query", queryIndexUncached::serverProcess)
+                  .add("s3proxy", () -> platform.serverProcess(Component.S3))
+                  .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
+                  .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
+          wholeStudy(
+              queryIndexUncached.url() + "/dicomweb",
+              retrieved,
+              seriesSize,
+              wado,
+              0,
+              uncachedCpu,
+              " [object cache off: every object from S3]");
           metadataVariants(
               List.of(
                   new Variant("from the index, cache on (ADR 0045, default)", base),
@@ -429,17 +445,61 @@ public final class QueryBenchmark {
         "frames: CPU s per 1,000 frames (warm-up and failed attempts included)",
         column,
         ProcessCpu.perThousand(framesBefore, framesAfter, 110));
-    String studyUrl = base + "/studies/" + study.studyUid();
-    Map<String, Double> studyBefore = cpu.sample();
-    HttpProbe.Timings retrieval = probe.get(i -> studyUrl, DICOM_ANY, 1, 3);
-    if (retrieval.failures() > 0) {
-      retrieval = probe.get(i -> studyUrl, "multipart/related; type=\"application/dicom\"", 1, 3);
+    wholeStudy(base, study, seriesSize, table, column, cpu, "");
+    if (column == 0) {
+      // Frames again now that the whole study was read: what the object cache gives a viewer
+      // that reads a study it (or anyone) read recently.
+      HttpProbe.Timings warm = probe.get(frame, FRAME_ANY, 10, 100);
+      row(
+          table,
+          "frame 1 of a random instance, after the whole study was read (object cache warm): p50"
+              + " / p95 / p99 ms",
+          column,
+          warm.percentiles() + failures(warm));
     }
+  }
+
+  /**
+   * Whole-study retrieval by one client: the first retrieval on its own, then the median of 3, and
+   * the CPU each process spent on the four.
+   */
+  private void wholeStudy(
+      String base,
+      StudyPopulation.Study study,
+      int seriesSize,
+      Map<String, String[]> table,
+      int column,
+      ProcessCpu cpu,
+      String variant)
+      throws Exception {
+    HttpProbe probe = new HttpProbe();
+    String studyUrl = base + "/studies/" + study.studyUid();
+    String accept = DICOM_ANY;
+    Map<String, Double> studyBefore = cpu.sample();
+    HttpProbe.Timings first = probe.get(i -> studyUrl, accept, 0, 1);
+    if (first.failures() > 0) {
+      accept = "multipart/related; type=\"application/dicom\"";
+      first = probe.get(i -> studyUrl, accept, 0, 1);
+    }
+    String acceptUsed = accept;
+    HttpProbe.Timings retrieval = probe.get(i -> studyUrl, acceptUsed, 0, 3);
     Map<String, Double> studyAfter = cpu.sample();
+    double firstMb = first.bytes() / 1e6;
+    row(
+        table,
+        "whole study (" + seriesSize + " instances), one client, first retrieval: MB/s" + variant,
+        column,
+        String.format(
+                "%.0f MB/s (%.0f MB in %.2f s)",
+                firstMb / (first.p(0.5) / 1000), firstMb, first.p(0.5) / 1000)
+            + failures(first));
     double mb = retrieval.bytes() / 3.0 / 1e6;
     row(
         table,
-        "whole study (" + seriesSize + " instances), one client: MB/s (median of 3)",
+        "whole study ("
+            + seriesSize
+            + " instances), one client: MB/s (median of the next 3)"
+            + variant,
         column,
         String.format(
                 "%.0f MB/s (%.0f MB in %.2f s)",
@@ -447,7 +507,7 @@ public final class QueryBenchmark {
             + failures(retrieval));
     row(
         table,
-        "whole study: CPU s per 1,000 instances retrieved (the untimed first retrieval included)",
+        "whole study: CPU s per 1,000 instances retrieved (the four retrievals)" + variant,
         column,
         ProcessCpu.perThousand(studyBefore, studyAfter, 4L * seriesSize));
   }
