@@ -89,6 +89,7 @@ public final class IngestBenchmark {
       } finally {
         ingest.stop();
       }
+      twoReplicas(platform, dir, serviceJar, large);
       if (Boolean.getBoolean("strata.bench.ingest.durable-only")) {
         return;
       }
@@ -175,6 +176,40 @@ public final class IngestBenchmark {
           "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
           cpu,
           () -> StowLoad.storescu(dimseFiles, 4, "ORTHANC", orthanc.dicomPort()));
+    }
+  }
+
+  /**
+   * Issue 20 item 6's check of the scaling model: two ingest replicas (durable acknowledgement)
+   * sharing the 4 clients' requests in turn, as a load balancer would, with each process's CPU.
+   */
+  private static void twoReplicas(Platform platform, Path dir, Path serviceJar, int large)
+      throws Exception {
+    List<ServiceProcess> replicas = new java.util.ArrayList<>();
+    try {
+      ProcessCpu cpu = platformCpu(platform);
+      for (int n = 1; n <= 2; n++) {
+        Map<String, String> env = new HashMap<>(platform.addresses());
+        env.put("strata.ingest.read-your-writes.enabled", "false");
+        env.put("strata.ingest.dimse.port", Integer.toString(freePort()));
+        ServiceProcess replica = new ServiceProcess("ingest-" + n, freePort(), serviceJar);
+        replica.start(dir.resolve("strata").resolve("replica-" + n), env);
+        replicas.add(replica);
+        cpu.add("ingest-" + n, replica::serverProcess);
+      }
+      addClient(cpu);
+      List<String> urls = replicas.stream().map(r -> r.url() + "/dicomweb/studies").toList();
+      StowLoad.stow(urls, SyntheticInstances.ct(40, 512, 512, 15), 1, 4);
+      List<byte[]> ct10 = SyntheticInstances.ct(large, 512, 512, 16);
+      report(
+          "Strata, 2 ingest replicas",
+          "STOW-RS 0.5 MB CT, 10/request, 4 clients (requests alternate between the replicas)",
+          cpu,
+          () -> StowLoad.stow(urls, ct10, 10, 4));
+    } finally {
+      for (ServiceProcess replica : replicas) {
+        replica.stop();
+      }
     }
   }
 
