@@ -241,26 +241,14 @@ public final class QueryBenchmark {
           for (Search q : Search.values()) {
             qido.get(q)[1] = qido(base, q, totalStudies);
           }
-          ProcessCpu cpu =
-              new ProcessCpu()
-                  .add("query", query::serverProcess)
-                  .add("s3proxy", () -> platform.serverProcess(Component.S3))
-                  .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
-                  .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
-          wado(base, retrieved, seriesSize, wado, 0, cpu);
-          ProcessCpu uncachedCpu =
-              new ProcessCpu()
-                  .add("query", queryIndexUncached::serverProcess)
-                  .add("s3proxy", () -> platform.serverProcess(Component.S3))
-                  .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
-                  .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
+          wado(base, retrieved, seriesSize, wado, 0, retrievalCpu(query, platform));
           wholeStudy(
               queryIndexUncached.url() + "/dicomweb",
               retrieved,
               seriesSize,
               wado,
               0,
-              uncachedCpu,
+              retrievalCpu(queryIndexUncached, platform),
               " [object cache off: every object from S3]");
           metadataVariants(
               List.of(
@@ -510,6 +498,15 @@ public final class QueryBenchmark {
         "whole study: CPU s per 1,000 instances retrieved (the four retrievals)" + variant,
         column,
         ProcessCpu.perThousand(studyBefore, studyAfter, 4L * seriesSize));
+  }
+
+  /** The processes a retrieval from {@code query} makes work. */
+  private static ProcessCpu retrievalCpu(ServiceProcess query, Platform platform) {
+    return new ProcessCpu()
+        .add("query", query::serverProcess)
+        .add("s3proxy", () -> platform.serverProcess(Component.S3))
+        .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
+        .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
   }
 
   /** A query service configured one way, for the metadata comparison. */
