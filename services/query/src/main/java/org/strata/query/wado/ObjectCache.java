@@ -97,43 +97,9 @@ public class ObjectCache {
     Optional<InputStream> in = open(i);
     if (in.isPresent()) {
       in.get().skipNBytes(offset); // a file: skip is a seek
-      return Optional.of(new BoundedInputStream(in.get(), length));
+      return Optional.of(new BoundedInput(in.get(), length));
     }
     return in;
-  }
-
-  /** At most {@code left} bytes of a stream; closing closes it. */
-  private static final class BoundedInputStream extends java.io.FilterInputStream {
-    private long left;
-
-    BoundedInputStream(InputStream in, long left) {
-      super(in);
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
   }
 
   /** Whether {@code i}'s object would be kept: the cache is on and the instance has a version. */
