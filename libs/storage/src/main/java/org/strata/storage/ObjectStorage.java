@@ -35,7 +35,12 @@ public final class ObjectStorage {
             .addInterceptor(
                 chain -> {
                   counts.count(chain.request().method());
-                  return chain.proceed(chain.request());
+                  okhttp3.Response response = chain.proceed(chain.request());
+                  okhttp3.RequestBody body = chain.request().body();
+                  counts.bytes(
+                      body == null ? 0 : body.contentLength(),
+                      response.body() == null ? 0 : response.body().contentLength());
+                  return response;
                 })
             .build();
     this.client =
@@ -73,5 +78,10 @@ public final class ObjectStorage {
    */
   public Map<String, Long> requestCounts() {
     return counts.snapshot();
+  }
+
+  /** Body bytes {@code sent} to and {@code received} from object storage so far. */
+  public Map<String, Long> bodyBytes() {
+    return counts.bytesSnapshot();
   }
 }

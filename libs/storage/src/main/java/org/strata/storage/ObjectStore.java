@@ -62,6 +62,14 @@ public final class ObjectStore {
     return requestCounts.snapshot();
   }
 
+  /**
+   * Body bytes {@code sent} to and {@code received} from object storage so far (by declared
+   * Content-Length), by every store of the same {@link ObjectStorage}.
+   */
+  public Map<String, Long> bodyBytes() {
+    return requestCounts.bytesSnapshot();
+  }
+
   public String bucket() {
     return bucket;
   }

@@ -39,6 +39,13 @@ class ObjectStorageTest {
     assertEquals(1L, counts.get("PUT"));
     assertEquals(2L, counts.get("HEAD"));
     assertEquals(counts, store.requestCounts());
+    assertEquals(0L, storage.bodyBytes().get("received"), "HEAD answers have no body");
+    try (java.io.InputStream in = store.get("t/storage/a.bin")) {
+      assertEquals(10, in.readAllBytes().length);
+    }
+    assertEquals(10L, storage.bodyBytes().get("received"));
+    assertTrue(storage.bodyBytes().get("sent") >= 10, "the PUT's body: " + storage.bodyBytes());
+    assertEquals(storage.bodyBytes(), store.bodyBytes());
   }
 
   @Test

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -59,6 +61,46 @@ class StowTest {
 
   @ConfigProperty(name = "strata.s3.secret-key")
   String s3SecretKey;
+
+  @Inject MeterRegistry metrics;
+
+  /**
+   * What the benchmark reads per instance (targets.md): S3 body bytes counted at the storage door,
+   * and the requests of the InstanceStored producer.
+   */
+  @Test
+  void storedInstanceIsCountedInS3BytesAndKafkaRequests() throws Exception {
+    double sent = meter("strata.storage.body", "direction", "sent");
+    double produced =
+        meter(
+            "kafka.producer.request.total",
+            "client.id",
+            org.strata.ingest.messaging.InstanceStoredPublisher.CLIENT_ID);
+    String uid = "1.2.826.0.1.3680043.10.1137.59." + (System.nanoTime() % 1_000_000_000L);
+    byte[] instance = DicomFiles.instance(uid, uid + ".1", uid + ".1.1", "COST59", 4096);
+    Response response =
+        given()
+            .contentType(Multipart.CONTENT_TYPE)
+            .body(Multipart.of(List.of(instance)))
+            .post("/dicomweb/studies");
+    assertEquals(200, response.statusCode(), response.asString());
+    assertTrue(
+        meter("strata.storage.body", "direction", "sent") - sent >= instance.length,
+        "the object's bytes went to S3");
+    assertTrue(
+        meter(
+                "kafka.producer.request.total",
+                "client.id",
+                org.strata.ingest.messaging.InstanceStoredPublisher.CLIENT_ID)
+            > produced,
+        "the event's produce request is counted");
+  }
+
+  private double meter(String name, String tag, String value) {
+    return metrics.find(name).tag(tag, value).functionCounters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
 
   @Test
   void everyPydicomSampleIsStoredByteForByteWithItsEvent() throws Exception {

@@ -17,8 +17,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
 
 /** WADO-RS retrieval of studies, series and instances: the stored objects, byte for byte. */
@@ -131,5 +135,84 @@ class WadoRetrieveTest extends WadoTestSupport {
     assertProblem(get("/studies/abc", DICOM), 400, "StudyInstanceUID");
     assertProblem(get("/studies/" + CT_STUDY + "/series/1..2", DICOM), 400, "SeriesInstanceUID");
     assertProblem(get(CT_PATH + "/instances/1.2.x", DICOM), 400, "SOPInstanceUID");
+  }
+
+  /**
+   * ADR 0058: a study read again comes from the object cache (still served after its S3 objects are
+   * gone), in order and byte for byte, frames too; an instance stored anew under the same key (a
+   * new stored event) is read again from S3, and a deleted one is not served at all.
+   */
+  @Test
+  void objectCacheServesRecentObjectsButNeverAReplacedOrDeletedVersion() throws Exception {
+    String study = "1.2.826.0.1.3680043.10.1137.58." + (System.nanoTime() % 1_000_000_000L);
+    String series = study + ".1";
+    byte[] ct = sample("CT_small.dcm");
+    byte[] changed = ct.clone();
+    changed[ct.length - 1] ^= 0x55; // the last pixel byte: same length, other content
+    ObjectStore s3 = WadoTestData.s3();
+    String key1 = WadoTestData.key(WadoTestData.TENANT, study, series, series + ".1");
+    String key2 = WadoTestData.key(WadoTestData.TENANT, study, series, series + ".2");
+    WadoTestData.put(s3, key1, ct);
+    WadoTestData.put(s3, key2, changed);
+    long first;
+    long second;
+    try (Connection c = IndexDb.connect()) {
+      long p = WadoTestData.patient(c, WadoTestData.TENANT, "CACHE58");
+      long st = WadoTestData.study(c, WadoTestData.TENANT, study, p);
+      long se = WadoTestData.series(c, WadoTestData.TENANT, st, series, 1);
+      String ts = WadoTestData.EXPLICIT_LE;
+      first =
+          WadoTestData.instance(c, WadoTestData.TENANT, se, series + ".1", 1, ts, key1, ct.length);
+      second =
+          WadoTestData.instance(c, WadoTestData.TENANT, se, series + ".2", 2, ts, key2, ct.length);
+    }
+    String frame =
+        "/studies/" + study + "/series/" + series + "/instances/" + series + ".1/frames/1";
+    byte[] frameBytes = slice(ct, 6300, 128 * 128 * 2);
+    assertArrayEquals(
+        frameBytes, parts(get(frame, OCTET), "application/octet-stream").get(0).body());
+    for (int round = 0; round < 2; round++) {
+      List<Part> parts = parts(get("/studies/" + study, DICOM), "application/dicom");
+      assertEquals(2, parts.size());
+      assertArrayEquals(ct, parts.get(0).body());
+      assertArrayEquals(changed, parts.get(1).body());
+    }
+    s3.delete(key1);
+    s3.delete(key2);
+    List<Part> cached = parts(get("/studies/" + study, DICOM), "application/dicom");
+    assertEquals(2, cached.size());
+    assertArrayEquals(ct, cached.get(0).body(), "from the cache: S3 no longer has it");
+    assertArrayEquals(changed, cached.get(1).body());
+    assertArrayEquals(
+        frameBytes, parts(get(frame, OCTET), "application/octet-stream").get(0).body());
+
+    // Stored anew under the same key with other bytes of the same length: a new stored event.
+    WadoTestData.put(s3, key1, changed);
+    try (Connection c = IndexDb.connect();
+        PreparedStatement ps =
+            c.prepareStatement("update instance set stored_event_id = ? where pk = ?")) {
+      ps.setObject(1, UUID.randomUUID());
+      ps.setLong(2, first);
+      ps.executeUpdate();
+    }
+    String instance1 = "/studies/" + study + "/series/" + series + "/instances/" + series + ".1";
+    assertArrayEquals(
+        changed, parts(get(instance1, DICOM), "application/dicom").get(0).body(), "not the old");
+
+    // Deleted from the index: not served, although its bytes are still in the cache.
+    try (Connection c = IndexDb.connect();
+        PreparedStatement location =
+            c.prepareStatement("delete from object_location where instance_pk = ?");
+        PreparedStatement row = c.prepareStatement("delete from instance where pk = ?")) {
+      location.setLong(1, second);
+      location.executeUpdate();
+      row.setLong(1, second);
+      row.executeUpdate();
+    }
+    assertEquals(
+        404,
+        get("/studies/" + study + "/series/" + series + "/instances/" + series + ".2", DICOM)
+            .statusCode());
+    assertEquals(1, parts(get("/studies/" + study, DICOM), "application/dicom").size());
   }
 }

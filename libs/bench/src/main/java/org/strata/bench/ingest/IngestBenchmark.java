@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.strata.bench.PlatformCeilings;
+import org.strata.bench.ProcessCpu;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
 import org.strata.platform.PlatformConfig;
@@ -50,6 +51,8 @@ public final class IngestBenchmark {
       durableOnly.put("strata.ingest.dimse.port", Integer.toString(dimsePort));
       ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
       ingest.start(dir.resolve("strata"), durableOnly);
+      ProcessCpu cpu = platformCpu(platform).add("ingest", ingest::serverProcess);
+      addClient(cpu);
       try {
         String url = ingest.url();
         String stow = url + "/dicomweb/studies";
@@ -58,16 +61,19 @@ public final class IngestBenchmark {
             "Strata",
             "STOW-RS 0.5 MB CT, 1/request, 4 clients",
             url,
+            cpu,
             () -> StowLoad.stow(stow, ct, 1, 4));
         measured(
             "Strata",
             "STOW-RS 0.5 MB CT, 10/request, 4 clients",
             url,
+            cpu,
             () -> StowLoad.stow(stow, ct10, 10, 4));
         measured(
             "Strata",
             "STOW-RS 2x2 px, 10/request, 4 clients",
             url,
+            cpu,
             () -> StowLoad.stow(stow, tiny, 10, 4));
         List<Path> dimseFiles =
             write(dir.resolve("cstore-strata"), SyntheticInstances.ct(large, 512, 512, 13));
@@ -75,6 +81,7 @@ public final class IngestBenchmark {
             "Strata",
             "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
             url,
+            cpu,
             () -> StowLoad.storescu(dimseFiles, 4, "STRATA", dimsePort));
         System.out.printf(
             "| Strata | ingest service resident memory after the run | | %d MB | | | |%n",
@@ -82,6 +89,7 @@ public final class IngestBenchmark {
       } finally {
         ingest.stop();
       }
+      twoReplicas(platform, dir, serviceJar, large);
       if (Boolean.getBoolean("strata.bench.ingest.durable-only")) {
         return;
       }
@@ -91,21 +99,32 @@ public final class IngestBenchmark {
       index.start(dir.resolve("strata"), platform.addresses());
       ServiceProcess ryw = new ServiceProcess("ingest", freePort(), serviceJar);
       ryw.start(dir.resolve("strata"), platform.addresses());
+      ProcessCpu rywCpu =
+          platformCpu(platform)
+              .add("ingest", ryw::serverProcess)
+              .add("index", index::serverProcess);
+      addClient(rywCpu);
       try {
         String stow = ryw.url() + "/dicomweb/studies";
         StowLoad.stow(stow, SyntheticInstances.ct(40, 512, 512, 9), 1, 4);
+        List<byte[]> ryw1 = SyntheticInstances.ct(large, 512, 512, 10);
         report(
             "Strata + index",
             "STOW-RS 0.5 MB CT, 1/request, 4 clients, read-your-writes",
-            StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 10), 1, 4));
+            rywCpu,
+            () -> StowLoad.stow(stow, ryw1, 1, 4));
+        List<byte[]> ryw10 = SyntheticInstances.ct(large, 512, 512, 11);
         report(
             "Strata + index",
             "STOW-RS 0.5 MB CT, 10/request, 4 clients, read-your-writes",
-            StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 11), 10, 4));
+            rywCpu,
+            () -> StowLoad.stow(stow, ryw10, 10, 4));
+        List<byte[]> rywTiny = SyntheticInstances.ct(small, 2, 2, 12);
         report(
             "Strata + index",
             "STOW-RS 2x2 px, 10/request, 4 clients, read-your-writes",
-            StowLoad.stow(stow, SyntheticInstances.ct(small, 2, 2, 12), 10, 4));
+            rywCpu,
+            () -> StowLoad.stow(stow, rywTiny, 10, 4));
         System.out.println(
             "| Strata + index | wait for the index after durability (p50 / p99 / max) | | "
                 + IndexWait.scrape(ryw.url())
@@ -124,6 +143,8 @@ public final class IngestBenchmark {
         OrthancServer.start(dir.resolve("orthanc"), freePort(), freePort())) {
       String stow = orthanc.url() + "/dicom-web/studies";
       StowLoad.stow(stow, warmup, 1, 4);
+      ProcessCpu cpu = new ProcessCpu().add("Orthanc", orthanc::process);
+      addClient(cpu);
       List<byte[]> ctB = SyntheticInstances.ct(large, 512, 512, 5);
       List<byte[]> ct10B = SyntheticInstances.ct(large, 512, 512, 6);
       List<byte[]> tinyB = SyntheticInstances.ct(small, 2, 2, 7);
@@ -131,32 +152,97 @@ public final class IngestBenchmark {
       report(
           "Orthanc 1.10",
           "STOW-RS 0.5 MB CT, 1/request, 4 clients",
-          StowLoad.stow(stow, ctB, 1, 4));
+          cpu,
+          () -> StowLoad.stow(stow, ctB, 1, 4));
       report(
           "Orthanc 1.10",
           "STOW-RS 0.5 MB CT, 10/request, 4 clients",
-          StowLoad.stow(stow, ct10B, 10, 4));
+          cpu,
+          () -> StowLoad.stow(stow, ct10B, 10, 4));
       report(
           "Orthanc 1.10",
           "STOW-RS 2x2 px, 10/request, 4 clients",
-          StowLoad.stow(stow, tinyB, 10, 4));
+          cpu,
+          () -> StowLoad.stow(stow, tinyB, 10, 4));
       report(
           "Orthanc 1.10",
           "REST POST /instances 0.5 MB CT, 10 clients",
-          StowLoad.raw(orthanc.url() + "/instances", restB, 10));
+          cpu,
+          () -> StowLoad.raw(orthanc.url() + "/instances", restB, 10));
       List<Path> dimseFiles =
           write(dir.resolve("cstore-orthanc"), SyntheticInstances.ct(large, 512, 512, 14));
       report(
           "Orthanc 1.10",
           "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
-          StowLoad.storescu(dimseFiles, 4, "ORTHANC", orthanc.dicomPort()));
+          cpu,
+          () -> StowLoad.storescu(dimseFiles, 4, "ORTHANC", orthanc.dicomPort()));
     }
   }
 
-  private static void report(String system, String scenario, StowLoad.Result r) {
+  /**
+   * Issue 20 item 6's check of the scaling model: two ingest replicas (durable acknowledgement)
+   * sharing the 4 clients' requests in turn, as a load balancer would, with each process's CPU.
+   */
+  private static void twoReplicas(Platform platform, Path dir, Path serviceJar, int large)
+      throws Exception {
+    List<ServiceProcess> replicas = new java.util.ArrayList<>();
+    try {
+      ProcessCpu cpu = platformCpu(platform);
+      for (int n = 1; n <= 2; n++) {
+        Map<String, String> env = new HashMap<>(platform.addresses());
+        env.put("strata.ingest.read-your-writes.enabled", "false");
+        env.put("strata.ingest.dimse.port", Integer.toString(freePort()));
+        ServiceProcess replica = new ServiceProcess("ingest-" + n, freePort(), serviceJar);
+        replica.start(dir.resolve("strata").resolve("replica-" + n), env);
+        replicas.add(replica);
+        cpu.add("ingest-" + n, replica::serverProcess);
+      }
+      addClient(cpu);
+      List<String> urls = replicas.stream().map(r -> r.url() + "/dicomweb/studies").toList();
+      // As much warm-up as the measured load: a fresh JVM's JIT otherwise lands in the figure
+      // (the single replica's 10-per-request line comes after 240 instances of earlier phases).
+      StowLoad.stow(urls, SyntheticInstances.ct(Math.max(40, large), 512, 512, 15), 10, 4);
+      List<byte[]> ct10 = SyntheticInstances.ct(large, 512, 512, 16);
+      report(
+          "Strata, 2 ingest replicas",
+          "STOW-RS 0.5 MB CT, 10/request, 4 clients (requests alternate between the replicas)",
+          cpu,
+          () -> StowLoad.stow(urls, ct10, 10, 4));
+    } finally {
+      for (ServiceProcess replica : replicas) {
+        replica.stop();
+      }
+    }
+  }
+
+  private static void report(String system, String scenario, ProcessCpu cpu, Load load)
+      throws Exception {
+    Map<String, Double> before = cpu.sample();
+    StowLoad.Result r = load.run();
+    Map<String, Double> after = cpu.sample();
     System.out.printf(
         "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d | | |%n",
         system, scenario, r.instances(), r.perSecond(), r.megabytesPerSecond(), r.failedRequests());
+    printCpu(before, after, r.instances());
+  }
+
+  private static void printCpu(Map<String, Double> before, Map<String, Double> after, int n) {
+    System.out.printf(
+        "|   | CPU s per 1,000 instances: %s | | | | | |%n",
+        ProcessCpu.perThousand(before, after, n));
+  }
+
+  /** The platform's servers, by the names targets.md uses. */
+  private static ProcessCpu platformCpu(Platform platform) {
+    return new ProcessCpu()
+        .add("s3proxy", () -> platform.serverProcess(Component.S3))
+        .add("Kafka", () -> platform.serverProcess(Component.KAFKA))
+        .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES));
+  }
+
+  /** The load client: this JVM and the storescu processes it starts. */
+  private static void addClient(ProcessCpu cpu) {
+    cpu.add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
   }
 
   interface Load {
@@ -168,9 +254,12 @@ public final class IngestBenchmark {
    * (counted by the service, derivatives included) and how long after the last acknowledgement the
    * derivatives (sidecars, frame indexes) were all written.
    */
-  private static void measured(String system, String scenario, String serviceUrl, Load load)
+  private static void measured(
+      String system, String scenario, String serviceUrl, ProcessCpu cpu, Load load)
       throws Exception {
     double requests = ServiceMetrics.s3Requests(serviceUrl);
+    double[] s3Bytes = ServiceMetrics.s3Bytes(serviceUrl);
+    double kafkaRequests = ServiceMetrics.kafkaProducerRequests(serviceUrl);
     double derivatives = ServiceMetrics.derivativesDone(serviceUrl);
     List<String> steps = List.of("stow-part-read", "header", "receive", "s3-put", "kafka-publish");
     Map<String, double[]> before = new HashMap<>();
@@ -178,7 +267,10 @@ public final class IngestBenchmark {
       before.put(
           step, ServiceMetrics.timer(serviceUrl, "strata_ingest_step", "step=\"" + step + "\""));
     }
+    Map<String, Double> cpuBefore = cpu.sample();
     StowLoad.Result r = load.run();
+    double kafkaPerInstance =
+        (ServiceMetrics.kafkaProducerRequests(serviceUrl) - kafkaRequests) / r.instances();
     StringBuilder where = new StringBuilder();
     for (String step : steps) {
       double[] after =
@@ -190,7 +282,10 @@ public final class IngestBenchmark {
     double drained =
         ServiceMetrics.awaitDerivatives(
             serviceUrl, derivatives, r.instances(), java.time.Duration.ofMinutes(3));
+    // After the derivatives: what an instance costs in all, not only on the acknowledged path.
+    Map<String, Double> cpuAfter = cpu.sample();
     double perInstance = (ServiceMetrics.s3Requests(serviceUrl) - requests) / r.instances();
+    double[] s3BytesAfter = ServiceMetrics.s3Bytes(serviceUrl);
     System.out.printf(
         "| %s | %s | %d | %.0f instances/s, %.1f MB/s | %d | %.2f | %s |%n",
         system,
@@ -202,6 +297,13 @@ public final class IngestBenchmark {
         perInstance,
         drained < 0 ? "not within 3 min" : "%.1f s".formatted(drained));
     System.out.printf("|   | mean ms per instance in: %s | | | | | |%n", where);
+    printCpu(cpuBefore, cpuAfter, r.instances());
+    System.out.printf(
+        "|   | per instance: S3 %.1f KB sent, %.1f KB received (derivatives included); Kafka"
+            + " produce round trips %.2f (on the acknowledged path) | | | | | |%n",
+        (s3BytesAfter[0] - s3Bytes[0]) / r.instances() / 1024,
+        (s3BytesAfter[1] - s3Bytes[1]) / r.instances() / 1024,
+        kafkaPerInstance);
   }
 
   private static List<Path> write(Path dir, List<byte[]> files) throws Exception {

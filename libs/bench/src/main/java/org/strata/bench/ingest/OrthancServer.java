@@ -85,6 +85,11 @@ public final class OrthancServer implements AutoCloseable {
     return dicomPort;
   }
 
+  /** Orthanc's process, for its CPU time ({@link org.strata.bench.ProcessCpu}). */
+  public java.util.Optional<ProcessHandle> process() {
+    return java.util.Optional.of(process.toHandle()).filter(ProcessHandle::isAlive);
+  }
+
   public String url() {
     return "http://127.0.0.1:" + httpPort;
   }

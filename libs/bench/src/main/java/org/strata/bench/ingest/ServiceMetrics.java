@@ -46,6 +46,23 @@ public final class ServiceMetrics {
     return sum(serviceUrl, "strata_storage_requests_total", null);
   }
 
+  /** Body bytes sent to and received from S3 by the service so far: {sent, received}. */
+  static double[] s3Bytes(String serviceUrl) throws Exception {
+    return new double[] {
+      sum(serviceUrl, "strata_storage_body_bytes_total", "direction=\"sent\""),
+      sum(serviceUrl, "strata_storage_body_bytes_total", "direction=\"received\"")
+    };
+  }
+
+  /**
+   * Requests ingest's InstanceStored producer sent to Kafka so far (each a round trip: produce
+   * requests, and the few metadata ones).
+   */
+  static double kafkaProducerRequests(String serviceUrl) throws Exception {
+    return sum(
+        serviceUrl, "kafka_producer_request_total", "client_id=\"strata-ingest-instance-stored\"");
+  }
+
   /** InstanceStored events the service's derivatives writer has finished (any outcome). */
   static double derivativesDone(String serviceUrl) throws Exception {
     return sum(serviceUrl, "strata_derivatives_events_total", null);

@@ -33,12 +33,20 @@ final class StowLoad {
 
   /** STOW-RS of {@code files}, {@code perRequest} instances a request, from {@code clients}. */
   static Result stow(String url, List<byte[]> files, int perRequest, int clients) throws Exception {
+    return stow(List.of(url), files, perRequest, clients);
+  }
+
+  /**
+   * As above, request {@code i} to {@code urls[i % n]}: replicas of ingest, as a balancer would.
+   */
+  static Result stow(List<String> urls, List<byte[]> files, int perRequest, int clients)
+      throws Exception {
     List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < files.size(); i += perRequest) {
       bodies.add(multipart(files.subList(i, Math.min(files.size(), i + perRequest))));
     }
     return run(
-        url,
+        urls,
         bodies,
         "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY,
         perRequest,
@@ -59,11 +67,11 @@ final class StowLoad {
 
   /** One file per POST with {@code application/dicom} (Orthanc's REST upload). */
   static Result raw(String url, List<byte[]> files, int clients) throws Exception {
-    return run(url, files, "application/dicom", 1, files, clients);
+    return run(List.of(url), files, "application/dicom", 1, files, clients);
   }
 
   private static Result run(
-      String url,
+      List<String> urls,
       List<byte[]> bodies,
       String contentType,
       int perRequest,
@@ -88,7 +96,7 @@ final class StowLoad {
                     i < bodies.size();
                     i = next.getAndIncrement()) {
                   HttpRequest request =
-                      HttpRequest.newBuilder(URI.create(url))
+                      HttpRequest.newBuilder(URI.create(urls.get(i % urls.size())))
                           .timeout(Duration.ofMinutes(2))
                           .header("Content-Type", contentType)
                           .header("Accept", "application/dicom+json")

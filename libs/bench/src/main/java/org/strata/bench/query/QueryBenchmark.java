@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
+import org.strata.bench.ProcessCpu;
 import org.strata.bench.ingest.OrthancServer;
 import org.strata.bench.ingest.ServiceMetrics;
 import org.strata.platform.Component;
@@ -182,6 +183,8 @@ public final class QueryBenchmark {
         queryUncached.start(dir.resolve("strata").resolve("query-uncached"), uncachedEnv);
         Map<String, String> indexUncachedEnv = new LinkedHashMap<>(env);
         indexUncachedEnv.put("strata.query.wado.sidecar-cache-size", "0");
+        // ... and no object cache (ADR 0058): its whole-study retrieval is the "before" figure.
+        indexUncachedEnv.put("strata.query.wado.object-cache-size", "0");
         indexUncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
         queryIndexUncached.start(
             dir.resolve("strata").resolve("query-index-uncached"), indexUncachedEnv);
@@ -238,7 +241,15 @@ public final class QueryBenchmark {
           for (Search q : Search.values()) {
             qido.get(q)[1] = qido(base, q, totalStudies);
           }
-          wado(base, retrieved, seriesSize, wado, 0);
+          wado(base, retrieved, seriesSize, wado, 0, retrievalCpu(query, platform));
+          wholeStudy(
+              queryIndexUncached.url() + "/dicomweb",
+              retrieved,
+              seriesSize,
+              wado,
+              0,
+              retrievalCpu(queryIndexUncached, platform),
+              " [object cache off: every object from S3]");
           metadataVariants(
               List.of(
                   new Variant("from the index, cache on (ADR 0045, default)", base),
@@ -333,7 +344,11 @@ public final class QueryBenchmark {
       for (Search q : Search.values()) {
         qido.get(q)[2] = qido(base, q, orthancStudies);
       }
-      wado(base, retrieved, seriesSize, wado, 1);
+      ProcessCpu cpu =
+          new ProcessCpu()
+              .add("Orthanc", orthanc::process)
+              .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
+      wado(base, retrieved, seriesSize, wado, 1, cpu);
     }
   }
 
@@ -379,7 +394,8 @@ public final class QueryBenchmark {
       StudyPopulation.Study study,
       int seriesSize,
       Map<String, String[]> table,
-      int column)
+      int column,
+      ProcessCpu cpu)
       throws Exception {
     HttpProbe probe = new HttpProbe();
     String series = base + "/studies/" + study.studyUid() + "/series/" + study.seriesUid(1);
@@ -401,29 +417,96 @@ public final class QueryBenchmark {
     int[] picks = r.ints(200, 1, seriesSize + 1).toArray();
     IntFunction<String> frame =
         i -> series + "/instances/" + study.sopUid(1, picks[i % picks.length]) + "/frames/1";
+    Map<String, Double> framesBefore = cpu.sample();
     HttpProbe.Timings frames = probe.get(frame, FRAME_ANY, 10, 100);
     if (frames.failures() > 0) {
       frames = probe.get(frame, "multipart/related; type=\"application/octet-stream\"", 10, 100);
     }
+    Map<String, Double> framesAfter = cpu.sample();
     row(
         table,
         "frame 1 of a random instance (512x512x16 bit): p50 / p95 / p99 ms",
         column,
         frames.percentiles() + failures(frames));
-    String studyUrl = base + "/studies/" + study.studyUid();
-    HttpProbe.Timings retrieval = probe.get(i -> studyUrl, DICOM_ANY, 1, 3);
-    if (retrieval.failures() > 0) {
-      retrieval = probe.get(i -> studyUrl, "multipart/related; type=\"application/dicom\"", 1, 3);
+    row(
+        table,
+        "frames: CPU s per 1,000 frames (warm-up and failed attempts included)",
+        column,
+        ProcessCpu.perThousand(framesBefore, framesAfter, 110));
+    wholeStudy(base, study, seriesSize, table, column, cpu, "");
+    if (column == 0) {
+      // Frames again now that the whole study was read: what the object cache gives a viewer
+      // that reads a study it (or anyone) read recently.
+      HttpProbe.Timings warm = probe.get(frame, FRAME_ANY, 10, 100);
+      row(
+          table,
+          "frame 1 of a random instance, after the whole study was read (object cache warm): p50"
+              + " / p95 / p99 ms",
+          column,
+          warm.percentiles() + failures(warm));
     }
+  }
+
+  /**
+   * Whole-study retrieval by one client: the first retrieval on its own, then the median of 3, and
+   * the CPU each process spent on the four.
+   */
+  private void wholeStudy(
+      String base,
+      StudyPopulation.Study study,
+      int seriesSize,
+      Map<String, String[]> table,
+      int column,
+      ProcessCpu cpu,
+      String variant)
+      throws Exception {
+    HttpProbe probe = new HttpProbe();
+    String studyUrl = base + "/studies/" + study.studyUid();
+    String accept = DICOM_ANY;
+    Map<String, Double> studyBefore = cpu.sample();
+    HttpProbe.Timings first = probe.get(i -> studyUrl, accept, 0, 1);
+    if (first.failures() > 0) {
+      accept = "multipart/related; type=\"application/dicom\"";
+      first = probe.get(i -> studyUrl, accept, 0, 1);
+    }
+    String acceptUsed = accept;
+    HttpProbe.Timings retrieval = probe.get(i -> studyUrl, acceptUsed, 0, 3);
+    Map<String, Double> studyAfter = cpu.sample();
+    double firstMb = first.bytes() / 1e6;
+    row(
+        table,
+        "whole study (" + seriesSize + " instances), one client, first retrieval: MB/s" + variant,
+        column,
+        String.format(
+                "%.0f MB/s (%.0f MB in %.2f s)",
+                firstMb / (first.p(0.5) / 1000), firstMb, first.p(0.5) / 1000)
+            + failures(first));
     double mb = retrieval.bytes() / 3.0 / 1e6;
     row(
         table,
-        "whole study (" + seriesSize + " instances), one client: MB/s (median of 3)",
+        "whole study ("
+            + seriesSize
+            + " instances), one client: MB/s (median of the next 3)"
+            + variant,
         column,
         String.format(
                 "%.0f MB/s (%.0f MB in %.2f s)",
                 mb / (retrieval.p(0.5) / 1000), mb, retrieval.p(0.5) / 1000)
             + failures(retrieval));
+    row(
+        table,
+        "whole study: CPU s per 1,000 instances retrieved (the four retrievals)" + variant,
+        column,
+        ProcessCpu.perThousand(studyBefore, studyAfter, 4L * seriesSize));
+  }
+
+  /** The processes a retrieval from {@code query} makes work. */
+  private static ProcessCpu retrievalCpu(ServiceProcess query, Platform platform) {
+    return new ProcessCpu()
+        .add("query", query::serverProcess)
+        .add("s3proxy", () -> platform.serverProcess(Component.S3))
+        .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
+        .add("load client", () -> java.util.Optional.of(ProcessHandle.current()));
   }
 
   /** A query service configured one way, for the metadata comparison. */
@@ -547,9 +630,11 @@ public final class QueryBenchmark {
       String target =
           key.contains("first request")
               ? "(none; for reading the others)"
-              : key.contains("metadata")
-                  ? "p95 ≤ 150 ms uncached, ≤ 50 ms cached"
-                  : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
+              : key.contains("CPU")
+                  ? "(costs, for the scaling model)"
+                  : key.contains("metadata")
+                      ? "p95 ≤ 150 ms uncached, ≤ 50 ms cached"
+                      : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
       System.out.printf(
           "| %s | %s | %s | %s |%n",
           key, e.getValue()[0], e.getValue()[1] == null ? "not run" : e.getValue()[1], target);

@@ -29,6 +29,14 @@ public class StorageProducer {
           .description("HTTP requests sent to object storage")
           .register(metrics);
     }
+    for (String direction : List.of("sent", "received")) {
+      FunctionCounter.builder(
+              "strata.storage.body", store, s -> s.bodyBytes().getOrDefault(direction, 0L))
+          .tag("direction", direction)
+          .baseUnit("bytes")
+          .description("Body bytes sent to and received from object storage (Content-Length)")
+          .register(metrics);
+    }
     return store;
   }
 }

@@ -89,6 +89,17 @@ public interface QueryConfig {
     MemorySize readAheadSize();
 
     /**
+     * Disk for recently read stored objects kept in local files (ADR 0058): a study read again
+     * comes from local disk, not S3. Objects up to {@code read-ahead-size} are kept; 0 disables the
+     * cache.
+     */
+    @WithDefault("1G")
+    MemorySize objectCacheSize();
+
+    /** Where the object cache's directory is made (the JVM's temporary directory if unset). */
+    java.util.Optional<String> objectCacheDir();
+
+    /**
      * Memory for frame indexes kept between requests (a frame is then one S3 range read); 0
      * disables the cache. About 200 bytes for a single-frame instance.
      */

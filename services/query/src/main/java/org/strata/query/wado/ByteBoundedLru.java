@@ -3,6 +3,7 @@ package org.strata.query.wado;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -15,6 +16,7 @@ import java.util.function.ToLongFunction;
 final class ByteBoundedLru<K, V> {
   private final long maxBytes;
   private final ToLongFunction<V> weigher;
+  private final Consumer<V> onEvict;
   private final LinkedHashMap<K, Entry<V>> map = new LinkedHashMap<>(256, 0.75f, true);
   private long bytes;
   private long hits;
@@ -23,8 +25,14 @@ final class ByteBoundedLru<K, V> {
   private record Entry<V>(V value, long weight) {}
 
   ByteBoundedLru(long maxBytes, ToLongFunction<V> weigher) {
+    this(maxBytes, weigher, v -> {});
+  }
+
+  /** As above; {@code onEvict} gets every value that leaves (evicted, replaced or removed). */
+  ByteBoundedLru(long maxBytes, ToLongFunction<V> weigher, Consumer<V> onEvict) {
     this.maxBytes = maxBytes;
     this.weigher = weigher;
+    this.onEvict = onEvict;
   }
 
   /** The value, or null; counts a hit or a miss. */
@@ -47,11 +55,13 @@ final class ByteBoundedLru<K, V> {
   synchronized void put(K key, V value) {
     long weight = weigher.applyAsLong(value);
     if (weight > maxBytes) {
+      onEvict.accept(value);
       return;
     }
     Entry<V> old = map.put(key, new Entry<>(value, weight));
     if (old != null) {
       bytes -= old.weight();
+      onEvict.accept(old.value());
     }
     bytes += weight;
     Iterator<Map.Entry<K, Entry<V>>> it = map.entrySet().iterator();
@@ -59,6 +69,16 @@ final class ByteBoundedLru<K, V> {
       Map.Entry<K, Entry<V>> eldest = it.next();
       bytes -= eldest.getValue().weight();
       it.remove();
+      onEvict.accept(eldest.getValue().value());
+    }
+  }
+
+  /** Drops {@code key}'s entry, if any. */
+  synchronized void remove(K key) {
+    Entry<V> old = map.remove(key);
+    if (old != null) {
+      bytes -= old.weight();
+      onEvict.accept(old.value());
     }
   }
 

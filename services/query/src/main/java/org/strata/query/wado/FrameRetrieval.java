@@ -13,6 +13,7 @@ import org.strata.dicom.codec.PixelDescription;
 import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.TransferSyntax;
+import org.strata.query.config.QueryConfig;
 import org.strata.storage.StorageException;
 
 /**
@@ -24,9 +25,13 @@ public class FrameRetrieval {
   private static final Logger LOG = Logger.getLogger(FrameRetrieval.class);
 
   private final Storage storage;
+  private final ObjectCache cache;
+  private final long wholeObjectLimit;
 
-  public FrameRetrieval(Storage storage) {
+  public FrameRetrieval(Storage storage, ObjectCache cache, QueryConfig config) {
     this.storage = storage;
+    this.cache = cache;
+    this.wholeObjectLimit = config.wado().readAheadSize().asLongValue();
   }
 
   /**
@@ -97,12 +102,31 @@ public class FrameRetrieval {
     return FrameTranscoding.transcode(stored.toByteArray(), i.transferSyntaxUid(), image);
   }
 
+  /**
+   * The ranges from the object cache, or from S3. When they are most of a small object (a
+   * single-frame image: the frame is nearly all of it), the whole object is read in one GET and
+   * kept in the cache, for the same S3 cost, so the next read of the instance is local.
+   */
   private void copyRanges(
       String tenant, StoredInstance i, List<FrameIndex.Range> ranges, OutputStream out)
       throws IOException {
+    Storage.checkTenant(tenant, i.objectKey());
+    long wanted = 0;
     for (FrameIndex.Range r : ranges) {
+      wanted += r.length();
+    }
+    if (cache.accepts(i)
+        && !cache.contains(i)
+        && i.size() <= wholeObjectLimit
+        && wanted * 2 >= i.size()) {
+      fillCache(tenant, i);
+    }
+    for (FrameIndex.Range r : ranges) {
+      java.util.Optional<InputStream> cached = cache.openRange(i, r.offset(), r.length());
       try (InputStream in =
-          storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
+          cached.isPresent()
+              ? cached.get()
+              : storage.range(tenant, i.bucket(), i.objectKey(), r.offset(), r.length())) {
         long copied = in.transferTo(out);
         if (copied != r.length()) {
           throw new IOException("range read gave " + copied + " of " + r.length() + " bytes");
@@ -111,6 +135,16 @@ public class FrameRetrieval {
         LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
         throw new IOException("object storage failed", e);
       }
+    }
+  }
+
+  /** Reads the whole (small) object into the cache; a short or long object is not kept. */
+  private void fillCache(String tenant, StoredInstance i) throws IOException {
+    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
+      cache.keep(i, in.readNBytes((int) Math.min(i.size() + 1, Integer.MAX_VALUE - 16)));
+    } catch (StorageException e) {
+      LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
+      throw new IOException("object storage failed", e);
     }
   }
 
@@ -150,40 +184,5 @@ public class FrameRetrieval {
       multipart.finish();
     }
     out.flush();
-  }
-
-  /** At most {@code left} bytes of a stream. */
-  private static final class BoundedInput extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    BoundedInput(InputStream in, long left) {
-      this.in = in;
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
   }
 }

@@ -29,11 +29,14 @@ public class InstanceRetrieval {
   private final Storage storage;
   private final ExecutorService executor;
   private final QueryConfig.Wado config;
+  private final ObjectCache cache;
 
-  public InstanceRetrieval(Storage storage, StorageExecutor executor, QueryConfig config) {
+  public InstanceRetrieval(
+      Storage storage, StorageExecutor executor, QueryConfig config, ObjectCache cache) {
     this.storage = storage;
     this.executor = executor.executor();
     this.config = config.wado();
+    this.cache = cache;
   }
 
   /**
@@ -75,11 +78,16 @@ public class InstanceRetrieval {
   }
 
   /**
-   * The first bytes of an object, read ahead of its turn: the whole object when it has at most
-   * {@code cap} bytes (one GET), else its first {@code cap} bytes (one range GET; the rest is read
-   * when the object is written, so no S3 response is held open while others are written).
+   * The first bytes of an object, read ahead of its turn: nothing when it is in the object cache
+   * (it is read from there when written), else the whole object when it has at most {@code cap}
+   * bytes (one GET, then kept in the cache), else its first {@code cap} bytes (one range GET; the
+   * rest is read when the object is written, so no S3 response is held open while others are
+   * written).
    */
   private Head head(String tenant, StoredInstance i, int cap) throws IOException {
+    if (cache.contains(i)) {
+      return new Head(null, true);
+    }
     try {
       if (i.size() <= cap) {
         try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
@@ -93,6 +101,7 @@ public class InstanceRetrieval {
                     + " bytes, the index says "
                     + i.size());
           }
+          cache.keep(i, bytes);
           return new Head(bytes, true);
         }
       }
@@ -106,13 +115,20 @@ public class InstanceRetrieval {
     }
   }
 
-  /** An object's first bytes; {@code whole}: all of it (or more than the index said). */
+  /**
+   * An object's first bytes; {@code whole}: all of it (or more than the index said). No bytes: the
+   * object was in the cache when its turn was read ahead.
+   */
   private record Head(byte[] bytes, boolean whole) {}
 
   /** {@link #writeObject} from a head read ahead, the rest (if any) by a range read now. */
   private void writeObject(
       String tenant, StoredInstance i, Head head, OutputStream out, String target)
       throws IOException {
+    if (head.bytes() == null) {
+      writeObject(tenant, i, out, target); // from the cache, or S3 if evicted meanwhile
+      return;
+    }
     InputStream in = new ByteArrayInputStream(head.bytes());
     if (!head.whole()) {
       try {
@@ -129,11 +145,18 @@ public class InstanceRetrieval {
   }
 
   /**
-   * One object: byte for byte as stored when {@code target} is null, else transcoded to it as it
-   * streams. A failure once bytes are out can only cut the response short (IOException).
+   * One object, from the object cache or else S3: byte for byte as stored when {@code target} is
+   * null, else transcoded to it as it streams. A failure once bytes are out can only cut the
+   * response short (IOException).
    */
   public void writeObject(String tenant, StoredInstance i, OutputStream out, String target)
       throws IOException {
+    Storage.checkTenant(tenant, i.objectKey());
+    java.util.Optional<InputStream> cached = cache.open(i);
+    if (cached.isPresent()) {
+      copyOrTranscode(tenant, i, cached.get(), out, target);
+      return;
+    }
     InputStream in;
     try {
       in = storage.open(tenant, i.bucket(), i.objectKey());
@@ -144,12 +167,23 @@ public class InstanceRetrieval {
     copyOrTranscode(tenant, i, in, out, target);
   }
 
+  /** {@link InputStream#transferTo} with a 64 KiB buffer rather than 16: fewer writes. */
+  private static long copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long n = 0;
+    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+      out.write(buffer, 0, read);
+      n += read;
+    }
+    return n;
+  }
+
   private void copyOrTranscode(
       String tenant, StoredInstance i, InputStream stream, OutputStream out, String target)
       throws IOException {
     try (InputStream in = stream) {
       if (target == null) {
-        long copied = in.transferTo(out);
+        long copied = copy(in, out);
         if (copied != i.size()) {
           throw new IOException(
               "stored object has " + copied + " bytes, the index says " + i.size());

@@ -63,7 +63,8 @@ public class Storage {
     return store(bucket).getRange(key, offset, length);
   }
 
-  private static void checkTenant(String tenant, String key) {
+  /** Also for reads that do not go to S3 (the object cache). */
+  static void checkTenant(String tenant, String key) {
     if (!underTenant(tenant, key)) {
       throw WadoException.notFound("the stored object is not available");
     }
