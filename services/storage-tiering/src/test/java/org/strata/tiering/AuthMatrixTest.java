@@ -44,6 +44,12 @@ class AuthMatrixTest {
                 "GET /admin/policies",
                 "GET /admin/policies/dry-run",
                 "POST /admin/policies/evaluations",
+                "GET /admin/tenants/{tenant}/policies",
+                "GET /admin/tenants/{tenant}/policies/{name}",
+                "PUT /admin/tenants/{tenant}/policies/{name}",
+                "POST /admin/tenants/{tenant}/policies/{name}/enable",
+                "POST /admin/tenants/{tenant}/policies/{name}/disable",
+                "GET /admin/tenants/{tenant}/policies/{name}/dry-run",
                 "PUT /admin/tenants/{tenant}/studies/{study}/hold",
                 "GET /admin/tenants/{tenant}/studies/{study}/hold",
                 "DELETE /admin/tenants/{tenant}/studies/{study}/hold",
@@ -87,9 +93,9 @@ class AuthMatrixTest {
   }
 
   /**
-   * Moves and holds act only in a tenant the token holds whole: another tenant's path is 404 before
-   * the resource looks at the request (TenantPathGuard); the token's own tenant reaches the
-   * resource (400 for the missing reason, the tier that does not exist).
+   * Moves, holds and policies act only in a tenant the token holds whole: another tenant's path is
+   * 404 before the resource looks at the request (TenantPathGuard); the token's own tenant reaches
+   * the resource (400 for the missing reason, the tier that does not exist).
    */
   @Test
   void movesAndHoldsOfAnotherTenantAre404() {
@@ -102,6 +108,8 @@ class AuthMatrixTest {
       assertEquals(expected, status(adminA, "PUT", admin + "/studies/1.2.3/hold?reason="));
       assertEquals(expected, status(adminA, "PUT", admin + "/patients/P1/hold?reason="));
       assertEquals(expected, status(adminA, "POST", admin + "/studies/1.2.3/moves?tier=none"));
+      // A policy without a body: 400 in the token's tenant, nothing written.
+      assertEquals(expected, status(adminA, "PUT", admin + "/policies/auth-matrix"));
     }
   }
 
