@@ -113,6 +113,36 @@ class AuthMatrixTest {
     }
   }
 
+  /**
+   * With the policies the deployment's (read-only, as the chart runs it) an admin's change is 409
+   * with the reason and nothing is written; another tenant's policy path is still 404.
+   */
+  @Test
+  void policyChangesAreRefusedWhenThePoliciesAreTheDeployments() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String adminA = tokens.user("admin-a");
+    String body = "{\"since\": \"ingest\", \"olderThan\": \"P5Y\", \"toTier\": \"cold\"}";
+    for (String tenant : List.of("hospital-a", "hospital-b")) {
+      String path = "/admin/tenants/" + tenant + "/policies/read-only-check";
+      RestAssured.given()
+          .baseUri(base.toString())
+          .auth()
+          .oauth2(adminA)
+          .contentType("application/json")
+          .body(body)
+          .put(path)
+          .then()
+          .statusCode(tenant.equals("hospital-a") ? 409 : 404)
+          .body(
+              "reason",
+              tenant.equals("hospital-a")
+                  ? org.hamcrest.Matchers.containsString("read-only")
+                  : org.hamcrest.Matchers.notNullValue());
+      assertEquals(404, status(adminA, "GET", path));
+    }
+  }
+
   private int status(String token, String method, String path) {
     return RestAssured.given()
         .baseUri(base.toString())
