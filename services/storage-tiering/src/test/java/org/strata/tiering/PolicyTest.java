@@ -115,21 +115,11 @@ class PolicyTest {
         "{\"enabled\": false, \"modality\": \"XA\", \"sopClass\": \""
             + xa
             + "\", \"since\": \"study-date\", \"olderThan\": \"P1Y\", \"toTier\": \"cold\"}";
-    given()
-        .contentType("application/json")
-        .body(v1)
-        .put(path)
-        .then()
+    putPolicy(path, v1)
         .statusCode(200)
         .body("version", equalTo(1), "tenant", equalTo("tiering"), "enabled", equalTo(false));
     // The same policy again: no new version.
-    given()
-        .contentType("application/json")
-        .body(v1)
-        .put(path)
-        .then()
-        .statusCode(200)
-        .body("version", equalTo(1));
+    putPolicy(path, v1).statusCode(200).body("version", equalTo(1));
 
     // By SOP class: one instance of each study; the dry-run's totals are of those two.
     JsonPath dry = given().get(path + "/dry-run").then().statusCode(200).extract().jsonPath();
@@ -152,13 +142,7 @@ class PolicyTest {
     long min = angio[1].bytes().length;
     String v2 = v1.replace("\"since\"", "\"minBytes\": " + min + ", \"since\"");
     assertTrue(other[0].bytes().length < min, "the other study's XA instance is smaller");
-    given()
-        .contentType("application/json")
-        .body(v2)
-        .put(path)
-        .then()
-        .statusCode(200)
-        .body("version", equalTo(2), "minBytes", equalTo((int) min));
+    putPolicy(path, v2).statusCode(200).body("version", equalTo(2), "minBytes", equalTo((int) min));
     given()
         .post(path + "/enable")
         .then()
@@ -196,28 +180,18 @@ class PolicyTest {
     given().post(path + "/disable").then().statusCode(200).body("version", equalTo(4));
 
     // Refused with a reason, nothing written.
-    given()
-        .contentType("application/json")
-        .body(v1.replace("study-date", "last-access"))
-        .put(path)
-        .then()
+    putPolicy(path, v1.replace("study-date", "last-access"))
         .statusCode(400)
         .body("reason", org.hamcrest.Matchers.containsString("last-access"));
-    given()
-        .contentType("application/json")
-        .body(v1.replace("cold", "glacier"))
-        .put(path)
-        .then()
-        .statusCode(400);
-    given()
-        .contentType("application/json")
-        .body("{\"name\": \"x\"}")
-        .put(path)
-        .then()
-        .statusCode(400);
-    given().contentType("application/json").body("[1]").put(path).then().statusCode(400);
+    putPolicy(path, v1.replace("cold", "glacier")).statusCode(400);
+    putPolicy(path, "{\"name\": \"x\"}").statusCode(400);
+    putPolicy(path, "[1]").statusCode(400);
     given().get("/admin/tenants/tiering/policies/no-such-policy").then().statusCode(404);
     given().post("/admin/tenants/tiering/policies/no-such-policy/enable").then().statusCode(404);
     given().get(path).then().statusCode(200).body("version", equalTo(4));
+  }
+
+  private static io.restassured.response.ValidatableResponse putPolicy(String path, String body) {
+    return given().contentType("application/json").body(body).put(path).then();
   }
 }

@@ -164,12 +164,12 @@ public final class TieringBenchmark {
           System.out.println("| measure | result |");
           System.out.println("|---|---|");
           System.out.printf(
-              "| raw copy hot -> cold (MinIO SDK get + put, sequential), %d instances, %.1f MB"
-                  + " | %.1f MB/s, %.1f objects/s |%n",
+              "| raw copy hot -> cold (MinIO SDK get + put, sequential; each instance's object and"
+                  + " sidecar), %d instances, %.1f MB | %.1f MB/s, %.1f instances/s |%n",
               objects.size(), mb, mb / rawSeconds, objects.size() / rawSeconds);
           System.out.printf(
               "| storage-tiering move hot -> cold (copy, verify, index switch, source removed),"
-                  + " same objects | %.1f MB/s, %.1f objects/s (%d of %d on cold) |%n",
+                  + " same objects | %.1f MB/s, %.1f instances/s (%d of %d on cold) |%n",
               mb / moveSeconds, objects.size() / moveSeconds, onCold, objects.size());
 
           // 3. The policies' dry-run with the index bulk-filled (tenant bulk, CT/MR/CR/US/MG).
