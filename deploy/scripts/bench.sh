@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.."
 # package, not install: the reactor resolves the modules from their target/ directories, and the
 # shared ~/.m2 is left alone.
 ./mvnw -B --no-transfer-progress -q package -DskipTests \
-  -pl libs/bench,services/index,services/ingest,services/query -am
+  -pl libs/bench,services/index,services/ingest,services/query,services/storage-tiering -am
 cp="$(cat libs/bench/target/run-classpath.txt):$(ls libs/bench/target/strata-bench-*.jar | head -n 1)"
 rm -rf target/bench
 exec java -Xmx4g ${STRATA_BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

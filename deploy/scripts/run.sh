@@ -24,8 +24,6 @@ if ! deploy/scripts/fetch-ohif.sh "$STRATA_DATA_DIR/ohif"; then
 fi
 # Known AEs (title, host, port, tenant) for the DIMSE services; edit and restart, no rebuild.
 export STRATA_KNOWN_AES_FILE="${STRATA_KNOWN_AES_FILE:-$PWD/deploy/known-aes.conf}"
-# Lifecycle policies of storage-tiering (the example is disabled; edit and restart, no rebuild).
-export STRATA_TIERING_POLICIES_FILE="${STRATA_TIERING_POLICIES_FILE:-$PWD/deploy/tiering/policies.json}"
 
 # DICOM TLS for the storage and Q/R SCPs: a local CA, server key store and a client certificate,
 # made on first start under $STRATA_DATA_DIR/tls (never committed: ./var is ignored). Without
@@ -45,6 +43,12 @@ fi
 if [ -z "${STRATA_ROUTING_RULES_FILE:-}" ]; then
   export STRATA_ROUTING_RULES_FILE="$STRATA_DATA_DIR/routing-rules.yaml"
   [ -f "$STRATA_ROUTING_RULES_FILE" ] || cp deploy/routing-rules.yaml "$STRATA_ROUTING_RULES_FILE"
+fi
+# Lifecycle policies and retention rules of storage-tiering (rewritten by its admin API, ADR 0054):
+# the data directory's copy, first copied from the example in deploy/ (its policies disabled).
+if [ -z "${STRATA_TIERING_POLICIES_FILE:-}" ]; then
+  export STRATA_TIERING_POLICIES_FILE="$STRATA_DATA_DIR/tiering-policies.json"
+  [ -f "$STRATA_TIERING_POLICIES_FILE" ] || cp deploy/tiering/policies.json "$STRATA_TIERING_POLICIES_FILE"
 fi
 # Access labels ingest sets per tenant (docs/security.md); edit and restart ingest.
 export STRATA_ACCESS_LABELS_FILE="${STRATA_ACCESS_LABELS_FILE:-$PWD/deploy/access-labels.conf}"

@@ -390,6 +390,13 @@ class ChartPolicyTest {
             .getData()
             .get("application.properties")
             .contains("strata.tiering.policies.file=/etc/strata-tiering/policies.json"));
+    // The ConfigMap is read-only, the same for every replica: the admin API does not change it
+    // (ADR 0054).
+    assertTrue(
+        ((ConfigMap) all.get("ConfigMap/strata-storage-tiering-config"))
+            .getData()
+            .get("application.properties")
+            .contains("strata.tiering.policies.read-only=true"));
   }
 
   /** Whether one of the policy's egress rules lets traffic to {@code cidr} on {@code port}. */

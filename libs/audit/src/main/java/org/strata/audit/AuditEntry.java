@@ -151,6 +151,16 @@ public final class AuditEntry {
         .outcome(Outcome.MINOR_FAILURE, why);
   }
 
+  /**
+   * A setting that decides what happens to stored instances changed (a lifecycle policy added,
+   * changed, enabled or disabled): DICOM Security Alert, its "Software Configuration" kind, with
+   * success. {@code what} names the setting and its new version, never patient data.
+   */
+  public static AuditEntry configurationChanged(
+      CallerIdentity caller, String channel, String what) {
+    return new AuditEntry(AuditEventTypes.SECURITY_ALERT, Action.U, channel, caller).detail(what);
+  }
+
   /** The service started (DICOM Application Activity, "Application Start"). */
   public static AuditEntry serviceStarted(CallerIdentity service) {
     return new AuditEntry(

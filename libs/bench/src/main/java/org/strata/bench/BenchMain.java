@@ -40,6 +40,14 @@ public final class BenchMain {
         case "query" ->
             org.strata.bench.query.QueryBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);
+        case "tiering" ->
+            org.strata.bench.tiering.TieringBenchmark.run(
+                work,
+                dist,
+                realm,
+                indexJar,
+                ingestJar,
+                Path.of("services/storage-tiering/target/quarkus-app/quarkus-run.jar"));
         case "viewer" ->
             org.strata.bench.viewer.ViewerBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);

@@ -115,6 +115,26 @@ class AuditedActionsTest {
     assertEquals("tiering", r.tenant());
   }
 
+  @Test
+  void aPolicyChangeIsRecordedWithItsNameAndVersion() {
+    String name = "audited-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Instant since = Instant.now();
+    given()
+        .contentType("application/json")
+        .body("{\"since\": \"ingest\", \"olderThan\": \"P10Y\", \"toTier\": \"cold\"}")
+        .put("/admin/tenants/tiering/policies/" + name)
+        .then()
+        .statusCode(200);
+
+    String detail = "lifecycle policy " + name + " version 1 (disabled)";
+    List<AuditRecord> got = records(since, r -> detail.equals(r.detail()), 1);
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(AuditEventTypes.SECURITY_ALERT, got.get(0).eventType());
+    assertEquals(Action.U, got.get(0).action());
+    assertEquals(Channels.ADMIN_API, got.get(0).channel());
+    assertEquals("tiering", got.get(0).tenant());
+  }
+
   private List<AuditRecord> records(Instant since, Predicate<AuditRecord> match, int expected) {
     return new AuditTopic(bootstrap)
         .await(

@@ -44,6 +44,12 @@ class AuthMatrixTest {
                 "GET /admin/policies",
                 "GET /admin/policies/dry-run",
                 "POST /admin/policies/evaluations",
+                "GET /admin/tenants/{tenant}/policies",
+                "GET /admin/tenants/{tenant}/policies/{name}",
+                "PUT /admin/tenants/{tenant}/policies/{name}",
+                "POST /admin/tenants/{tenant}/policies/{name}/enable",
+                "POST /admin/tenants/{tenant}/policies/{name}/disable",
+                "GET /admin/tenants/{tenant}/policies/{name}/dry-run",
                 "PUT /admin/tenants/{tenant}/studies/{study}/hold",
                 "GET /admin/tenants/{tenant}/studies/{study}/hold",
                 "DELETE /admin/tenants/{tenant}/studies/{study}/hold",
@@ -87,9 +93,9 @@ class AuthMatrixTest {
   }
 
   /**
-   * Moves and holds act only in a tenant the token holds whole: another tenant's path is 404 before
-   * the resource looks at the request (TenantPathGuard); the token's own tenant reaches the
-   * resource (400 for the missing reason, the tier that does not exist).
+   * Moves, holds and policies act only in a tenant the token holds whole: another tenant's path is
+   * 404 before the resource looks at the request (TenantPathGuard); the token's own tenant reaches
+   * the resource (400 for the missing reason, the tier that does not exist).
    */
   @Test
   void movesAndHoldsOfAnotherTenantAre404() {
@@ -102,6 +108,38 @@ class AuthMatrixTest {
       assertEquals(expected, status(adminA, "PUT", admin + "/studies/1.2.3/hold?reason="));
       assertEquals(expected, status(adminA, "PUT", admin + "/patients/P1/hold?reason="));
       assertEquals(expected, status(adminA, "POST", admin + "/studies/1.2.3/moves?tier=none"));
+      // A policy without a body: 400 in the token's tenant, nothing written.
+      assertEquals(expected, status(adminA, "PUT", admin + "/policies/auth-matrix"));
+    }
+  }
+
+  /**
+   * With the policies the deployment's (read-only, as the chart runs it) an admin's change is 409
+   * with the reason and nothing is written; another tenant's policy path is still 404.
+   */
+  @Test
+  void policyChangesAreRefusedWhenThePoliciesAreTheDeployments() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String adminA = tokens.user("admin-a");
+    String body = "{\"since\": \"ingest\", \"olderThan\": \"P5Y\", \"toTier\": \"cold\"}";
+    for (String tenant : List.of("hospital-a", "hospital-b")) {
+      String path = "/admin/tenants/" + tenant + "/policies/read-only-check";
+      RestAssured.given()
+          .baseUri(base.toString())
+          .auth()
+          .oauth2(adminA)
+          .contentType("application/json")
+          .body(body)
+          .put(path)
+          .then()
+          .statusCode(tenant.equals("hospital-a") ? 409 : 404)
+          .body(
+              "reason",
+              tenant.equals("hospital-a")
+                  ? org.hamcrest.Matchers.containsString("read-only")
+                  : org.hamcrest.Matchers.notNullValue());
+      assertEquals(404, status(adminA, "GET", path));
     }
   }
 

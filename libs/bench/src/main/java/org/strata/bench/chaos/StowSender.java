@@ -43,7 +43,7 @@ final class StowSender implements Runnable {
       String detail;
       try {
         HttpResponse<String> response =
-            http.send(request(instance), HttpResponse.BodyHandlers.ofString());
+            http.send(request(url, instance), HttpResponse.BodyHandlers.ofString());
         String body = response.body();
         boolean stored =
             (response.statusCode() == 200 || response.statusCode() == 202)
@@ -67,7 +67,8 @@ final class StowSender implements Runnable {
     }
   }
 
-  private HttpRequest request(ChaosInstances.Instance instance) {
+  /** One instance as a STOW-RS request to {@code url} (also the tiering kill suite's). */
+  static HttpRequest request(String url, ChaosInstances.Instance instance) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(instance.file().length + 256);
     body.writeBytes(
         ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n")

@@ -1,9 +1,6 @@
 package org.strata.bench.chaos;
 
-import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,17 +145,7 @@ final class Verifier {
   }
 
   private Set<String> objectKeys(String study) throws Exception {
-    Set<String> keys = new LinkedHashSet<>();
-    for (Result<Item> item :
-        s3.listObjects(
-            ListObjectsArgs.builder()
-                .bucket(bucket)
-                .prefix(TENANT + "/" + study + "/")
-                .recursive(true)
-                .build())) {
-      keys.add(item.get().objectName());
-    }
-    return keys;
+    return org.strata.bench.tiering.TieringClient.keys(s3, bucket, TENANT + "/" + study + "/");
   }
 
   private String qidoInstances(String study) throws IOException, InterruptedException {
@@ -203,7 +190,7 @@ final class Verifier {
     return r.statusCode();
   }
 
-  /** The body of the first part of a multipart/related answer. */
+  /** The body of the first part of a multipart/related answer (also the tiering kill suite's). */
   static byte[] firstPart(byte[] body, String contentType) {
     String boundary = null;
     for (String param : contentType.split(";")) {

@@ -11,7 +11,7 @@ import java.sql.Statement;
  * attributes JSON of an indexed instance as template, with its own instance number), with every
  * index of the schema in place.
  */
-final class BulkFill {
+public final class BulkFill {
   private static final int PER_STUDY = 100;
   private static final int STUDIES_PER_ROUND = 1_000;
 
@@ -19,6 +19,14 @@ final class BulkFill {
 
   /** Adds studies of tenant {@code bulk} until the instance table holds {@code target} rows. */
   static void fill(Connection c, long target) throws SQLException {
+    fill(c, target, "bench");
+  }
+
+  /**
+   * As {@link #fill(Connection, long)}, the attributes of the instances copied from an indexed
+   * instance of {@code templateTenant} (there must be one).
+   */
+  public static void fill(Connection c, long target, String templateTenant) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(
           "insert into tenant (id, default_issuer) values ('bulk', 'BULK') on conflict do"
@@ -27,7 +35,7 @@ final class BulkFill {
       long study = 0;
       while (have < target) {
         long studies = Math.min(STUDIES_PER_ROUND, (target - have + PER_STUDY - 1) / PER_STUDY);
-        round(s, study, studies);
+        round(s, study, studies, templateTenant);
         study += studies;
         have = count(s);
       }
@@ -35,7 +43,8 @@ final class BulkFill {
     }
   }
 
-  private static void round(Statement s, long from, long count) throws SQLException {
+  private static void round(Statement s, long from, long count, String templateTenant)
+      throws SQLException {
     String range = "generate_series(" + from + ", " + (from + count - 1) + ") g";
     s.execute(
         "insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
@@ -69,7 +78,9 @@ final class BulkFill {
             + " '1.2.840.10008.1.2.1', gen_random_uuid(), 1, t.attributes ||"
             + " jsonb_build_object('00200013', jsonb_build_object('vr', 'IS', 'Value',"
             + " jsonb_build_array(n))) from series se cross join generate_series(1, 50) n"
-            + " cross join (select attributes from instance where tenant = 'bench' limit 1) t"
+            + " cross join (select attributes from instance where tenant = '"
+            + templateTenant
+            + "' limit 1) t"
             + " where se.tenant = 'bulk' and se.study_pk in (select pk from study where tenant ="
             + " 'bulk' and study_uid in (select '2.25.77.' || g from "
             + range

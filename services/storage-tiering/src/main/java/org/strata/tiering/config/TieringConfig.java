@@ -3,6 +3,7 @@ package org.strata.tiering.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 
 /** {@code strata.tiering.*}: how moves run. Tiers themselves are {@code strata.s3.*} (Tiers). */
 @ConfigMapping(prefix = "strata.tiering")
@@ -59,6 +60,23 @@ public interface TieringConfig {
     /** The most studies one evaluation plans per policy (the rest at the next one). */
     @WithDefault("1000")
     int maxStudiesPerRun();
+
+    /**
+     * The policies are the deployment's (the Helm chart's ConfigMap): the admin API's changes
+     * answer 409 and the file is not written (ADR 0054).
+     */
+    @WithDefault("false")
+    boolean readOnly();
+
+    /**
+     * The price of one GB-month (2^30 bytes for a month, as S3 bills it) per tier name, for the
+     * dry-run's cost estimate; a tier without one is shown without a cost.
+     */
+    Map<String, String> pricePerGbMonth();
+
+    /** The currency of those prices, as the dry-run shows it. */
+    @WithDefault("USD")
+    String currency();
   }
 
   /** The move worker: advances due jobs one journaled step at a time. */
@@ -78,5 +96,12 @@ public interface TieringConfig {
     /** The longest wait before a step that failed (S3 or Kafka unreachable) is tried again. */
     @WithDefault("PT5M")
     Duration maxBackoff();
+
+    /**
+     * Test only, unset in production (make chaos's tiering phase sets it): a move state ({@code
+     * COPIED}, {@code VERIFIED}, {@code SWITCH_REQUESTED}, {@code SWITCHED}); once a job reaches it
+     * the worker stops, so that the service can be killed exactly after that step.
+     */
+    java.util.Optional<String> pauseAfter();
   }
 }

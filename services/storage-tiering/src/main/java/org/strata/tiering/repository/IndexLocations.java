@@ -39,7 +39,9 @@ public class IndexLocations {
               ObjectLocationTable.SIDECAR_KEY,
               ObjectLocationTable.FRAME_INDEX_KEY,
               ObjectLocationTable.SIZE,
-              ObjectLocationTable.SHA256);
+              ObjectLocationTable.SHA256)
+          + ", "
+          + columns("i", InstanceTable.SOP_CLASS_UID);
 
   private static final String OF_STUDY =
       COLUMNS
@@ -170,6 +172,7 @@ public class IndexLocations {
                 rs.getString(8),
                 rs.getString(9),
                 rs.getLong(10),
-                rs.getString(11)));
+                rs.getString(11),
+                rs.getString(12)));
   }
 }

@@ -12,4 +12,5 @@ public record IndexedInstance(
     String sidecarKey,
     String frameIndexKey,
     long size,
-    String sha256) {}
+    String sha256,
+    String sopClassUid) {}

@@ -16,7 +16,8 @@ import org.strata.indexschema.StudyTable;
 
 /**
  * The studies a lifecycle policy selects, read from the index (read-only): per study and source
- * bucket, the instances and bytes not yet in the target bucket.
+ * bucket, the instances (of the policy's SOP class and size, when it names them) and their bytes
+ * not yet in the target bucket.
  */
 @ApplicationScoped
 public class PolicyCandidates {
@@ -35,6 +36,8 @@ public class PolicyCandidates {
           + " and (cast(? as text) is null or cast(? as text) = any(st.modalities_in_study))"
           + " and (cast(? as date) is null or st.study_date < cast(? as date))"
           + " and (cast(? as timestamptz) is null or st.created_at < cast(? as timestamptz))"
+          + " and (cast(? as text) is null or i.sop_class_uid = ?)"
+          + " and (cast(? as bigint) is null or l.size >= ?)"
           + " and l.bucket <> ?"
           + " group by st.tenant, st.study_uid, l.bucket order by st.tenant, st.study_uid limit ?";
 
@@ -51,6 +54,8 @@ public class PolicyCandidates {
   /**
    * @param studyDateBefore only studies whose Study Date is before this (null: no such condition)
    * @param ingestedBefore only studies first indexed before this (null: no such condition)
+   * @param sopClass only instances of this SOP class (null: any)
+   * @param minBytes only instances of at least this size (null: any)
    * @param limit at most this many (study, bucket) rows
    */
   public List<Candidate> find(
@@ -58,6 +63,8 @@ public class PolicyCandidates {
       String modality,
       LocalDate studyDateBefore,
       Instant ingestedBefore,
+      String sopClass,
+      Long minBytes,
       String targetBucket,
       int limit)
       throws SQLException {
@@ -74,8 +81,12 @@ public class PolicyCandidates {
           ps.setDate(6, date);
           ps.setTimestamp(7, at);
           ps.setTimestamp(8, at);
-          ps.setString(9, targetBucket);
-          ps.setInt(10, limit);
+          ps.setString(9, sopClass);
+          ps.setString(10, sopClass);
+          ps.setObject(11, minBytes, java.sql.Types.BIGINT);
+          ps.setObject(12, minBytes, java.sql.Types.BIGINT);
+          ps.setString(13, targetBucket);
+          ps.setInt(14, limit);
         },
         rs ->
             new Candidate(

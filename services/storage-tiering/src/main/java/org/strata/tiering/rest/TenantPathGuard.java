@@ -8,7 +8,7 @@ import org.strata.ids.TenantId;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
- * The admin APIs under {@code /admin/tenants/{tenant}/...} (moves, legal holds) act only in a
+ * The admin APIs under {@code /admin/tenants/{tenant}/...} (moves, holds, policies) act only in a
  * tenant the token holds whole (ADR 0025), or for the local user: any other tenant is 404, as a
  * study the tenant does not have, so a token learns nothing of other tenants. A malformed tenant is
  * left to the resource (400).
@@ -25,6 +25,6 @@ public class TenantPathGuard {
     if (caller.mayAdminister(TenantId.parse(tenant).value())) {
       return null;
     }
-    return Errors.of(Response.Status.NOT_FOUND, "no such study or patient in the tenant");
+    return Errors.of(Response.Status.NOT_FOUND, "no such study, patient or policy in the tenant");
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.strata.http.auth.CallerIdentity;
 import org.strata.storage.Tier;
 import org.strata.storage.TieredStorage;
@@ -53,7 +54,23 @@ public class MovePlanner {
   public Optional<Plan> planStudy(
       String tenant, String study, Tier target, CallerIdentity caller, String channel)
       throws SQLException {
-    List<IndexedInstance> instances = index.ofStudy(tenant, study);
+    return planStudy(tenant, study, target, caller, channel, i -> true);
+  }
+
+  /**
+   * As {@link #planStudy(String, String, Tier, CallerIdentity, String)}, for the instances of the
+   * study {@code which} accepts (a lifecycle policy's SOP class and size); the others are left
+   * where they are and not counted.
+   */
+  public Optional<Plan> planStudy(
+      String tenant,
+      String study,
+      Tier target,
+      CallerIdentity caller,
+      String channel,
+      Predicate<IndexedInstance> which)
+      throws SQLException {
+    List<IndexedInstance> instances = index.ofStudy(tenant, study).stream().filter(which).toList();
     if (instances.isEmpty()) {
       return Optional.empty();
     }

@@ -80,8 +80,27 @@ public class MoveWorker {
     while ((t = jobs.advanceNext(steps::advance)).isPresent()) {
       count(t.get());
       ran++;
+      pauseIfFaultPoint(t.get());
     }
     return ran;
+  }
+
+  /**
+   * The kill suite's fault point ({@code strata.tiering.worker.pause-after}, unset in production):
+   * once a job's step named there is committed to the journal, the worker stops where it is and
+   * says so in the log, so the suite can kill -9 the service exactly after that step.
+   */
+  private void pauseIfFaultPoint(Transition t) {
+    Optional<String> at = config.worker().pauseAfter();
+    if (at.isEmpty() || t.failed() || !t.state().name().equals(at.get())) {
+      return;
+    }
+    LOG.warnf("fault point: the move worker pauses after %s until the service is killed", at.get());
+    try {
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs the next step of one job (tests: a crash is stopping between two of these). */

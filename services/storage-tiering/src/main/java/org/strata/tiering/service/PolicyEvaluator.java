@@ -4,7 +4,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -37,7 +36,7 @@ public class PolicyEvaluator {
   private final TieredStorage storage;
   private final TieringConfig config;
   private final TieringAudit audit;
-  private final List<LifecyclePolicy> policies;
+  private final PolicyBook book;
   private ScheduledExecutorService executor;
 
   public PolicyEvaluator(
@@ -45,26 +44,24 @@ public class PolicyEvaluator {
       MovePlanner planner,
       TieredStorage storage,
       TieringConfig config,
-      TieringAudit audit) {
+      TieringAudit audit,
+      PolicyBook book) {
     this.candidates = candidates;
     this.planner = planner;
     this.storage = storage;
     this.config = config;
     this.audit = audit;
-    this.policies =
-        config
-            .policies()
-            .file()
-            .filter(f -> !f.isBlank())
-            .map(f -> PolicyFile.read(Path.of(f), storage.tiers()))
-            .orElse(List.of());
+    this.book = book;
   }
 
   void start(@Observes StartupEvent event) {
+    List<LifecyclePolicy> policies = book.policies();
     LOG.infof(
         "%d lifecycle policies, %d enabled",
         policies.size(), policies.stream().filter(LifecyclePolicy::enabled).count());
-    if (!config.policies().scheduled() || policies.stream().noneMatch(LifecyclePolicy::enabled)) {
+    // Scheduled whenever there is a policies file: the admin API may enable a policy later.
+    if (!config.policies().scheduled()
+        || config.policies().file().filter(f -> !f.isBlank()).isEmpty()) {
       return;
     }
     Duration every = config.policies().interval();
@@ -79,13 +76,14 @@ public class PolicyEvaluator {
   }
 
   public List<LifecyclePolicy> policies() {
-    return policies;
+    return book.policies();
   }
 
   /**
    * What one policy would move now.
    *
    * @param bytesByTier bytes to move, by the tier they are on now
+   * @param objectsByTier objects (instances) to move, by the tier they are on now
    * @param studies the studies (tenant/study), at most the evaluation's limit
    */
   public record Preview(
@@ -93,21 +91,31 @@ public class PolicyEvaluator {
       int studyCount,
       long instances,
       Map<String, Long> bytesByTier,
-      List<String> studies) {}
+      Map<String, Long> objectsByTier,
+      List<String> studies) {
+    public long bytes() {
+      return bytesByTier.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   /** Every policy's preview, enabled or not; nothing is planned. */
   public List<Preview> dryRun() throws SQLException {
     List<Preview> out = new ArrayList<>();
-    for (LifecyclePolicy p : policies) {
+    for (LifecyclePolicy p : book.policies()) {
       out.add(preview(p));
     }
     return out;
   }
 
+  /** One policy's preview (enabled or not); nothing is planned. */
+  public Preview dryRun(LifecyclePolicy p) throws SQLException {
+    return preview(p);
+  }
+
   /** Plans the moves of every enabled policy; returns the jobs planned. */
   public int apply() throws SQLException {
     int planned = 0;
-    for (LifecyclePolicy p : policies) {
+    for (LifecyclePolicy p : book.policies()) {
       if (!p.enabled()) {
         continue;
       }
@@ -121,7 +129,8 @@ public class PolicyEvaluator {
                     study.substring(slash + 1),
                     target,
                     audit.service(),
-                    Channels.SERVICE)
+                    Channels.SERVICE,
+                    i -> p.selects(i.sopClassUid(), i.size()))
                 .map(MovePlanner.Plan::planned)
                 .orElse(0);
       }
@@ -143,18 +152,22 @@ public class PolicyEvaluator {
             p.since() == LifecyclePolicy.Since.INGEST
                 ? cutoff.atStartOfDay().toInstant(ZoneOffset.UTC)
                 : null,
+            p.sopClass(),
+            p.minBytes(),
             tier(p).bucket(),
             config.policies().maxStudiesPerRun());
     Set<String> studies = new LinkedHashSet<>();
     Map<String, Long> bytes = new LinkedHashMap<>();
+    Map<String, Long> objects = new LinkedHashMap<>();
     long instances = 0;
     for (Candidate c : found) {
       studies.add(c.tenant() + "/" + c.studyUid());
       String from = storage.tiers().ofBucket(c.bucket()).map(Tier::name).orElse(c.bucket());
       bytes.merge(from, c.bytes(), Long::sum);
+      objects.merge(from, c.instances(), Long::sum);
       instances += c.instances();
     }
-    return new Preview(p, studies.size(), instances, bytes, List.copyOf(studies));
+    return new Preview(p, studies.size(), instances, bytes, objects, List.copyOf(studies));
   }
 
   private Tier tier(LifecyclePolicy p) {

@@ -42,6 +42,20 @@ public class TieringAudit {
                     .detail("tier move from " + from + " to " + to + ": " + count + " instances")));
   }
 
+  /** A lifecycle policy added, changed, enabled or disabled: its tenant, name and new version. */
+  public void policyChanged(CallerIdentity caller, LifecyclePolicy p) {
+    log.record(
+        AuditEntry.configurationChanged(
+                caller,
+                Channels.ADMIN_API,
+                "lifecycle policy "
+                    + p.name()
+                    + " version "
+                    + p.version()
+                    + (p.enabled() ? " (enabled)" : " (disabled)"))
+            .tenant(p.tenant()));
+  }
+
   /** A study hold placed or lifted. */
   public void studyHold(
       CallerIdentity caller, String tenant, String study, boolean placed, String reason) {
