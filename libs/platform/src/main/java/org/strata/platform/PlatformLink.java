@@ -86,6 +86,7 @@ public final class PlatformLink {
   /** A platform on the servers of the platform behind {@code link} (made by {@link #of}). */
   @SuppressWarnings("unchecked")
   public static Platform attach(Map<?, ?> link) {
+    registerJdbcDriver();
     PlatformConfig config = fromMap((Map<String, Object>) link.get(CONFIG));
     Supplier<Set<String>> started = (Supplier<Set<String>>) link.get(STARTED);
     Consumer<Set<String>> ensureStarted = (Consumer<Set<String>>) link.get(ENSURE_STARTED);
@@ -135,6 +136,19 @@ public final class PlatformLink {
             return residentBytes.get();
           }
         });
+  }
+
+  /**
+   * DriverManager hands a connection only to a driver that the caller's class loader sees as its
+   * own class. The owner's start registered the owner's copy; a platform that starts PostgreSQL
+   * itself registers its class loader's copy on the way, so an attached one does it here.
+   */
+  private static void registerJdbcDriver() {
+    try {
+      Class.forName("org.postgresql.Driver", true, PlatformLink.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      // no JDBC driver on this class path: nothing there can ask DriverManager for PostgreSQL
+    }
   }
 
   private static <T> T inOwner(Supplier<T> operation) {
