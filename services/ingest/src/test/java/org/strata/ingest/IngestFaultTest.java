@@ -111,26 +111,35 @@ class IngestFaultTest {
 
   /**
    * Readiness answers (a probe that hangs is as bad as a wrong answer: the socket timeout makes a
-   * hang fail the test): UP, or DOWN naming the server that is away.
+   * hang fail the test): DOWN at once, naming the server that is away; UP again once the server is
+   * back and the consumers have rejoined their groups (waited for, with a generous ceiling).
    */
-  private static void assertReadiness(String down, String phase) {
-    Response r =
-        given()
-            .config(
-                RestAssuredConfig.config()
-                    .httpClient(
-                        HttpClientConfig.httpClientConfig()
-                            .setParam("http.socket.timeout", 30_000)))
-            .get("/q/health/ready");
+  private static void assertReadiness(String down, String phase) throws InterruptedException {
     if (down == null) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      Response r = readiness();
+      while (r.statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        r = readiness();
+      }
       assertEquals(200, r.statusCode(), phase + " readiness: " + r.asString());
       return;
     }
+    Response r = readiness();
     assertEquals(503, r.statusCode(), phase + " readiness: " + r.asString());
     List<Map<String, Object>> checks = r.jsonPath().getList("checks");
     assertTrue(
         checks.stream().anyMatch(c -> down.equals(c.get("name")) && "DOWN".equals(c.get("status"))),
         phase + ": " + down + " DOWN in " + checks);
+  }
+
+  private static Response readiness() {
+    return given()
+        .config(
+            RestAssuredConfig.config()
+                .httpClient(
+                    HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 30_000)))
+        .get("/q/health/ready");
   }
 
   private static String key(String study, String sop) {
