@@ -91,7 +91,7 @@ class AuthMatrixTest extends IndexTestSupport {
         .post("/admin/tenants/hospital-a/patient-links")
         .then()
         .statusCode(404)
-        .body("error", org.hamcrest.Matchers.startsWith("members[1]"));
+        .body("reason", org.hamcrest.Matchers.startsWith("members[1]"));
     given().auth().oauth2(adminA).post("/admin/rebuilds").then().statusCode(400);
     given().auth().oauth2(adminA).post("/admin/rebuilds?tenant=hospital-b").then().statusCode(404);
   }

@@ -111,12 +111,12 @@ class DeletionTest extends IndexTestSupport {
         .delete("/admin/tenants/hosp-a/studies/1.2.3.999999")
         .then()
         .statusCode(404)
-        .body("error", containsString("nothing to delete"));
+        .body("reason", containsString("nothing to delete"));
     given()
         .delete("/admin/tenants/hosp-a/studies/1.2.abc")
         .then()
         .statusCode(400)
-        .body("error", containsString("malformed UID"));
+        .body("reason", containsString("malformed UID"));
   }
 
   @Test
@@ -148,7 +148,7 @@ class DeletionTest extends IndexTestSupport {
         .delete("/admin/tenants/hosp_a/studies/" + dotted.studyUid)
         .then()
         .statusCode(400)
-        .body("error", containsString("malformed tenant"));
+        .body("reason", containsString("malformed tenant"));
   }
 
   private void awaitStudy(String studyUid, String expected) {

@@ -34,7 +34,7 @@ class HeldStudyDeletionTest extends IndexTestSupport {
 
     announce(
         LegalHoldChanged.ofStudy(id(), Instant.now(), "hosp-a", m.studyUid, true, "case 7", "a"));
-    given().delete(study).then().statusCode(409).body("error", equalTo("legal hold: case 7"));
+    given().delete(study).then().statusCode(409).body("reason", equalTo("legal hold: case 7"));
     given()
         .delete(study + "/series/" + m.seriesUid + "/instances/" + m.sopUid)
         .then()
@@ -62,7 +62,7 @@ class HeldStudyDeletionTest extends IndexTestSupport {
         LegalHoldChanged.ofPatient(
             id(), Instant.now(), "hosp-a", m.patientId, null, true, "court", "a");
     announce(everyIssuer);
-    given().delete(series).then().statusCode(409).body("error", equalTo("legal hold: court"));
+    given().delete(series).then().statusCode(409).body("reason", equalTo("legal hold: court"));
 
     announce(
         LegalHoldChanged.ofPatient(

@@ -55,7 +55,7 @@ class HostileRequestValuesTest {
     }
     assertEquals(
         List.of(),
-        answeredOtherwise(requests, a -> a.status() == 400 && a.body().contains("\"error\":\"")));
+        answeredOtherwise(requests, a -> a.status() == 400 && a.body().contains("\"reason\":\"")));
     RawHttp.Answer a =
         RawHttp.send("GET", RestAssured.port, "/admin/tenants/local/patient-links?patientId=%00");
     assertTrue(a.body().contains("(patientId): contains a NUL character"), a.body());

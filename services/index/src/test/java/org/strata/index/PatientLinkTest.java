@@ -243,7 +243,7 @@ class PatientLinkTest extends IndexTestSupport {
         .delete(LINKS_A + "/" + first + "/members?memberTenant=link-b&patientId=" + p + "-4")
         .then()
         .statusCode(404)
-        .body("error", containsString("not a member"));
+        .body("reason", containsString("not a member"));
     given().delete(LINKS_A + "/" + first + "/members?patientId=" + p + "-3").then().statusCode(200);
     // One left with the last removal but one: the link is dissolved.
     given().delete(LINKS_A + "/" + first + "/members?patientId=" + p + "-1").then().statusCode(204);
@@ -326,7 +326,7 @@ class PatientLinkTest extends IndexTestSupport {
         .response()
         .then()
         .statusCode(404)
-        .body("error", equalTo("members[1]: no such patient in tenant link-b"));
+        .body("reason", equalTo("members[1]: no such patient in tenant link-b"));
     post(
             "link-a",
             Map.of(
@@ -337,39 +337,39 @@ class PatientLinkTest extends IndexTestSupport {
         .response()
         .then()
         .statusCode(400)
-        .body("error", equalTo("a patient cannot be linked to itself"));
+        .body("reason", equalTo("a patient cannot be linked to itself"));
     post("link-a", Map.of("members", List.of(member("link-a", p), member("link-b", p + "-B"))))
         .response()
         .then()
         .statusCode(409)
-        .body("error", containsString("give the issuer"));
+        .body("reason", containsString("give the issuer"));
     post(
             "link-a",
             Map.of("members", List.of(member("link-b", p + "-B"), member("link-b", p + "-C"))))
         .response()
         .then()
         .statusCode(400)
-        .body("error", equalTo("at least one member must be a patient of tenant link-a"));
+        .body("reason", equalTo("at least one member must be a patient of tenant link-a"));
     post("link-a", Map.of("members", List.of(member("link-a", p))))
         .response()
         .then()
         .statusCode(400)
-        .body("error", equalTo("at least two members are required"));
+        .body("reason", equalTo("at least two members are required"));
     post("link-a", Map.of("members", List.of(member("link-a", p + "\\X"), member("link-b", p))))
         .response()
         .then()
         .statusCode(400)
-        .body("error", containsString("members[0]: patientId must be"));
+        .body("reason", containsString("members[0]: patientId must be"));
     post("link-a", Map.of("members", List.of(member("link-a", " "), member("link-b", p))))
         .response()
         .then()
         .statusCode(400)
-        .body("error", equalTo("members[0]: patientId is required"));
+        .body("reason", equalTo("members[0]: patientId is required"));
     post("link-a", Map.of("members", List.of(member("Link_A", p), member("link-b", p))))
         .response()
         .then()
         .statusCode(400)
-        .body("error", equalTo("members[0]: malformed tenant"));
+        .body("reason", equalTo("members[0]: malformed tenant"));
     given()
         .contentType(ContentType.JSON)
         .body("{\"members\": [")
@@ -382,7 +382,7 @@ class PatientLinkTest extends IndexTestSupport {
         .get(LINKS_A + "/00000000-0000-4000-8000-000000000000")
         .then()
         .statusCode(404)
-        .body("error", endsWith("with a patient of tenant link-a"));
+        .body("reason", endsWith("with a patient of tenant link-a"));
     given()
         .delete(LINKS_A + "/00000000-0000-4000-8000-000000000000/members?patientId=" + p)
         .then()

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -33,7 +36,8 @@ import org.strata.testkit.SharedPlatform;
 
 /**
  * Object storage, then Kafka, stopped in the middle of an ingest run: failures are reported, none
- * is a false success, and afterwards every acknowledged instance has its object and its event.
+ * is a false success, readiness says which server is away, and afterwards every acknowledged
+ * instance has its object and its event.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -64,6 +68,7 @@ class IngestFaultTest {
     };
     // 200: stored as received; 503: nothing stored, every failure transient.
     int[] expectedStatus = {200, 503, 200, 503, 200};
+    String[] downCheck = {null, "object storage", null, "kafka", null};
     for (int phase = 0; phase < phases.length; phase++) {
       phases[phase].run();
       for (int i = 0; i < 5; i++) {
@@ -86,6 +91,7 @@ class IngestFaultTest {
           assertEquals(expectedStatus[phase], r.statusCode(), "phase " + phase + " instance " + i);
         }
       }
+      assertReadiness(downCheck[phase], "phase " + phase);
     }
 
     // Every acknowledged instance has its object and exactly one event; no refused one has either.
@@ -101,6 +107,39 @@ class IngestFaultTest {
       assertTrue(!events.contains(sop), "event of refused " + sop);
     }
     assertEquals(15, acknowledged.size(), "acknowledged " + acknowledged);
+  }
+
+  /**
+   * Readiness answers (a probe that hangs is as bad as a wrong answer: the socket timeout makes a
+   * hang fail the test): DOWN at once, naming the server that is away; UP again once the server is
+   * back and the consumers have rejoined their groups (waited for, with a generous ceiling).
+   */
+  private static void assertReadiness(String down, String phase) throws InterruptedException {
+    if (down == null) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      Response r = readiness();
+      while (r.statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        r = readiness();
+      }
+      assertEquals(200, r.statusCode(), phase + " readiness: " + r.asString());
+      return;
+    }
+    Response r = readiness();
+    assertEquals(503, r.statusCode(), phase + " readiness: " + r.asString());
+    List<Map<String, Object>> checks = r.jsonPath().getList("checks");
+    assertTrue(
+        checks.stream().anyMatch(c -> down.equals(c.get("name")) && "DOWN".equals(c.get("status"))),
+        phase + ": " + down + " DOWN in " + checks);
+  }
+
+  private static Response readiness() {
+    return given()
+        .config(
+            RestAssuredConfig.config()
+                .httpClient(
+                    HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 30_000)))
+        .get("/q/health/ready");
   }
 
   private static String key(String study, String sop) {

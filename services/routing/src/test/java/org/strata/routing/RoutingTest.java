@@ -818,14 +818,14 @@ class RoutingTest {
         .put("/admin/rules/broken")
         .then()
         .statusCode(400)
-        .body("error", org.hamcrest.Matchers.startsWith("rule broken: when: "));
+        .body("reason", org.hamcrest.Matchers.startsWith("rule broken: when: "));
     given()
         .contentType(ContentType.JSON)
         .body("{\"when\":\"modality == 'CT'\",\"destination\":\"nowhere\"}")
         .put("/admin/rules/lost")
         .then()
         .statusCode(400)
-        .body("error", equalTo("rule lost: destination is not a listed destination"));
+        .body("reason", equalTo("rule lost: destination is not a listed destination"));
     given().get("/admin/rules/broken").then().statusCode(404);
   }
 

@@ -1,12 +1,11 @@
 package org.strata.audit.rest;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLException;
-import java.util.Map;
 import org.jboss.logging.Logger;
+import org.strata.servicekit.rest.ErrorResponse;
 
 /** PostgreSQL failed: 503 with a reason, the SQL error in the log only. */
 @Provider
@@ -16,9 +15,6 @@ public class DatabaseUnavailableMapper implements ExceptionMapper<SQLException> 
   @Override
   public Response toResponse(SQLException e) {
     LOG.warnf("audit request failed on PostgreSQL: %s", e.getSQLState());
-    return Response.status(503)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("status", 503, "reason", "the audit database is unavailable"))
-        .build();
+    return ErrorResponse.of(503, "the audit database is unavailable");
   }
 }

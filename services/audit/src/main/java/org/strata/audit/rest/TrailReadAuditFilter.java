@@ -3,16 +3,13 @@ package org.strata.audit.rest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
-import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
 import org.strata.audit.Audited;
-import org.strata.audit.AuditedLookup;
 import org.strata.audit.service.TrailReadRecorder;
-import org.strata.events.AuditRecord.Outcome;
+import org.strata.servicekit.audit.AuditedCalls;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -38,34 +35,18 @@ public class TrailReadAuditFilter {
   @ServerResponseFilter
   public void record(
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
-    Audited audited = audited(resource);
-    int status = response.getStatus();
-    if (audited == null || status == 401 || status == 403) {
+    Audited audited = AuditedCalls.recorded(resource, response);
+    if (audited == null) {
       return;
     }
-    AuditEntry entry = audited.kind().entry(caller.get(), audited.channel());
+    AuditEntry entry = AuditedCalls.entry(audited, caller.get(), response.getStatus());
     entry.detail(request.getUriInfo().getPath());
     entry.query(request.getUriInfo().getRequestUri().getRawQuery());
-    if (status >= 500) {
-      entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
-    } else if (status >= 400) {
-      entry.outcome(Outcome.MINOR_FAILURE, "HTTP " + status);
-    }
     try {
       recorder.record(entry);
     } catch (SQLException | RuntimeException e) {
       LOG.warnf("a read of the audit trail could not be recorded: %s", e.getClass().getName());
-      response.setStatus(503);
-      response.setEntity(
-          Map.of("status", 503, "reason", "the read of the audit trail cannot be recorded"),
-          null,
-          MediaType.APPLICATION_JSON_TYPE);
+      AuditedCalls.refuse(response, "the read of the audit trail cannot be recorded");
     }
-  }
-
-  private static Audited audited(ResourceInfo resource) {
-    return resource == null
-        ? null
-        : AuditedLookup.of(resource.getResourceMethod(), resource.getResourceClass());
   }
 }

@@ -23,6 +23,7 @@ import org.strata.ids.TenantId;
 import org.strata.ids.Uid;
 import org.strata.index.service.DeletionService;
 import org.strata.index.service.StudyHeldException;
+import org.strata.servicekit.rest.ErrorResponse;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -130,6 +131,6 @@ public class AdminResource {
   }
 
   private static Response error(Response.Status status, String reason) {
-    return Response.status(status).entity(Map.of("error", reason)).build();
+    return ErrorResponse.of(status.getStatusCode(), reason);
   }
 }

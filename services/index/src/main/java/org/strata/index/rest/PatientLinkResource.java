@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -32,6 +31,7 @@ import org.strata.index.service.PatientLinkService.Link;
 import org.strata.index.service.PatientLinkService.LinkException;
 import org.strata.index.service.PatientLinkService.LinkResult;
 import org.strata.index.service.PatientLinkService.MemberRef;
+import org.strata.servicekit.rest.ErrorResponse;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -345,6 +345,6 @@ public class PatientLinkResource {
   }
 
   private static Response error(int status, String reason) {
-    return Response.status(status).entity(Map.of("error", reason)).build();
+    return ErrorResponse.of(status, reason);
   }
 }

@@ -22,6 +22,7 @@ import org.strata.http.auth.Roles;
 import org.strata.ids.TenantId;
 import org.strata.index.service.RebuildService;
 import org.strata.index.service.RebuildService.Job;
+import org.strata.servicekit.rest.ErrorResponse;
 import org.strata.servicekit.security.CurrentCaller;
 
 /** Rebuilding the index from the metadata sidecars in S3, and its progress. */
@@ -78,18 +79,15 @@ public class RebuildResource {
       @Parameter(description = "tenant to rebuild; all when absent") @QueryParam("tenant")
           String tenant) {
     if (tenant != null && !TenantId.isValid(tenant)) {
-      return Response.status(400).entity(new Error("malformed tenant")).build();
+      return ErrorResponse.of(400, "malformed tenant");
     }
     String only = tenant == null ? null : TenantId.parse(tenant).value();
     // A token rebuilds only a tenant it holds whole; every tenant at once is the local user's.
     if (only == null ? !caller.mayAdministerAll() : !caller.mayAdminister(only)) {
-      return Response.status(only == null ? 400 : 404)
-          .entity(
-              new Error(
-                  only == null
-                      ? "name the tenant to rebuild (?tenant=): a token rebuilds only its own"
-                      : "no such tenant"))
-          .build();
+      return only == null
+          ? ErrorResponse.of(
+              400, "name the tenant to rebuild (?tenant=): a token rebuilds only its own")
+          : ErrorResponse.of(404, "no such tenant");
     }
     Job job = rebuilds.start(only);
     return Response.accepted(Status.of(job))
@@ -108,8 +106,6 @@ public class RebuildResource {
         .job(id)
         .filter(j -> j.tenant == null ? caller.mayAdministerAll() : caller.mayAdminister(j.tenant))
         .map(j -> Response.ok(Status.of(j)).build())
-        .orElse(Response.status(404).entity(new Error("no such rebuild")).build());
+        .orElse(ErrorResponse.of(404, "no such rebuild"));
   }
-
-  record Error(String error) {}
 }

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.strata.storage.ObjectStore;
 
-/** Not ready without object storage: every store would fail. Kafka has its own check. */
+/**
+ * Not ready without object storage: every store would fail. Kafka has its own check ({@link
+ * KafkaReadiness}).
+ */
 @Readiness
 @ApplicationScoped
 public class StorageReadiness implements HealthCheck {

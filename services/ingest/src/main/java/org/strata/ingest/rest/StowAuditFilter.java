@@ -4,10 +4,8 @@ import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
@@ -16,6 +14,8 @@ import org.strata.audit.AuditUnavailableException;
 import org.strata.audit.RefusalAlerts;
 import org.strata.events.AuditRecord.Channels;
 import org.strata.events.AuditRecord.Outcome;
+import org.strata.servicekit.audit.AuditedCalls;
+import org.strata.servicekit.rest.ErrorResponse;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -46,10 +46,7 @@ public class StowAuditFilter {
     if (!isStow(resource) || log.get().hasRoom()) {
       return null;
     }
-    return Response.status(503)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("status", 503, "reason", AuditUnavailableException.REASON))
-        .build();
+    return ErrorResponse.of(503, AuditUnavailableException.REASON);
   }
 
   @ServerResponseFilter
@@ -81,11 +78,7 @@ public class StowAuditFilter {
     } catch (AuditUnavailableException e) {
       // Filled up while this request stored: the instances are kept, so answer what a client
       // retries (the retry's duplicates are recognised and recorded).
-      response.setEntity(
-          Map.of("status", 503, "reason", AuditUnavailableException.REASON),
-          null,
-          MediaType.APPLICATION_JSON_TYPE);
-      response.setStatus(503);
+      AuditedCalls.refuse(response, AuditUnavailableException.REASON);
     }
   }
 

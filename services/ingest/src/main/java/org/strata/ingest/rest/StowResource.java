@@ -32,6 +32,7 @@ import org.strata.ingest.service.DicomJsonStow;
 import org.strata.ingest.service.IngestSource;
 import org.strata.ingest.service.StowParts;
 import org.strata.ingest.service.TenantResolver;
+import org.strata.servicekit.rest.ErrorResponse;
 import org.strata.servicekit.security.CurrentCaller;
 
 /**
@@ -270,6 +271,6 @@ public class StowResource {
   }
 
   static Response error(int status, String reason) {
-    return Response.status(status).type("application/json").entity(Map.of("error", reason)).build();
+    return ErrorResponse.of(status, reason);
   }
 }

@@ -1,11 +1,13 @@
 package org.strata.routing.rest;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.strata.routing.service.RulesReadOnlyException;
+import org.strata.servicekit.rest.ErrorResponse;
 
-/** Client faults as {@code {"error": reason}}; the reason names the field, never PHI. */
+/**
+ * Client faults as {@code {"status", "reason"}} ({@link ErrorResponse}); the reason names the
+ * field, never PHI.
+ */
 final class Errors {
   private Errors() {}
 
@@ -36,9 +38,6 @@ final class Errors {
   }
 
   static Response of(int status, String reason) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("error", reason))
-        .build();
+    return ErrorResponse.of(status, reason);
   }
 }

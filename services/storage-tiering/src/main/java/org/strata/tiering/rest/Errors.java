@@ -1,18 +1,14 @@
 package org.strata.tiering.rest;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
+import org.strata.servicekit.rest.ErrorResponse;
 
 /** Client faults as {@code {"status", "reason"}}; the reason names the parameter, never a value. */
 final class Errors {
   private Errors() {}
 
   static Response of(Response.Status status, String reason) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("status", status.getStatusCode(), "reason", reason))
-        .build();
+    return ErrorResponse.of(status.getStatusCode(), reason);
   }
 
   /**
@@ -24,10 +20,6 @@ final class Errors {
         cause instanceof org.strata.audit.AuditUnavailableException
             ? cause.getMessage()
             : "Kafka did not acknowledge the change; repeat the request";
-    return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .header("Retry-After", "5")
-        .entity(Map.of("status", 503, "reason", reason))
-        .build();
+    return ErrorResponse.builder(503, reason).header("Retry-After", "5").build();
   }
 }

@@ -1,4 +1,4 @@
-package org.strata.ingest.rest;
+package org.strata.servicekit.rest;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -11,22 +11,26 @@ import org.strata.servicekit.security.CurrentCaller;
 import org.strata.servicekit.security.RequestChannels;
 
 /**
- * Refuses, before routing, a request target whose path segments or query values are not well-formed
- * UTF-8, hold a NUL or are too long ({@link RequestTarget}): 400 or 414 with {@code {"error":
- * reason}}. Reads the raw target, which the HTTP stack would decode leniently.
+ * Refuses, before routing, a request whose path segments or query values are not well-formed UTF-8,
+ * hold a NUL or are too long ({@link RequestTarget}): 400 or 414 in the service's {@link
+ * RefusalBody}, and a hostile-input alert for the audit trail. Reads the raw target, which the HTTP
+ * stack would decode leniently (U+FFFD) or pass on to PostgreSQL (NUL). Every service gets it from
+ * this library.
  */
 public class RequestTargetFilter {
   // Providers: filters are made at static init, before the audit configuration exists.
   @Inject Provider<RefusalAlerts> alerts;
   @Inject Provider<CurrentCaller> caller;
   @Inject Provider<RequestChannels> channels;
+  @Inject Provider<RefusalBody> body;
 
   @ServerRequestFilter(preMatching = true)
   public Response refuse(HttpServerRequest request) {
     RequestTarget.Refusal r = RequestTarget.check(request.uri());
-    if (r != null) {
-      alerts.get().hostileInput(caller.get().get(), channels.get().of(request.path()), r.reason());
+    if (r == null) {
+      return null;
     }
-    return r == null ? null : StowResource.error(r.status(), r.reason());
+    alerts.get().hostileInput(caller.get().get(), channels.get().of(request.path()), r.reason());
+    return body.get().of(request.path(), r.status(), r.reason());
   }
 }
