@@ -394,7 +394,7 @@ class RoutingTest {
         .then()
         .statusCode(400)
         .body(
-            "error",
+            "reason",
             equalTo("rule deid: deidentify: destination pacs-deid has no deidentificationKey"));
     putDestination(
         "pacs-deid",
@@ -407,7 +407,7 @@ class RoutingTest {
         .put("/admin/rules/deid")
         .then()
         .statusCode(400)
-        .body("error", org.hamcrest.Matchers.containsString("retain-safe-private"));
+        .body("reason", org.hamcrest.Matchers.containsString("retain-safe-private"));
     putRule("deid", rule.formatted(""));
 
     StoredStudyMother ct = new StoredStudyMother();
