@@ -44,7 +44,7 @@ class AdminAuditTest extends IndexTestSupport {
   }
 
   @Test
-  void aStudyDeleteIsOneStudyDeletedRecordAndAnUnknownOneIsRecordedAsFailed() {
+  void studyAndSeriesDeletesNameTheirPatientAndAnUnknownStudyIsRecordedAsFailed() {
     InstanceStoredMother m = new InstanceStoredMother();
     publish(m.build());
     awaitInstances(m.studyUid, 1);
@@ -60,6 +60,21 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(Channels.ADMIN_API, r.channel());
     assertEquals("hosp-a", r.tenant());
     assertEquals("local", r.actor());
+    // The deleted study's patient, read with the objects the delete removes.
+    assertEquals(List.of(new AuditRecord.PatientRef(m.patientId, m.issuer)), r.patients());
+
+    InstanceStoredMother s = new InstanceStoredMother();
+    publish(s.build());
+    awaitInstances(s.studyUid, 1);
+    given()
+        .delete("/admin/tenants/hosp-a/studies/" + s.studyUid + "/series/" + s.seriesUid)
+        .then()
+        .statusCode(202);
+    List<AuditRecord> series = records(since, x -> x.studyInstanceUids().contains(s.studyUid), 1);
+    assertEquals(
+        List.of(new AuditRecord.PatientRef(s.patientId, s.issuer)),
+        series.get(0).patients(),
+        series.toString());
 
     String unknown = "1.2.3.999999";
     given().delete("/admin/tenants/hosp-a/studies/" + unknown).then().statusCode(404);
