@@ -266,7 +266,16 @@ public class QueryRetrieveServer {
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
     }
     LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
-    audit.find(rq, tenant, keys, first.matches());
+    // Every page's patients are named before the first response, read by one more query only
+    // when the matches do not fit one page.
+    audit.find(
+        rq,
+        tenant,
+        keys,
+        first.matches(),
+        first.more()
+            ? qido.patients(t.request(), scopes.of(tenant), DimseAudit.NAMED_PATIENTS)
+            : null);
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {
