@@ -130,6 +130,33 @@ class OrphanReconcilerTest {
     assertEquals(1, eventsOf(orphanSop).size());
   }
 
+  @jakarta.inject.Inject org.strata.ingest.service.OrphanReconciler reconciler;
+
+  /** The run the schedule makes is recorded too, as the service's own action. */
+  @Test
+  void aScheduledRunIsRecordedAsTheService() {
+    java.time.Instant since = java.time.Instant.now();
+    reconciler.runScheduled();
+    List<org.strata.events.AuditRecord> runs =
+        new org.strata.testkit.audit.AuditTopic(bootstrap)
+            .await(
+                r ->
+                    "strata-ingest".equals(r.service())
+                        && !r.occurredAt().isBefore(since)
+                        && org.strata.events.AuditRecord.Channels.SERVICE.equals(r.channel())
+                        && r.detail() != null
+                        && r.detail().startsWith("orphan reconcile"),
+                1,
+                java.time.Duration.ofMinutes(3));
+    assertEquals(1, runs.size(), runs.toString());
+    org.strata.events.AuditRecord run = runs.get(0);
+    assertEquals(org.strata.events.AuditEventTypes.INSTANCES_ACCESSED, run.eventType());
+    assertEquals(org.strata.events.AuditRecord.Action.U, run.action());
+    assertEquals("strata-ingest", run.actor());
+    assertEquals(org.strata.events.AuditRecord.Outcome.SUCCESS, run.outcome());
+    assertTrue(run.detail().matches("orphan reconcile: \\d+ examined, .*"), run.detail());
+  }
+
   @Test
   void badDurationsAreRefused() {
     given().post("/admin/reconcile?grace=15minutes").then().statusCode(400);
