@@ -123,4 +123,46 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals("audit-a", rebuilds.get(0).tenant());
     assertEquals("index rebuild", rebuilds.get(0).detail());
   }
+
+  /** A link across tenants is filed under each tenant, naming that tenant's patient only. */
+  @Test
+  void aLinkAcrossTenantsIsRecordedUnderEachTenant() {
+    InstanceStoredMother x = new InstanceStoredMother();
+    x.tenant = "audit-x";
+    InstanceStoredMother y = new InstanceStoredMother();
+    y.tenant = "audit-y";
+    publish(x.build());
+    publish(y.build());
+    awaitInstances(x.studyUid, 1);
+    awaitInstances(y.studyUid, 1);
+    Instant since = Instant.now();
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "members",
+                List.of(
+                    Map.of("patientId", x.patientId),
+                    Map.of("tenant", "audit-y", "patientId", y.patientId, "issuer", y.issuer))))
+        .post("/admin/tenants/audit-x/patient-links")
+        .then()
+        .statusCode(201);
+    List<AuditRecord> links =
+        records(
+            since,
+            r ->
+                AuditEventTypes.PATIENT_RECORD.equals(r.eventType())
+                    && r.tenant().startsWith("audit-"),
+            2);
+    assertEquals(2, links.size(), links.toString());
+    Map<String, List<AuditRecord.PatientRef>> byTenant =
+        links.stream()
+            .collect(java.util.stream.Collectors.toMap(AuditRecord::tenant, AuditRecord::patients));
+    assertEquals(
+        Map.of(
+            "audit-x", List.of(new AuditRecord.PatientRef(x.patientId, x.issuer)),
+            "audit-y", List.of(new AuditRecord.PatientRef(y.patientId, y.issuer))),
+        byTenant,
+        links.toString());
+  }
 }

@@ -5,6 +5,9 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.strata.audit.AuditEntry;
@@ -41,27 +44,33 @@ public class AccessAuditFilter {
     if (audited == null || status == 401 || status == 403 || !log.get().isEnabled()) {
       return;
     }
-    AuditEntry entry = audited.kind().entry(caller.get(), audited.channel());
     var path = request.getUriInfo().getPathParameters();
     String tenant = path.getFirst("tenant");
     if (tenant == null) {
       tenant = request.getUriInfo().getQueryParameters().getFirst("tenant");
     }
-    if (tenant != null && !tenant.isEmpty()) {
-      entry.tenant(tenant.toLowerCase(java.util.Locale.ROOT));
-    }
     String study = path.getFirst(audited.studyParam());
-    if (study != null && !study.isEmpty()) {
-      entry.study(study);
-    }
-    patients.addTo(entry);
-    if (status >= 500) {
-      entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
-    } else if (status >= 400) {
-      entry.outcome(Outcome.MINOR_FAILURE, "HTTP " + status);
+    List<AuditEntry> entries = new ArrayList<>();
+    if (tenant != null && !tenant.isEmpty()) {
+      // One record per tenant whose patients were touched (a link across tenants), each naming
+      // that tenant's patients: every tenant's auditor sees it, none sees another's patients.
+      patients
+          .byTenant(tenant.toLowerCase(Locale.ROOT))
+          .forEach(
+              (t, named) -> {
+                AuditEntry entry = entry(audited, status, study).tenant(t);
+                named.forEach(p -> entry.patient(p[0], p[1]));
+                entries.add(entry);
+              });
+    } else {
+      AuditEntry entry = entry(audited, status, study);
+      patients.addTo(entry);
+      entries.add(entry);
     }
     try {
-      log.get().record(entry);
+      for (AuditEntry entry : entries) {
+        log.get().record(entry);
+      }
     } catch (AuditUnavailableException | IllegalArgumentException e) {
       if (e instanceof IllegalArgumentException) {
         return; // a malformed tenant or study in the path: answered 400/404 already, nothing read
@@ -72,6 +81,19 @@ public class AccessAuditFilter {
           MediaType.APPLICATION_JSON_TYPE);
       response.setStatus(503);
     }
+  }
+
+  private AuditEntry entry(Audited audited, int status, String study) {
+    AuditEntry entry = audited.kind().entry(caller.get(), audited.channel());
+    if (study != null && !study.isEmpty()) {
+      entry.study(study);
+    }
+    if (status >= 500) {
+      entry.outcome(Outcome.SERIOUS_FAILURE, "HTTP " + status);
+    } else if (status >= 400) {
+      entry.outcome(Outcome.MINOR_FAILURE, "HTTP " + status);
+    }
+    return entry;
   }
 
   private static Audited audited(ResourceInfo resource) {
