@@ -83,16 +83,19 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(Outcome.MINOR_FAILURE, failed.get(0).outcome());
   }
 
+  /** A new patient of {@code tenant} with one instance, once the index has it. */
+  private InstanceStoredMother indexedPatient(String tenant) {
+    InstanceStoredMother m = new InstanceStoredMother();
+    m.tenant = tenant;
+    publish(m.build());
+    awaitInstances(m.studyUid, 1);
+    return m;
+  }
+
   @Test
   void aPatientLinkNamingItsPatientsAndARebuildAreRecorded() {
-    InstanceStoredMother a = new InstanceStoredMother();
-    a.tenant = "audit-a";
-    InstanceStoredMother b = new InstanceStoredMother();
-    b.tenant = "audit-a";
-    publish(a.build());
-    publish(b.build());
-    awaitInstances(a.studyUid, 1);
-    awaitInstances(b.studyUid, 1);
+    InstanceStoredMother a = indexedPatient("audit-a");
+    InstanceStoredMother b = indexedPatient("audit-a");
     Instant since = Instant.now();
     given()
         .contentType(ContentType.JSON)
@@ -127,14 +130,8 @@ class AdminAuditTest extends IndexTestSupport {
   /** A link across tenants is filed under each tenant, naming that tenant's patient only. */
   @Test
   void aLinkAcrossTenantsIsRecordedUnderEachTenant() {
-    InstanceStoredMother x = new InstanceStoredMother();
-    x.tenant = "audit-x";
-    InstanceStoredMother y = new InstanceStoredMother();
-    y.tenant = "audit-y";
-    publish(x.build());
-    publish(y.build());
-    awaitInstances(x.studyUid, 1);
-    awaitInstances(y.studyUid, 1);
+    InstanceStoredMother x = indexedPatient("audit-x");
+    InstanceStoredMother y = indexedPatient("audit-y");
     Instant since = Instant.now();
     given()
         .contentType(ContentType.JSON)
