@@ -21,6 +21,22 @@ public interface AssociationAcceptor {
   void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
       throws AAssociateRJException;
 
+  /**
+   * The check with the peer's TLS client certificate, which the server calls; policies that look at
+   * the certificate override it, the others are the three-argument check.
+   *
+   * @param peerCertificate the certificate the peer authenticated with over DICOM TLS; null over
+   *     plain TCP or without one
+   */
+  default void check(
+      AAssociateRQ rq,
+      InetSocketAddress remote,
+      Set<String> localAeTitles,
+      java.security.cert.X509Certificate peerCertificate)
+      throws AAssociateRJException {
+    check(rq, remote, localAeTitles);
+  }
+
   /** Rejects (permanent, service-user, reason 7) a called AE title the server does not serve. */
   static AssociationAcceptor knownCalledAE() {
     return (rq, remote, local) -> {
@@ -53,10 +69,58 @@ public interface AssociationAcceptor {
     };
   }
 
+  /** Told of an association a policy rejects, before the rejection goes out (to record it). */
+  @FunctionalInterface
+  interface RejectionListener {
+    void rejected(AAssociateRQ rq, InetSocketAddress remote);
+  }
+
+  /** This policy, telling {@code listener} of every association it rejects. */
+  default AssociationAcceptor onRejected(RejectionListener listener) {
+    AssociationAcceptor rules = this;
+    return new AssociationAcceptor() {
+      @Override
+      public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
+          throws AAssociateRJException {
+        check(rq, remote, local, null);
+      }
+
+      @Override
+      public void check(
+          AAssociateRQ rq,
+          InetSocketAddress remote,
+          Set<String> local,
+          java.security.cert.X509Certificate peer)
+          throws AAssociateRJException {
+        try {
+          rules.check(rq, remote, local, peer);
+        } catch (AAssociateRJException e) {
+          listener.rejected(rq, remote);
+          throw e;
+        }
+      }
+    };
+  }
+
   default AssociationAcceptor and(AssociationAcceptor next) {
-    return (rq, remote, local) -> {
-      check(rq, remote, local);
-      next.check(rq, remote, local);
+    AssociationAcceptor first = this;
+    return new AssociationAcceptor() {
+      @Override
+      public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
+          throws AAssociateRJException {
+        check(rq, remote, local, null);
+      }
+
+      @Override
+      public void check(
+          AAssociateRQ rq,
+          InetSocketAddress remote,
+          Set<String> local,
+          java.security.cert.X509Certificate peer)
+          throws AAssociateRJException {
+        first.check(rq, remote, local, peer);
+        next.check(rq, remote, local, peer);
+      }
     };
   }
 }

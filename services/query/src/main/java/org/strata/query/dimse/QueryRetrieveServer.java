@@ -41,7 +41,6 @@ import org.strata.dicom.net.Status;
 import org.strata.dicom.net.StoredDataSet;
 import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
-import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
@@ -170,14 +169,7 @@ public class QueryRetrieveServer {
 
   /** Associations the calling-AE rules refuse leave an audit record (throttled per source). */
   private AssociationAcceptor audited(AssociationAcceptor callingAeRules) {
-    return (rq, remote, local) -> {
-      try {
-        callingAeRules.check(rq, remote, local);
-      } catch (AAssociateRJException e) {
-        audit.refused(rq.callingAE(), remote);
-        throw e;
-      }
-    };
+    return callingAeRules.onRejected((rq, remote) -> audit.refused(rq.callingAE(), remote));
   }
 
   /**
