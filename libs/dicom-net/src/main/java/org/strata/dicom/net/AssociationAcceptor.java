@@ -77,50 +77,43 @@ public interface AssociationAcceptor {
 
   /** This policy, telling {@code listener} of every association it rejects. */
   default AssociationAcceptor onRejected(RejectionListener listener) {
-    AssociationAcceptor rules = this;
-    return new AssociationAcceptor() {
-      @Override
-      public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
-          throws AAssociateRJException {
-        check(rq, remote, local, null);
-      }
-
-      @Override
-      public void check(
-          AAssociateRQ rq,
-          InetSocketAddress remote,
-          Set<String> local,
-          java.security.cert.X509Certificate peer)
-          throws AAssociateRJException {
-        try {
-          rules.check(rq, remote, local, peer);
-        } catch (AAssociateRJException e) {
-          listener.rejected(rq, remote);
-          throw e;
-        }
-      }
-    };
+    return (WithPeerCertificate)
+        (rq, remote, local, peer) -> {
+          try {
+            check(rq, remote, local, peer);
+          } catch (AAssociateRJException e) {
+            listener.rejected(rq, remote);
+            throw e;
+          }
+        };
   }
 
   default AssociationAcceptor and(AssociationAcceptor next) {
-    AssociationAcceptor first = this;
-    return new AssociationAcceptor() {
-      @Override
-      public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> local)
-          throws AAssociateRJException {
-        check(rq, remote, local, null);
-      }
+    return (WithPeerCertificate)
+        (rq, remote, local, peer) -> {
+          check(rq, remote, local, peer);
+          next.check(rq, remote, local, peer);
+        };
+  }
 
-      @Override
-      public void check(
-          AAssociateRQ rq,
-          InetSocketAddress remote,
-          Set<String> local,
-          java.security.cert.X509Certificate peer)
-          throws AAssociateRJException {
-        first.check(rq, remote, local, peer);
-        next.check(rq, remote, local, peer);
-      }
-    };
+  /**
+   * A policy written against the peer's certificate: the three-argument check is the check without
+   * one. Combinators return it, so the certificate reaches every policy they combine.
+   */
+  @FunctionalInterface
+  interface WithPeerCertificate extends AssociationAcceptor {
+    @Override
+    void check(
+        AAssociateRQ rq,
+        InetSocketAddress remote,
+        Set<String> localAeTitles,
+        java.security.cert.X509Certificate peerCertificate)
+        throws AAssociateRJException;
+
+    @Override
+    default void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
+        throws AAssociateRJException {
+      check(rq, remote, localAeTitles, null);
+    }
   }
 }

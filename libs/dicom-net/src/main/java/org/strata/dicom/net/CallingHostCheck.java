@@ -18,7 +18,7 @@ import org.strata.dicom.net.pdu.AAssociateRQ;
  * association arrives (the JVM caches lookups), and any of its addresses matches. An AE registered
  * without a host ({@code -}) is refused: there is nothing to check it against.
  */
-public final class CallingHostCheck implements AssociationAcceptor {
+public final class CallingHostCheck implements AssociationAcceptor.WithPeerCertificate {
 
   /** Resolves a registered host to its addresses; replaceable in tests. */
   @FunctionalInterface
@@ -36,12 +36,6 @@ public final class CallingHostCheck implements AssociationAcceptor {
   public CallingHostCheck(KnownAes knownAes, Resolver resolver) {
     this.knownAes = knownAes;
     this.resolver = resolver;
-  }
-
-  @Override
-  public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
-      throws AAssociateRJException {
-    check(rq, remote, localAeTitles, null);
   }
 
   /**
