@@ -92,20 +92,22 @@ class AdminAuditTest extends IndexTestSupport {
     return m;
   }
 
+  /** Links the members through the tenant's admin API (201). */
+  private static void link(String tenant, List<Map<String, String>> members) {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("members", members))
+        .post("/admin/tenants/" + tenant + "/patient-links")
+        .then()
+        .statusCode(201);
+  }
+
   @Test
   void aPatientLinkNamingItsPatientsAndARebuildAreRecorded() {
     InstanceStoredMother a = indexedPatient("audit-a");
     InstanceStoredMother b = indexedPatient("audit-a");
     Instant since = Instant.now();
-    given()
-        .contentType(ContentType.JSON)
-        .body(
-            Map.of(
-                "members",
-                List.of(Map.of("patientId", a.patientId), Map.of("patientId", b.patientId))))
-        .post("/admin/tenants/audit-a/patient-links")
-        .then()
-        .statusCode(201);
+    link("audit-a", List.of(Map.of("patientId", a.patientId), Map.of("patientId", b.patientId)));
     List<AuditRecord> links =
         records(since, r -> AuditEventTypes.PATIENT_RECORD.equals(r.eventType()), 1);
     assertEquals(1, links.size(), links.toString());
@@ -133,17 +135,11 @@ class AdminAuditTest extends IndexTestSupport {
     InstanceStoredMother x = indexedPatient("audit-x");
     InstanceStoredMother y = indexedPatient("audit-y");
     Instant since = Instant.now();
-    given()
-        .contentType(ContentType.JSON)
-        .body(
-            Map.of(
-                "members",
-                List.of(
-                    Map.of("patientId", x.patientId),
-                    Map.of("tenant", "audit-y", "patientId", y.patientId, "issuer", y.issuer))))
-        .post("/admin/tenants/audit-x/patient-links")
-        .then()
-        .statusCode(201);
+    link(
+        "audit-x",
+        List.of(
+            Map.of("patientId", x.patientId),
+            Map.of("tenant", "audit-y", "patientId", y.patientId, "issuer", y.issuer)));
     List<AuditRecord> links =
         records(
             since,
