@@ -9,15 +9,28 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.Signature;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.strata.audit.chain.ChainHash;
+import org.strata.audit.chain.CheckpointStatement;
+import org.strata.audit.chain.OfflineVerifier;
+import org.strata.audit.chain.SigningKeys;
+import org.strata.audit.chain.VerificationReport;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -148,6 +161,102 @@ class TamperingTest extends AuditTestSupport {
       }
     }
     assertTrue(verify().getBoolean("valid"), "restored");
+  }
+
+  /**
+   * Key rotation: a checkpoint signed by key 1 (now retired, its public key kept in {@code
+   * strata.audit.signing.previous-public-keys}) before the service's checkpoints of key 2. GET
+   * /audit/verify and the offline verifier (given both public keys) verify the whole chain; given
+   * only the current key, or when a checkpoint names a key nobody trusts, verification fails with
+   * UNKNOWN_KEY and names the key id.
+   */
+  @Test
+  void checkpointsOfARetiredKeyStillVerifyAndAnUnknownKeyIsNamed(@TempDir Path dir)
+      throws Exception {
+    KeyPair retired = RetiredCheckpointKey.pair();
+    long count =
+        longQuery(
+            "SELECT min(seq) FROM audit.record r WHERE seq BETWEEN "
+                + first
+                + " AND "
+                + last
+                + " AND NOT EXISTS (SELECT 1 FROM audit.checkpoint WHERE count = r.seq)");
+    assertTrue(count > 0, "a record of the test without a checkpoint of its own");
+    byte[] head;
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT hash FROM audit.record WHERE seq = " + count)) {
+      rs.next();
+      head = rs.getBytes(1);
+    }
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    try (Connection c = connect()) {
+      insertCheckpoint(c, count, head, at, retired);
+    }
+    try {
+      JsonPath report = verify();
+      assertTrue(report.getBoolean("valid"), report.prettify());
+
+      Path export = dir.resolve("export.ndjson");
+      Files.write(
+          export, asAuditor().get("/audit/export").then().statusCode(200).extract().asByteArray());
+      Path current = Path.of("target/audit/checkpoint-key.pem.pub");
+      Path previous = RetiredCheckpointKey.publicKeyFile();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int both =
+          OfflineVerifier.run(
+              new String[] {
+                export.toString(),
+                "--public-key",
+                current.toString(),
+                "--public-key",
+                previous.toString()
+              },
+              new PrintStream(out),
+              new PrintStream(out));
+      assertEquals(0, both, out.toString());
+      VerificationReport withoutRetired =
+          OfflineVerifier.verify(export, SigningKeys.publicKey(Files.readAllBytes(current)));
+      assertEquals(
+          VerificationReport.Kind.UNKNOWN_KEY,
+          withoutRetired.firstBreak().kind(),
+          OfflineVerifier.describe(withoutRetired));
+
+      KeyPair stranger = SigningKeys.generate();
+      try (Connection c = tamperConnection()) {
+        c.createStatement().execute("DELETE FROM audit.checkpoint WHERE count = " + count);
+        insertCheckpoint(c, count, head, at, stranger);
+      }
+      JsonPath unknown = verify();
+      assertEquals(false, unknown.getBoolean("valid"), unknown.prettify());
+      assertEquals("UNKNOWN_KEY", unknown.getString("firstBreak.kind"), unknown.prettify());
+      assertTrue(
+          unknown.getString("firstBreak.detail").contains(SigningKeys.keyId(stranger.getPublic())),
+          unknown.prettify());
+    } finally {
+      try (Connection c = tamperConnection()) {
+        c.createStatement().execute("DELETE FROM audit.checkpoint WHERE count = " + count);
+      }
+    }
+    assertTrue(verify().getBoolean("valid"), "restored");
+  }
+
+  private static void insertCheckpoint(
+      Connection c, long count, byte[] head, Instant at, KeyPair key) throws Exception {
+    Signature signer = Signature.getInstance(CheckpointStatement.ALGORITHM);
+    signer.initSign(key.getPrivate());
+    signer.update(new CheckpointStatement(count, head, at).bytes());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit.checkpoint (count, head_hash, signed_at, key_id, signature)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      ps.setLong(1, count);
+      ps.setBytes(2, head);
+      ps.setObject(3, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+      ps.setString(4, SigningKeys.keyId(key.getPublic()));
+      ps.setBytes(5, signer.sign());
+      ps.executeUpdate();
+    }
   }
 
   private JsonPath tamperAndVerify(String sql, long expectedSeq, String expectedKind)

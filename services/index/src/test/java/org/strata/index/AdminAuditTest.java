@@ -44,7 +44,7 @@ class AdminAuditTest extends IndexTestSupport {
   }
 
   @Test
-  void aStudyDeleteIsOneStudyDeletedRecordAndAnUnknownOneIsRecordedAsFailed() {
+  void studyAndSeriesDeletesNameTheirPatientAndAnUnknownStudyIsRecordedAsFailed() {
     InstanceStoredMother m = new InstanceStoredMother();
     publish(m.build());
     awaitInstances(m.studyUid, 1);
@@ -60,6 +60,21 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(Channels.ADMIN_API, r.channel());
     assertEquals("hosp-a", r.tenant());
     assertEquals("local", r.actor());
+    // The deleted study's patient, read with the objects the delete removes.
+    assertEquals(List.of(new AuditRecord.PatientRef(m.patientId, m.issuer)), r.patients());
+
+    InstanceStoredMother s = new InstanceStoredMother();
+    publish(s.build());
+    awaitInstances(s.studyUid, 1);
+    given()
+        .delete("/admin/tenants/hosp-a/studies/" + s.studyUid + "/series/" + s.seriesUid)
+        .then()
+        .statusCode(202);
+    List<AuditRecord> series = records(since, x -> x.studyInstanceUids().contains(s.studyUid), 1);
+    assertEquals(
+        List.of(new AuditRecord.PatientRef(s.patientId, s.issuer)),
+        series.get(0).patients(),
+        series.toString());
 
     String unknown = "1.2.3.999999";
     given().delete("/admin/tenants/hosp-a/studies/" + unknown).then().statusCode(404);
@@ -68,26 +83,31 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(Outcome.MINOR_FAILURE, failed.get(0).outcome());
   }
 
-  @Test
-  void aPatientLinkNamingItsPatientsAndARebuildAreRecorded() {
-    InstanceStoredMother a = new InstanceStoredMother();
-    a.tenant = "audit-a";
-    InstanceStoredMother b = new InstanceStoredMother();
-    b.tenant = "audit-a";
-    publish(a.build());
-    publish(b.build());
-    awaitInstances(a.studyUid, 1);
-    awaitInstances(b.studyUid, 1);
-    Instant since = Instant.now();
+  /** A new patient of {@code tenant} with one instance, once the index has it. */
+  private InstanceStoredMother indexedPatient(String tenant) {
+    InstanceStoredMother m = new InstanceStoredMother();
+    m.tenant = tenant;
+    publish(m.build());
+    awaitInstances(m.studyUid, 1);
+    return m;
+  }
+
+  /** Links the members through the tenant's admin API (201). */
+  private static void link(String tenant, List<Map<String, String>> members) {
     given()
         .contentType(ContentType.JSON)
-        .body(
-            Map.of(
-                "members",
-                List.of(Map.of("patientId", a.patientId), Map.of("patientId", b.patientId))))
-        .post("/admin/tenants/audit-a/patient-links")
+        .body(Map.of("members", members))
+        .post("/admin/tenants/" + tenant + "/patient-links")
         .then()
         .statusCode(201);
+  }
+
+  @Test
+  void aPatientLinkNamingItsPatientsAndARebuildAreRecorded() {
+    InstanceStoredMother a = indexedPatient("audit-a");
+    InstanceStoredMother b = indexedPatient("audit-a");
+    Instant since = Instant.now();
+    link("audit-a", List.of(Map.of("patientId", a.patientId), Map.of("patientId", b.patientId)));
     List<AuditRecord> links =
         records(since, r -> AuditEventTypes.PATIENT_RECORD.equals(r.eventType()), 1);
     assertEquals(1, links.size(), links.toString());
@@ -107,5 +127,35 @@ class AdminAuditTest extends IndexTestSupport {
     assertEquals(1, rebuilds.size(), rebuilds.toString());
     assertEquals("audit-a", rebuilds.get(0).tenant());
     assertEquals("index rebuild", rebuilds.get(0).detail());
+  }
+
+  /** A link across tenants is filed under each tenant, naming that tenant's patient only. */
+  @Test
+  void aLinkAcrossTenantsIsRecordedUnderEachTenant() {
+    InstanceStoredMother x = indexedPatient("audit-x");
+    InstanceStoredMother y = indexedPatient("audit-y");
+    Instant since = Instant.now();
+    link(
+        "audit-x",
+        List.of(
+            Map.of("patientId", x.patientId),
+            Map.of("tenant", "audit-y", "patientId", y.patientId, "issuer", y.issuer)));
+    List<AuditRecord> links =
+        records(
+            since,
+            r ->
+                AuditEventTypes.PATIENT_RECORD.equals(r.eventType())
+                    && r.tenant().startsWith("audit-"),
+            2);
+    assertEquals(2, links.size(), links.toString());
+    Map<String, List<AuditRecord.PatientRef>> byTenant =
+        links.stream()
+            .collect(java.util.stream.Collectors.toMap(AuditRecord::tenant, AuditRecord::patients));
+    assertEquals(
+        Map.of(
+            "audit-x", List.of(new AuditRecord.PatientRef(x.patientId, x.issuer)),
+            "audit-y", List.of(new AuditRecord.PatientRef(y.patientId, y.issuer))),
+        byTenant,
+        links.toString());
   }
 }

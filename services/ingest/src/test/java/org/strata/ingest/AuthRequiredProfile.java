@@ -12,10 +12,25 @@ import org.strata.testkit.DimseTlsFixture;
 /**
  * Production's security: strata.auth.mode=required, tokens validated against the platform's
  * Keycloak; the storage SCP with its TLS listener (keys of {@link DimseTlsFixture}) and a known-AE
- * file whose AEs call from 127.0.0.1, except FAR-AWAY, registered for another host.
+ * file whose AEs call from 127.0.0.1, except FAR-AWAY, registered for another host; CERT-BOUND is
+ * registered with the fixture's client certificate.
  */
 public class AuthRequiredProfile implements QuarkusTestProfile {
   static final String TENANT = "dimse-tls";
+
+  /** SHA-256 of the fixture's client certificate (client.pem), as the known-AE file names it. */
+  static String clientCertificateSha256(DimseTlsFixture tls) {
+    try (var in = Files.newInputStream(tls.dir().resolve("client.pem"))) {
+      var certificate =
+          (java.security.cert.X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return org.strata.dicom.net.CallingHostCheck.sha256(certificate);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @Override
   public Map<String, String> getConfigOverrides() {
@@ -33,8 +48,9 @@ public class AuthRequiredProfile implements QuarkusTestProfile {
           TLS-CLIENT   127.0.0.1     -      %1$s
           FAR-AWAY     192.0.2.10    -      %1$s   # TEST-NET-1: never this test's peer
           NO-HOST      -             -      %1$s
+          CERT-BOUND   127.0.0.1     -      %1$s   cert=sha256:%2$s
           """
-              .formatted(TENANT));
+              .formatted(TENANT, clientCertificateSha256(tls)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

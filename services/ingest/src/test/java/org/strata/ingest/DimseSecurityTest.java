@@ -133,6 +133,43 @@ class DimseSecurityTest {
     }
   }
 
+  /**
+   * CERT-BOUND is registered with the client certificate: storescu over TLS with it stores; with
+   * another CA-signed certificate (the fixture's server certificate, which allows client auth too),
+   * or over plain TCP from the registered host, the association is rejected.
+   */
+  @Test
+  void anAeRegisteredWithACertificateIsAcceptedOnlyWithThatCertificate() throws Exception {
+    String study = "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+    byte[] file = DicomFiles.instance(study, study + ".1", study + ".1.1", "CERT", 512);
+    Path f = Files.write(tmp.resolve("cert.dcm"), file);
+    DimseTlsFixture.Result own =
+        tool(
+            "storescu",
+            "CERT-BOUND",
+            tls.dcmtkWithClientCertificate(),
+            scp.tlsPort(),
+            f.toString());
+    assertEquals(0, own.exitCode(), own.output());
+
+    List<String> otherCertificate =
+        List.of(
+            "+tls",
+            tls.dir().resolve("server.key").toString(),
+            tls.dir().resolve("server.pem").toString(),
+            "+cf",
+            tls.dir().resolve("ca.pem").toString());
+    DimseTlsFixture.Result other =
+        tool("storescu", "CERT-BOUND", otherCertificate, scp.tlsPort(), f.toString());
+    assertNotEquals(0, other.exitCode(), other.output());
+    assertTrue(other.output().contains(REJECTED_CALLING_AE), other.output());
+
+    DimseTlsFixture.Result plain =
+        tool("storescu", "CERT-BOUND", List.of(), scp.port(), f.toString());
+    assertNotEquals(0, plain.exitCode(), plain.output());
+    assertTrue(plain.output().contains(REJECTED_CALLING_AE), plain.output());
+  }
+
   @Test
   void unknownAesAndAesWithoutRegisteredHostAreRejectedInProduction() throws Exception {
     for (String ae : List.of("STRANGER", "NO-HOST")) {

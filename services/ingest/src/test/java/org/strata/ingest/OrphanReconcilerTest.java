@@ -104,21 +104,8 @@ class OrphanReconcilerTest {
     assertTrue(eventsOf(foreignKey.substring(foreignKey.lastIndexOf('/') + 1)).isEmpty());
 
     // The run is recorded: who, with what it did in counts (no PHI).
-    List<org.strata.events.AuditRecord> runs =
-        new org.strata.testkit.audit.AuditTopic(bootstrap)
-            .await(
-                r ->
-                    "strata-ingest".equals(r.service())
-                        && !r.occurredAt().isBefore(since)
-                        && r.detail() != null
-                        && r.detail().startsWith("orphan reconcile"),
-                1,
-                java.time.Duration.ofMinutes(3));
-    assertEquals(1, runs.size(), runs.toString());
-    org.strata.events.AuditRecord run = runs.get(0);
-    assertEquals(org.strata.events.AuditEventTypes.INSTANCES_ACCESSED, run.eventType());
-    assertEquals(org.strata.events.AuditRecord.Action.U, run.action());
-    assertEquals(org.strata.events.AuditRecord.Channels.ADMIN_API, run.channel());
+    org.strata.events.AuditRecord run =
+        reconcileRecord(since, org.strata.events.AuditRecord.Channels.ADMIN_API);
     assertEquals("local", run.actor());
     assertTrue(
         run.detail().contains(first.getLong("leftoversRemoved") + " leftovers removed"),
@@ -128,6 +115,40 @@ class OrphanReconcilerTest {
     JsonPath second = reconcile();
     assertEquals(0, second.getLong("republished"), second.prettify());
     assertEquals(1, eventsOf(orphanSop).size());
+  }
+
+  @jakarta.inject.Inject org.strata.ingest.service.OrphanReconciler reconciler;
+
+  /** The run the schedule makes is recorded too, as the service's own action. */
+  @Test
+  void aScheduledRunIsRecordedAsTheService() {
+    java.time.Instant since = java.time.Instant.now();
+    reconciler.runScheduled();
+    org.strata.events.AuditRecord run =
+        reconcileRecord(since, org.strata.events.AuditRecord.Channels.SERVICE);
+    assertEquals("strata-ingest", run.actor());
+    assertEquals(org.strata.events.AuditRecord.Outcome.SUCCESS, run.outcome());
+    assertTrue(run.detail().matches("orphan reconcile: \\d+ examined, .*"), run.detail());
+  }
+
+  /** The one reconcile record made through {@code channel} since {@code since}: U, its counts. */
+  private org.strata.events.AuditRecord reconcileRecord(java.time.Instant since, String channel) {
+    List<org.strata.events.AuditRecord> runs =
+        new org.strata.testkit.audit.AuditTopic(bootstrap)
+            .await(
+                r ->
+                    "strata-ingest".equals(r.service())
+                        && !r.occurredAt().isBefore(since)
+                        && channel.equals(r.channel())
+                        && r.detail() != null
+                        && r.detail().startsWith("orphan reconcile"),
+                1,
+                java.time.Duration.ofMinutes(3));
+    assertEquals(1, runs.size(), runs.toString());
+    org.strata.events.AuditRecord run = runs.get(0);
+    assertEquals(org.strata.events.AuditEventTypes.INSTANCES_ACCESSED, run.eventType());
+    assertEquals(org.strata.events.AuditRecord.Action.U, run.action());
+    return run;
   }
 
   @Test

@@ -275,6 +275,63 @@ class AccessAuditTest extends WadoTestSupport {
   }
 
   /**
+   * A C-FIND whose matches fill more than one page (105 studies of 105 patients, pages of 100) is
+   * one record naming the patients of every page, not only of the first.
+   */
+  @Test
+  void aCFindOfSeveralPagesNamesThePatientsOfEveryPage() throws Exception {
+    int n = 105;
+    Set<AuditRecord.PatientRef> expected = new HashSet<>();
+    try (java.sql.Connection c = IndexDb.connect()) {
+      for (int k = 1; k <= n; k++) {
+        String id = String.format("PAGES-%03d", k);
+        WadoTestData.study(c, "wado", "2.25.7301" + k, WadoTestData.patient(c, "wado", id));
+        expected.add(new AuditRecord.PatientRef(id, "HOSP-W"));
+      }
+    }
+    try {
+      Instant since = Instant.now();
+      String out =
+          Dcmtk.run(
+              "findscu",
+              "-v",
+              "-S",
+              "-aet",
+              "AUDIT-PAGES",
+              "-aec",
+              "STRATA-QR",
+              "-k",
+              "QueryRetrieveLevel=STUDY",
+              "-k",
+              "PatientID=PAGES-*",
+              "-k",
+              "StudyInstanceUID",
+              "127.0.0.1",
+              String.valueOf(scp.port()));
+      assertEquals(
+          n, out.lines().filter(l -> l.matches(".*Find Response.*Pending.*")).count(), out);
+      List<AuditRecord> finds =
+          awaitRecords(
+              since,
+              r ->
+                  Channels.C_FIND.equals(r.channel())
+                      && "AUDIT-PAGES".equals(r.requester().callingAe()),
+              1);
+      assertEquals(1, finds.size(), finds.toString());
+      assertEquals(expected, Set.copyOf(finds.get(0).patients()), finds.toString());
+      assertEquals(n, finds.get(0).patients().size());
+      assertEquals("more than one page: 105 patients matched, 105 named", finds.get(0).detail());
+    } finally {
+      try (java.sql.Connection c = IndexDb.connect()) {
+        IndexDb.execute(
+            c, "delete from study where tenant = 'wado' and study_uid like '2.25.7301%'");
+        IndexDb.execute(
+            c, "delete from patient where tenant = 'wado' and patient_id like 'PAGES-%'");
+      }
+    }
+  }
+
+  /**
    * Kafka stopped while QIDO-RS and WADO-RS requests go on: they are answered (the records wait in
    * the spool) until the spool is full, then refused with 503 and the reason; after Kafka returns
    * every record of an answered request arrives exactly once.

@@ -21,6 +21,22 @@ public interface AssociationAcceptor {
   void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
       throws AAssociateRJException;
 
+  /**
+   * The check with the peer's TLS client certificate, which the server calls; policies that look at
+   * the certificate override it, the others are the three-argument check.
+   *
+   * @param peerCertificate the certificate the peer authenticated with over DICOM TLS; null over
+   *     plain TCP or without one
+   */
+  default void check(
+      AAssociateRQ rq,
+      InetSocketAddress remote,
+      Set<String> localAeTitles,
+      java.security.cert.X509Certificate peerCertificate)
+      throws AAssociateRJException {
+    check(rq, remote, localAeTitles);
+  }
+
   /** Rejects (permanent, service-user, reason 7) a called AE title the server does not serve. */
   static AssociationAcceptor knownCalledAE() {
     return (rq, remote, local) -> {
@@ -53,10 +69,51 @@ public interface AssociationAcceptor {
     };
   }
 
+  /** Told of an association a policy rejects, before the rejection goes out (to record it). */
+  @FunctionalInterface
+  interface RejectionListener {
+    void rejected(AAssociateRQ rq, InetSocketAddress remote);
+  }
+
+  /** This policy, telling {@code listener} of every association it rejects. */
+  default AssociationAcceptor onRejected(RejectionListener listener) {
+    return (WithPeerCertificate)
+        (rq, remote, local, peer) -> {
+          try {
+            check(rq, remote, local, peer);
+          } catch (AAssociateRJException e) {
+            listener.rejected(rq, remote);
+            throw e;
+          }
+        };
+  }
+
   default AssociationAcceptor and(AssociationAcceptor next) {
-    return (rq, remote, local) -> {
-      check(rq, remote, local);
-      next.check(rq, remote, local);
-    };
+    return (WithPeerCertificate)
+        (rq, remote, local, peer) -> {
+          check(rq, remote, local, peer);
+          next.check(rq, remote, local, peer);
+        };
+  }
+
+  /**
+   * A policy written against the peer's certificate: the three-argument check is the check without
+   * one. Combinators return it, so the certificate reaches every policy they combine.
+   */
+  @FunctionalInterface
+  interface WithPeerCertificate extends AssociationAcceptor {
+    @Override
+    void check(
+        AAssociateRQ rq,
+        InetSocketAddress remote,
+        Set<String> localAeTitles,
+        java.security.cert.X509Certificate peerCertificate)
+        throws AAssociateRJException;
+
+    @Override
+    default void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
+        throws AAssociateRJException {
+      check(rq, remote, localAeTitles, null);
+    }
   }
 }

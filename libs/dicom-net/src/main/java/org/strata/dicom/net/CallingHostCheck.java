@@ -18,7 +18,7 @@ import org.strata.dicom.net.pdu.AAssociateRQ;
  * association arrives (the JVM caches lookups), and any of its addresses matches. An AE registered
  * without a host ({@code -}) is refused: there is nothing to check it against.
  */
-public final class CallingHostCheck implements AssociationAcceptor {
+public final class CallingHostCheck implements AssociationAcceptor.WithPeerCertificate {
 
   /** Resolves a registered host to its addresses; replaceable in tests. */
   @FunctionalInterface
@@ -38,9 +38,45 @@ public final class CallingHostCheck implements AssociationAcceptor {
     this.resolver = resolver;
   }
 
+  /**
+   * Also, for an AE registered with a client certificate: the association must come over TLS with
+   * exactly that certificate (an AE title and a source address can be borrowed by another machine
+   * of the network, a private key cannot).
+   */
   @Override
-  public void check(AAssociateRQ rq, InetSocketAddress remote, Set<String> localAeTitles)
+  public void check(
+      AAssociateRQ rq,
+      InetSocketAddress remote,
+      Set<String> localAeTitles,
+      java.security.cert.X509Certificate peerCertificate)
       throws AAssociateRJException {
+    checkHost(rq, remote);
+    String registered = knownAes.find(rq.callingAE()).certificateSha256();
+    if (registered == null) {
+      return;
+    }
+    if (peerCertificate == null) {
+      throw rejected(
+          "calling AE not recognized (registered with a client certificate, none sent):");
+    }
+    if (!registered.equals(sha256(peerCertificate))) {
+      throw rejected(
+          "calling AE not recognized (client certificate is not the one registered for it):");
+    }
+  }
+
+  /** SHA-256 of the certificate's DER, lower-case hex (what {@code cert=sha256:} registers). */
+  public static String sha256(java.security.cert.X509Certificate certificate) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 and DER encoding are in every JDK", e);
+    }
+  }
+
+  private void checkHost(AAssociateRQ rq, InetSocketAddress remote) throws AAssociateRJException {
     KnownAes.KnownAe known = knownAes.find(rq.callingAE());
     if (known == null) {
       throw rejected("calling AE not recognized (not in the known-AE file):");

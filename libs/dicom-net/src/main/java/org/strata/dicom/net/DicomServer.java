@@ -198,7 +198,8 @@ public final class DicomServer implements Closeable {
         return;
       }
       AAssociateRQ rq = as.readRequest();
-      AAssociateRJ rj = overLimit ? limitRejection() : check(rq, as.remoteAddress());
+      AAssociateRJ rj =
+          overLimit ? limitRejection() : check(rq, as.remoteAddress(), peerCertificate(socket));
       if (rj != null) {
         LOG.info("association {} -> {} rejected: {}", rq.callingAE(), rq.calledAE(), rj);
         as.reject(rj);
@@ -262,7 +263,25 @@ public final class DicomServer implements Closeable {
         AAssociateRJ.REASON_LOCAL_LIMIT_EXCEEDED);
   }
 
-  private AAssociateRJ check(AAssociateRQ rq, InetSocketAddress remote) {
+  /**
+   * The certificate a DICOM TLS peer authenticated with (the handshake is done by now), or null.
+   */
+  private static java.security.cert.X509Certificate peerCertificate(Socket socket) {
+    if (!(socket instanceof javax.net.ssl.SSLSocket tls)) {
+      return null;
+    }
+    try {
+      java.security.cert.Certificate[] chain = tls.getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x
+          ? x
+          : null;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null; // no client certificate (client-auth want or none)
+    }
+  }
+
+  private AAssociateRJ check(
+      AAssociateRQ rq, InetSocketAddress remote, java.security.cert.X509Certificate peer) {
     if ((rq.protocolVersion() & 1) == 0) {
       return new AAssociateRJ(
           AAssociateRJ.RESULT_PERMANENT,
@@ -276,7 +295,7 @@ public final class DicomServer implements Closeable {
           AAssociateRJ.REASON_APPLICATION_CONTEXT_NOT_SUPPORTED);
     }
     try {
-      acceptor.check(rq, remote, aes.keySet());
+      acceptor.check(rq, remote, aes.keySet(), peer);
       return null;
     } catch (AAssociateRJException e) {
       LOG.info(

@@ -29,13 +29,21 @@ import org.strata.ids.TenantId;
  * characters without backslash or control characters; the host is where the AE calls from (checked
  * in production: {@link CallingHostCheck}) and, with a port, where it listens (C-MOVE, storage
  * commitment reports); a port needs a host. The tenant follows the one rule of {@link TenantId}
- * ({@code Hosp.A} is read as {@code hosp.a}).
+ * ({@code Hosp.A} is read as {@code hosp.a}). An optional fifth field {@code cert=sha256:<hex>}
+ * binds the AE to its DICOM TLS client certificate (SHA-256 of the DER, colons allowed): in
+ * production such an AE is accepted only over TLS with that certificate ({@link CallingHostCheck}).
  */
 public final class KnownAes {
   /**
    * One known AE; {@code host} null when none is registered, {@code port} 0 when it only calls in.
    */
-  public record KnownAe(String aeTitle, String host, int port, TenantId tenant) {
+  public record KnownAe(
+      String aeTitle, String host, int port, TenantId tenant, String certificateSha256) {
+    /** An AE without a registered client certificate. */
+    public KnownAe(String aeTitle, String host, int port, TenantId tenant) {
+      this(aeTitle, host, port, tenant, null);
+    }
+
     /** Where C-MOVE sends to it, or null. */
     public InetSocketAddress address() {
       return host == null || port == 0 ? null : InetSocketAddress.createUnresolved(host, port);
@@ -78,8 +86,21 @@ public final class KnownAes {
       }
       String where = source + ":" + (n + 1) + ": ";
       String[] f = line.split("\\s+");
-      if (f.length != 4) {
-        throw new IllegalArgumentException(where + "expected: AE-title host port tenant");
+      if (f.length != 4 && f.length != 5) {
+        throw new IllegalArgumentException(
+            where + "expected: AE-title host port tenant [cert=sha256:<hex>]");
+      }
+      String certificate = null;
+      if (f.length == 5) {
+        if (!f[4].toLowerCase(java.util.Locale.ROOT).matches("cert=sha256:[0-9a-f:]{64,95}")) {
+          throw new IllegalArgumentException(
+              where + "the fifth field is cert=sha256:<the client certificate's SHA-256, hex>");
+        }
+        certificate = f[4].substring("cert=sha256:".length()).replace(":", "");
+        certificate = certificate.toLowerCase(java.util.Locale.ROOT);
+        if (certificate.length() != 64) {
+          throw new IllegalArgumentException(where + "a SHA-256 fingerprint has 64 hex digits");
+        }
       }
       if (!AE_TITLE.matcher(f[0]).matches()) {
         throw new IllegalArgumentException(where + "invalid AE title");
@@ -111,7 +132,7 @@ public final class KnownAes {
           throw new IllegalArgumentException(where + "invalid port");
         }
       }
-      if (out.put(f[0], new KnownAe(f[0], host, port, tenant)) != null) {
+      if (out.put(f[0], new KnownAe(f[0], host, port, tenant, certificate)) != null) {
         throw new IllegalArgumentException(where + "AE title listed twice");
       }
     }

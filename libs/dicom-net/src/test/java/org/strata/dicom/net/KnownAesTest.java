@@ -49,6 +49,23 @@ class KnownAesTest {
   }
 
   @Test
+  void aClientCertificateFingerprintIsReadWithOrWithoutColons() {
+    String hex = "ab".repeat(32);
+    KnownAes aes =
+        KnownAes.parse(
+            List.of(
+                "CT01 10.0.0.5 - hosp-a cert=sha256:" + hex.toUpperCase(),
+                "CT02 10.0.0.6 - hosp-a cert=sha256:" + String.join(":", hex.split("(?<=\\G..)"))),
+            "f");
+    assertEquals(hex, aes.find("CT01").certificateSha256());
+    assertEquals(hex, aes.find("CT02").certificateSha256());
+    assertEquals(null, KnownAes.parse(List.of("CT03 - - t"), "f").find("CT03").certificateSha256());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KnownAes.parse(List.of("CT01 h - t cert=sha256:abcd"), "f"));
+  }
+
+  @Test
   void malformedLinesStopTheStartWithTheirLineNumber() {
     for (String bad :
         List.of(

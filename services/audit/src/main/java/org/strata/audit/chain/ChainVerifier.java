@@ -40,18 +40,29 @@ public final class ChainVerifier {
     List<Checkpoint> pending = checkpoints.stream().filter(c -> c.count() > anchorSeq).toList();
     for (Checkpoint c : pending) {
       PublicKey key = trustedKeys.get(c.keyId());
-      if (key == null || !c.statement().verify(key, c.signature())) {
+      if (key == null) {
+        return VerificationReport.broken(
+            0,
+            0,
+            0,
+            c.count(),
+            Kind.UNKNOWN_KEY,
+            "the checkpoint at count "
+                + c.count()
+                + " is signed by key "
+                + c.keyId()
+                + ", which is not one of the trusted keys "
+                + new java.util.TreeSet<>(trustedKeys.keySet())
+                + " (a retired key's public key must be kept for verification)");
+      }
+      if (!c.statement().verify(key, c.signature())) {
         return VerificationReport.broken(
             0,
             0,
             0,
             c.count(),
             Kind.FORGED_CHECKPOINT,
-            "the checkpoint at count "
-                + c.count()
-                + (key == null
-                    ? " is signed by an unknown key " + c.keyId()
-                    : " has a bad signature"));
+            "the checkpoint at count " + c.count() + " has a bad signature for key " + c.keyId());
       }
     }
     byte[] previous = anchorHash;

@@ -35,14 +35,22 @@ public final class OfflineVerifier {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length != 1 && !(args.length == 3 && args[1].equals("--public-key"))) {
-      err.println("usage: OfflineVerifier <export.ndjson> [--public-key <public key PEM>]");
+    boolean usage = args.length == 0 || args.length % 2 == 0;
+    for (int i = 1; i + 1 < args.length && !usage; i += 2) {
+      usage = !args[i].equals("--public-key");
+    }
+    if (usage) {
+      err.println(
+          "usage: OfflineVerifier <export.ndjson> [--public-key <public key PEM>]..."
+              + " (one per checkpoint key: the current and the retired ones)");
       return 2;
     }
     try {
-      PublicKey trusted =
-          args.length == 3 ? SigningKeys.publicKey(Files.readAllBytes(Path.of(args[2]))) : null;
-      if (trusted == null) {
+      List<PublicKey> trusted = new ArrayList<>();
+      for (int i = 2; i < args.length; i += 2) {
+        trusted.add(SigningKeys.publicKey(Files.readAllBytes(Path.of(args[i]))));
+      }
+      if (trusted.isEmpty()) {
         out.println("warning: no --public-key given; trusting the keys the export itself names");
       }
       VerificationReport report = verify(Path.of(args[0]), trusted);
@@ -59,6 +67,15 @@ public final class OfflineVerifier {
 
   /** Verifies an export file, trusting {@code trusted} (or, if null, the export's own keys). */
   public static VerificationReport verify(Path export, PublicKey trusted)
+      throws IOException, GeneralSecurityException {
+    return verify(export, trusted == null ? List.of() : List.of(trusted));
+  }
+
+  /**
+   * Verifies an export file, trusting the given keys (current and retired), or the export's own
+   * keys when none is given.
+   */
+  public static VerificationReport verify(Path export, List<PublicKey> trusted)
       throws IOException, GeneralSecurityException {
     JsonNode header = null;
     List<Checkpoint> checkpoints = new ArrayList<>();
@@ -81,8 +98,8 @@ public final class OfflineVerifier {
       throw new IllegalArgumentException("not a " + ExportFormat.FORMAT + " file");
     }
     Map<String, PublicKey> keys = new java.util.HashMap<>();
-    if (trusted != null) {
-      keys.put(SigningKeys.keyId(trusted), trusted);
+    if (!trusted.isEmpty()) {
+      trusted.forEach(k -> keys.put(SigningKeys.keyId(k), k));
     } else {
       var names = header.path("publicKeys").fields();
       while (names.hasNext()) {

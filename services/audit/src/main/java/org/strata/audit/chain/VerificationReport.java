@@ -24,8 +24,13 @@ public record VerificationReport(
     REORDERED,
     /** Records after this position are missing, though a checkpoint or the head counted them. */
     TRUNCATED,
-    /** A checkpoint's signature does not verify with any trusted key. */
-    FORGED_CHECKPOINT
+    /** A checkpoint's signature does not verify with the trusted key its key id names. */
+    FORGED_CHECKPOINT,
+    /**
+     * A checkpoint names a key id that is not among the trusted keys: signed by a key that was
+     * never this trail's, or by a retired key whose public key is not kept for verification.
+     */
+    UNKNOWN_KEY
   }
 
   /**

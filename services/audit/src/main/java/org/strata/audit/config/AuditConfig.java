@@ -3,6 +3,7 @@ package org.strata.audit.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The audit service's configuration ({@code strata.audit.*}); every key is in the README. */
@@ -72,6 +73,12 @@ public interface AuditConfig {
 
     /** The PKCS#8 private key as base64 (of the DER), e.g. from a Kubernetes secret. */
     Optional<String> keyBase64();
+
+    /**
+     * Public key files (PEM or DER) of retired checkpoint keys, kept so that the checkpoints they
+     * signed still verify after a rotation; checkpoints name their key by id.
+     */
+    Optional<List<String>> previousPublicKeys();
 
     /** Generate a key into key-file when the file does not exist ({@code make run}, tests). */
     @WithDefault("false")

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.strata.audit.chain.ChainEntry;
 import org.strata.audit.chain.Checkpoint;
 import org.strata.audit.chain.ExportFormat;
@@ -30,18 +31,20 @@ public class ChainExport {
     this.key = key;
   }
 
+  /** Every trusted key (current and retired): the export's checkpoints may name any of them. */
+  private Map<String, String> publicKeysPem() {
+    Map<String, String> pem = new TreeMap<>();
+    key.trustedKeys().forEach((id, k) -> pem.put(id, SigningKeys.publicPem(k)));
+    return pem;
+  }
+
   /** Streams the export to {@code out}. */
   public void write(Set<String> visibleTenants, Writer out) throws SQLException, IOException {
     AuditTrailRepository.Head anchor = repository.anchor();
     long head = repository.head().seq();
     // Read before the records: every checkpoint then counts records the export holds.
     List<Checkpoint> checkpoints = repository.checkpoints();
-    out.write(
-        ExportFormat.header(
-            anchor.seq(),
-            anchor.hash(),
-            head,
-            Map.of(key.keyId(), SigningKeys.publicPem(key.pair().getPublic()))));
+    out.write(ExportFormat.header(anchor.seq(), anchor.hash(), head, publicKeysPem()));
     try (ChainCursors cursors = repository.cursors()) {
       Iterator<ChainEntry> it = cursors.open(visibleTenants);
       while (it.hasNext()) {

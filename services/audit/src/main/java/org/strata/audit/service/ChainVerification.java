@@ -3,7 +3,6 @@ package org.strata.audit.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.strata.audit.chain.ChainVerifier;
 import org.strata.audit.chain.VerificationReport;
@@ -23,7 +22,7 @@ public class ChainVerification {
 
   ChainVerification(AuditTrailRepository repository, CheckpointKey key, MeterRegistry meters) {
     this.repository = repository;
-    this.verifier = new ChainVerifier(Map.of(key.keyId(), key.pair().getPublic()));
+    this.verifier = new ChainVerifier(key.trustedKeys());
     meters.gauge("strata_audit_chain_valid", state);
   }
 

@@ -17,15 +17,27 @@ public class DeletionRepository {
 
   private static final String SCOPE_FILTER =
       " from instance i join series se on se.pk = i.series_pk join study st on st.pk ="
-          + " se.study_pk join object_location l on l.instance_pk = i.pk where st.tenant ="
+          + " se.study_pk join patient p on p.pk = st.patient_pk join object_location l on"
+          + " l.instance_pk = i.pk where st.tenant ="
           + " :tenant and st.study_uid = :study and (cast(:series as text) is null or"
           + " se.series_uid = cast(:series as text)) and (cast(:sop as text) is null or"
           + " i.sop_instance_uid = cast(:sop as text))";
 
-  public Uni<List<ObjectLocation>> objectsOf(
+  /**
+   * What a deletion removes: the objects in its scope and the study's patient (Patient ID and
+   * issuer), read by the same query so the audit record names the patient whose data it was.
+   */
+  public record ScopeContents(List<ObjectLocation> objects, String patientId, String issuer) {
+    public boolean isEmpty() {
+      return objects.isEmpty();
+    }
+  }
+
+  public Uni<ScopeContents> objectsOf(
       Mutiny.Session s, String tenant, String study, String series, String sop) {
     return s.createNativeQuery(
-            "select l.bucket, l.object_key, l.size, l.sha256, l.sidecar_key, l.frame_index_key"
+            "select l.bucket, l.object_key, l.size, l.sha256, l.sidecar_key, l.frame_index_key,"
+                + " p.patient_id, p.issuer"
                 + SCOPE_FILTER
                 + " order by i.pk",
             Object[].class)
@@ -36,17 +48,20 @@ public class DeletionRepository {
         .getResultList()
         .map(
             rows ->
-                rows.stream()
-                    .map(
-                        r ->
-                            new ObjectLocation(
-                                (String) r[0],
-                                (String) r[1],
-                                ((Number) r[2]).longValue(),
-                                (String) r[3],
-                                (String) r[4],
-                                (String) r[5]))
-                    .toList());
+                new ScopeContents(
+                    rows.stream()
+                        .map(
+                            r ->
+                                new ObjectLocation(
+                                    (String) r[0],
+                                    (String) r[1],
+                                    ((Number) r[2]).longValue(),
+                                    (String) r[3],
+                                    (String) r[4],
+                                    (String) r[5]))
+                        .toList(),
+                    rows.isEmpty() ? null : (String) rows.get(0)[6],
+                    rows.isEmpty() ? null : (String) rows.get(0)[7]));
   }
 
   /** Removes the rows in the event's scope; returns the study's pk, or null if it was gone. */

@@ -40,6 +40,7 @@ public class AdminResource {
 
   private final DeletionService deletions;
   @jakarta.inject.Inject CurrentCaller caller;
+  @jakarta.inject.Inject AuditedPatients audited;
 
   public AdminResource(DeletionService deletions) {
     this.deletions = deletions;
@@ -109,10 +110,13 @@ public class AdminResource {
     return deletions
         .request(tenant, scope, study, series, sop, reason, "admin-api")
         .map(
-            event ->
-                event == null
-                    ? error(Response.Status.NOT_FOUND, "nothing to delete in " + scope)
-                    : accepted(event))
+            requested -> {
+              if (requested == null) {
+                return error(Response.Status.NOT_FOUND, "nothing to delete in " + scope);
+              }
+              audited.patient(requested.patientId(), requested.issuer());
+              return accepted(requested.event());
+            })
         .onFailure(StudyHeldException.class)
         .recoverWithItem(
             e ->

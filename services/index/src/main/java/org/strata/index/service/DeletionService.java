@@ -38,11 +38,14 @@ public class DeletionService {
     this.publisher = publisher;
   }
 
+  /** A published deletion and the patient whose study it was (for the audit record). */
+  public record Requested(InstanceDeleted event, String patientId, String issuer) {}
+
   /**
    * Publishes the deletion of what is in scope, or returns null when the index has nothing there.
    * Fails with {@link StudyHeldException} when a legal hold is in force on the study (ADR 0043).
    */
-  public Uni<InstanceDeleted> request(
+  public Uni<Requested> request(
       String tenant,
       InstanceDeleted.Scope scope,
       String study,
@@ -63,8 +66,8 @@ public class DeletionService {
                           return repository.objectsOf(s, tenant, study, series, sop);
                         }))
         .chain(
-            objects -> {
-              if (objects.isEmpty()) {
+            contents -> {
+              if (contents.isEmpty()) {
                 return Uni.createFrom().nullItem();
               }
               InstanceDeleted event =
@@ -76,10 +79,12 @@ public class DeletionService {
                       study,
                       series,
                       sop,
-                      objects,
+                      contents.objects(),
                       reason,
                       requestedBy);
-              return publisher.publishDeletion(event).replaceWith(event);
+              return publisher
+                  .publishDeletion(event)
+                  .replaceWith(new Requested(event, contents.patientId(), contents.issuer()));
             });
   }
 

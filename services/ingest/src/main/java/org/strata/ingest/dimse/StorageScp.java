@@ -24,7 +24,6 @@ import org.strata.dicom.net.DimseException;
 import org.strata.dicom.net.DimseRegistry;
 import org.strata.dicom.net.Status;
 import org.strata.dicom.net.TlsConfig;
-import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.events.InstanceStored;
 import org.strata.http.auth.CallerIdentity;
 import org.strata.ingest.config.IngestConfig;
@@ -131,14 +130,8 @@ public class StorageScp {
 
   /** Associations the calling-AE rules refuse leave an audit record (throttled per source). */
   private AssociationAcceptor audited(AssociationAcceptor callingAeRules) {
-    return (rq, remote, local) -> {
-      try {
-        callingAeRules.check(rq, remote, local);
-      } catch (AAssociateRJException e) {
-        audit.refused(rq.callingAE(), remote, "calling AE not recognized");
-        throw e;
-      }
-    };
+    return callingAeRules.onRejected(
+        (rq, remote) -> audit.refused(rq.callingAE(), remote, "calling AE not recognized"));
   }
 
   private int store(CStoreHandler.StoreRequest rq, InputStream dataSet)

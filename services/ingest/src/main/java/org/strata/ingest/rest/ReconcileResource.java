@@ -84,19 +84,10 @@ public class ReconcileResource {
     }
     try {
       OrphanReconciler.Report report = reconciler.reconcile(g, w);
-      entry.detail(
-          "orphan reconcile: "
-              + report.examined()
-              + " examined, "
-              + (report.announced() + report.republished())
-              + " events published, "
-              + report.leftoversRemoved()
-              + " leftovers removed, "
-              + report.failed()
-              + " failed");
+      entry.detail(report.auditDetail());
       return Response.ok(report).build();
     } catch (IllegalStateException e) {
-      boolean busy = e.getMessage() != null && e.getMessage().contains("in progress");
+      boolean busy = e instanceof OrphanReconciler.AlreadyRunning;
       return StowResource.error(busy ? 409 : 503, e.getMessage());
     } catch (RuntimeException e) {
       return StowResource.error(503, "reconciler failed: " + e.getClass().getSimpleName());

@@ -30,6 +30,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.strata.audit.AuditEntry;
+import org.strata.audit.AuditLog;
+import org.strata.audit.AuditUnavailableException;
+import org.strata.events.AuditRecord.Channels;
+import org.strata.events.AuditRecord.Outcome;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
 import org.strata.events.Topics;
@@ -68,13 +73,35 @@ public class OrphanReconciler {
       long republished,
       long foreign,
       long leftoversRemoved,
-      long failed) {}
+      long failed) {
+
+    /** The run's counts for its audit record (no PHI). */
+    public String auditDetail() {
+      return "orphan reconcile: "
+          + examined
+          + " examined, "
+          + (announced + republished)
+          + " events published, "
+          + leftoversRemoved
+          + " leftovers removed, "
+          + failed
+          + " failed";
+    }
+  }
+
+  /** A run was asked for while one is going (one at a time per replica). */
+  public static final class AlreadyRunning extends IllegalStateException {
+    AlreadyRunning() {
+      super("a reconciler run is already in progress");
+    }
+  }
 
   private final ObjectStore store;
   private final EventRepublisher republisher;
   private final IngestConfig config;
   private final String bootstrap;
   private final MeterRegistry metrics;
+  private final AuditLog audit;
   private final ReentrantLock running = new ReentrantLock();
   private ScheduledExecutorService scheduler;
 
@@ -83,7 +110,9 @@ public class OrphanReconciler {
       EventRepublisher republisher,
       IngestConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      AuditLog audit) {
+    this.audit = audit;
     this.store = store;
     this.republisher = republisher;
     this.config = config;
@@ -99,7 +128,7 @@ public class OrphanReconciler {
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("orphan-reconciler").unstarted(r));
-    scheduler.scheduleWithFixedDelay(this::runQuietly, every, every, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::runScheduled, every, every, TimeUnit.MILLISECONDS);
   }
 
   void stop(@Observes ShutdownEvent ignored) {
@@ -108,27 +137,45 @@ public class OrphanReconciler {
     }
   }
 
-  private void runQuietly() {
+  /**
+   * What the schedule runs (public for tests): one run, recorded as the service's own action as
+   * {@code POST /admin/reconcile} records the caller's. A run skipped because another is going
+   * touched nothing and leaves no record.
+   */
+  public void runScheduled() {
+    AuditEntry entry = AuditEntry.reconcile(audit.serviceIdentity(), Channels.SERVICE);
     try {
       Report r = reconcile(config.reconciler().grace(), config.reconciler().window());
+      entry.detail(r.auditDetail());
       if (r.republished() + r.leftoversRemoved() + r.failed() > 0) {
         LOG.infof(
             "reconciler: %d republished, %d leftovers removed, %d failed",
             r.republished(), r.leftoversRemoved(), r.failed());
       }
     } catch (RuntimeException e) {
+      if (e instanceof AlreadyRunning) {
+        return; // another run is going: it is recorded itself
+      }
       LOG.warnf("reconciler run failed: %s", e.getMessage());
+      entry.outcome(Outcome.SERIOUS_FAILURE, "reconciler failed: " + e.getClass().getSimpleName());
+    }
+    try {
+      audit.record(entry);
+    } catch (AuditUnavailableException e) {
+      // Background work refuses no one: the run is done, its record could not be kept.
+      LOG.warnf("reconciler run not recorded: %s", e.getMessage());
     }
   }
 
   /**
    * One run; at most one at a time per replica.
    *
-   * @throws IllegalStateException when a run is already going
+   * @throws AlreadyRunning when a run is already going
+   * @throws IllegalStateException when the bucket or the topic cannot be read
    */
   public Report reconcile(Duration grace, Duration window) {
     if (!running.tryLock()) {
-      throw new IllegalStateException("a reconciler run is already in progress");
+      throw new AlreadyRunning();
     }
     try {
       Instant now = Instant.now();

@@ -36,12 +36,24 @@ public class DimseAudit {
     this.alerts = alerts;
   }
 
+  /** The most patients one C-FIND record names; more are counted in its detail. */
+  static final int NAMED_PATIENTS = 1000;
+
   /**
-   * Recorded before the first response: with the studies and patients of the first page of matches
-   * (up to {@code QueryRetrieveServer.PAGE_SIZE}), which are read already; later pages are not
-   * named.
+   * Recorded once per C-FIND, before the first response: the studies of the first page of matches
+   * (up to {@code QueryRetrieveServer.PAGE_SIZE}), which are read already, and the patients of
+   * every page: those of the first page or, when more pages follow, {@code allPatients}, the
+   * distinct patients of the whole answer (up to {@link #NAMED_PATIENTS}, the detail says how many
+   * there are and how many are named).
+   *
+   * @param allPatients null when the first page is the whole answer
    */
-  void find(QueryRequest rq, String tenant, Attributes keys, List<QidoService.Match> firstPage)
+  void find(
+      QueryRequest rq,
+      String tenant,
+      Attributes keys,
+      List<QidoService.Match> firstPage,
+      QidoService.Patients allPatients)
       throws DimseException {
     AuditEntry entry =
         AuditEntry.query(caller(rq, tenant), Channels.C_FIND)
@@ -49,9 +61,18 @@ public class DimseAudit {
             .query(DicomJsonWriter.toJson(keys));
     for (QidoService.Match m : firstPage) {
       entry.study(m.studyUid());
-      if (m.patient() != null) {
+      if (allPatients == null && m.patient() != null) {
         entry.patient(m.patient().id(), m.patient().issuer());
       }
+    }
+    if (allPatients != null) {
+      allPatients.named().forEach(p -> entry.patient(p.id(), p.issuer()));
+      entry.detail(
+          "more than one page: "
+              + allPatients.total()
+              + " patients matched, "
+              + allPatients.named().size()
+              + " named");
     }
     keep(entry);
   }

@@ -41,7 +41,6 @@ import org.strata.dicom.net.Status;
 import org.strata.dicom.net.StoredDataSet;
 import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
-import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
@@ -170,14 +169,7 @@ public class QueryRetrieveServer {
 
   /** Associations the calling-AE rules refuse leave an audit record (throttled per source). */
   private AssociationAcceptor audited(AssociationAcceptor callingAeRules) {
-    return (rq, remote, local) -> {
-      try {
-        callingAeRules.check(rq, remote, local);
-      } catch (AAssociateRJException e) {
-        audit.refused(rq.callingAE(), remote);
-        throw e;
-      }
-    };
+    return callingAeRules.onRejected((rq, remote) -> audit.refused(rq.callingAE(), remote));
   }
 
   /**
@@ -266,7 +258,16 @@ public class QueryRetrieveServer {
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
     }
     LOG.debugf("C-FIND %s level from %s", level, rq.callingAE());
-    audit.find(rq, tenant, keys, first.matches());
+    // Every page's patients are named before the first response, read by one more query only
+    // when the matches do not fit one page.
+    audit.find(
+        rq,
+        tenant,
+        keys,
+        first.matches(),
+        first.more()
+            ? qido.patients(t.request(), scopes.of(tenant), DimseAudit.NAMED_PATIENTS)
+            : null);
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {

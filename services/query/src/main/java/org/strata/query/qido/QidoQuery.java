@@ -285,6 +285,38 @@ final class QidoQuery {
     return sql;
   }
 
+  /**
+   * The distinct patients of every match of a search (all pages, whatever its limit and offset):
+   * Patient ID, issuer and how many there are in all, at most {@code bound} rows. For the audit
+   * record of a C-FIND whose matches do not fit one page.
+   */
+  static Sql patients(QidoRequest request, TenantScope scope, int bound) {
+    QidoRequest all =
+        new QidoRequest(
+            request.level(),
+            request.studyUid(),
+            request.seriesUid(),
+            request.matches(),
+            request.includeFields(),
+            request.includeAll(),
+            request.fuzzy(),
+            Integer.MAX_VALUE - 1,
+            0);
+    return Sql.around(
+        "select m."
+            + PatientTable.PATIENT_ID
+            + ", m."
+            + PatientTable.ISSUER
+            + ", count(*) over () as patients from (select distinct q."
+            + PatientTable.PATIENT_ID
+            + ", q."
+            + PatientTable.ISSUER
+            + " from (",
+        build(all, scope, false, false),
+        ") q) m order by 1, 2 limit ?",
+        (long) bound);
+  }
+
   /** Whether the search matches on PatientID with a value (not universal matching). */
   static boolean byPatientId(QidoRequest request) {
     String value = request.matches().get(QidoAttribute.of(Tag.PatientID));

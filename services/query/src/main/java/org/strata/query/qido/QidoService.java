@@ -114,6 +114,30 @@ public class QidoService {
   public record Page(List<Match> matches, boolean more) {}
 
   /**
+   * @param named at most the bound's number of distinct patients of the search
+   * @param total how many distinct patients match in all
+   */
+  public record Patients(List<PatientRef> named, long total) {}
+
+  /**
+   * The distinct patients of every match of a search, all pages, at most {@code bound} named (the
+   * C-FIND SCP's audit record); blocking, as {@link #page}.
+   */
+  public Patients patients(QidoRequest request, TenantScope scope, int bound) {
+    Sql sql = QidoQuery.patients(request, scope, bound);
+    List<Row> rows = new ArrayList<>();
+    for (Row row :
+        pool.preparedQuery(sql.text())
+            .execute(Tuple.from(new ArrayList<>(sql.params())))
+            .await()
+            .indefinitely()) {
+      rows.add(row);
+    }
+    return new Patients(
+        ResultRows.patients(rows), rows.isEmpty() ? 0 : rows.get(0).getLong("patients"));
+  }
+
+  /**
    * One page of a search as data sets (the C-FIND SCP); blocking, so called on a virtual or worker
    * thread. The same SQL and matching as {@link #search}.
    *

@@ -41,6 +41,20 @@ final class Sql {
     return append(condition, values);
   }
 
+  /**
+   * {@code before + inner + after} as one statement: {@code inner}'s values keep their places, then
+   * {@code after}'s. {@code before} is constant SQL without placeholders.
+   */
+  static Sql around(String before, Sql inner, String after, Object... afterValues) {
+    if (before.indexOf('?') >= 0) {
+      throw new IllegalArgumentException("no placeholders before the inner statement: " + before);
+    }
+    Sql sql = new Sql();
+    sql.text.append(before).append(inner.text);
+    sql.params.addAll(inner.params);
+    return sql.append(after, afterValues);
+  }
+
   String text() {
     return text.toString();
   }
