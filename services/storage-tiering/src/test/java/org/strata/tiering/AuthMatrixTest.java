@@ -69,6 +69,40 @@ class AuthMatrixTest {
     assertEquals(List.of(), failures, String.join("\n", failures));
   }
 
+  /**
+   * The lists of every policy show a token only its own tenants' policies: the test policies are
+   * tenant {@code tiering}'s, which admin-a (hospital-a) does not hold, so it sees none of them and
+   * its evaluation plans nothing of theirs.
+   */
+  @Test
+  void aTokenSeesAndEvaluatesOnlyItsOwnTenantsPolicies() {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String adminA = tokens.user("admin-a");
+    for (String path : List.of("/admin/policies", "/admin/policies/dry-run")) {
+      List<Object> seen =
+          RestAssured.given()
+              .baseUri(base.toString())
+              .auth()
+              .oauth2(adminA)
+              .get(path)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getList("");
+      assertEquals(List.of(), seen, path + " of admin-a");
+    }
+    RestAssured.given()
+        .baseUri(base.toString())
+        .auth()
+        .oauth2(adminA)
+        .post("/admin/policies/evaluations")
+        .then()
+        .statusCode(200)
+        .body("planned", equalTo(0));
+  }
+
   /** The retention dry run is of the token's tenant; another tenant is refused. */
   @Test
   void theRetentionDryRunIsOfTheTokensTenant() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,9 +101,16 @@ public class PolicyEvaluator {
 
   /** Every policy's preview, enabled or not; nothing is planned. */
   public List<Preview> dryRun() throws SQLException {
+    return dryRun(p -> true);
+  }
+
+  /** The preview of every policy {@code which} accepts, enabled or not; nothing is planned. */
+  public List<Preview> dryRun(Predicate<LifecyclePolicy> which) throws SQLException {
     List<Preview> out = new ArrayList<>();
     for (LifecyclePolicy p : book.policies()) {
-      out.add(preview(p));
+      if (which.test(p)) {
+        out.add(preview(p));
+      }
     }
     return out;
   }
@@ -114,9 +122,14 @@ public class PolicyEvaluator {
 
   /** Plans the moves of every enabled policy; returns the jobs planned. */
   public int apply() throws SQLException {
+    return apply(p -> true);
+  }
+
+  /** Plans the moves of every enabled policy {@code which} accepts; returns the jobs planned. */
+  public int apply(Predicate<LifecyclePolicy> which) throws SQLException {
     int planned = 0;
     for (LifecyclePolicy p : book.policies()) {
-      if (!p.enabled()) {
+      if (!p.enabled() || !which.test(p)) {
         continue;
       }
       Tier target = tier(p);
