@@ -19,11 +19,10 @@ import org.strata.tiering.service.PolicyEvaluator;
 import org.strata.tiering.service.PolicyFile;
 
 /**
- * The lifecycle policies in force that the caller administers: list, dry-run, evaluate now. A
- * token sees and evaluates the policies of the tenants it holds whole; a policy of no tenant (it
- * selects in every tenant) is the local user's, as every other action on all tenants at once. A
- * tenant's policies are changed under {@code /admin/tenants/{tenant}/policies}
- * (TenantPolicyResource).
+ * The lifecycle policies in force that the caller administers: list, dry-run, evaluate now. A token
+ * sees and evaluates the policies of the tenants it holds whole; a policy of no tenant (it selects
+ * in every tenant) is the local user's, as every other action on all tenants at once. A tenant's
+ * policies are changed under {@code /admin/tenants/{tenant}/policies} (TenantPolicyResource).
  */
 @Path("/admin/policies")
 @Produces(MediaType.APPLICATION_JSON)
