@@ -50,11 +50,22 @@ public final class OrthancPeer implements AutoCloseable {
    * purpose.
    */
   public static OrthancPeer start(
-      Path dir, int dicomPort, String strataAe, int strataDicomPort, int strataHttpPort, String lua)
+      Path folder,
+      int dicomPort,
+      String strataAe,
+      int strataDicomPort,
+      int strataHttpPort,
+      String lua)
       throws IOException, InterruptedException {
+    // Absolute: Orthanc reads the script's path relative to its configuration file's folder.
+    Path dir = folder.toAbsolutePath();
     int httpPort = freePort();
-    Path script = dir.resolve("peer.lua");
-    Files.writeString(script, lua == null ? "" : lua);
+    String scripts = "[]";
+    if (lua != null) {
+      Path script = dir.resolve("peer.lua");
+      Files.writeString(script, lua);
+      scripts = "[\"" + script + "\"]";
+    }
     Files.writeString(
         dir.resolve("orthanc.json"),
         """
@@ -69,7 +80,7 @@ public final class OrthancPeer implements AutoCloseable {
           "AuthenticationEnabled": false,
           "DicomModalities": { "strata": ["%s", "127.0.0.1", %d] },
           "Plugins": ["%s"],
-          "LuaScripts": ["%s"],
+          "LuaScripts": %s,
           "DicomWeb": {
             "Enable": true,
             "Servers": { "strata": ["http://127.0.0.1:%d/dicomweb/"] }
@@ -84,7 +95,7 @@ public final class OrthancPeer implements AutoCloseable {
                 strataAe,
                 strataDicomPort,
                 DICOMWEB_PLUGIN,
-                script,
+                scripts,
                 strataHttpPort));
     Process process =
         new ProcessBuilder(EXECUTABLE.toString(), dir.resolve("orthanc.json").toString())
