@@ -56,11 +56,16 @@ class DimseQueryRetrieveTest {
   /** storescp's port, chosen once per JVM (the profile may be read by several class loaders). */
   private static final String PORT_PROPERTY = "strata.test.dimse.storescp-port";
 
-  /** Tenant dimse, and the storescp of this test as move destination STORESCP. */
+  /**
+   * Tenant dimse, the storescp of this test as move destination STORESCP, and the known AEs of
+   * {@link DimseLabelledCallerTest} (other calling AEs are unknown: tenant dimse).
+   */
   public static class DimseProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
+          "strata.query.dimse.known-aes-file",
+          DimseLabelledCallerTest.knownAesFile(),
           "strata.query.default-tenant",
           DimseTestData.TENANT,
           "strata.query.dimse.destinations.STORESCP",
@@ -288,13 +293,18 @@ class DimseQueryRetrieveTest {
   }
 
   private Result run(List<String> command, String... keys) throws Exception {
+    return run(scp.port(), tmp, command, keys);
+  }
+
+  /** A DCMTK tool with {@code -k} keys, called on the SCP's port; its log in {@code tmp}. */
+  static Result run(int port, Path tmp, List<String> command, String... keys) throws Exception {
     List<String> cmd = new ArrayList<>(command);
     for (String k : keys) {
       cmd.add("-k");
       cmd.add(k);
     }
     cmd.add("127.0.0.1");
-    cmd.add(String.valueOf(scp.port()));
+    cmd.add(String.valueOf(port));
     Path log = Files.createTempFile(tmp, "dcmtk", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -340,7 +350,7 @@ class DimseQueryRetrieveTest {
   }
 
   /** The response identifiers findscu -X wrote (rsp0001.dcm...), in order. */
-  private static List<Attributes> responses(Path dir) throws IOException {
+  static List<Attributes> responses(Path dir) throws IOException {
     List<Attributes> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.getFileName().toString().startsWith("rsp")).sorted().toList()) {
@@ -350,7 +360,7 @@ class DimseQueryRetrieveTest {
     return out;
   }
 
-  private static List<String> values(List<Attributes> rsps, int tag) {
+  static List<String> values(List<Attributes> rsps, int tag) {
     List<String> out = new ArrayList<>();
     for (Attributes a : rsps) {
       assertTrue(a.contains(tag), "key missing in a response");
@@ -360,7 +370,7 @@ class DimseQueryRetrieveTest {
   }
 
   /** SOP Instance UID to the data set (after the file meta information) of every file. */
-  private static Map<String, byte[]> datasets(Path dir) throws IOException {
+  static Map<String, byte[]> datasets(Path dir) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {

@@ -6,9 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.strata.ids.AccessLabel;
 import org.strata.ids.TenantId;
 
 /**
@@ -32,14 +36,34 @@ import org.strata.ids.TenantId;
  * ({@code Hosp.A} is read as {@code hosp.a}). An optional fifth field {@code cert=sha256:<hex>}
  * binds the AE to its DICOM TLS client certificate (SHA-256 of the DER, colons allowed): in
  * production such an AE is accepted only over TLS with that certificate ({@link CallingHostCheck}).
+ * An optional field {@code labels=cardiology,radiology} limits what the AE may query and retrieve
+ * to the studies of its tenant carrying one of these access labels ({@link AccessLabel}, ADR 0061),
+ * as a department group does for a token. The optional fields come after the tenant, in any order,
+ * each at most once.
  */
 public final class KnownAes {
   /**
    * One known AE; {@code host} null when none is registered, {@code port} 0 when it only calls in.
    */
   public record KnownAe(
-      String aeTitle, String host, int port, TenantId tenant, String certificateSha256) {
-    /** An AE without a registered client certificate. */
+      String aeTitle,
+      String host,
+      int port,
+      TenantId tenant,
+      String certificateSha256,
+      Set<String> labels) {
+    /** {@code labels} empty (or null): the AE sees its tenant whole. */
+    public KnownAe {
+      labels = labels == null ? Set.of() : Set.copyOf(labels);
+    }
+
+    /** An AE seeing its tenant whole. */
+    public KnownAe(
+        String aeTitle, String host, int port, TenantId tenant, String certificateSha256) {
+      this(aeTitle, host, port, tenant, certificateSha256, Set.of());
+    }
+
+    /** An AE without a registered client certificate, seeing its tenant whole. */
     public KnownAe(String aeTitle, String host, int port, TenantId tenant) {
       this(aeTitle, host, port, tenant, null);
     }
@@ -86,20 +110,21 @@ public final class KnownAes {
       }
       String where = source + ":" + (n + 1) + ": ";
       String[] f = line.split("\\s+");
-      if (f.length != 4 && f.length != 5) {
+      if (f.length < 4 || f.length > 6) {
         throw new IllegalArgumentException(
-            where + "expected: AE-title host port tenant [cert=sha256:<hex>]");
+            where + "expected: AE-title host port tenant [cert=sha256:<hex>] [labels=<a,b>]");
       }
       String certificate = null;
-      if (f.length == 5) {
-        if (!f[4].toLowerCase(java.util.Locale.ROOT).matches("cert=sha256:[0-9a-f:]{64,95}")) {
+      Set<String> labels = null;
+      for (int i = 4; i < f.length; i++) {
+        String field = f[i].toLowerCase(Locale.ROOT);
+        if (field.startsWith("cert=") && certificate == null) {
+          certificate = certificate(field, where);
+        } else if (field.startsWith("labels=") && labels == null) {
+          labels = labels(field.substring("labels=".length()), where);
+        } else {
           throw new IllegalArgumentException(
-              where + "the fifth field is cert=sha256:<the client certificate's SHA-256, hex>");
-        }
-        certificate = f[4].substring("cert=sha256:".length()).replace(":", "");
-        certificate = certificate.toLowerCase(java.util.Locale.ROOT);
-        if (certificate.length() != 64) {
-          throw new IllegalArgumentException(where + "a SHA-256 fingerprint has 64 hex digits");
+              where + "after the tenant: cert=sha256:<hex> and labels=<a,b>, each at most once");
         }
       }
       if (!AE_TITLE.matcher(f[0]).matches()) {
@@ -132,11 +157,36 @@ public final class KnownAes {
           throw new IllegalArgumentException(where + "invalid port");
         }
       }
-      if (out.put(f[0], new KnownAe(f[0], host, port, tenant, certificate)) != null) {
+      if (out.put(f[0], new KnownAe(f[0], host, port, tenant, certificate, labels)) != null) {
         throw new IllegalArgumentException(where + "AE title listed twice");
       }
     }
     return new KnownAes(out);
+  }
+
+  private static String certificate(String field, String where) {
+    if (!field.matches("cert=sha256:[0-9a-f:]{64,95}")) {
+      throw new IllegalArgumentException(
+          where + "cert= is cert=sha256:<the client certificate's SHA-256, hex>");
+    }
+    String certificate = field.substring("cert=sha256:".length()).replace(":", "");
+    if (certificate.length() != 64) {
+      throw new IllegalArgumentException(where + "a SHA-256 fingerprint has 64 hex digits");
+    }
+    return certificate;
+  }
+
+  /** A comma-separated list of access labels, at least one; an empty item is an error. */
+  private static Set<String> labels(String list, String where) {
+    Set<String> labels = new LinkedHashSet<>();
+    for (String label : list.split(",", -1)) {
+      try {
+        labels.add(AccessLabel.parse(label));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + "labels=: " + e.getMessage());
+      }
+    }
+    return labels;
   }
 
   /** The entry of an AE title (compared as sent, blanks trimmed), or null. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.strata.ids.TenantId;
 
@@ -66,6 +67,24 @@ class KnownAesTest {
   }
 
   @Test
+  void labelsLimitAnAeToDepartmentsInAnyOrderWithACertificate() {
+    String hex = "cd".repeat(32);
+    KnownAes aes =
+        KnownAes.parse(
+            List.of(
+                "CARD - - hosp-a labels=Cardiology,radiology",
+                "CARD-TLS 10.0.0.5 - hosp-a labels=cardiology cert=sha256:" + hex,
+                "WHOLE - - hosp-a cert=sha256:" + hex),
+            "f");
+    assertEquals(Set.of("cardiology", "radiology"), aes.find("CARD").labels());
+    assertEquals(Set.of("cardiology"), aes.find("CARD-TLS").labels());
+    assertEquals(hex, aes.find("CARD-TLS").certificateSha256());
+    assertEquals(Set.of(), aes.find("WHOLE").labels(), "no labels: the tenant whole");
+    assertEquals(
+        new KnownAes.KnownAe("WHOLE", null, 0, TenantId.parse("hosp-a"), hex), aes.find("WHOLE"));
+  }
+
+  @Test
   void malformedLinesStopTheStartWithTheirLineNumber() {
     for (String bad :
         List.of(
@@ -77,7 +96,13 @@ class KnownAesTest {
             "THIS-AE-TITLE-IS-TOO-LONG - - hosp-a",
             "CT01 - - bad/tenant",
             "CT01 - - hosp_a",
-            "CT01 - - a b")) {
+            "CT01 - - a b",
+            "CT01 - - a labels=",
+            "CT01 - - a labels=card,,rad",
+            "CT01 - - a labels=card_iology",
+            "CT01 - - a labels=x labels=y",
+            "CT01 - - a labels=x cert=sha256:abcd",
+            "CT01 - - a labels=x " + "cert=sha256:" + "ab".repeat(32) + " extra")) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,

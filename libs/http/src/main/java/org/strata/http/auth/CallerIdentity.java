@@ -112,8 +112,22 @@ public record CallerIdentity(
 
   /** A DIMSE peer: its calling AE, host and the tenant the known-AE rules gave it. */
   public static CallerIdentity dimse(String callingAe, String host, String tenant) {
+    return dimse(callingAe, host, tenant, Set.of());
+  }
+
+  /**
+   * A DIMSE peer limited to the studies of its tenant carrying one of {@code labels} (its known-AE
+   * entry's {@code labels=}, ADR 0061); empty labels: the tenant whole.
+   */
+  public static CallerIdentity dimse(
+      String callingAe, String host, String tenant, Set<String> labels) {
     return new CallerIdentity(
-        callingAe, Set.of(), tenant == null ? Set.of() : Set.of(tenant), host, callingAe);
+        callingAe,
+        Set.of(),
+        tenant == null ? Set.of() : Set.of(tenant),
+        host,
+        callingAe,
+        tenant == null || labels.isEmpty() ? Map.of() : Map.of(tenant, labels));
   }
 
   public boolean hasRole(String role) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.strata.dicom.net.AssociationAcceptor;
 import org.strata.dicom.net.CallingHostCheck;
@@ -15,10 +16,11 @@ import org.strata.query.config.QueryConfig;
 
 /**
  * The Q/R SCP's calling AEs (plain and TLS alike): the known-AE file, read once, gives each its
- * tenant. Production ({@code strata.auth.mode=required}): only an AE of the file, from the host
- * registered for it ({@link CallingHostCheck}), whatever {@code accept-unknown-aes} says. Local
- * mode ({@code make run}, tests): known AEs from anywhere, unknown ones too when {@code
- * accept-unknown-aes} (they query the default tenant).
+ * tenant and, with {@code labels=}, the departments it is limited to (ADR 0061). Production ({@code
+ * strata.auth.mode=required}): only an AE of the file, from the host registered for it ({@link
+ * CallingHostCheck}), whatever {@code accept-unknown-aes} says. Local mode ({@code make run},
+ * tests): known AEs from anywhere, unknown ones too when {@code accept-unknown-aes} (they query the
+ * default tenant).
  */
 @ApplicationScoped
 public class CallingAes {
@@ -57,6 +59,15 @@ public class CallingAes {
       return known.tenant().value();
     }
     return acceptsUnknown() ? config.defaultTenant().value() : null;
+  }
+
+  /**
+   * The access labels the calling AE is limited to in its tenant (its entry's {@code labels=});
+   * empty for an AE seeing its tenant whole and for accepted unknown callers.
+   */
+  Set<String> labelsOf(String callingAe) {
+    KnownAes.KnownAe known = knownAes.find(callingAe);
+    return known == null ? Set.of() : known.labels();
   }
 
   AssociationAcceptor acceptor() {

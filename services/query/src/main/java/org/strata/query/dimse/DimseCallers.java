@@ -8,8 +8,8 @@ import org.strata.http.auth.CallerIdentity;
 
 /**
  * The one place that knows who calls over DIMSE: a {@link CallerIdentity} (calling AE, peer
- * address, tenant) made once when an association is accepted, plain or TLS, and kept until it ends.
- * Handlers and the audit read it with {@link #of}.
+ * address, tenant, access labels) made once when an association is accepted, plain or TLS, and kept
+ * until it ends. Handlers and the audit read it with {@link #of}.
  */
 @ApplicationScoped
 public class DimseCallers {
@@ -20,7 +20,10 @@ public class DimseCallers {
         new PerAssociation<>(
             as ->
                 CallerIdentity.dimse(
-                    as.callingAE(), as.remoteIp(), callingAes.tenantOf(as.callingAE())));
+                    as.callingAE(),
+                    as.remoteIp(),
+                    callingAes.tenantOf(as.callingAE()),
+                    callingAes.labelsOf(as.callingAE())));
   }
 
   /** The caller of an accepted association; null before acceptance or after its end. */

@@ -41,10 +41,12 @@ import org.strata.dicom.net.Status;
 import org.strata.dicom.net.StoredDataSet;
 import org.strata.dicom.net.TlsConfig;
 import org.strata.dicom.net.TransferCapability;
+import org.strata.http.auth.CallerIdentity;
 import org.strata.query.config.QueryConfig;
 import org.strata.query.qido.FindKeys;
 import org.strata.query.qido.QidoException;
 import org.strata.query.qido.QidoService;
+import org.strata.query.qido.TenantScope;
 import org.strata.query.qido.TenantScopes;
 import org.strata.query.wado.Storage;
 
@@ -52,7 +54,8 @@ import org.strata.query.wado.Storage;
  * The query service's DIMSE Query/Retrieve SCP on its own AE ({@code strata.query.dimse.*}):
  * Patient Root and Study Root C-FIND, C-MOVE and C-GET, each limited to the calling AE's tenant
  * from the known-AE file ({@link KnownAes}; unknown callers get the default tenant in the local
- * profile and are rejected otherwise).
+ * profile and are rejected otherwise), and to its departments' studies when its entry has {@code
+ * labels=} ({@link #scope}).
  *
  * <p>C-FIND runs the QIDO-RS search of the identifier ({@link FindKeys}) page by page, each match a
  * Pending response carrying exactly the requested keys. C-MOVE and C-GET locate the instances in
@@ -177,12 +180,30 @@ public class QueryRetrieveServer {
    * known-AE file or, for accepted unknown callers, the default tenant.
    */
   String tenant(QueryRequest rq) throws DimseException {
-    var caller = callers.of(rq.association());
+    return caller(rq).tenants().iterator().next();
+  }
+
+  /**
+   * What a request may read, inside every query: its caller's tenant, with the tenants its links
+   * reach ({@code strata.query.tenant-scopes}); for an AE limited to departments ({@code labels=}
+   * of its known-AE entry, ADR 0061) only its tenant's studies carrying one of the labels, links
+   * reaching no other tenant, as for a department-limited token (ADR 0025).
+   */
+  TenantScope scope(QueryRequest rq) throws DimseException {
+    CallerIdentity caller = caller(rq);
+    String tenant = caller.tenants().iterator().next();
+    return caller.seesWhole(tenant)
+        ? scopes.of(tenant)
+        : TenantScope.ofToken(caller.tenants(), caller.labels());
+  }
+
+  private CallerIdentity caller(QueryRequest rq) throws DimseException {
+    CallerIdentity caller = callers.of(rq.association());
     if (caller == null || caller.tenants().isEmpty()) {
       // The acceptor rejected such associations already; kept as a second line.
       throw new DimseException(Status.NOT_AUTHORIZED, "calling AE not known");
     }
-    return caller.tenants().iterator().next();
+    return caller;
   }
 
   /** The calling AE's tenant, the default tenant for accepted unknown callers, else null. */
@@ -247,12 +268,11 @@ public class QueryRetrieveServer {
     FindKeys.Translation t;
     QidoService.Page first;
     String tenant = tenant(rq);
+    TenantScope scope = scope(rq);
     String base = config.retrieveBaseUrl().map(b -> b.replaceAll("/+$", "")).orElse("");
     try {
       t = FindKeys.translate(level, keys, PAGE_SIZE);
-      first =
-          qido.page(
-              t.at(0), scopes.of(tenant), base); // a malformed value fails here, before any match
+      first = qido.page(t.at(0), scope, base); // a malformed value fails here, before any match
     } catch (QidoException e) {
       // The reason names the key, never its value.
       throw new DimseException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
@@ -265,9 +285,7 @@ public class QueryRetrieveServer {
         tenant,
         keys,
         first.matches(),
-        first.more()
-            ? qido.patients(t.request(), scopes.of(tenant), DimseAudit.NAMED_PATIENTS)
-            : null);
+        first.more() ? qido.patients(t.request(), scope, DimseAudit.NAMED_PATIENTS) : null);
     boolean retrieveUrl = config.retrieveBaseUrl().isPresent();
     Iterator<CFindHandler.Match> matches =
         new Iterator<>() {
@@ -285,7 +303,7 @@ public class QueryRetrieveServer {
                   return false;
                 }
                 offset += page.matches().size();
-                page = qido.page(t.at(offset), scopes.of(tenant), base);
+                page = qido.page(t.at(offset), scope, base);
                 index = 0;
                 continue;
               }
@@ -399,6 +417,7 @@ public class QueryRetrieveServer {
       found =
           locator.find(
               tenant,
+              scope(rq),
               keys.getString(Tag.PatientID),
               uids(keys, Tag.StudyInstanceUID, depth >= 1),
               uids(keys, Tag.SeriesInstanceUID, depth >= 2),

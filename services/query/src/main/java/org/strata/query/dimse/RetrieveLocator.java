@@ -12,12 +12,14 @@ import org.strata.indexschema.ObjectLocationTable;
 import org.strata.indexschema.PatientTable;
 import org.strata.indexschema.SeriesTable;
 import org.strata.indexschema.StudyTable;
+import org.strata.query.qido.TenantScope;
 
 /**
  * The stored instances a C-MOVE or C-GET identifier names, limited to one tenant (every table of
- * the join is filtered by it). SQL text only from constants; the identifier's values are bind
- * parameters. Instances without {@code object_location} are not retrievable and left out. Order:
- * studies as indexed, series by number, instances by number.
+ * the join is filtered by it) and, for a caller limited to departments, to the studies carrying one
+ * of its access labels. SQL text only from constants; the identifier's values are bind parameters.
+ * Instances without {@code object_location} are not retrievable and left out. Order: studies as
+ * indexed, series by number, instances by number.
  */
 @ApplicationScoped
 public class RetrieveLocator {
@@ -87,9 +89,30 @@ public class RetrieveLocator {
    */
   public List<Located> find(
       String tenant, String patientId, String[] studies, String[] series, String[] instances) {
+    return find(tenant, TenantScope.of(tenant), patientId, studies, series, instances);
+  }
+
+  /**
+   * As {@link #find(String, String, String[], String[], String[])}, the studies also limited to
+   * {@code scope}'s access labels when it has any (an AE limited to departments, ADR 0061): a study
+   * outside is not found, as for QIDO-RS.
+   */
+  public List<Located> find(
+      String tenant,
+      TenantScope scope,
+      String patientId,
+      String[] studies,
+      String[] series,
+      String[] instances) {
     StringBuilder sql = new StringBuilder(SELECT);
     List<Object> params = new ArrayList<>();
     params.add(tenant);
+    int keys = 1;
+    if (scope.limitsByLabel()) {
+      sql.append(" and ").append(scope.studyConditionNumbered("st", params.size() + 1));
+      params.addAll(List.of(scope.studyValues(false)));
+      keys = params.size();
+    }
     if (patientId != null) {
       params.add(patientId);
       sql.append(" and p." + PatientTable.PATIENT_ID + " = $").append(params.size());
@@ -110,7 +133,7 @@ public class RetrieveLocator {
           .append(params.size())
           .append(')');
     }
-    if (params.size() == 1) {
+    if (params.size() == keys) {
       throw new IllegalArgumentException("no retrieve key");
     }
     List<Located> found = new ArrayList<>();
