@@ -259,7 +259,7 @@ public final class TieringKillSuite {
     return TENANT + "/" + study + "/";
   }
 
-  private static Connection connect(String jdbc, Platform platform) throws Exception {
+  static Connection connect(String jdbc, Platform platform) throws Exception {
     Connection c =
         DriverManager.getConnection(jdbc, platform.postgresUser(), platform.postgresPassword());
     c.setReadOnly(true);
@@ -287,7 +287,8 @@ public final class TieringKillSuite {
         state);
   }
 
-  private static int count(Connection c, String sql, String... params) {
+  /** One count(*) of {@code sql}; -1 when the database does not answer (also routing's suite). */
+  static int count(Connection c, String sql, String... params) {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
@@ -329,16 +330,22 @@ public final class TieringKillSuite {
 
   /** Waits for the condition, looking every 200 ms, at most {@link #CEILING}. */
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + CEILING.toNanos();
+    await(condition, what, CEILING);
+  }
+
+  /** Waits for the condition, looking every 200 ms, at most {@code ceiling}. */
+  static void await(BooleanSupplier condition, String what, Duration ceiling)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + ceiling.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not within " + CEILING + ": " + what);
+        throw new IllegalStateException("not within " + ceiling + ": " + what);
       }
       Thread.sleep(200);
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
