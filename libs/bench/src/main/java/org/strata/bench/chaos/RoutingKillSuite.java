@@ -1,9 +1,10 @@
 package org.strata.bench.chaos;
 
-import static org.strata.bench.chaos.TieringKillSuite.await;
-import static org.strata.bench.chaos.TieringKillSuite.connect;
-import static org.strata.bench.chaos.TieringKillSuite.count;
-import static org.strata.bench.chaos.TieringKillSuite.freePort;
+import static org.strata.bench.chaos.ChaosSupport.await;
+import static org.strata.bench.chaos.ChaosSupport.connect;
+import static org.strata.bench.chaos.ChaosSupport.count;
+import static org.strata.bench.chaos.ChaosSupport.env;
+import static org.strata.bench.chaos.ChaosSupport.freePort;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -16,7 +17,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +76,7 @@ public final class RoutingKillSuite {
     Instant began = Instant.now();
     Files.createDirectories(work);
     PlatformConfig config =
-        PlatformConfig.forTests(
-            work.resolve("strata"),
-            dist,
-            Path.of("deploy/keycloak/strata-realm.json"),
-            EnumSet.of(Component.KAFKA, Component.S3, Component.POSTGRES));
+        ChaosSupport.platformConfig(work, dist, Component.KAFKA, Component.S3, Component.POSTGRES);
     int scpPort = freePort();
     try (Platform platform = Platform.start(config);
         StoreScpPeer scp = StoreScpPeer.start(scpPort, work.resolve("storescp"), AE_TITLE, "+uf")) {
@@ -349,10 +345,5 @@ public final class RoutingKillSuite {
             name, freePort(), Path.of("services/" + name + "/target/quarkus-app/quarkus-run.jar"))
         .maxHeap("384m")
         .supervised(RestartPolicy.DEFAULT);
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
   }
 }
