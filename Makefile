@@ -20,7 +20,7 @@ help:
 	@echo "            DICOMweb at http://127.0.0.1:8080/dicomweb, the OHIF viewer at http://127.0.0.1:8080/"
 	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
 	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query|auth|viewer|tiering"
-	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost; storage-tiering after each step of a move (docs/reliability.md)"
+	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost; storage-tiering after each step of a move; routing mid-send, duplicates at the destination counted (docs/reliability.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
 	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"
 	@echo "            every service 25x longer (FUZZ_ITERATIONS, HOSTILE_ITERATIONS, FUZZ_SEED, HOSTILE_ONLY)"
@@ -64,8 +64,9 @@ endif
 bench: deps-test
 	@deploy/scripts/bench.sh $(BENCH_SUITES)
 
-# `make chaos`: the kill suite, not part of `make test` (about 10 minutes; STRATA_CHAOS_SECONDS,
-# STRATA_CHAOS_VICTIMS and the others in deploy/scripts/chaos.sh make it shorter or longer).
+# `make chaos`: the kill suite, not part of `make test` (about 10 minutes, then the tiering and
+# routing parts, about 6 each; STRATA_CHAOS_PARTS, STRATA_CHAOS_SECONDS, STRATA_CHAOS_VICTIMS and
+# the others in deploy/scripts/chaos.sh make it shorter or longer).
 chaos: deps-test
 	@deploy/scripts/chaos.sh
 

@@ -19,6 +19,7 @@ import org.strata.bench.Part10Writer;
 final class ChaosInstances {
   static final String CT = "1.2.840.10008.5.1.4.1.1.2";
   private static final int INSTANCES_PER_STUDY = 10;
+  private static final int MEDIA_STORAGE_SOP_INSTANCE_UID = 0x00020003;
 
   /** One generated instance; {@code datasetSha256} is the digest of everything after group 0002. */
   record Instance(String study, String series, String sop, byte[] file, String datasetSha256) {
@@ -29,21 +30,28 @@ final class ChaosInstances {
 
   private final String root;
   private final Random random;
+  private final int perStudy;
   private int count;
 
   /**
    * Instances of one sender: {@code run} makes the UIDs unique per run, {@code sender} per sender.
    */
   ChaosInstances(long run, int sender) {
+    this(run, sender, INSTANCES_PER_STUDY);
+  }
+
+  /** The same with {@code perStudy} instances to a study (the routing kill suite's one study). */
+  ChaosInstances(long run, int sender, int perStudy) {
     this.root = "2.25." + Long.toUnsignedString(run) + "." + sender;
     this.random = new Random(run * 31 + sender);
+    this.perStudy = perStudy;
   }
 
   Instance next() {
     int n = count++;
-    String study = root + "." + (n / INSTANCES_PER_STUDY + 1);
+    String study = root + "." + (n / perStudy + 1);
     String series = study + ".1";
-    String sop = series + "." + (n % INSTANCES_PER_STUDY + 1);
+    String sop = series + "." + (n % perStudy + 1);
     byte[] pixels = new byte[64 * 64 * 2];
     random.nextBytes(pixels);
     ByteArrayOutputStream ds = new ByteArrayOutputStream(pixels.length + 1024);
@@ -51,14 +59,14 @@ final class ChaosInstances {
     str(ds, 0x00080018, "UI", sop);
     str(ds, 0x00080020, "DA", "20261207");
     str(ds, 0x00080030, "TM", "064500");
-    str(ds, 0x00080050, "SH", "CHAOS" + (n / INSTANCES_PER_STUDY + 1));
+    str(ds, 0x00080050, "SH", "CHAOS" + (n / perStudy + 1));
     str(ds, 0x00080060, "CS", "CT");
     str(ds, 0x00100010, "PN", "Chaos^Test");
     str(ds, 0x00100020, "LO", "CHAOS-" + root.substring(root.lastIndexOf('.') + 1));
     str(ds, 0x0020000D, "UI", study);
     str(ds, 0x0020000E, "UI", series);
     str(ds, 0x00200011, "IS", "1");
-    str(ds, 0x00200013, "IS", Integer.toString(n % INSTANCES_PER_STUDY + 1));
+    str(ds, 0x00200013, "IS", Integer.toString(n % perStudy + 1));
     Part10Writer.monochrome16(ds, 64, 64, pixels);
     byte[] file = Part10Writer.file(CT, sop, ds);
     return new Instance(study, series, sop, file, datasetSha256(file));
@@ -81,6 +89,27 @@ final class ChaosInstances {
    * elements (explicit VR little endian), whoever wrote the file meta information.
    */
   static int datasetOffset(byte[] file) {
+    return walkFileMeta(file, -1)[0];
+  }
+
+  /**
+   * The Media Storage SOP Instance UID of a Part 10 file's meta information (whoever wrote it, e.g.
+   * a destination's {@code storescp}), or null.
+   */
+  static String mediaStorageSopInstanceUid(byte[] file) {
+    int[] found = walkFileMeta(file, MEDIA_STORAGE_SOP_INSTANCE_UID);
+    if (found[1] < 0) {
+      return null;
+    }
+    return new String(file, found[1], found[2], StandardCharsets.US_ASCII).replace("\0", "").trim();
+  }
+
+  /**
+   * Walks the group 0002 elements: {end of the group, value offset of {@code tag} or -1, its
+   * length}.
+   */
+  private static int[] walkFileMeta(byte[] file, int tag) {
+    int[] out = {0, -1, 0};
     if (file.length < 132 || !"DICM".equals(new String(file, 128, 4, StandardCharsets.US_ASCII))) {
       throw new IllegalArgumentException("not a Part 10 file");
     }
@@ -94,8 +123,15 @@ final class ChaosInstances {
                 true;
             default -> false;
           };
-      pos += longForm ? 12 + b.getInt(pos + 8) : 8 + (b.getShort(pos + 6) & 0xFFFF);
+      int header = longForm ? 12 : 8;
+      int length = longForm ? b.getInt(pos + 8) : b.getShort(pos + 6) & 0xFFFF;
+      if (((b.getShort(pos) & 0xFFFF) << 16 | (b.getShort(pos + 2) & 0xFFFF)) == tag) {
+        out[1] = pos + header;
+        out[2] = length;
+      }
+      pos += header + length;
     }
-    return pos;
+    out[0] = pos;
+    return out;
   }
 }

@@ -1,7 +1,9 @@
 package org.strata.bench.chaos;
 
+import static org.strata.bench.chaos.ChaosSupport.env;
+import static org.strata.bench.chaos.ChaosSupport.freePort;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,6 @@ public final class KillSuite {
   private final Path indexJar;
   private final Path queryJar;
   private final Path dist;
-  private final Path realm;
   private volatile String phase = "warm-up";
   private volatile boolean sending = true;
   private final AtomicInteger qidoOk = new AtomicInteger();
@@ -63,10 +63,9 @@ public final class KillSuite {
       int qidoFailed,
       long killedAtNanos) {}
 
-  private KillSuite(Path work, Path dist, Path realm, Path ingest, Path index, Path query) {
+  private KillSuite(Path work, Path dist, Path ingest, Path index, Path query) {
     this.work = work;
     this.dist = dist;
-    this.realm = realm;
     this.ingestJar = ingest;
     this.indexJar = index;
     this.queryJar = query;
@@ -80,7 +79,6 @@ public final class KillSuite {
         new KillSuite(
             work,
             dist,
-            Path.of("deploy/keycloak/strata-realm.json"),
             Path.of("services/ingest/target/quarkus-app/quarkus-run.jar"),
             Path.of("services/index/target/quarkus-app/quarkus-run.jar"),
             Path.of("services/query/target/quarkus-app/quarkus-run.jar"));
@@ -98,11 +96,7 @@ public final class KillSuite {
     Instant began = Instant.now();
     Files.createDirectories(work);
     PlatformConfig config =
-        PlatformConfig.forTests(
-            work.resolve("strata"),
-            dist,
-            realm,
-            EnumSet.of(Component.KAFKA, Component.S3, Component.POSTGRES));
+        ChaosSupport.platformConfig(work, dist, Component.KAFKA, Component.S3, Component.POSTGRES);
     long t0 = System.nanoTime();
     try (Platform platform = Platform.start(config);
         Ledger ledger = new Ledger(work.resolve("ledger.tsv"))) {
@@ -339,16 +333,5 @@ public final class KillSuite {
     return new ServiceProcess(name, freePort(), jar)
         .maxHeap("384m")
         .supervised(RestartPolicy.DEFAULT);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
   }
 }

@@ -44,13 +44,8 @@ final class StowSender implements Runnable {
       try {
         HttpResponse<String> response =
             http.send(request(url, instance), HttpResponse.BodyHandlers.ofString());
-        String body = response.body();
-        boolean stored =
-            (response.statusCode() == 200 || response.statusCode() == 202)
-                && body.contains(REFERENCED_SOP_SEQUENCE)
-                && !body.contains(FAILED_SOP_SEQUENCE)
-                && body.contains(instance.sop());
-        outcome = stored ? Ledger.Outcome.ACKNOWLEDGED : Ledger.Outcome.REFUSED;
+        outcome =
+            acknowledged(response, instance) ? Ledger.Outcome.ACKNOWLEDGED : Ledger.Outcome.REFUSED;
         detail = "HTTP " + response.statusCode();
       } catch (ConnectException e) {
         // Nothing reached the archive; the instance was never on its way.
@@ -65,6 +60,18 @@ final class StowSender implements Runnable {
       }
       sending.record("STOW-RS", instance, sentIn, sentAt, outcome, detail);
     }
+  }
+
+  /**
+   * Whether the answer acknowledges the instance: 200 or 202 naming it in ReferencedSOPSequence,
+   * with no FailedSOPSequence (also the routing kill suite's).
+   */
+  static boolean acknowledged(HttpResponse<String> response, ChaosInstances.Instance instance) {
+    String body = response.body();
+    return (response.statusCode() == 200 || response.statusCode() == 202)
+        && body.contains(REFERENCED_SOP_SEQUENCE)
+        && !body.contains(FAILED_SOP_SEQUENCE)
+        && body.contains(instance.sop());
   }
 
   /** One instance as a STOW-RS request to {@code url} (also the tiering kill suite's). */

@@ -1,8 +1,11 @@
 package org.strata.bench.chaos;
 
+import static org.strata.bench.chaos.ChaosSupport.connect;
+import static org.strata.bench.chaos.ChaosSupport.count;
+import static org.strata.bench.chaos.ChaosSupport.freePort;
+
 import io.minio.MinioClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,12 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,11 +96,8 @@ public final class TieringKillSuite {
   private int run() throws Exception {
     Files.createDirectories(work);
     PlatformConfig config =
-        PlatformConfig.forTests(
-            work.resolve("strata"),
-            dist,
-            Path.of("deploy/keycloak/strata-realm.json"),
-            EnumSet.of(Component.KAFKA, Component.S3, Component.S3_COLD, Component.POSTGRES));
+        ChaosSupport.platformConfig(
+            work, dist, Component.KAFKA, Component.S3, Component.S3_COLD, Component.POSTGRES);
     try (Platform platform = Platform.start(config)) {
       Map<String, String> env = new HashMap<>(platform.addresses());
       env.put("strata.ingest.dimse.port", Integer.toString(freePort()));
@@ -259,13 +257,6 @@ public final class TieringKillSuite {
     return TENANT + "/" + study + "/";
   }
 
-  private static Connection connect(String jdbc, Platform platform) throws Exception {
-    Connection c =
-        DriverManager.getConnection(jdbc, platform.postgresUser(), platform.postgresPassword());
-    c.setReadOnly(true);
-    return c;
-  }
-
   /** The study's instances the index locates in {@code bucket}. */
   private static int onBucket(Connection c, String study, String bucket) {
     return count(
@@ -285,20 +276,6 @@ public final class TieringKillSuite {
         "select count(*) from tiering.move_job where request_id = cast(? as uuid) and state = ?",
         request,
         state);
-  }
-
-  private static int count(Connection c, String sql, String... params) {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setString(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (java.sql.SQLException e) {
-      return -1;
-    }
   }
 
   /** Every key the index names for the study's instances in {@code bucket}. */
@@ -329,18 +306,6 @@ public final class TieringKillSuite {
 
   /** Waits for the condition, looking every 200 ms, at most {@link #CEILING}. */
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + CEILING.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not within " + CEILING + ": " + what);
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    ChaosSupport.await(condition, what, CEILING);
   }
 }

@@ -41,6 +41,20 @@ class ChaosInstancesTest {
   }
 
   @Test
+  void theRoutingSuitesStudyHoldsAllItsInstancesAndEachFileNamesItsInstanceInItsMeta() {
+    ChaosInstances instances = new ChaosInstances(7, 500, 400);
+    ChaosInstances.Instance first = instances.next();
+    assertEquals(first.sop(), ChaosInstances.mediaStorageSopInstanceUid(first.file()));
+    ChaosInstances.Instance last = first;
+    for (int i = 1; i < 400; i++) {
+      last = instances.next();
+      assertEquals(first.study(), last.study());
+    }
+    assertEquals(last.sop(), ChaosInstances.mediaStorageSopInstanceUid(last.file()));
+    assertNotEquals(first.study(), instances.next().study());
+  }
+
+  @Test
   void theFirstPartOfAMultipartAnswerIsItsBodyExactly() {
     byte[] payload = {0, 13, 10, 45, 45, 1, 2};
     ByteArrayOutputStream body = new ByteArrayOutputStream();
