@@ -29,7 +29,7 @@ import org.strata.servicekit.security.CurrentCaller;
 /**
  * Deletion of a tenant's studies, series and instances. A request is accepted (202) once its {@code
  * InstanceDeleted} event is acknowledged by Kafka; the index and the object store apply it shortly
- * after. Not yet protected: the OIDC admin role comes with the security work.
+ * after. Admins only ({@code strata-admin}), in a tenant their token holds whole (ADR 0025).
  */
 @Path("/admin/tenants/{tenant}/studies/{study}")
 @Produces(MediaType.APPLICATION_JSON)
