@@ -72,7 +72,7 @@ class ChartConfigurationIT {
           "audit", List.of("strata.audit."));
 
   /** Services reading every storage tier (libs/storage Tiers: raw keys, not a mapping). */
-  private static final Set<String> TIER_READERS = Set.of("query", "storage-tiering");
+  private static final Set<String> TIER_READERS = Set.of("query", "routing", "storage-tiering");
 
   /** The keys Tiers.from reads. */
   private static final java.util.regex.Pattern TIER_KEY =
