@@ -119,38 +119,8 @@ public class CStoreSender implements Sender {
       committing = commitment.request(client, dimse.aeTitle(), todo, sentAs);
     } catch (CommitmentProof.Refused e) {
       return SendOutcome.failed(0, todo, e.getMessage());
-    } catch (AAssociateRJException e) {
-      return stopped(
-          todo,
-          sent,
-          dimse.commitOrDefault(),
-          committing,
-          sentAs,
-          "association rejected: " + e.getMessage());
-    } catch (AAbortException e) {
-      return stopped(
-          todo,
-          sent,
-          dimse.commitOrDefault(),
-          committing,
-          sentAs,
-          "association aborted: " + e.getMessage());
-    } catch (NoPresentationContextException e) {
-      return stopped(
-          todo,
-          sent,
-          dimse.commitOrDefault(),
-          committing,
-          sentAs,
-          "the destination does not accept a SOP class in its stored transfer syntax");
     } catch (IOException | RuntimeException e) {
-      return stopped(
-          todo,
-          sent,
-          dimse.commitOrDefault(),
-          committing,
-          sentAs,
-          "C-STORE failed: " + e.getClass().getSimpleName());
+      return stopped(todo, sent, dimse.commitOrDefault(), committing, sentAs, reason(e));
     }
     // the association is released: the destination reports on one it opens (ADR 0052)
     return commitment.outcome(committing, todo, sentAs);
@@ -176,6 +146,17 @@ public class CStoreSender implements Sender {
       return SendOutcome.failed(sent, todo.subList(sent, todo.size()), reason);
     }
     return commit ? SendOutcome.failed(0, todo, reason) : SendOutcome.done(sent);
+  }
+
+  /** Why an attempt stopped, in the job's reason (never PHI). */
+  private static String reason(Exception e) {
+    return switch (e) {
+      case AAssociateRJException rj -> "association rejected: " + rj.getMessage();
+      case AAbortException abort -> "association aborted: " + abort.getMessage();
+      case NoPresentationContextException none ->
+          "the destination does not accept a SOP class in its stored transfer syntax";
+      default -> "C-STORE failed: " + e.getClass().getSimpleName();
+    };
   }
 
   /** PS3.7 C.4.2.1.4: 0000 success, 0001 and Bxxx warnings (stored, with a remark). */
