@@ -2,12 +2,18 @@ package org.strata.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +37,8 @@ import org.strata.testkit.auth.KeycloakTokens;
 class AuthMatrixTest extends TenantScopingChecks {
   @TestHTTPResource("/")
   URI base;
+
+  @Inject MeterRegistry meters;
 
   @Test
   void everyEndpointRefusesWhatItMustAndAdmitsItsRole() throws Exception {
@@ -75,6 +83,45 @@ class AuthMatrixTest extends TenantScopingChecks {
                 Roles.READER, "reader-a", "reader-a-cardiology", probe(TenantTestData.A_RAD));
     List<String> failures = matrix.run(base, tokens);
     assertEquals(List.of(), failures, String.join("\n", failures));
+  }
+
+  /**
+   * A validated token is not validated again while it lives (ADR 0069: the second request is a
+   * cache hit), and is refused once it expired although it is still in the cache.
+   */
+  @Test
+  void aValidatedTokenIsReusedUntilItExpiresAndRefusedAfter() throws Exception {
+    KeycloakTokens tokens =
+        new KeycloakTokens(SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer());
+    String token = tokens.shortLived();
+    URI studies = base.resolve("/dicomweb/studies?limit=1");
+    // 204: the client holds no tenant group, so its search is empty (ADR 0025), but admitted.
+    assertEquals(204, get(studies, token), "first use: validated by OIDC");
+    double hitsBefore = tokenCacheHits();
+    assertEquals(204, get(studies, token), "second use");
+    assertEquals(hitsBefore + 1, tokenCacheHits(), "the second use was a cache hit");
+
+    Instant after = KeycloakTokens.expiry(token).plusSeconds(1);
+    while (Instant.now().isBefore(after)) {
+      Thread.sleep(200); // waiting out the token's real lifespan (5 s)
+    }
+    assertEquals(401, get(studies, token), "expired, though validated and cached before");
+  }
+
+  private double tokenCacheHits() {
+    return meters.get("strata.auth.token.cache").tag("result", "hit").counter().count();
+  }
+
+  private static int get(URI uri, String token) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Accept", "application/dicom+json")
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    }
   }
 
   /** The path parameters that address a study of {@link TenantTestData} and its one CT. */

@@ -22,14 +22,19 @@ final class HttpProbe {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
-  private final String authorization;
+  private final IntFunction<String> authorization;
 
   HttpProbe() {
-    this(null);
+    this((String) null);
   }
 
   /** Every request with this {@code Authorization} header (null: none). */
   HttpProbe(String authorization) {
+    this(i -> authorization);
+  }
+
+  /** Request {@code i} (warm-up ones after the timed ones) with this {@code Authorization}. */
+  HttpProbe(IntFunction<String> authorization) {
     this.authorization = authorization;
   }
 
@@ -55,14 +60,14 @@ final class HttpProbe {
    */
   Timings get(IntFunction<String> url, String accept, int warmup, int count) throws Exception {
     for (int i = 0; i < warmup; i++) {
-      fetch(url.apply(count + i), accept, false);
+      fetch(url.apply(count + i), authorization.apply(count + i), accept, false);
     }
     double[] millis = new double[count];
     double[] results = new double[count];
     long bytes = 0;
     int failures = 0;
     for (int i = 0; i < count; i++) {
-      Fetched f = fetch(url.apply(i), accept, accept.contains("json"));
+      Fetched f = fetch(url.apply(i), authorization.apply(i), accept, accept.contains("json"));
       millis[i] = f.nanos / 1e6;
       results[i] = f.results;
       bytes += f.bytes;
@@ -76,7 +81,8 @@ final class HttpProbe {
 
   private record Fetched(int status, long bytes, int results, long nanos) {}
 
-  private Fetched fetch(String url, String accept, boolean countJson) throws Exception {
+  private Fetched fetch(String url, String authorization, String accept, boolean countJson)
+      throws Exception {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofMinutes(5))

@@ -1,5 +1,6 @@
 package org.strata.servicekit.security;
 
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -54,12 +55,24 @@ public class CurrentCaller {
               isLocalUser(),
               identity.isAnonymous() ? null : identity.getPrincipal().getName(),
               identity.getRoles(),
-              identity.getPrincipal() instanceof JsonWebToken jwt
-                  ? jwt.getClaim(TenantGroups.CLAIM)
-                  : null,
+              groupsClaim(),
               peer == null ? null : peer.hostAddress(),
               localTenant.tenant());
     }
     return caller;
+  }
+
+  /**
+   * The token's {@code strata_groups}. Read from the parsed claims where the principal has them:
+   * {@link JsonWebToken#getClaim} looks a custom claim's name up among the standard ones with
+   * {@code Enum.valueOf} and throws, and a stack trace per request is not free.
+   */
+  private Object groupsClaim() {
+    if (identity.getPrincipal() instanceof OidcJwtCallerPrincipal oidc) {
+      return oidc.getClaims().getClaimValue(TenantGroups.CLAIM);
+    }
+    return identity.getPrincipal() instanceof JsonWebToken jwt
+        ? jwt.getClaim(TenantGroups.CLAIM)
+        : null;
   }
 }

@@ -63,17 +63,21 @@ public final class KeycloakTokens {
                     clientId + "-secret")));
   }
 
+  /** A fresh token of {@code strata-short-lived} (strata-reader, 5 s lifespan), never cached. */
+  public String shortLived() {
+    return request(
+        Map.of(
+            "grant_type", "client_credentials",
+            "client_id", "strata-short-lived",
+            "client_secret", "strata-short-lived-secret"));
+  }
+
   /** A token of {@code strata-short-lived} (strata-reader, 5 s lifespan), after it expired. */
   public String expired() {
     return cache.computeIfAbsent(
         "expired",
         k -> {
-          String token =
-              request(
-                  Map.of(
-                      "grant_type", "client_credentials",
-                      "client_id", "strata-short-lived",
-                      "client_secret", "strata-short-lived-secret"));
+          String token = shortLived();
           Instant after = expiry(token).plusSeconds(2);
           // Waiting out the real lifespan: the only way to get a real expired token.
           while (Instant.now().isBefore(after)) {
