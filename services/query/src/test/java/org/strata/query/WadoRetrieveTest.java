@@ -2,6 +2,7 @@ package org.strata.query;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.strata.query.WadoTestData.CT_SERIES;
 import static org.strata.query.WadoTestData.CT_SOP;
 import static org.strata.query.WadoTestData.CT_STUDY;
@@ -17,11 +18,15 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.strata.query.wado.ObjectCache;
+import org.strata.query.wado.StoredInstance;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
 
@@ -33,6 +38,8 @@ import org.strata.testkit.PlatformTestResource;
     restrictToAnnotatedClass = true,
     initArgs = @ResourceArg(name = "components", value = "postgres,s3"))
 class WadoRetrieveTest extends WadoTestSupport {
+  @Inject ObjectCache objectCache;
+
   static final String CT_PATH = "/studies/" + CT_STUDY + "/series/" + CT_SERIES;
   static final String SC_PATH = "/studies/" + SC_STUDY + "/series/" + SC_SERIES;
 
@@ -135,6 +142,85 @@ class WadoRetrieveTest extends WadoTestSupport {
     assertProblem(get("/studies/abc", DICOM), 400, "StudyInstanceUID");
     assertProblem(get("/studies/" + CT_STUDY + "/series/1..2", DICOM), 400, "SeriesInstanceUID");
     assertProblem(get(CT_PATH + "/instances/1.2.x", DICOM), 400, "SOPInstanceUID");
+  }
+
+  /**
+   * ADR 0070: a series' metadata answer reads the series' objects into the object cache in the
+   * background, so the frames a viewer asks for next come from local disk: served here as read
+   * ahead after the objects in S3 were overwritten with other bytes (no frame was asked for before;
+   * the frame index, computed from S3's object, is the same for both).
+   */
+  @Test
+  void aMetadataAnswerReadsTheSeriesObjectsAheadIntoTheCache() throws Exception {
+    String study = "1.2.826.0.1.3680043.10.1137.70." + (System.nanoTime() % 1_000_000_000L);
+    String series = study + ".1";
+    byte[] ct = sample("CT_small.dcm");
+    ObjectStore s3 = WadoTestData.s3();
+    List<StoredInstance> stored = new ArrayList<>();
+    try (Connection c = IndexDb.connect()) {
+      long p = WadoTestData.patient(c, WadoTestData.TENANT, "AHEAD70");
+      long st = WadoTestData.study(c, WadoTestData.TENANT, study, p);
+      long se = WadoTestData.series(c, WadoTestData.TENANT, st, series, 2);
+      for (int n = 1; n <= 2; n++) {
+        String sop = series + "." + n;
+        String key = WadoTestData.key(WadoTestData.TENANT, study, series, sop);
+        WadoTestData.put(s3, key, ct);
+        long pk =
+            WadoTestData.instance(
+                c, WadoTestData.TENANT, se, sop, n, WadoTestData.EXPLICIT_LE, key, ct.length);
+        stored.add(
+            new StoredInstance(
+                study,
+                series,
+                sop,
+                WadoTestData.EXPLICIT_LE,
+                WadoTestData.BUCKET,
+                key,
+                ct.length,
+                null,
+                null,
+                storedEvent(c, pk)));
+      }
+    }
+    assertEquals(
+        2,
+        json(get("/studies/" + study + "/series/" + series + "/metadata", "application/dicom+json"))
+            .size());
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!stored.stream().allMatch(objectCache::contains)) {
+      assertTrue(System.nanoTime() < deadline, "the series' objects were not read ahead");
+      Thread.sleep(50);
+    }
+    byte[] changed = ct.clone();
+    changed[ct.length - 1] ^= 0x55; // the last pixel byte: same length, other content
+    for (StoredInstance i : stored) {
+      WadoTestData.put(s3, i.objectKey(), changed);
+    }
+    for (StoredInstance i : stored) {
+      String frame =
+          "/studies/"
+              + study
+              + "/series/"
+              + series
+              + "/instances/"
+              + i.sopInstanceUid()
+              + "/frames/1";
+      assertArrayEquals(
+          slice(ct, 6300, 128 * 128 * 2),
+          parts(get(frame, OCTET), "application/octet-stream").get(0).body(),
+          "from the cache: S3 holds other bytes now");
+    }
+  }
+
+  private static String storedEvent(Connection c, long instancePk) throws Exception {
+    try (PreparedStatement ps =
+        c.prepareStatement("select stored_event_id from instance where pk = ?")) {
+      ps.setLong(1, instancePk);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
   }
 
   /**

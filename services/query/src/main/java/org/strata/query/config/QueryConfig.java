@@ -96,6 +96,14 @@ public interface QueryConfig {
     @WithDefault("1G")
     MemorySize objectCacheSize();
 
+    /**
+     * Bytes of stored objects read into the object cache in the background after each metadata
+     * answer (ADR 0070: the frames a viewer asks for next then come from local disk); 0 turns it
+     * off. Only objects the cache keeps count.
+     */
+    @WithDefault("256M")
+    MemorySize objectReadAhead();
+
     /** Where the object cache's directory is made (the JVM's temporary directory if unset). */
     java.util.Optional<String> objectCacheDir();
 

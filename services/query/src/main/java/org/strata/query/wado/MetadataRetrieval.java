@@ -34,6 +34,7 @@ public class MetadataRetrieval {
   private final IndexedMetadata indexed;
   private final ObjectHeaders headers;
   private final FrameIndexCache frameIndexes;
+  private final ObjectReadAhead objects;
   private final ExecutorService executor;
   private final QueryConfig.Wado config;
 
@@ -50,12 +51,14 @@ public class MetadataRetrieval {
       IndexedMetadata indexed,
       ObjectHeaders headers,
       FrameIndexCache frameIndexes,
+      ObjectReadAhead objects,
       StorageExecutor executor,
       QueryConfig config) {
     this.storage = storage;
     this.indexed = indexed;
     this.headers = headers;
     this.frameIndexes = frameIndexes;
+    this.objects = objects;
     this.executor = executor.executor();
     this.config = config.wado();
     this.sidecars =
@@ -123,6 +126,7 @@ public class MetadataRetrieval {
     out.write(']');
     out.flush();
     prefetchFrameIndexes(tenant, instances, inIndex);
+    objects.prefetch(tenant, instances);
   }
 
   /**
