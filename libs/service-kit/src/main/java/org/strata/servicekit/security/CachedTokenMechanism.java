@@ -2,14 +2,10 @@ package org.strata.servicekit.security;
 
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.ChallengeData;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
 
 /**
  * Admits a request whose bearer token OIDC validated before and {@link VerifiedTokenCache} still
@@ -18,7 +14,7 @@ import java.util.Set;
  * VerifiedTokenCacheAugmentor}, caches it when valid).
  */
 @ApplicationScoped
-public class CachedTokenMechanism implements HttpAuthenticationMechanism {
+public class CachedTokenMechanism extends BeforeOidcMechanism {
   private final VerifiedTokenCache cache;
 
   CachedTokenMechanism(VerifiedTokenCache cache) {
@@ -55,16 +51,6 @@ public class CachedTokenMechanism implements HttpAuthenticationMechanism {
     }
     String token = authorization.substring(space + 1).trim();
     return token.isEmpty() ? null : token;
-  }
-
-  @Override
-  public Uni<ChallengeData> getChallenge(RoutingContext context) {
-    return Uni.createFrom().nullItem(); // the OIDC mechanism answers 401 with its challenge
-  }
-
-  @Override
-  public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-    return Set.of();
   }
 
   @Override

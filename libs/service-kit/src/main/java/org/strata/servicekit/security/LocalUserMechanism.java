@@ -2,15 +2,11 @@ package org.strata.servicekit.security;
 
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.ChallengeData;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.strata.http.auth.AuthMode;
 import org.strata.http.auth.CallerIdentity;
@@ -22,7 +18,7 @@ import org.strata.http.auth.Roles;
  * that carries a token, is left to OIDC.
  */
 @ApplicationScoped
-public class LocalUserMechanism implements HttpAuthenticationMechanism {
+public class LocalUserMechanism extends BeforeOidcMechanism {
   /** Marks the local user's SecurityIdentity for {@link CurrentCaller}. */
   public static final String LOCAL_USER = "strata.local-user";
 
@@ -49,16 +45,6 @@ public class LocalUserMechanism implements HttpAuthenticationMechanism {
                 .addRoles(Roles.ALL)
                 .addAttribute(LOCAL_USER, Boolean.TRUE)
                 .build());
-  }
-
-  @Override
-  public Uni<ChallengeData> getChallenge(RoutingContext context) {
-    return Uni.createFrom().nullItem(); // the OIDC mechanism answers 401 with its challenge
-  }
-
-  @Override
-  public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-    return Set.of();
   }
 
   @Override
