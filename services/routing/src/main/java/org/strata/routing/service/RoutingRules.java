@@ -88,7 +88,7 @@ public class RoutingRules {
 
   /** Enables or disables a rule; false when there is no such rule. */
   public boolean setEnabled(String id, boolean enabled) throws IOException {
-    if (book.rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
+    if (book().rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
       return false;
     }
     change(
