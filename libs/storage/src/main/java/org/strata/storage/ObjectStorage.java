@@ -2,6 +2,7 @@ package org.strata.storage;
 
 import io.minio.MinioClient;
 import io.minio.http.HttpUtils;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +23,19 @@ public final class ObjectStorage {
 
   private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
+  /** The longest a request waits to connect, send or read (a nearline tier's may be shorter). */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(TIMEOUT_MILLIS);
+
   private final StorageConfig config;
   private final MinioClient client;
   private final RequestCounts counts = new RequestCounts();
   private final Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
 
-  private ObjectStorage(StorageConfig config) {
+  private ObjectStorage(StorageConfig config, Duration timeout) {
     this.config = config;
+    long millis = Math.max(1, timeout.toMillis());
     OkHttpClient http =
-        HttpUtils.newDefaultHttpClient(TIMEOUT_MILLIS, TIMEOUT_MILLIS, TIMEOUT_MILLIS)
+        HttpUtils.newDefaultHttpClient(millis, millis, millis)
             .newBuilder()
             .addInterceptor(
                 chain -> {
@@ -54,7 +59,12 @@ public final class ObjectStorage {
 
   /** A client for {@code config}; nothing is sent before the first request. */
   public static ObjectStorage open(StorageConfig config) {
-    return new ObjectStorage(config);
+    return new ObjectStorage(config, DEFAULT_TIMEOUT);
+  }
+
+  /** As {@link #open(StorageConfig)}, each request waiting at most {@code timeout} for a byte. */
+  static ObjectStorage open(StorageConfig config, Duration timeout) {
+    return new ObjectStorage(config, timeout);
   }
 
   public StorageConfig config() {
@@ -69,7 +79,7 @@ public final class ObjectStorage {
   /** The store of {@code bucket} (objects tiered to another bucket stay readable). */
   public ObjectStore store(String bucket) {
     return stores.computeIfAbsent(
-        bucket, b -> new ObjectStore(client, b, SINGLE_PUT_LIMIT, PART_SIZE, counts));
+        bucket, b -> new ObjectStore(client, b, SINGLE_PUT_LIMIT, PART_SIZE, counts, null));
   }
 
   /**

@@ -27,9 +27,11 @@ public final class ObjectStore {
   private final int singlePutLimit;
   private final long partSize;
   private final RequestCounts requestCounts;
+  // The nearline tier this store reads, or null (online): its failed reads are TierUnavailable.
+  private final Tier nearline;
 
   ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
-    this(client, bucket, singlePutLimit, partSize, new RequestCounts());
+    this(client, bucket, singlePutLimit, partSize, new RequestCounts(), null);
   }
 
   ObjectStore(
@@ -37,7 +39,8 @@ public final class ObjectStore {
       String bucket,
       int singlePutLimit,
       long partSize,
-      RequestCounts requestCounts) {
+      RequestCounts requestCounts,
+      Tier nearline) {
     if (partSize < 5L * 1024 * 1024) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
@@ -46,6 +49,41 @@ public final class ObjectStore {
     this.singlePutLimit = singlePutLimit;
     this.partSize = partSize;
     this.requestCounts = requestCounts;
+    this.nearline = nearline;
+  }
+
+  /** This bucket's store as the nearline {@code tier}'s: a read that fails is unavailable. */
+  ObjectStore onNearline(Tier tier) {
+    return new ObjectStore(client, bucket, singlePutLimit, partSize, requestCounts, tier);
+  }
+
+  /**
+   * A failed read: on a nearline tier "not available now" ({@link TierUnavailableException}),
+   * unless S3 answered that there is no such object.
+   */
+  private StorageException readFailed(String what, Exception e) {
+    if (nearline != null
+        && !(e instanceof ErrorResponseException r
+            && StorageException.isMissingCode(r.errorResponse().code()))) {
+      return new TierUnavailableException(nearline, what + " (nearline tier not available)", e);
+    }
+    return new StorageException(what, e);
+  }
+
+  /**
+   * Reads the first byte of an object: whether the tier serves it now. Nothing for a missing object
+   * (the read itself tells); {@link TierUnavailableException} for a nearline tier that does not.
+   */
+  public void probe(String key) throws StorageException {
+    try (InputStream in = getRange(key, 0, 1)) {
+      in.read();
+    } catch (StorageException e) {
+      if (!e.isMissing()) {
+        throw e;
+      }
+    } catch (IOException e) {
+      throw readFailed("probe failed: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   /** Shorthand for {@code ObjectStorage.open(new StorageConfig(...)).store()}. */
@@ -84,9 +122,9 @@ public final class ObjectStore {
       if (StorageException.isMissingCode(e.errorResponse().code())) {
         return Optional.empty();
       }
-      throw new StorageException("stat failed: " + e.errorResponse().code(), e);
+      throw readFailed("stat failed: " + e.errorResponse().code(), e);
     } catch (Exception e) {
-      throw new StorageException("stat failed: " + e.getMessage(), e);
+      throw readFailed("stat failed: " + e.getMessage(), e);
     }
   }
 
@@ -167,7 +205,7 @@ public final class ObjectStore {
     try {
       return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
     } catch (Exception e) {
-      throw new StorageException("download failed: " + e.getMessage(), e);
+      throw readFailed("download failed: " + e.getMessage(), e);
     }
   }
 
@@ -177,7 +215,7 @@ public final class ObjectStore {
       return client.getObject(
           GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length).build());
     } catch (Exception e) {
-      throw new StorageException("range read failed: " + e.getMessage(), e);
+      throw readFailed("range read failed: " + e.getMessage(), e);
     }
   }
 

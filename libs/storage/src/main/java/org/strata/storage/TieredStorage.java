@@ -1,5 +1,6 @@
 package org.strata.storage;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TieredStorage {
   private final Tiers tiers;
   private final Map<String, ObjectStorage> byEndpoint = new ConcurrentHashMap<>();
+  private final Map<String, ObjectStore> nearline = new ConcurrentHashMap<>();
 
   private TieredStorage(Tiers tiers) {
     this.tiers = tiers;
@@ -25,9 +27,13 @@ public final class TieredStorage {
     return tiers;
   }
 
-  /** The store of a configured tier. */
+  /**
+   * The store of a configured tier. A nearline tier's requests wait at most its retrieval delay
+   * (and the usual 5 minutes), and its failed reads are {@link TierUnavailableException}: not
+   * available now, ask again after the delay.
+   */
   public ObjectStore store(Tier tier) {
-    return storage(tier.storage()).store(tier.bucket());
+    return store(tier, tier.bucket());
   }
 
   /**
@@ -35,17 +41,30 @@ public final class TieredStorage {
    * first tier's endpoint (a bucket outside the tier configuration, as before tiers existed).
    */
   public ObjectStore storeOfBucket(String bucket) {
-    Tier tier = tiers.ofBucket(bucket).orElse(tiers.first());
-    return storage(tier.storage()).store(bucket);
+    return store(tiers.ofBucket(bucket).orElse(tiers.first()), bucket);
   }
 
   /** The first tier's storage (where ingest writes). */
   public ObjectStorage first() {
-    return storage(tiers.first().storage());
+    return storage(tiers.first());
   }
 
-  private ObjectStorage storage(StorageConfig config) {
+  private ObjectStore store(Tier tier, String bucket) {
+    ObjectStore store = storage(tier).store(bucket);
+    return tier.retrieval() == Tier.Retrieval.NEARLINE && tier.bucket().equals(bucket)
+        ? nearline.computeIfAbsent(bucket, b -> store.onNearline(tier))
+        : store;
+  }
+
+  private ObjectStorage storage(Tier tier) {
+    StorageConfig config = tier.storage();
+    Duration timeout =
+        tier.retrieval() == Tier.Retrieval.NEARLINE
+                && tier.retrievalDelay().compareTo(ObjectStorage.DEFAULT_TIMEOUT) < 0
+            ? tier.retrievalDelay()
+            : ObjectStorage.DEFAULT_TIMEOUT;
     return byEndpoint.computeIfAbsent(
-        config.endpoint() + " " + config.accessKey(), k -> ObjectStorage.open(config));
+        config.endpoint() + " " + config.accessKey() + " " + timeout,
+        k -> ObjectStorage.open(config, timeout));
   }
 }

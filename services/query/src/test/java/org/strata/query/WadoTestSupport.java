@@ -37,7 +37,12 @@ abstract class WadoTestSupport {
           WadoTestData.TENANT,
           // WADO-URI anonymize=yes (a test value; real keys come from the environment or a secret)
           "strata.query.deidentification-key",
-          "wado-test-deidentification-key-0123456789");
+          "wado-test-deidentification-key-0123456789",
+          // The second tier (where the platform has one) is nearline: WadoSecondTierTest.
+          "strata.s3.tiers.cold.retrieval",
+          "nearline",
+          "strata.s3.tiers.cold.retrieval-delay",
+          "PT30S");
     }
   }
 

@@ -231,15 +231,7 @@ class MoveTest {
   }
 
   private void resume(UUID request, IndexStandIn index) {
-    await()
-        .atMost(SAFETY_NET)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              worker.runDue();
-              index.poll();
-              return finished(request);
-            });
+    TieringTestData.runMovesUntil(worker, index, () -> finished(request));
   }
 
   private static byte[] readWhereTheIndexSays(Stored s) throws Exception {

@@ -18,16 +18,8 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.strata.events.EventCodec;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.ObjectLocation;
 import org.strata.events.Topics;
@@ -49,9 +41,6 @@ import org.strata.tiering.service.ObjectDeletion;
     initArgs = @ResourceArg(name = "components", value = "kafka,postgres,s3,s3_cold"))
 class ObjectDeletionTest {
   @Inject ObjectDeletion deletion;
-
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
 
   @Test
   void aDeletedStudysObjectsGoUnlessHeldOrStoredAgain() throws Exception {
@@ -157,15 +146,6 @@ class ObjectDeletionTest {
                     null)),
             "test",
             "admin");
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-      producer
-          .send(new ProducerRecord<>(Topics.INSTANCE_DELETED.name(), e.key(), EventCodec.encode(e)))
-          .get();
-    }
+    TieringTestData.publish(Topics.INSTANCE_DELETED, e);
   }
 }

@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.strata.indexschema.IndexMigrations;
 import org.strata.platform.Component;
@@ -224,6 +229,44 @@ final class TieringTestData {
 
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /**
+   * Runs the move worker's due steps and index's part (the stand-in) until {@code done}, as the
+   * background worker and index would; at most two minutes.
+   */
+  static void runMovesUntil(
+      org.strata.tiering.service.MoveWorker worker,
+      IndexStandIn index,
+      java.util.concurrent.Callable<Boolean> done) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(2))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(
+            () -> {
+              worker.runDue();
+              index.poll();
+              return done.call();
+            });
+  }
+
+  /** Publishes {@code event} as its service would (acks=all), keyed as the topic says. */
+  static void publish(org.strata.events.Topic topic, org.strata.events.StrataEvent event)
+      throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic.name(), event.key(), org.strata.events.EventCodec.encode(event)))
+          .get();
+    }
   }
 
   private static long pk(Connection c, String sql) throws Exception {

@@ -428,6 +428,15 @@ public class QueryRetrieveServer {
     LOG.debugf(
         "%s %s level from %s: %d instance(s)",
         rq.moveDestination() == null ? "C-GET" : "C-MOVE", l, rq.callingAE(), found.size());
+    try {
+      storage.requireNearlineReadable(
+          tenant, found, RetrieveLocator.Located::bucket, RetrieveLocator.Located::objectKey);
+    } catch (org.strata.storage.TierUnavailableException e) {
+      // A refusal before any sub-operation: the SCU may ask again after the tier's delay.
+      throw new DimseException(
+          Status.UNABLE_TO_PERFORM_SUB_OPERATIONS,
+          "nearline tier not available; retry in " + e.retryAfterSeconds() + " s");
+    }
     audit.retrieve(rq, tenant, found);
     List<RetrieveHandler.Instance> out = new ArrayList<>(found.size());
     for (RetrieveLocator.Located i : found) {

@@ -69,7 +69,7 @@ public class RenderedService {
     try {
       header = headers.header(tenant, i, false);
     } catch (IOException e) {
-      throw new WadoException(503, "object storage did not answer; retry later");
+      throw WadoException.storageFailed(e);
     }
     if (!header.contains(Tag.Rows) || !header.contains(Tag.Columns)) {
       throw WadoException.badRequest("the instance has no image to render");

@@ -250,7 +250,7 @@ public class WadoRenderedResource {
     try {
       return rendered.render(tenant, r, frame, params, viewport, media);
     } catch (IOException e) {
-      throw new WadoException(503, "object storage did not answer; retry later");
+      throw WadoException.storageFailed(e);
     }
   }
 

@@ -172,6 +172,7 @@ public class WadoResource {
             Negotiation.OCTET_STREAM,
             List.of(i.transferSyntaxUid()),
             FrameTranscoding::can);
+    instances.requireReadable(tenant, List.of(i));
     FrameIndex index = frameIndexes.frameIndex(tenant, i);
     PixelDescription image = target == null ? null : pixelDescription(tenant, i);
     if (image != null) {
@@ -219,6 +220,7 @@ public class WadoResource {
     if (!deflated && (r.offset() >= i.size() || r.length() > i.size() - r.offset())) {
       throw WadoException.badRequest("bulk data range lies outside the stored object");
     }
+    instances.requireReadable(tenant, List.of(i));
     boolean multipart = Negotiation.bulkDataMultipart(accept(headers), i.transferSyntaxUid());
     String boundary = multipart ? Multipart.newBoundary() : null;
     StreamingOutput body =
@@ -243,6 +245,7 @@ public class WadoResource {
     }
     String target =
         Negotiation.transferSyntax(accept, Negotiation.DICOM, syntaxes, Transcoder::canTranscode);
+    instances.requireReadable(tenant, found);
     String boundary = Multipart.newBoundary();
     StreamingOutput body = out -> instances.writeInstances(tenant, found, out, boundary, target);
     return Response.ok(body).type(Multipart.contentType(Negotiation.DICOM, boundary)).build();
@@ -263,7 +266,7 @@ public class WadoResource {
     try {
       return PixelDescription.of(objectHeaders.header(tenant, i, false));
     } catch (java.io.IOException e) {
-      throw new WadoException(503, "object storage did not answer; retry later");
+      throw WadoException.storageFailed(e);
     }
   }
 

@@ -208,6 +208,7 @@ public class WadoUriResource {
       throw WadoException.notAcceptable(
           "transcoding from " + stored + " to " + asked.strip() + " is not supported");
     }
+    instances.requireReadable(tenant, java.util.List.of(i));
     if (deidentifier != null) {
       StreamingOutput anonymized =
           out ->
@@ -252,7 +253,7 @@ public class WadoUriResource {
       byte[] image = rendered.render(tenant, r, frame, params, viewport, type);
       return Response.ok(image).type(type).build();
     } catch (IOException e) {
-      throw new WadoException(503, "object storage did not answer; retry later");
+      throw WadoException.storageFailed(e);
     }
   }
 

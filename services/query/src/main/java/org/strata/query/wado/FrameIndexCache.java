@@ -159,7 +159,7 @@ public class FrameIndexCache {
       return computeFrameIndex(tenant, i);
     } catch (StorageException | IOException e) {
       LOG.warnf("frame index of tenant %s not available: %s", tenant, StorageException.describe(e));
-      throw new WadoException(503, "object storage did not answer; retry later");
+      throw WadoException.storageFailed(e);
     }
   }
 

@@ -40,6 +40,15 @@ public class InstanceRetrieval {
   }
 
   /**
+   * Before the answer's first byte: 503 with Retry-After when instances not in the object cache are
+   * on a nearline tier that does not serve now (a streamed answer could only be cut short).
+   */
+  public void requireReadable(String tenant, List<StoredInstance> instances) {
+    storage.requireNearlineReadable(
+        tenant, instances.stream().filter(i -> !cache.contains(i)).toList());
+  }
+
+  /**
    * Each object as one {@code application/dicom} part: byte for byte as stored (with its
    * Content-Length) when {@code target} is null or the stored syntax, else transcoded to {@code
    * target} as it streams (no Content-Length: the size is known only at the end).

@@ -2,10 +2,16 @@ package org.strata.query.wado;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 import org.strata.storage.ObjectStore;
 import org.strata.storage.StorageException;
+import org.strata.storage.Tier;
+import org.strata.storage.TierUnavailableException;
 import org.strata.storage.TieredStorage;
 import org.strata.storage.Tiers;
 
@@ -61,6 +67,48 @@ public class Storage {
       throws StorageException {
     checkTenant(tenant, key);
     return store(bucket).getRange(key, offset, length);
+  }
+
+  /**
+   * Before an answer's first byte: for the items on a nearline tier, one read of the first byte of
+   * one object per such bucket, so a nearline tier that does not serve now is a refusal the client
+   * can act on (503 with Retry-After, a DIMSE failure) rather than an answer cut short. Online
+   * tiers are not probed; a missing object is left to the read itself.
+   */
+  public <T> void requireNearlineReadable(
+      String tenant, List<T> items, Function<T, String> bucket, Function<T, String> key)
+      throws TierUnavailableException {
+    Set<String> probed = new HashSet<>();
+    for (T item : items) {
+      String b = bucket.apply(item);
+      String k = key.apply(item);
+      if (!underTenant(tenant, k)
+          || probed.contains(b)
+          || storage
+              .tiers()
+              .ofBucket(b)
+              .map(t -> t.retrieval() != Tier.Retrieval.NEARLINE)
+              .orElse(true)) {
+        continue;
+      }
+      probed.add(b);
+      try {
+        store(b).probe(k);
+      } catch (TierUnavailableException e) {
+        throw e;
+      } catch (StorageException e) {
+        // Not the tier's unavailability: the read itself reports it.
+      }
+    }
+  }
+
+  /** {@link #requireNearlineReadable} for WADO: 503 with Retry-After. */
+  public void requireNearlineReadable(String tenant, List<StoredInstance> instances) {
+    try {
+      requireNearlineReadable(tenant, instances, StoredInstance::bucket, StoredInstance::objectKey);
+    } catch (TierUnavailableException e) {
+      throw WadoException.unavailable(e);
+    }
   }
 
   /** Also for reads that do not go to S3 (the object cache). */

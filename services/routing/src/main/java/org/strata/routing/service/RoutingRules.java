@@ -8,21 +8,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.RulesDocument.Rule;
+import org.strata.servicekit.config.WatchedFile;
 
 /**
  * The rules in force: read from the rules file at start, re-read when the file changes (checked
  * every {@code strata.routing.rules-reload-interval}), changed by the admin API (which writes the
  * file, so the file stays the one source). A file that does not validate is not taken: the rules in
- * force stay, and {@link #lastError()} says why (the service does not start with a bad file). With
- * {@code strata.routing.rules-read-only} the admin API's changes are refused (ADR 0039).
+ * force stay, and {@link #lastError()} says why (the service does not start with a bad file;
+ * service-kit's {@link WatchedFile}). With {@code strata.routing.rules-read-only} the admin API's
+ * changes are refused (ADR 0039).
  */
 @ApplicationScoped
 public class RoutingRules {
@@ -30,10 +29,7 @@ public class RoutingRules {
 
   private final RulesFile file;
   private final RoutingConfig config;
-  private volatile RuleBook book = RuleBook.empty();
-  private volatile String loadedStamp;
-  private volatile String lastError;
-  private ScheduledExecutorService reloader;
+  private volatile WatchedFile<RuleBook> watched;
 
   RoutingRules(RoutingConfig config) {
     this.config = config;
@@ -41,49 +37,31 @@ public class RoutingRules {
   }
 
   void start(@Observes StartupEvent event) throws IOException {
-    String stamp = file.stamp();
-    book = RuleBook.of(file.read()); // a bad file stops the start, with the reason
-    loadedStamp = stamp;
+    // A bad file stops the start, with the reason.
+    watched = WatchedFile.load(file.path(), "routing rules", p -> RuleBook.of(file.read()));
+    RuleBook book = watched.current();
     LOG.infof(
         "routing rules from %s: %d destination(s), %d rule(s)",
         file.path(), book.destinations().size(), book.rules().size());
-    reloader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-    long every = config.rulesReloadInterval().toMillis();
-    reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    watched.checkEvery(config.rulesReloadInterval());
   }
 
   void stop(@Observes ShutdownEvent event) {
-    if (reloader != null) {
-      reloader.shutdownNow();
+    if (watched != null) {
+      watched.close();
     }
   }
 
   /** The rules in force. */
   public RuleBook book() {
-    return book;
+    WatchedFile<RuleBook> w = watched;
+    return w == null ? RuleBook.empty() : w.current();
   }
 
   /** Why the last change of the file was not taken, or null. */
   public String lastError() {
-    return lastError;
-  }
-
-  synchronized void reloadIfChanged() {
-    try {
-      String stamp = file.stamp();
-      if (stamp == null || stamp.equals(loadedStamp)) {
-        return;
-      }
-      loadedStamp = stamp;
-      book = RuleBook.of(file.read());
-      lastError = null;
-      LOG.infof(
-          "routing rules reloaded: %d destination(s), %d rule(s)",
-          book.destinations().size(), book.rules().size());
-    } catch (IOException | RuntimeException e) {
-      lastError = e.getMessage();
-      LOG.warnf("routing rules file not taken, the rules in force stay: %s", e.getMessage());
-    }
+    WatchedFile<RuleBook> w = watched;
+    return w == null ? null : w.lastError();
   }
 
   /** Adds or replaces the rule with this id. */
@@ -110,7 +88,7 @@ public class RoutingRules {
 
   /** Enables or disables a rule; false when there is no such rule. */
   public boolean setEnabled(String id, boolean enabled) throws IOException {
-    if (book.rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
+    if (book().rules().stream().noneMatch(r -> r.rule().id().equals(id))) {
       return false;
     }
     change(
@@ -130,20 +108,23 @@ public class RoutingRules {
    * it does not), writes the file and takes it; {@link RulesReadOnlyException} when the file is the
    * deployment's.
    */
-  private synchronized RuleBook change(UnaryOperator<RulesDocument> edit) throws IOException {
+  private RuleBook change(UnaryOperator<RulesDocument> edit) throws IOException {
     if (config.rulesReadOnly()) {
       throw new RulesReadOnlyException();
     }
-    RulesDocument edited = edit.apply(book.document());
-    long revision = edited.revision() == null ? 1 : edited.revision() + 1;
-    RuleBook next =
-        RuleBook.of(
-            new RulesDocument(
-                RulesDocument.FORMAT_VERSION, revision, edited.destinations(), edited.rules()));
-    file.write(next.document());
-    loadedStamp = file.stamp();
-    book = next;
-    lastError = null;
-    return next;
+    return watched.change(
+        book -> {
+          RulesDocument edited = edit.apply(book.document());
+          long revision = edited.revision() == null ? 1 : edited.revision() + 1;
+          RuleBook next =
+              RuleBook.of(
+                  new RulesDocument(
+                      RulesDocument.FORMAT_VERSION,
+                      revision,
+                      edited.destinations(),
+                      edited.rules()));
+          file.write(next.document());
+          return next;
+        });
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 
 /** Reads and writes the rules file (YAML). Writes are atomic: a reader never sees half a file. */
 public final class RulesFile {
@@ -35,15 +34,6 @@ public final class RulesFile {
 
   public Path path() {
     return path;
-  }
-
-  /** The file's modification time and size, to notice a change; null when it does not exist. */
-  public String stamp() throws IOException {
-    if (!Files.exists(path)) {
-      return null;
-    }
-    FileTime t = Files.getLastModifiedTime(path);
-    return t.toMillis() + "/" + Files.size(path);
   }
 
   /** The document, or an empty one when the file does not exist. */

@@ -53,6 +53,28 @@ public interface TieringConfig {
     @WithDefault("PT1H")
     Duration interval();
 
+    /** How often the policies file is checked for a hand edit (ADR 0064). */
+    @WithDefault("PT2S")
+    Duration reloadInterval();
+
+    /**
+     * Evaluates the enabled policies for a study soon after index committed instances of it ({@code
+     * strata.study.updated}), besides the schedule (ADR 0064).
+     */
+    @WithDefault("true")
+    boolean onIndexed();
+
+    /**
+     * How long after the first index commit of a study its evaluation waits, gathering the study's
+     * further commits into the same evaluation (and leaving ingest time to write derivatives).
+     */
+    @WithDefault("PT1M")
+    Duration indexedDebounce();
+
+    /** The most studies waiting for their evaluation; beyond, the schedule evaluates them. */
+    @WithDefault("100000")
+    int indexedMaxPending();
+
     /** Runs the evaluation on its schedule (tests call it). */
     @WithDefault("true")
     boolean scheduled();

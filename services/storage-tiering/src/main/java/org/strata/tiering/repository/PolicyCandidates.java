@@ -33,6 +33,7 @@ public class PolicyCandidates {
           + instancesOfSeries("i", "se")
           + locationOfInstance("l", "i")
           + " where (cast(? as text) is null or st.tenant = ?)"
+          + " and (cast(? as text) is null or st.study_uid = ?)"
           + " and (cast(? as text) is null or cast(? as text) = any(st.modalities_in_study))"
           + " and (cast(? as date) is null or st.study_date < cast(? as date))"
           + " and (cast(? as timestamptz) is null or st.created_at < cast(? as timestamptz))"
@@ -52,6 +53,7 @@ public class PolicyCandidates {
       String tenant, String studyUid, String bucket, long instances, long bytes) {}
 
   /**
+   * @param studyUid only this study (null: every study)
    * @param studyDateBefore only studies whose Study Date is before this (null: no such condition)
    * @param ingestedBefore only studies first indexed before this (null: no such condition)
    * @param sopClass only instances of this SOP class (null: any)
@@ -60,6 +62,7 @@ public class PolicyCandidates {
    */
   public List<Candidate> find(
       String tenant,
+      String studyUid,
       String modality,
       LocalDate studyDateBefore,
       Instant ingestedBefore,
@@ -73,20 +76,23 @@ public class PolicyCandidates {
     return index.list(
         SQL,
         ps -> {
-          ps.setString(1, tenant);
-          ps.setString(2, tenant);
-          ps.setString(3, modality);
-          ps.setString(4, modality);
-          ps.setDate(5, date);
-          ps.setDate(6, date);
-          ps.setTimestamp(7, at);
-          ps.setTimestamp(8, at);
-          ps.setString(9, sopClass);
-          ps.setString(10, sopClass);
-          ps.setObject(11, minBytes, java.sql.Types.BIGINT);
-          ps.setObject(12, minBytes, java.sql.Types.BIGINT);
-          ps.setString(13, targetBucket);
-          ps.setInt(14, limit);
+          int i = 0;
+          ps.setString(++i, tenant);
+          ps.setString(++i, tenant);
+          ps.setString(++i, studyUid);
+          ps.setString(++i, studyUid);
+          ps.setString(++i, modality);
+          ps.setString(++i, modality);
+          ps.setDate(++i, date);
+          ps.setDate(++i, date);
+          ps.setTimestamp(++i, at);
+          ps.setTimestamp(++i, at);
+          ps.setString(++i, sopClass);
+          ps.setString(++i, sopClass);
+          ps.setObject(++i, minBytes, java.sql.Types.BIGINT);
+          ps.setObject(++i, minBytes, java.sql.Types.BIGINT);
+          ps.setString(++i, targetBucket);
+          ps.setInt(++i, limit);
         },
         rs ->
             new Candidate(

@@ -63,8 +63,12 @@ public class TenantPolicyResource {
   }
 
   @GET
-  @Operation(summary = "The tenant's lifecycle policies in force, with the file's revision")
-  @APIResponse(responseCode = "200", description = "revision, readOnly, policies")
+  @Operation(
+      summary = "The tenant's lifecycle policies in force, with the file's revision",
+      description =
+          "fileError: why the last hand edit of the policies file was not taken (the policies in"
+              + " force stay), or null")
+  @APIResponse(responseCode = "200", description = "revision, fileError, policies")
   @APIResponse(responseCode = "400", description = "The tenant is malformed")
   public Response list(@PathParam("tenant") String tenant) {
     if (!TenantId.isValid(tenant)) {
@@ -73,6 +77,7 @@ public class TenantPolicyResource {
     String t = TenantId.parse(tenant).value();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("revision", book.document().revision());
+    body.put("fileError", book.fileError());
     body.put(
         "policies",
         book.policies().stream()

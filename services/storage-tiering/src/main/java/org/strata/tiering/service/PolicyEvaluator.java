@@ -6,8 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,8 +25,9 @@ import org.strata.tiering.repository.PolicyCandidates;
 import org.strata.tiering.repository.PolicyCandidates.Candidate;
 
 /**
- * Lifecycle policies (ADR 0032): what each would move (dry-run) and, on a schedule, the moves of
- * the enabled ones planned as ordinary journaled moves (ADR 0031).
+ * Lifecycle policies (ADR 0032): what each would move (dry-run) and, on a schedule and for a study
+ * index just committed (ADR 0064), the moves of the enabled ones planned as ordinary journaled
+ * moves (ADR 0031).
  */
 @ApplicationScoped
 public class PolicyEvaluator {
@@ -127,13 +128,25 @@ public class PolicyEvaluator {
 
   /** Plans the moves of every enabled policy {@code which} accepts; returns the jobs planned. */
   public int apply(Predicate<LifecyclePolicy> which) throws SQLException {
+    return apply(which, null);
+  }
+
+  /**
+   * Plans the moves of every enabled policy of the tenant (or of every tenant) for one study, as
+   * the schedule would; returns the jobs planned.
+   */
+  public int applyToStudy(String tenant, String studyUid) throws SQLException {
+    return apply(p -> p.tenant() == null || p.tenant().equals(tenant), studyUid);
+  }
+
+  private int apply(Predicate<LifecyclePolicy> which, String onlyStudy) throws SQLException {
     int planned = 0;
     for (LifecyclePolicy p : book.policies()) {
       if (!p.enabled() || !which.test(p)) {
         continue;
       }
       Tier target = tier(p);
-      for (String study : preview(p).studies()) {
+      for (String study : preview(p, onlyStudy).studies()) {
         int slash = study.indexOf('/');
         planned +=
             planner
@@ -148,23 +161,31 @@ public class PolicyEvaluator {
                 .orElse(0);
       }
     }
-    if (planned > 0) {
+    if (planned > 0 && onlyStudy == null) {
       LOG.infof("lifecycle policies planned %d moves", planned);
+    } else if (planned > 0) {
+      LOG.debugf("lifecycle policies planned %d moves of study %s", planned, onlyStudy);
     }
     return planned;
   }
 
   private Preview preview(LifecyclePolicy p) throws SQLException {
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    LocalDate cutoff = today.minus(p.olderThan());
+    return preview(p, null);
+  }
+
+  private Preview preview(LifecyclePolicy p, String onlyStudy) throws SQLException {
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
     List<Candidate> found =
         candidates.find(
             p.tenant(),
+            onlyStudy,
             p.modality(),
-            p.since() == LifecyclePolicy.Since.STUDY_DATE ? cutoff : null,
-            p.since() == LifecyclePolicy.Since.INGEST
-                ? cutoff.atStartOfDay().toInstant(ZoneOffset.UTC)
+            // A Study Date is a day: older than P1Y is before the day a year ago.
+            p.since() == LifecyclePolicy.Since.STUDY_DATE
+                ? now.toLocalDate().minus(p.olderThan())
                 : null,
+            // Ingest is an instant: older than P0D is any study index already has.
+            p.since() == LifecyclePolicy.Since.INGEST ? now.minus(p.olderThan()).toInstant() : null,
             p.sopClass(),
             p.minBytes(),
             tier(p).bucket(),

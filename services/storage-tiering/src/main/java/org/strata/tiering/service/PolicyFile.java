@@ -53,8 +53,26 @@ public final class PolicyFile {
     try {
       return parseRetention(bytes(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("policies file: cannot read " + file + ": " + e, e);
+      throw unreadable(file, e);
     }
+  }
+
+  /**
+   * The reason a file could not be read or parsed: for JSON, the position only (the parser's
+   * message quotes the file's content).
+   */
+  private static IllegalArgumentException unreadable(Path file, IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+      var at = json.getLocation();
+      return new IllegalArgumentException(
+          "policies file: not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"),
+          null);
+    }
+    return new IllegalArgumentException(
+        "policies file: cannot read " + file + ": " + e.getClass().getSimpleName(), e);
   }
 
   private static byte[] bytes(Path file) throws IOException {
@@ -125,7 +143,7 @@ public final class PolicyFile {
     try {
       return parseDocument(bytes(file), tiers);
     } catch (IOException e) {
-      throw new IllegalArgumentException("policies file: cannot read " + file + ": " + e, e);
+      throw unreadable(file, e);
     }
   }
 
