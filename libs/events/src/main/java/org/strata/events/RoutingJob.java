@@ -209,6 +209,34 @@ public record RoutingJob(
         deidentify);
   }
 
+  /**
+   * This very record with its first {@code count} instances delivered: what the destination
+   * confirmed during an attempt of it that a crash interrupted (routing's job progress). The event
+   * id, time and attempt stay; only the rest of the instances is left to send.
+   */
+  public RoutingJob withConfirmed(int count) {
+    int n = Math.min(Math.max(0, count), instances.size());
+    return new RoutingJob(
+        eventId,
+        occurredAt,
+        tenant,
+        jobId,
+        destination,
+        priority,
+        ruleId,
+        studyInstanceUid,
+        instances.subList(n, instances.size()),
+        sent + n,
+        attempt,
+        notBefore,
+        lastReason,
+        patientId,
+        issuerOfPatientId,
+        requestedBy,
+        n > 0 ? deliveredWith(n) : delivered,
+        deidentify);
+  }
+
   /** The same job for its next attempt: what is left, the reason, and when to try again. */
   public RoutingJob nextAttempt(
       String newEventId,
