@@ -61,35 +61,28 @@ final class StoredStudyMother {
     /** A job of every instance, as a rule or a manual export makes it. */
     org.strata.events.RoutingJob job(String destination) {
       InstanceStored first = events.get(0);
-      return new org.strata.events.RoutingJob(
-          UUID.randomUUID().toString(),
-          Instant.now(),
-          first.tenant(),
-          UUID.randomUUID().toString(),
-          destination,
-          org.strata.events.RoutingJob.Priority.ROUTINE,
-          null,
-          first.studyInstanceUid(),
-          events.stream()
-              .map(
-                  e ->
-                      new org.strata.events.RoutingJob.Instance(
-                          e.seriesInstanceUid(),
-                          e.sopInstanceUid(),
-                          e.sopClassUid(),
-                          e.transferSyntaxUid(),
-                          e.objectLocation().bucket(),
-                          e.objectLocation().key()))
-              .toList(),
-          0,
-          0,
-          null,
-          null,
-          first.patientId(),
-          null,
-          null,
-          null,
-          null);
+      return org.strata.events.RoutingJob.builder()
+          .eventId(UUID.randomUUID().toString())
+          .occurredAt(Instant.now())
+          .tenant(first.tenant())
+          .jobId(UUID.randomUUID().toString())
+          .destination(destination)
+          .priority(org.strata.events.RoutingJob.Priority.ROUTINE)
+          .studyInstanceUid(first.studyInstanceUid())
+          .instances(
+              events.stream()
+                  .map(
+                      e ->
+                          new org.strata.events.RoutingJob.Instance(
+                              e.seriesInstanceUid(),
+                              e.sopInstanceUid(),
+                              e.sopClassUid(),
+                              e.transferSyntaxUid(),
+                              e.objectLocation().bucket(),
+                              e.objectLocation().key()))
+                  .toList())
+          .patientId(first.patientId())
+          .build();
     }
 
     /** Puts {@code job}'s record on its queue topic, as routing does. */

@@ -56,7 +56,7 @@ public class IndexedStudies {
           + SeriesTable.SERIES_UID
           + " = ?) and (cast(? as text[]) is null or i."
           + InstanceTable.SOP_INSTANCE_UID
-          + " = any(?)) order by se.pk, i.pk limit ?";
+          + " = any(cast(? as text[]))) order by se.pk, i.pk limit ?";
 
   /** A study's instances to send, with its patient (empty: the tenant has no such study). */
   public record Selection(
