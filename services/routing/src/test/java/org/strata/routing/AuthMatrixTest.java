@@ -11,12 +11,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.strata.http.auth.Roles;
 import org.strata.platform.Component;
@@ -118,9 +118,9 @@ class AuthMatrixTest {
 
   /**
    * STOW-RS destinations with credentials, against a peer that checks them for real (Keycloak's
-   * token introspection, or the expected basic credential): OAuth2 client credentials with the right
-   * secret (the realm's client strata-test) and basic auth with the right password are SENT; a
-   * wrong client secret ends DEAD with the token endpoint's answer, a wrong password with the
+   * token introspection, or the expected basic credential): OAuth2 client credentials with the
+   * right secret (the realm's client strata-test) and basic auth with the right password are SENT;
+   * a wrong client secret ends DEAD with the token endpoint's answer, a wrong password with the
    * peer's 401. The secrets come from environment variables (set for the tests in the pom).
    */
   @Test

@@ -372,8 +372,7 @@ class RoutingTest {
    * instances arrive in Implicit VR Little Endian with the decoded pixels.
    */
   @Test
-  void aCompressedStudyArrivesTranscodedWhereOnlyAnUncompressedSyntaxIsAccepted()
-      throws Exception {
+  void aCompressedStudyArrivesTranscodedWhereOnlyAnUncompressedSyntaxIsAccepted() throws Exception {
     StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-x", "+xi");
     knownAe("PACS-X", pacs.port());
     putDestination("pacs-x", "{\"dimse\":{\"aeTitle\":\"PACS-X\"}}");

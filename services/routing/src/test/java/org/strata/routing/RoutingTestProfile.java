@@ -28,16 +28,16 @@ public class RoutingTestProfile implements QuarkusTestProfile {
     config.put("strata.routing.progress-batch", "1");
     config.putAll(
         Map.of(
-        "strata.routing.commitment-port", String.valueOf(freePort()),
-        "strata.routing.commitment-timeout", "PT60S",
-        "strata.routing.job-purge-interval", "PT0.5S",
-        "strata.routing.rules-file", RULES.toString(),
-        "strata.routing.known-aes-file", KNOWN_AES.toString(),
-        "strata.routing.backoff-initial", "PT0.1S",
-        "strata.routing.backoff-max", "PT1S",
-        "strata.routing.max-attempts", "3",
-        "strata.routing.breaker-threshold", "20",
-        "strata.routing.breaker-open-for", "PT1S"));
+            "strata.routing.commitment-port", String.valueOf(freePort()),
+            "strata.routing.commitment-timeout", "PT60S",
+            "strata.routing.job-purge-interval", "PT0.5S",
+            "strata.routing.rules-file", RULES.toString(),
+            "strata.routing.known-aes-file", KNOWN_AES.toString(),
+            "strata.routing.backoff-initial", "PT0.1S",
+            "strata.routing.backoff-max", "PT1S",
+            "strata.routing.max-attempts", "3",
+            "strata.routing.breaker-threshold", "20",
+            "strata.routing.breaker-open-for", "PT1S"));
     return config;
   }
 

@@ -75,8 +75,7 @@ final class TokenCheckingStowPeer implements AutoCloseable {
                     "Basic "
                         + Base64.getEncoder()
                             .encodeToString(
-                                "strata-test:strata-test-secret"
-                                    .getBytes(StandardCharsets.UTF_8)))
+                                "strata-test:strata-test-secret".getBytes(StandardCharsets.UTF_8)))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))

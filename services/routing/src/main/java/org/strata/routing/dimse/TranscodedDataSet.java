@@ -11,10 +11,11 @@ import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.net.StoredDataSet;
 
 /**
- * The data set of a Part 10 object re-encoded in a native transfer syntax as it is read (dicom-core's
- * {@link Transcoder}, one frame at a time): a virtual thread transcodes into a 64 KiB pipe the C-STORE
- * reads from, so memory does not grow with the object. A failure of the transcoding is raised to the
- * reader as {@link Failed} (never a short data set that would look complete).
+ * The data set of a Part 10 object re-encoded in a native transfer syntax as it is read
+ * (dicom-core's {@link Transcoder}, one frame at a time): a virtual thread transcodes into a 64 KiB
+ * pipe the C-STORE reads from, so memory does not grow with the object. A failure of the
+ * transcoding is raised to the reader as {@link Failed} (never a short data set that would look
+ * complete).
  */
 final class TranscodedDataSet {
   private static final int CHUNK = 64 * 1024;

@@ -15,6 +15,7 @@ final class QueuedJob {
 
   /** Instances of the record on the queue confirmed by an attempt a crash interrupted. */
   final int confirmedBefore;
+
   volatile boolean cancelled;
   volatile Instant notBefore;
 

@@ -24,7 +24,8 @@ class ProgressRecorderTest {
 
   @Test
   void writesWhenTheIntervalPassedSinceTheLastWrite() {
-    ProgressRecorder p = new ProgressRecorder(writes::add, 0, 10, Duration.ofSeconds(1), clock::get);
+    ProgressRecorder p =
+        new ProgressRecorder(writes::add, 0, 10, Duration.ofSeconds(1), clock::get);
     p.confirmed(1);
     clock.addAndGet(Duration.ofMillis(999).toNanos());
     p.confirmed(2);
