@@ -94,81 +94,6 @@ public record RoutingJob(
     deidentify = deidentify == null ? null : List.copyOf(deidentify);
   }
 
-  /** The record without de-identification (as before that field was added). */
-  public RoutingJob(
-      String eventId,
-      Instant occurredAt,
-      String tenant,
-      String jobId,
-      String destination,
-      Priority priority,
-      String ruleId,
-      String studyInstanceUid,
-      List<Instance> instances,
-      int sent,
-      int attempt,
-      Instant notBefore,
-      String lastReason,
-      String patientId,
-      String issuerOfPatientId,
-      String requestedBy,
-      List<AuditRecord.SopClassCount> delivered) {
-    this(
-        eventId,
-        occurredAt,
-        tenant,
-        jobId,
-        destination,
-        priority,
-        ruleId,
-        studyInstanceUid,
-        instances,
-        sent,
-        attempt,
-        notBefore,
-        lastReason,
-        patientId,
-        issuerOfPatientId,
-        requestedBy,
-        delivered,
-        null);
-  }
-
-  /** The record with the fields of its first version only. */
-  public RoutingJob(
-      String eventId,
-      Instant occurredAt,
-      String tenant,
-      String jobId,
-      String destination,
-      Priority priority,
-      String ruleId,
-      String studyInstanceUid,
-      List<Instance> instances,
-      int sent,
-      int attempt,
-      Instant notBefore,
-      String lastReason) {
-    this(
-        eventId,
-        occurredAt,
-        tenant,
-        jobId,
-        destination,
-        priority,
-        ruleId,
-        studyInstanceUid,
-        instances,
-        sent,
-        attempt,
-        notBefore,
-        lastReason,
-        null,
-        null,
-        null,
-        null);
-  }
-
   /**
    * Every instance delivered so far per SOP class: those of earlier attempts and the first {@code
    * sentNow} of {@link #instances} (senders send in order and stop at the first failure).
@@ -188,25 +113,21 @@ public record RoutingJob(
 
   /** The same job with a new event id and time, attempts counted afresh (an operator's retry). */
   public RoutingJob again(String newEventId, Instant now) {
-    return new RoutingJob(
-        newEventId,
-        now,
-        tenant,
-        jobId,
-        destination,
-        priority,
-        ruleId,
-        studyInstanceUid,
-        instances,
-        sent,
-        0,
-        null,
-        lastReason,
-        patientId,
-        issuerOfPatientId,
-        requestedBy,
-        delivered,
-        deidentify);
+    return toBuilder().eventId(newEventId).occurredAt(now).attempt(0).notBefore(null).build();
+  }
+
+  /**
+   * This very record with its first {@code count} instances delivered: what the destination
+   * confirmed during an attempt of it that a crash interrupted (routing's job progress). The event
+   * id, time and attempt stay; only the rest of the instances is left to send.
+   */
+  public RoutingJob withConfirmed(int count) {
+    int n = Math.min(Math.max(0, count), instances.size());
+    return toBuilder()
+        .instances(instances.subList(n, instances.size()))
+        .sent(sent + n)
+        .delivered(n > 0 ? deliveredWith(n) : delivered)
+        .build();
   }
 
   /** The same job for its next attempt: what is left, the reason, and when to try again. */
@@ -217,24 +138,179 @@ public record RoutingJob(
       int sentNow,
       Instant retryAt,
       String reason) {
-    return new RoutingJob(
-        newEventId,
-        now,
-        tenant,
-        jobId,
-        destination,
-        priority,
-        ruleId,
-        studyInstanceUid,
-        left,
-        sent + sentNow,
-        attempt + 1,
-        retryAt,
-        reason,
-        patientId,
-        issuerOfPatientId,
-        requestedBy,
-        sentNow > 0 ? deliveredWith(sentNow) : delivered,
-        deidentify);
+    return toBuilder()
+        .eventId(newEventId)
+        .occurredAt(now)
+        .instances(left)
+        .sent(sent + sentNow)
+        .attempt(attempt + 1)
+        .notBefore(retryAt)
+        .lastReason(reason)
+        .delivered(sentNow > 0 ? deliveredWith(sentNow) : delivered)
+        .build();
+  }
+
+  /** A new record, every field absent (sent and attempt 0) until set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record's fields. */
+  public Builder toBuilder() {
+    return new Builder()
+        .eventId(eventId)
+        .occurredAt(occurredAt)
+        .tenant(tenant)
+        .jobId(jobId)
+        .destination(destination)
+        .priority(priority)
+        .ruleId(ruleId)
+        .studyInstanceUid(studyInstanceUid)
+        .instances(instances)
+        .sent(sent)
+        .attempt(attempt)
+        .notBefore(notBefore)
+        .lastReason(lastReason)
+        .patientId(patientId)
+        .issuerOfPatientId(issuerOfPatientId)
+        .requestedBy(requestedBy)
+        .delivered(delivered)
+        .deidentify(deidentify);
+  }
+
+  /** Builds a record field by field; {@link #build()} validates as the constructor does. */
+  public static final class Builder {
+    private String eventId;
+    private Instant occurredAt;
+    private String tenant;
+    private String jobId;
+    private String destination;
+    private Priority priority;
+    private String ruleId;
+    private String studyInstanceUid;
+    private List<Instance> instances;
+    private int sent;
+    private int attempt;
+    private Instant notBefore;
+    private String lastReason;
+    private String patientId;
+    private String issuerOfPatientId;
+    private String requestedBy;
+    private List<AuditRecord.SopClassCount> delivered;
+    private List<String> deidentify;
+
+    private Builder() {}
+
+    public Builder eventId(String v) {
+      eventId = v;
+      return this;
+    }
+
+    public Builder occurredAt(Instant v) {
+      occurredAt = v;
+      return this;
+    }
+
+    public Builder tenant(String v) {
+      tenant = v;
+      return this;
+    }
+
+    public Builder jobId(String v) {
+      jobId = v;
+      return this;
+    }
+
+    public Builder destination(String v) {
+      destination = v;
+      return this;
+    }
+
+    public Builder priority(Priority v) {
+      priority = v;
+      return this;
+    }
+
+    public Builder ruleId(String v) {
+      ruleId = v;
+      return this;
+    }
+
+    public Builder studyInstanceUid(String v) {
+      studyInstanceUid = v;
+      return this;
+    }
+
+    public Builder instances(List<Instance> v) {
+      instances = v;
+      return this;
+    }
+
+    public Builder sent(int v) {
+      sent = v;
+      return this;
+    }
+
+    public Builder attempt(int v) {
+      attempt = v;
+      return this;
+    }
+
+    public Builder notBefore(Instant v) {
+      notBefore = v;
+      return this;
+    }
+
+    public Builder lastReason(String v) {
+      lastReason = v;
+      return this;
+    }
+
+    public Builder patientId(String v) {
+      patientId = v;
+      return this;
+    }
+
+    public Builder issuerOfPatientId(String v) {
+      issuerOfPatientId = v;
+      return this;
+    }
+
+    public Builder requestedBy(String v) {
+      requestedBy = v;
+      return this;
+    }
+
+    public Builder delivered(List<AuditRecord.SopClassCount> v) {
+      delivered = v;
+      return this;
+    }
+
+    public Builder deidentify(List<String> v) {
+      deidentify = v;
+      return this;
+    }
+
+    public RoutingJob build() {
+      return new RoutingJob(
+          eventId,
+          occurredAt,
+          tenant,
+          jobId,
+          destination,
+          priority,
+          ruleId,
+          studyInstanceUid,
+          instances,
+          sent,
+          attempt,
+          notBefore,
+          lastReason,
+          patientId,
+          issuerOfPatientId,
+          requestedBy,
+          delivered,
+          deidentify);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.strata.routing;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,8 +12,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.strata.http.auth.Roles;
 import org.strata.platform.Component;
@@ -33,6 +37,9 @@ class AuthMatrixTest {
   URI base;
 
   @Inject ObjectStore s3;
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
 
   @Test
   void everyEndpointRefusesWhatItMustAndAdmitsItsRole() {
@@ -106,6 +113,82 @@ class AuthMatrixTest {
           .post("admin/tenants/" + tenants[i] + "/exports")
           .then()
           .statusCode(i == 0 ? 202 : 404);
+    }
+  }
+
+  /**
+   * STOW-RS destinations with credentials, against a peer that checks them for real (Keycloak's
+   * token introspection, or the expected basic credential): OAuth2 client credentials with the
+   * right secret (the realm's client strata-test) and basic auth with the right password are SENT;
+   * a wrong client secret ends DEAD with the token endpoint's answer, a wrong password with the
+   * peer's 401. The secrets come from environment variables (set for the tests in the pom).
+   */
+  @Test
+  void stowDestinationsAuthenticateWithClientCredentialsFromKeycloakOrBasic() throws Exception {
+    String issuer = SharedPlatform.require(EnumSet.of(Component.KEYCLOAK)).oidcIssuer();
+    String admin = "Bearer " + new KeycloakTokens(issuer).user("admin");
+    try (TokenCheckingStowPeer peer =
+        new TokenCheckingStowPeer(issuer, System.getenv("STRATA_TEST_STOW_PASSWORD"))) {
+      String oauth =
+          "{\"stow\":{\"url\":\""
+              + peer.url()
+              + "\",\"tokenUrl\":\""
+              + issuer
+              + "/protocol/openid-connect/token\",\"clientId\":\"strata-test\","
+              + "\"clientSecretEnv\":\"%s\"}}";
+      String basic =
+          "{\"stow\":{\"url\":\""
+              + peer.url()
+              + "\",\"username\":\"router\",\"passwordEnv\":\"%s\"}}";
+      Map<String, String> destinations = new java.util.LinkedHashMap<>();
+      destinations.put("stow-oauth", oauth.formatted("STRATA_TEST_STOW_SECRET"));
+      destinations.put("stow-oauth-wrong", oauth.formatted("STRATA_TEST_STOW_WRONG_SECRET"));
+      destinations.put("stow-basic", basic.formatted("STRATA_TEST_STOW_PASSWORD"));
+      destinations.put("stow-basic-wrong", basic.formatted("STRATA_TEST_STOW_WRONG_SECRET"));
+      Map<String, String> jobs = new java.util.LinkedHashMap<>();
+      for (var d : destinations.entrySet()) {
+        given()
+            .baseUri(base.toString())
+            .header("Authorization", admin)
+            .contentType(ContentType.JSON)
+            .body(d.getValue())
+            .put("admin/destinations/" + d.getKey())
+            .then()
+            .statusCode(200);
+        StoredStudyMother m = new StoredStudyMother();
+        m.tenant = "route-stow-auth";
+        m.instances = 1;
+        var job = m.store(s3).job(d.getKey());
+        StoredStudyMother.Stored.enqueue(bootstrap, job);
+        jobs.put(d.getKey(), job.jobId());
+      }
+      Map<String, Map<String, Object>> ended = new java.util.LinkedHashMap<>();
+      for (var j : jobs.entrySet()) {
+        ended.put(
+            j.getKey(),
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () ->
+                        given()
+                            .baseUri(base.toString())
+                            .header("Authorization", admin)
+                            .get("admin/jobs/" + j.getValue())
+                            .then()
+                            .extract()
+                            .jsonPath()
+                            .getMap("$"),
+                    job -> "SENT".equals(job.get("state")) || "DEAD".equals(job.get("state"))));
+      }
+      assertEquals("SENT", ended.get("stow-oauth").get("state"), ended.toString());
+      assertEquals("SENT", ended.get("stow-basic").get("state"), ended.toString());
+      assertEquals("DEAD", ended.get("stow-oauth-wrong").get("state"), ended.toString());
+      assertEquals(
+          "authorization: OAuth2 token endpoint answered 401",
+          ended.get("stow-oauth-wrong").get("lastReason"));
+      assertEquals("DEAD", ended.get("stow-basic-wrong").get("state"), ended.toString());
+      assertEquals("STOW-RS answered 401", ended.get("stow-basic-wrong").get("lastReason"));
+      assertEquals(2, peer.accepted.get());
     }
   }
 }

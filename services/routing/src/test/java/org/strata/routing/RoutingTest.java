@@ -45,6 +45,8 @@ import org.strata.events.EventCodec;
 import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
+import org.strata.routing.repository.JobBoard;
+import org.strata.routing.service.JobState;
 import org.strata.storage.ObjectStore;
 import org.strata.storage.TieredStorage;
 import org.strata.storage.Tiers;
@@ -71,6 +73,8 @@ class RoutingTest {
   String bootstrap;
 
   @Inject ObjectStore s3;
+
+  @Inject JobBoard board;
 
   /** Routing's Storage Commitment listener, where Orthanc is told to report. */
   @ConfigProperty(name = "strata.routing.commitment-port")
@@ -338,6 +342,76 @@ class RoutingTest {
   }
 
   /**
+   * An attempt a crash interrupted after the destination confirmed 2 of the job's 3 instances (the
+   * status row as the killed process left it: in flight, progress 2 of that record; ADR 0062): the
+   * record read again sends only the third instance, the job is SENT with 3, and the attempt
+   * records its own progress as it goes (every instance in the test profile).
+   */
+  @Test
+  void anAttemptInterruptedAfterConfirmedInstancesResumesWithTheRestOnly() throws Exception {
+    StoreScpPeer pacs = storeScpDestination("pacs-r", "PACS-R");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-r";
+    StoredStudyMother.Stored study = ct.store(s3);
+    RoutingJob job = study.job("pacs-r");
+    board.put(job, JobState.IN_FLIGHT, 0, null);
+    board.progress(job.jobId(), job.eventId(), 2);
+
+    enqueue(job);
+
+    await().atMost(WAIT).until(() -> "SENT".equals(job(job.jobId()).get("state")));
+    assertEquals(3, job(job.jobId()).get("sent"));
+    String third = study.events().get(2).sopInstanceUid();
+    assertEquals(List.of(third), pacs.receivedOrder());
+    assertEquals(3, board.get(job.jobId()).orElseThrow().confirmedOf(job));
+  }
+
+  /**
+   * A destination that accepts only Implicit VR Little Endian (storescp {@code +xi}) and a study
+   * stored RLE Lossless (ADR 0063): routing offers the stored syntax and the native ones, and the
+   * instances arrive in Implicit VR Little Endian with the decoded pixels.
+   */
+  @Test
+  void aCompressedStudyArrivesTranscodedWhereOnlyAnUncompressedSyntaxIsAccepted() throws Exception {
+    StoreScpPeer pacs = peer(StoreScpPeer.freePort(), "pacs-x", "+xi");
+    knownAe("PACS-X", pacs.port());
+    putDestination("pacs-x", "{\"dimse\":{\"aeTitle\":\"PACS-X\"}}");
+    StoredStudyMother ct = new StoredStudyMother();
+    ct.tenant = "route-x";
+    ct.instances = 2;
+    ct.rle = true;
+    StoredStudyMother.Stored study = ct.store(s3);
+    RoutingJob job = study.job("pacs-x");
+
+    enqueue(job);
+
+    await().atMost(WAIT).until(() -> "SENT".equals(job(job.jobId()).get("state")));
+    assertEquals(2, pacs.files().size());
+    for (Path received : pacs.files()) {
+      try (var in =
+          new org.strata.dicom.io.DicomInputStream(
+              new java.io.ByteArrayInputStream(Files.readAllBytes(received)))) {
+        assertEquals(
+            org.strata.dicom.UID.ImplicitVRLittleEndian,
+            in.readFileMetaInformation().getString(org.strata.dicom.Tag.TransferSyntaxUID));
+        var ds = in.readDataset();
+        int number = Integer.parseInt(ds.getString(org.strata.dicom.Tag.InstanceNumber));
+        assertArrayEquals(
+            StoredStudyMother.rlePixels(number), ds.getBytes(org.strata.dicom.Tag.PixelData));
+      }
+    }
+  }
+
+  /** Puts a job's record on its queue topic, as routing does. */
+  private void enqueue(RoutingJob job) throws Exception {
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.ROUTING_JOBS_ROUTINE.name(), job.destination(), EventCodec.encode(job)))
+        .get();
+  }
+
+  /**
    * Finished jobs' rows are purged once older than the retention (30 days), on the purge's schedule
    * (every 0.5 s in the tests): a job aged 31 days goes, a fresh one stays, the metric counts it.
    */
@@ -570,6 +644,29 @@ class RoutingTest {
     assertEquals(2, export.studies().get(0).instanceCount());
     assertEquals(List.of(new AuditRecord.PatientRef("PID-1", "T")), export.patients());
     assertTrue(export.detail().startsWith("manual export"), export.detail());
+
+    // a list of instances: only those are queued; one the study does not have is 404
+    String second = ct.studyUid + ".1.2";
+    String listed =
+        "{\"destination\":\"pacs-m\",\"studyInstanceUid\":\""
+            + ct.studyUid
+            + "\",\"sopInstanceUids\":[%s]}";
+    exportRequest("route-m", listed.formatted("\"" + second + "\",\"" + ct.studyUid + ".1.9\""))
+        .then()
+        .statusCode(404)
+        .body("reason", equalTo("1 of the 2 listed instances are not in the study (or series)"));
+    exportRequest("route-m", listed.formatted("\"not a uid\"")).then().statusCode(400);
+    String listJob =
+        exportRequest("route-m", listed.formatted("\"" + second + "\""))
+            .then()
+            .statusCode(202)
+            .body("instances", equalTo(1))
+            .extract()
+            .path("jobId");
+    await().atMost(WAIT).until(() -> job(listJob).get("state").equals("SENT"));
+    assertEquals(1, job(listJob).get("sent"));
+    RoutingJob listRecord = EventCodec.decode(IndexRows.jobRecord(listJob), RoutingJob.class);
+    assertEquals(second, listRecord.instances().get(0).sopInstanceUid());
   }
 
   @Test

@@ -8,7 +8,7 @@ import java.util.Map;
  * The one profile of routing's service tests (one application start): its own rules file and
  * known-AE file under target/, and retries quick enough to watch (backoff 100 ms doubling to 1 s, 3
  * attempts; the breaker opens after 20 failures in a row, so these tests meet it only when they
- * want to).
+ * want to); an attempt's progress written after every instance.
  */
 public class RoutingTestProfile implements QuarkusTestProfile {
   static final Path DIR = Path.of("target", "routing-test").toAbsolutePath();
@@ -24,17 +24,21 @@ public class RoutingTestProfile implements QuarkusTestProfile {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return Map.of(
-        "strata.routing.commitment-port", String.valueOf(freePort()),
-        "strata.routing.commitment-timeout", "PT60S",
-        "strata.routing.job-purge-interval", "PT0.5S",
-        "strata.routing.rules-file", RULES.toString(),
-        "strata.routing.known-aes-file", KNOWN_AES.toString(),
-        "strata.routing.backoff-initial", "PT0.1S",
-        "strata.routing.backoff-max", "PT1S",
-        "strata.routing.max-attempts", "3",
-        "strata.routing.breaker-threshold", "20",
-        "strata.routing.breaker-open-for", "PT1S");
+    Map<String, String> config = new java.util.HashMap<>();
+    config.put("strata.routing.progress-batch", "1");
+    config.putAll(
+        Map.of(
+            "strata.routing.commitment-port", String.valueOf(freePort()),
+            "strata.routing.commitment-timeout", "PT60S",
+            "strata.routing.job-purge-interval", "PT0.5S",
+            "strata.routing.rules-file", RULES.toString(),
+            "strata.routing.known-aes-file", KNOWN_AES.toString(),
+            "strata.routing.backoff-initial", "PT0.1S",
+            "strata.routing.backoff-max", "PT1S",
+            "strata.routing.max-attempts", "3",
+            "strata.routing.breaker-threshold", "20",
+            "strata.routing.breaker-open-for", "PT1S"));
+    return config;
   }
 
   private static int freePort() {

@@ -40,8 +40,71 @@ final class StoredStudyMother {
    */
   boolean identifying;
 
+  /**
+   * Stored RLE Lossless: a 4 x 4 8-bit MONOCHROME2 image whose decoded pixels are {@link
+   * #rlePixels(int)} (instead of explicit VR little endian with {@code pixelBytes} of pixel data).
+   */
+  boolean rle;
+
+  /** The decoded pixels of instance {@code i} (from 1) of an {@link #rle} study. */
+  static byte[] rlePixels(int i) {
+    byte[] pixels = new byte[16];
+    for (int b = 0; b < pixels.length; b++) {
+      pixels[b] = (byte) (b * 7 + i);
+    }
+    return pixels;
+  }
+
   /** The stored objects by SOP Instance UID, in order, with their events. */
-  record Stored(Map<String, byte[]> objects, List<InstanceStored> events) {}
+  record Stored(Map<String, byte[]> objects, List<InstanceStored> events) {
+
+    /** A job of every instance, as a rule or a manual export makes it. */
+    org.strata.events.RoutingJob job(String destination) {
+      InstanceStored first = events.get(0);
+      return org.strata.events.RoutingJob.builder()
+          .eventId(UUID.randomUUID().toString())
+          .occurredAt(Instant.now())
+          .tenant(first.tenant())
+          .jobId(UUID.randomUUID().toString())
+          .destination(destination)
+          .priority(org.strata.events.RoutingJob.Priority.ROUTINE)
+          .studyInstanceUid(first.studyInstanceUid())
+          .instances(
+              events.stream()
+                  .map(
+                      e ->
+                          new org.strata.events.RoutingJob.Instance(
+                              e.seriesInstanceUid(),
+                              e.sopInstanceUid(),
+                              e.sopClassUid(),
+                              e.transferSyntaxUid(),
+                              e.objectLocation().bucket(),
+                              e.objectLocation().key()))
+                  .toList())
+          .patientId(first.patientId())
+          .build();
+    }
+
+    /** Puts {@code job}'s record on its queue topic, as routing does. */
+    static void enqueue(String bootstrap, org.strata.events.RoutingJob job) throws Exception {
+      java.util.Properties p = new java.util.Properties();
+      p.put("bootstrap.servers", bootstrap);
+      p.put("acks", "all");
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+              p,
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        producer
+            .send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    org.strata.events.Topics.ROUTING_JOBS_ROUTINE.name(),
+                    job.destination(),
+                    org.strata.events.EventCodec.encode(job)))
+            .get();
+      }
+    }
+  }
 
   Stored store(ObjectStore s3) throws Exception {
     String series = studyUid + ".1";
@@ -62,16 +125,20 @@ final class StoredStudyMother {
       if (identifying) {
         addIdentifying(ds, series, i);
       }
-      byte[] pixels = new byte[pixelBytes];
-      for (int b = 0; b < pixels.length; b++) {
-        pixels[b] = (byte) (b * 7 + i);
-      }
-      ds.set(Tag.PixelData, VR.OW, pixels);
+      String syntax = rle ? UID.RLELossless : UID.ExplicitVRLittleEndian;
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DicomOutputStream out = new DicomOutputStream(bytes, UID.ExplicitVRLittleEndian)) {
-        out.writeFileMetaInformation(
-            DicomOutputStream.fileMetaInformation(ds, null, UID.ExplicitVRLittleEndian));
-        out.writeDataset(ds);
+      try (DicomOutputStream out = new DicomOutputStream(bytes, syntax)) {
+        if (rle) {
+          writeRle(out, ds, i);
+        } else {
+          byte[] pixels = new byte[pixelBytes];
+          for (int b = 0; b < pixels.length; b++) {
+            pixels[b] = (byte) (b * 7 + i);
+          }
+          ds.set(Tag.PixelData, VR.OW, pixels);
+          out.writeFileMetaInformation(DicomOutputStream.fileMetaInformation(ds, null, syntax));
+          out.writeDataset(ds);
+        }
       }
       byte[] object = bytes.toByteArray();
       String key = ObjectKeys.instance(tenant, studyUid, series, sop, 1);
@@ -90,7 +157,7 @@ final class StoredStudyMother {
               series,
               sop,
               sopClass,
-              UID.ExplicitVRLittleEndian,
+              syntax,
               "PID-1",
               null,
               null,
@@ -109,6 +176,35 @@ final class StoredStudyMother {
               new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)));
     }
     return new Stored(objects, events);
+  }
+
+  /**
+   * The image attributes and one RLE fragment (PS3.5 G): a 64-byte header naming one segment, then
+   * a literal run of 15 bytes and one of 1 byte (18 bytes: fragments have even lengths).
+   */
+  private static void writeRle(DicomOutputStream out, Attributes ds, int i) throws Exception {
+    ds.set(Tag.SamplesPerPixel, VR.US, new byte[] {1, 0});
+    ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+    ds.set(Tag.Rows, VR.US, new byte[] {4, 0});
+    ds.set(Tag.Columns, VR.US, new byte[] {4, 0});
+    ds.set(Tag.BitsAllocated, VR.US, new byte[] {8, 0});
+    ds.set(Tag.BitsStored, VR.US, new byte[] {8, 0});
+    ds.set(Tag.HighBit, VR.US, new byte[] {7, 0});
+    ds.set(Tag.PixelRepresentation, VR.US, new byte[] {0, 0});
+    out.writeFileMetaInformation(DicomOutputStream.fileMetaInformation(ds, null, UID.RLELossless));
+    out.writeDataset(ds);
+    byte[] pixels = rlePixels(i);
+    byte[] frame = new byte[64 + 18];
+    frame[0] = 1; // one segment ...
+    frame[4] = 64; // ... right after the header
+    frame[64] = 14; // a literal run of 15 bytes
+    System.arraycopy(pixels, 0, frame, 65, 15);
+    frame[80] = 0; // a literal run of 1 byte
+    frame[81] = pixels[15];
+    out.writeHeader(Tag.PixelData, VR.OB, -1);
+    out.writeFragment(new byte[0]); // the empty Basic Offset Table
+    out.writeFragment(frame);
+    out.writeSequenceDelimiter();
   }
 
   static final String PATIENT_NAME = "DOE^JANE";

@@ -96,4 +96,15 @@ public interface RoutingConfig {
   /** How often finished jobs' rows are purged. */
   @WithDefault("PT1H")
   Duration jobPurgeInterval();
+
+  /**
+   * Instances a running attempt sends between two writes of its progress (ADR 0062): at most this
+   * many less one are sent twice after a crash.
+   */
+  @WithDefault("10")
+  int progressBatch();
+
+  /** The progress of a running attempt is also written once this long passed since the last. */
+  @WithDefault("PT1S")
+  Duration progressInterval();
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
+import org.strata.dicom.UID;
+import org.strata.dicom.codec.Transcoder;
 import org.strata.dicom.deid.Deidentifier;
 import org.strata.dicom.net.DicomClient;
 import org.strata.dicom.net.KnownAes;
@@ -18,15 +20,18 @@ import org.strata.dicom.net.pdu.AAssociateRJException;
 import org.strata.events.RoutingJob;
 import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.service.OutgoingObjects;
+import org.strata.routing.service.Progress;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.SendOutcome;
 import org.strata.routing.service.Sender;
 
 /**
- * C-STORE SCU to a DIMSE destination: one association per attempt, one presentation context per SOP
- * class and stored transfer syntax of the job, each instance sent as stored (no transcoding: an
- * instance whose syntax the destination does not accept fails the attempt with that reason). A job
- * that de-identifies sends de-identified copies (same transfer syntax, new UIDs; ADR 0050).
+ * C-STORE SCU to a DIMSE destination: one association per attempt, for each SOP class and stored
+ * transfer syntax of the job one presentation context with that syntax and one with the native
+ * syntaxes dicom-core can transcode it to (ADR 0063). Each instance is sent as stored when the
+ * destination accepts its syntax, else transcoded while it streams; an instance it accepts in
+ * neither fails the attempt with that reason. A job that de-identifies sends de-identified copies
+ * (new UIDs; ADR 0050).
  */
 @ApplicationScoped
 public class CStoreSender implements Sender {
@@ -49,7 +54,8 @@ public class CStoreSender implements Sender {
   }
 
   @Override
-  public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
+  public SendOutcome send(
+      RoutingJob job, Destination destination, BooleanSupplier cancelled, Progress progress) {
     List<RoutingJob.Instance> todo = job.instances();
     if (todo.isEmpty()) {
       return SendOutcome.done(
@@ -82,8 +88,16 @@ public class CStoreSender implements Sender {
       return SendOutcome.failed(0, todo, "known-AE file not readable: " + e.getMessage());
     }
     DicomClient.Proposal proposal = DicomClient.proposal();
+    long pairs =
+        todo.stream().map(i -> i.sopClassUid() + "|" + i.transferSyntaxUid()).distinct().count();
+    // with the transcoding contexts while all fit in the 128 a proposal may hold (PS3.8 9.3.2.2)
+    boolean transcoding = 2 * pairs + 1 <= 128;
     for (RoutingJob.Instance i : todo) {
       proposal.add(i.sopClassUid(), i.transferSyntaxUid());
+      String[] natives = transcodableTo(i.transferSyntaxUid());
+      if (transcoding && natives.length > 0) {
+        proposal.add(i.sopClassUid(), natives);
+      }
     }
     if (dimse.commitOrDefault()) {
       proposal.storageCommitment();
@@ -98,10 +112,13 @@ public class CStoreSender implements Sender {
           return SendOutcome.cancelled(sent);
         }
         int status;
+        String syntax = syntaxFor(client, i);
         try (OutgoingObjects.Outgoing out = objects.prepare(i, deid);
-            InputStream dataSet = StoredDataSet.open(out.open())) {
-          status =
-              client.store(i.sopClassUid(), out.sopInstanceUid(), i.transferSyntaxUid(), dataSet);
+            InputStream dataSet =
+                syntax.equals(i.transferSyntaxUid())
+                    ? StoredDataSet.open(out.open())
+                    : TranscodedDataSet.open(out.open(), syntax)) {
+          status = client.store(i.sopClassUid(), out.sopInstanceUid(), syntax, dataSet);
           sentAs.put(i.sopInstanceUid(), out.sopInstanceUid());
         }
         if (!successOrWarning(status)) {
@@ -111,6 +128,7 @@ public class CStoreSender implements Sender {
               String.format("C-STORE refused with status %04X", status));
         }
         sent++;
+        progress.confirmed(sent);
         LOG.debugf("sent %s to %s", i.sopInstanceUid(), destination.name());
       }
       if (!dimse.commitOrDefault()) {
@@ -148,13 +166,44 @@ public class CStoreSender implements Sender {
     return commit ? SendOutcome.failed(0, todo, reason) : SendOutcome.done(sent);
   }
 
+  /** Native syntaxes the transcoder writes, in our order of preference. */
+  private static final List<String> NATIVE =
+      List.of(UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
+
+  /** The native syntaxes an object stored in {@code stored} can be transcoded to (not itself). */
+  static String[] transcodableTo(String stored) {
+    return NATIVE.stream()
+        .filter(ts -> !ts.equals(stored) && Transcoder.canTranscode(stored, ts))
+        .toArray(String[]::new);
+  }
+
+  /**
+   * The syntax to send {@code i} in: as stored when the destination accepted that, else the first
+   * native one it accepted that the object can be transcoded to; else as stored, which the C-STORE
+   * refuses (no presentation context) with the reason.
+   */
+  private static String syntaxFor(DicomClient client, RoutingJob.Instance i) {
+    String stored = i.transferSyntaxUid();
+    if (client.association().findContext(i.sopClassUid(), stored) != null) {
+      return stored;
+    }
+    for (String ts : transcodableTo(stored)) {
+      if (client.association().findContext(i.sopClassUid(), ts) != null) {
+        return ts;
+      }
+    }
+    return stored;
+  }
+
   /** Why an attempt stopped, in the job's reason (never PHI). */
   private static String reason(Exception e) {
     return switch (e) {
       case AAssociateRJException rj -> "association rejected: " + rj.getMessage();
       case AAbortException abort -> "association aborted: " + abort.getMessage();
       case NoPresentationContextException none ->
-          "the destination does not accept a SOP class in its stored transfer syntax";
+          "the destination accepts a SOP class neither in its stored transfer syntax nor in one"
+              + " it can be transcoded to";
+      case TranscodedDataSet.Failed failed -> "transcoding failed: " + failed.getMessage();
       default -> "C-STORE failed: " + e.getClass().getSimpleName();
     };
   }

@@ -54,7 +54,9 @@ public class IndexedStudies {
           + StudyTable.STUDY_UID
           + " = ? and (cast(? as text) is null or se."
           + SeriesTable.SERIES_UID
-          + " = ?) order by se.pk, i.pk limit ?";
+          + " = ?) and (cast(? as text[]) is null or i."
+          + InstanceTable.SOP_INSTANCE_UID
+          + " = any(cast(? as text[]))) order by se.pk, i.pk limit ?";
 
   /** A study's instances to send, with its patient (empty: the tenant has no such study). */
   public record Selection(
@@ -71,6 +73,16 @@ public class IndexedStudies {
    * tenant}, at most {@code limit}.
    */
   public Selection find(String tenant, String study, String series, int limit) throws SQLException {
+    return find(tenant, study, series, null, limit);
+  }
+
+  /**
+   * The same, of the listed instances only (all of the study or series when {@code instances} is
+   * null).
+   */
+  public Selection find(
+      String tenant, String study, String series, List<String> instances, int limit)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setReadOnly(true);
       try (PreparedStatement ps = c.prepareStatement(SQL)) {
@@ -78,7 +90,11 @@ public class IndexedStudies {
         ps.setString(2, study);
         ps.setString(3, series);
         ps.setString(4, series);
-        ps.setInt(5, limit);
+        java.sql.Array listed =
+            instances == null ? null : c.createArrayOf("text", instances.toArray());
+        ps.setArray(5, listed);
+        ps.setArray(6, listed);
+        ps.setInt(7, limit);
         List<RoutingJob.Instance> out = new ArrayList<>();
         String patient = null;
         String issuer = null;

@@ -30,9 +30,13 @@ public class JobBoard {
   private static final Logger LOG = Logger.getLogger(JobBoard.class);
   private static final String COLUMNS =
       "job_id, destination, priority, rule_id, requested_by, tenant, study_uid, state, total, sent,"
-          + " attempts, last_reason, updated_at, last_record";
+          + " attempts, last_reason, updated_at, last_record, progress_event, progress";
 
-  /** One job's status. {@code last} is its latest record (what a retry republishes). */
+  /**
+   * One job's status. {@code last} is its latest record (what a retry republishes); {@code
+   * progressEvent} and {@code progress}: how many instances of that record (by event id, null when
+   * none) the destination confirmed during its attempt (ADR 0062).
+   */
   public record Entry(
       String jobId,
       String destination,
@@ -47,7 +51,20 @@ public class JobBoard {
       int attempts,
       String lastReason,
       Instant updatedAt,
-      RoutingJob last) {}
+      RoutingJob last,
+      String progressEvent,
+      int progress) {
+
+    /**
+     * The instances of {@code record} the destination confirmed during an attempt interrupted
+     * before its end (a crash): 0 when this status records none for that very record.
+     */
+    public int confirmedOf(RoutingJob record) {
+      return record.eventId().equals(progressEvent)
+          ? Math.min(progress, record.instances().size())
+          : 0;
+    }
+  }
 
   /** The status table could not be read. */
   public static final class Unavailable extends RuntimeException {
@@ -104,6 +121,21 @@ public class JobBoard {
           ps.setString(4, reason);
           ps.setTimestamp(5, Timestamp.from(Instant.now()));
           ps.setObject(6, UUID.fromString(jobId));
+        },
+        jobId);
+  }
+
+  /**
+   * Records that the destination confirmed the first {@code confirmed} instances of the record
+   * {@code eventId} of a job (ADR 0062): what a restart does not send again.
+   */
+  public void progress(String jobId, String eventId, int confirmed) {
+    write(
+        "update routing.job set progress_event = ?, progress = ? where job_id = ?",
+        ps -> {
+          ps.setObject(1, UUID.fromString(eventId));
+          ps.setInt(2, confirmed);
+          ps.setObject(3, UUID.fromString(jobId));
         },
         jobId);
   }
@@ -197,7 +229,9 @@ public class JobBoard {
                   rs.getInt(11),
                   rs.getString(12),
                   rs.getTimestamp(13).toInstant(),
-                  EventCodec.decode(rs.getBytes(14), RoutingJob.class)));
+                  EventCodec.decode(rs.getBytes(14), RoutingJob.class),
+                  rs.getString(15),
+                  rs.getInt(16)));
         }
       }
       return out;

@@ -41,9 +41,16 @@ public class ExportsResource {
     this.caller = caller;
   }
 
-  /** What to send: a study, or one series of it, to a destination of the rules file. */
+  /**
+   * What to send: a study, one series of it, or a list of its instances (at most {@link
+   * ManualExports#MAX_INSTANCES}), to a destination of the rules file.
+   */
   public record ExportRequest(
-      String destination, String studyInstanceUid, String seriesInstanceUid, String priority) {}
+      String destination,
+      String studyInstanceUid,
+      String seriesInstanceUid,
+      List<String> sopInstanceUids,
+      String priority) {}
 
   /** The queued export: its jobs (one unless the study is larger than a job may be). */
   public record Queued(String jobId, List<String> jobIds, int instances) {}
@@ -51,16 +58,19 @@ public class ExportsResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
-      summary = "Export a study or series to a destination now",
+      summary = "Export a study, a series or a list of instances to a destination now",
       description =
-          "Reads the study (or one series) from the index and queues it for the destination on the"
+          "Reads the study (one series, or the listed instances of it: sopInstanceUids) from the"
+              + " index and queues it for the destination on the"
               + " same queues as the rules' jobs (priority ROUTINE unless STAT). The job's status is"
               + " at /admin/jobs/{jobId}; when it ends, an Export audit record names the caller.")
   @APIResponse(responseCode = "202", description = "queued: the job ids")
   @APIResponse(responseCode = "400", description = "a malformed field or an unknown destination")
   @APIResponse(
       responseCode = "404",
-      description = "the tenant has no such study or series (or the caller does not hold it)")
+      description =
+          "the tenant has no such study or series, a listed instance is not in it (or the caller"
+              + " does not hold it)")
   @APIResponse(responseCode = "503", description = "the index or the queue is not reachable")
   public Response export(@PathParam("tenant") String tenant, ExportRequest request) {
     if (!TenantId.isValid(tenant)) {
@@ -78,6 +88,17 @@ public class ExportsResource {
     }
     if (request.seriesInstanceUid() != null && !Uid.isValid(request.seriesInstanceUid())) {
       return Errors.of(400, "seriesInstanceUid: not a UID");
+    }
+    List<String> listed = request.sopInstanceUids();
+    if (listed != null) {
+      if (listed.isEmpty() || listed.size() > ManualExports.MAX_INSTANCES) {
+        return Errors.of(
+            400, "sopInstanceUids: 1 to " + ManualExports.MAX_INSTANCES + " UIDs, or absent");
+      }
+      if (!listed.stream().allMatch(Uid::isValid)) {
+        return Errors.of(400, "sopInstanceUids: not a list of UIDs");
+      }
+      listed = List.copyOf(new java.util.LinkedHashSet<>(listed));
     }
     RoutingJob.Priority priority;
     try {
@@ -99,6 +120,7 @@ public class ExportsResource {
                   tenant,
                   request.studyInstanceUid(),
                   request.seriesInstanceUid(),
+                  listed,
                   request.destination(),
                   priority,
                   caller.get().subject()));
@@ -108,6 +130,8 @@ public class ExportsResource {
       List<String> ids = jobs.stream().map(RoutingJob::jobId).toList();
       int instances = jobs.stream().mapToInt(j -> j.instances().size()).sum();
       return Response.accepted(new Queued(ids.get(0), ids, instances)).build();
+    } catch (ManualExports.NotAllFound e) {
+      return Errors.of(404, e.getMessage());
     } catch (ManualExports.TooLarge e) {
       return Errors.of(400, e.getMessage());
     } catch (SQLException e) {

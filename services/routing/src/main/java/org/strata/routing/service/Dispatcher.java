@@ -74,17 +74,47 @@ public class Dispatcher {
 
   /**
    * Takes a job record read from a queue topic; {@code acknowledge} is run once the record is
-   * finished with. A record of a cancelled job is acknowledged at once.
+   * finished with. A record of a cancelled job is acknowledged at once. A record whose attempt a
+   * crash interrupted goes on with what the destination had not confirmed (ADR 0062).
    */
   public void accept(RoutingJob job, Runnable acknowledge, Object partition) {
-    if (cancelled.contains(job.jobId()) || finishedBefore(job)) {
+    if (cancelled.contains(job.jobId())) {
       acknowledge.run();
       return;
     }
+    JobBoard.Entry known = known(job.jobId());
+    if (finishedBefore(job, known)) {
+      acknowledge.run();
+      return;
+    }
+    int confirmed = known == null ? 0 : known.confirmedOf(job);
+    RoutingJob rest = job;
+    if (confirmed > 0) {
+      rest = job.withConfirmed(confirmed);
+      metrics
+          .counter("strata_routing_instances_resumed", "destination", job.destination())
+          .increment(confirmed);
+      LOG.infof(
+          "routing job %s: %d of its %d instances were confirmed before a restart, the rest is"
+              + " sent",
+          job.jobId(), confirmed, job.instances().size());
+    }
     board.put(
-        job, job.attempt() == 0 ? JobState.PENDING : JobState.FAILED, job.sent(), job.lastReason());
+        rest,
+        job.attempt() == 0 ? JobState.PENDING : JobState.FAILED,
+        rest.sent(),
+        rest.lastReason());
     queue(job.destination())
-        .add(new QueuedJob(job, sequence.incrementAndGet(), acknowledge, partition));
+        .add(new QueuedJob(rest, sequence.incrementAndGet(), acknowledge, partition, confirmed));
+  }
+
+  /** The job's status, null when unknown or unreadable (then it is sent: at-least-once). */
+  private JobBoard.Entry known(String jobId) {
+    try {
+      return board.get(jobId).orElse(null);
+    } catch (JobBoard.Unavailable e) {
+      return null; // without the status, send: at-least-once (ADR 0029)
+    }
   }
 
   /**
@@ -92,13 +122,7 @@ public class Dispatcher {
    * a newer record of it, or this very record in a final state (its offset was not committed yet).
    * Sending it again would only duplicate at the destination.
    */
-  private boolean finishedBefore(RoutingJob job) {
-    JobBoard.Entry known;
-    try {
-      known = board.get(job.jobId()).orElse(null);
-    } catch (JobBoard.Unavailable e) {
-      return false; // without the status, send: at-least-once (ADR 0029)
-    }
+  private boolean finishedBefore(RoutingJob job, JobBoard.Entry known) {
     if (known == null) {
       return false;
     }
@@ -248,7 +272,7 @@ public class Dispatcher {
       SendOutcome outcome =
           d == null
               ? SendOutcome.failed(0, job.instances(), "destination not in the rules file")
-              : (d.dimse() != null ? cStore : stow).send(job, d, () -> q.cancelled);
+              : (d.dimse() != null ? cStore : stow).send(job, d, () -> q.cancelled, progress(q, d));
       if (outcome.sent() > 0) {
         metrics
             .counter("strata_routing_instances_sent", "destination", job.destination())
@@ -265,6 +289,26 @@ public class Dispatcher {
     } finally {
       queue.finished(q);
     }
+  }
+
+  /**
+   * Where an attempt records what the destination confirmed (ADR 0062): nowhere when the
+   * destination proves delivery only at the end of the attempt (Storage Commitment, QIDO-RS), since
+   * a crash before the proof must send the whole attempt again.
+   */
+  private Progress progress(QueuedJob q, Destination d) {
+    boolean provenAtTheEnd =
+        d.dimse() != null ? d.dimse().commitOrDefault() : d.stow().verifyOrDefault();
+    if (provenAtTheEnd) {
+      return Progress.NONE;
+    }
+    RoutingJob job = q.job;
+    return new ProgressRecorder(
+        confirmed -> board.progress(job.jobId(), job.eventId(), confirmed),
+        q.confirmedBefore,
+        config.progressBatch(),
+        config.progressInterval(),
+        System::nanoTime);
   }
 
   private void finish(DestinationQueue queue, QueuedJob q, SendOutcome outcome) {

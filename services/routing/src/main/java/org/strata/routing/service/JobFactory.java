@@ -43,25 +43,21 @@ public final class JobFactory {
       List<RoutingJob.Instance> part =
           List.copyOf(instances.subList(from, Math.min(instances.size(), from + maxInstances)));
       out.add(
-          new RoutingJob(
-              UUID.randomUUID().toString(),
-              Instant.now(),
-              tenant,
-              UUID.randomUUID().toString(),
-              destination,
-              priority,
-              ruleId,
-              studyUid,
-              part,
-              0,
-              0,
-              null,
-              null,
-              blankToNull(origin.patientId()),
-              blankToNull(origin.issuerOfPatientId()),
-              origin.requestedBy(),
-              null,
-              deidentify));
+          RoutingJob.builder()
+              .eventId(UUID.randomUUID().toString())
+              .occurredAt(Instant.now())
+              .tenant(tenant)
+              .jobId(UUID.randomUUID().toString())
+              .destination(destination)
+              .priority(priority)
+              .ruleId(ruleId)
+              .studyInstanceUid(studyUid)
+              .instances(part)
+              .patientId(blankToNull(origin.patientId()))
+              .issuerOfPatientId(blankToNull(origin.issuerOfPatientId()))
+              .requestedBy(origin.requestedBy())
+              .deidentify(deidentify)
+              .build());
     }
     return out;
   }

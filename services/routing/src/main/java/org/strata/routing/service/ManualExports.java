@@ -33,14 +33,25 @@ public class ManualExports {
     this.config = config;
   }
 
-  /** What to send where, checked by the caller (tenant administered, UIDs valid, destination). */
+  /**
+   * What to send where, checked by the caller (tenant administered, UIDs valid, destination). The
+   * instances of the study (or series), or of {@code sopInstanceUids} only when not null.
+   */
   public record Request(
       String tenant,
       String studyInstanceUid,
       String seriesInstanceUid,
+      List<String> sopInstanceUids,
       String destination,
       RoutingJob.Priority priority,
       String requestedBy) {}
+
+  /** Listed instances the study (or series) does not have: nothing is queued. */
+  public static final class NotAllFound extends Exception {
+    NotAllFound(int missing, int listed) {
+      super(missing + " of the " + listed + " listed instances are not in the study (or series)");
+    }
+  }
 
   /** The export is larger than {@link #MAX_INSTANCES}. */
   public static final class TooLarge extends Exception {
@@ -54,15 +65,23 @@ public class ManualExports {
    * max-instances-per-job} instances); empty when the tenant has no such study or series with a
    * stored instance.
    */
-  public List<RoutingJob> export(Request request) throws SQLException, PublishException, TooLarge {
+  public List<RoutingJob> export(Request request)
+      throws SQLException, PublishException, TooLarge, NotAllFound {
     IndexedStudies.Selection selection =
         index.find(
             request.tenant(),
             request.studyInstanceUid(),
             request.seriesInstanceUid(),
+            request.sopInstanceUids(),
             MAX_INSTANCES + 1);
     if (selection.instances().size() > MAX_INSTANCES) {
       throw new TooLarge();
+    }
+    List<String> listed = request.sopInstanceUids();
+    if (listed != null
+        && !selection.instances().isEmpty()
+        && selection.instances().size() < listed.size()) {
+      throw new NotAllFound(listed.size() - selection.instances().size(), listed.size());
     }
     List<RoutingJob> jobs =
         JobFactory.jobs(

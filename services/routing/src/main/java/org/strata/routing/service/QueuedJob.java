@@ -12,11 +12,17 @@ final class QueuedJob {
   final long sequence;
   final Runnable acknowledge;
   final Object partition;
+
+  /** Instances of the record on the queue confirmed by an attempt a crash interrupted. */
+  final int confirmedBefore;
+
   volatile boolean cancelled;
   volatile Instant notBefore;
 
-  QueuedJob(RoutingJob job, long sequence, Runnable acknowledge, Object partition) {
+  QueuedJob(
+      RoutingJob job, long sequence, Runnable acknowledge, Object partition, int confirmedBefore) {
     this.job = job;
+    this.confirmedBefore = confirmedBefore;
     this.sequence = sequence;
     this.acknowledge = acknowledge;
     this.partition = partition;

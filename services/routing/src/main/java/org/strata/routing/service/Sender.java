@@ -10,7 +10,9 @@ public interface Sender {
   /**
    * One attempt: sends the job's instances in order, stops at the first failure (the rest is left
    * for the next attempt) and between instances when {@code cancelled} turns true. Never throws:
-   * every fault is a {@link SendOutcome#failed} with a reason.
+   * every fault is a {@link SendOutcome#failed} with a reason. Each instance the destination
+   * confirms is told to {@code progress} (the count so far, in order).
    */
-  SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled);
+  SendOutcome send(
+      RoutingJob job, Destination destination, BooleanSupplier cancelled, Progress progress);
 }

@@ -28,6 +28,13 @@ final class StowAuthorization {
 
   private record Token(String value, Instant expires) {}
 
+  /** No credentials to send: the token endpoint refused, or a secret is not set (never PHI). */
+  static final class Failed extends IOException {
+    Failed(String message) {
+      super(message);
+    }
+  }
+
   private final HttpClient http;
   private final Function<String, String> env;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -79,12 +86,12 @@ final class StowAuthorization {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
-      throw new IOException("token endpoint answered " + r.statusCode());
+      throw new Failed("OAuth2 token endpoint answered " + r.statusCode());
     }
     JsonNode body = JSON.readTree(r.body());
     String token = body.path("access_token").asText(null);
     if (token == null) {
-      throw new IOException("token endpoint answered without access_token");
+      throw new Failed("OAuth2 token endpoint answered without access_token");
     }
     long expiresIn = body.path("expires_in").asLong(60);
     return new Token(token, Instant.now().plusSeconds(expiresIn).minus(EARLY));
@@ -93,7 +100,7 @@ final class StowAuthorization {
   private String secret(String variable) throws IOException {
     String value = variable == null ? null : env.apply(variable);
     if (value == null) {
-      throw new IOException("secret variable " + variable + " is not set");
+      throw new Failed("secret variable " + variable + " is not set");
     }
     return value;
   }

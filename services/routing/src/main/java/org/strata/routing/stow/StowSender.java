@@ -19,6 +19,7 @@ import org.strata.dicom.deid.Deidentifier;
 import org.strata.events.RoutingJob;
 import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.service.OutgoingObjects;
+import org.strata.routing.service.Progress;
 import org.strata.routing.service.RulesDocument.Destination;
 import org.strata.routing.service.SendOutcome;
 import org.strata.routing.service.Sender;
@@ -46,7 +47,8 @@ public class StowSender implements Sender {
   }
 
   @Override
-  public SendOutcome send(RoutingJob job, Destination destination, BooleanSupplier cancelled) {
+  public SendOutcome send(
+      RoutingJob job, Destination destination, BooleanSupplier cancelled, Progress progress) {
     List<RoutingJob.Instance> todo = job.instances();
     Deidentifier deid;
     try {
@@ -84,9 +86,13 @@ public class StowSender implements Sender {
               sent, todo.subList(sent, todo.size()), "STOW-RS answered " + r.statusCode());
         }
         sent++;
+        progress.confirmed(sent);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return SendOutcome.failed(sent, todo.subList(sent, todo.size()), "interrupted");
+      } catch (StowAuthorization.Failed e) {
+        return SendOutcome.failed(
+            sent, todo.subList(sent, todo.size()), "authorization: " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         return SendOutcome.failed(
             sent,
