@@ -14,7 +14,7 @@ import java.time.Duration;
  * A STOW-RS client over plain HTTP: one instance a request, as fast as the archive answers, every
  * answer written to the ledger.
  */
-final class StowSender implements Runnable {
+public final class StowSender implements Runnable {
   private static final String BOUNDARY = "strata-chaos-boundary";
   // Where the answer puts the instance: FailedSOPSequence or ReferencedSOPSequence (PS3.18).
   private static final String FAILED_SOP_SEQUENCE = "\"00081198\"";
@@ -67,20 +67,30 @@ final class StowSender implements Runnable {
    * with no FailedSOPSequence (also the routing kill suite's).
    */
   static boolean acknowledged(HttpResponse<String> response, ChaosInstances.Instance instance) {
+    return acknowledged(response, instance.sop());
+  }
+
+  /** The same for the instance of SOP Instance UID {@code sop} (also the routing benchmark's). */
+  public static boolean acknowledged(HttpResponse<String> response, String sop) {
     String body = response.body();
     return (response.statusCode() == 200 || response.statusCode() == 202)
         && body.contains(REFERENCED_SOP_SEQUENCE)
         && !body.contains(FAILED_SOP_SEQUENCE)
-        && body.contains(instance.sop());
+        && body.contains(sop);
   }
 
   /** One instance as a STOW-RS request to {@code url} (also the tiering kill suite's). */
   static HttpRequest request(String url, ChaosInstances.Instance instance) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(instance.file().length + 256);
+    return request(url, instance.file());
+  }
+
+  /** One Part 10 file as a STOW-RS request to {@code url} (also the routing benchmark's). */
+  public static HttpRequest request(String url, byte[] file) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(file.length + 256);
     body.writeBytes(
         ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
-    body.writeBytes(instance.file());
+    body.writeBytes(file);
     body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     return HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(120))
