@@ -106,20 +106,16 @@ public final class RoutingBenchmark {
                 .add("index", index::serverProcess)
                 .add("s3proxy", () -> platform.serverProcess(Component.S3))
                 .add("Kafka", () -> platform.serverProcess(Component.KAFKA))
-                .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES))
-                .add("storescp", scp::process)
-                .add("load client", () -> Optional.of(ProcessHandle.current()));
-        Forwarding forwarding =
-            new Forwarding(ingest.url() + "/dicomweb/studies", new Deliveries(scp.dir()), clients);
-        forwarding.run(warm, CEILING);
-        Map<String, Double> before = cpu.sample();
-        Forwarding.Result r = forwarding.run(study, CEILING);
-        Map<String, Double> after = cpu.sample();
-        report(
+                .add("PostgreSQL", () -> platform.serverProcess(Component.POSTGRES));
+        measure(
             "Strata (routing: INSTANCE rule, parallelism %d; ingest read-your-writes)"
                 .formatted(parallelism),
-            r,
-            ProcessCpu.perThousand(before, after, r.delivered()));
+            ingest.url() + "/dicomweb/studies",
+            scp,
+            cpu,
+            warm,
+            study,
+            clients);
         try (Connection c = ChaosSupport.connect(platform.jdbcUrl("strata"), platform)) {
           System.out.printf(
               "|   | routing jobs (warm-up included): %d, SENT %d, attempts %d | | | | |%n",
@@ -151,22 +147,39 @@ public final class RoutingBenchmark {
             StoreScpPeer.start(scpPort, dir.resolve("storescp-orthanc"), AE_TITLE, UNIQUE_NAMES);
         OrthancPeer orthanc =
             OrthancPeer.start(orthancDir, 0, AE_TITLE, scpPort, freePort(), LUA)) {
-      ProcessCpu cpu =
-          new ProcessCpu()
-              .add("Orthanc", orthanc::process)
-              .add("storescp", scp::process)
-              .add("load client", () -> Optional.of(ProcessHandle.current()));
-      Forwarding forwarding =
-          new Forwarding(orthanc.url() + "/dicom-web/studies", new Deliveries(scp.dir()), clients);
-      forwarding.run(warm, CEILING);
-      Map<String, Double> before = cpu.sample();
-      Forwarding.Result r = forwarding.run(study, CEILING);
-      Map<String, Double> after = cpu.sample();
-      report(
+      measure(
           "Orthanc 1.10 (Lua OnStoredInstance: SendToModality)",
-          r,
-          ProcessCpu.perThousand(before, after, r.delivered()));
+          orthanc.url() + "/dicom-web/studies",
+          scp,
+          new ProcessCpu().add("Orthanc", orthanc::process),
+          warm,
+          study,
+          clients);
     }
+  }
+
+  /**
+   * Forwards the warm-up files, then the study, through the archive at {@code stowUrl} to {@code
+   * scp}, and prints the study's figures with the CPU of the archive's processes ({@code cpu}),
+   * storescp's and the load client's.
+   */
+  private static void measure(
+      String system,
+      String stowUrl,
+      StoreScpPeer scp,
+      ProcessCpu cpu,
+      List<byte[]> warm,
+      List<byte[]> study,
+      int clients)
+      throws Exception {
+    cpu.add("storescp", scp::process)
+        .add("load client", () -> Optional.of(ProcessHandle.current()));
+    Forwarding forwarding = new Forwarding(stowUrl, new Deliveries(scp.dir()), clients);
+    forwarding.run(warm, CEILING);
+    Map<String, Double> before = cpu.sample();
+    Forwarding.Result r = forwarding.run(study, CEILING);
+    Map<String, Double> after = cpu.sample();
+    report(system, r, ProcessCpu.perThousand(before, after, r.delivered()));
   }
 
   private static void report(String system, Forwarding.Result r, String cpu) {
