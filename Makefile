@@ -19,7 +19,7 @@ help:
 	@echo "make run    build what is missing, start the archive on the embedded platform (data in ./var);"
 	@echo "            DICOMweb at http://127.0.0.1:8080/dicomweb, the OHIF viewer at http://127.0.0.1:8080/"
 	@echo "make test   every unit and integration test, on real Kafka, PostgreSQL, S3 and Keycloak"
-	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query|auth|viewer|tiering"
+	@echo "make bench  benchmarks (figures go to docs/performance.md); one suite: make bench platform|ingest|index|dicom|dimse|query|auth|viewer|tiering|routing"
 	@echo "make chaos  kill suite: kill -9 each service and server mid-run, check nothing acknowledged is lost; storage-tiering after each step of a move; routing mid-send, duplicates at the destination counted (docs/reliability.md)"
 	@echo "make fmt    format the code (the build fails on unformatted code)"
 	@echo "make fuzz   the DICOM reader's mutation fuzz test 10x longer, then the hostile-input suite of"

@@ -48,6 +48,7 @@ public final class BenchMain {
                 indexJar,
                 ingestJar,
                 Path.of("services/storage-tiering/target/quarkus-app/quarkus-run.jar"));
+        case "routing" -> org.strata.bench.routing.RoutingBenchmark.run(work, dist);
         case "viewer" ->
             org.strata.bench.viewer.ViewerBenchmark.run(
                 work, dist, realm, indexJar, ingestJar, queryJar);

@@ -117,6 +117,11 @@ public final class OrthancPeer implements AutoCloseable {
     return url;
   }
 
+  /** Orthanc's process while it runs (a benchmark reads its CPU time). */
+  public java.util.Optional<ProcessHandle> process() {
+    return java.util.Optional.of(process.toHandle()).filter(ProcessHandle::isAlive);
+  }
+
   /** An HTTP/1.1 client for the REST API. */
   public HttpClient http() {
     return http;

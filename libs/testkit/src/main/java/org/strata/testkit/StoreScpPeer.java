@@ -101,6 +101,11 @@ public final class StoreScpPeer implements AutoCloseable {
     return List.copyOf(out);
   }
 
+  /** storescp's process while it runs (a benchmark reads its CPU time). */
+  public java.util.Optional<ProcessHandle> process() {
+    return java.util.Optional.of(process.toHandle()).filter(ProcessHandle::isAlive);
+  }
+
   public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
   }

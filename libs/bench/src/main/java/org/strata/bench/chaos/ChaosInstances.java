@@ -16,10 +16,11 @@ import org.strata.bench.Part10Writer;
  * The kill suite's instances: small CT images (64 x 64, 16 bits) with fresh UIDs, ten to a study,
  * each sender its own studies, written by hand (explicit VR little endian) like the benchmarks'.
  */
-final class ChaosInstances {
+public final class ChaosInstances {
   static final String CT = "1.2.840.10008.5.1.4.1.1.2";
   private static final int INSTANCES_PER_STUDY = 10;
   private static final int MEDIA_STORAGE_SOP_INSTANCE_UID = 0x00020003;
+  private static final int TRANSFER_SYNTAX_UID = 0x00020010;
 
   /** One generated instance; {@code datasetSha256} is the digest of everything after group 0002. */
   record Instance(String study, String series, String sop, byte[] file, String datasetSha256) {
@@ -88,7 +89,7 @@ final class ChaosInstances {
    * Where the data set of a Part 10 file starts: after the preamble, "DICM" and the group 0002
    * elements (explicit VR little endian), whoever wrote the file meta information.
    */
-  static int datasetOffset(byte[] file) {
+  public static int datasetOffset(byte[] file) {
     return walkFileMeta(file, -1)[0];
   }
 
@@ -96,8 +97,25 @@ final class ChaosInstances {
    * The Media Storage SOP Instance UID of a Part 10 file's meta information (whoever wrote it, e.g.
    * a destination's {@code storescp}), or null.
    */
-  static String mediaStorageSopInstanceUid(byte[] file) {
-    int[] found = walkFileMeta(file, MEDIA_STORAGE_SOP_INSTANCE_UID);
+  public static String mediaStorageSopInstanceUid(byte[] file) {
+    return fileMetaText(file, MEDIA_STORAGE_SOP_INSTANCE_UID);
+  }
+
+  /** The Transfer Syntax UID of a Part 10 file's meta information, or null. */
+  public static String transferSyntaxUid(byte[] file) {
+    return fileMetaText(file, TRANSFER_SYNTAX_UID);
+  }
+
+  /** Whether an explicit VR element of this VR has the 12-byte header (a 32-bit length). */
+  public static boolean hasLongLength(String vr) {
+    return switch (vr) {
+      case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> true;
+      default -> false;
+    };
+  }
+
+  private static String fileMetaText(byte[] file, int tag) {
+    int[] found = walkFileMeta(file, tag);
     if (found[1] < 0) {
       return null;
     }
@@ -117,12 +135,7 @@ final class ChaosInstances {
     int pos = 132;
     while (pos + 8 <= file.length && b.getShort(pos) == 0x0002) {
       String vr = new String(file, pos + 4, 2, StandardCharsets.US_ASCII);
-      boolean longForm =
-          switch (vr) {
-            case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" ->
-                true;
-            default -> false;
-          };
+      boolean longForm = hasLongLength(vr);
       int header = longForm ? 12 : 8;
       int length = longForm ? b.getInt(pos + 8) : b.getShort(pos + 6) & 0xFFFF;
       if (((b.getShort(pos) & 0xFFFF) << 16 | (b.getShort(pos + 2) & 0xFFFF)) == tag) {

@@ -15,13 +15,17 @@ import java.util.function.BooleanSupplier;
 import org.strata.platform.Component;
 import org.strata.platform.Platform;
 import org.strata.platform.PlatformConfig;
+import org.strata.platform.ServiceProcess;
 
-/** What the kill suites share: their platform, free ports, settings, waiting and SQL counts. */
-final class ChaosSupport {
+/**
+ * What the kill suites and the routing benchmark share: their platform, packaged services, free
+ * ports, settings, waiting, SQL counts and routing's rules file.
+ */
+public final class ChaosSupport {
   private ChaosSupport() {}
 
   /** The embedded platform of a suite, data under {@code work/strata}, the shipped realm. */
-  static PlatformConfig platformConfig(Path work, Path dist, Component... components) {
+  public static PlatformConfig platformConfig(Path work, Path dist, Component... components) {
     return PlatformConfig.forTests(
         work.resolve("strata"),
         dist,
@@ -29,20 +33,20 @@ final class ChaosSupport {
         EnumSet.copyOf(List.of(components)));
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** A setting from the environment, {@code fallback} when unset or blank. */
-  static String env(String name, String fallback) {
+  public static String env(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
   }
 
   /** Waits for the condition, looking every 200 ms, at most {@code ceiling}. */
-  static void await(BooleanSupplier condition, String what, Duration ceiling)
+  public static void await(BooleanSupplier condition, String what, Duration ceiling)
       throws InterruptedException {
     long deadline = System.nanoTime() + ceiling.toNanos();
     while (!condition.getAsBoolean()) {
@@ -54,7 +58,7 @@ final class ChaosSupport {
   }
 
   /** A read-only connection to the platform's database. */
-  static Connection connect(String jdbc, Platform platform) throws SQLException {
+  public static Connection connect(String jdbc, Platform platform) throws SQLException {
     Connection c =
         DriverManager.getConnection(jdbc, platform.postgresUser(), platform.postgresPassword());
     c.setReadOnly(true);
@@ -62,7 +66,7 @@ final class ChaosSupport {
   }
 
   /** One count(*) of {@code sql}; -1 when the database does not answer. */
-  static int count(Connection c, String sql, String... params) {
+  public static int count(Connection c, String sql, String... params) {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
@@ -74,5 +78,43 @@ final class ChaosSupport {
     } catch (SQLException e) {
       return -1;
     }
+  }
+
+  /**
+   * A service of the build ({@code services/<name>}, packaged as under {@code make run}) on a free
+   * HTTP port.
+   */
+  public static ServiceProcess packagedService(String name) throws IOException {
+    return new ServiceProcess(
+        name, freePort(), Path.of("services/" + name + "/target/quarkus-app/quarkus-run.jar"));
+  }
+
+  /**
+   * Routing's rules file with one destination (a C-STORE SCP on 127.0.0.1, {@code parallelism}
+   * associations at once) and one enabled rule sending it every instance: with {@code quietPeriod}
+   * a STUDY rule (each study once quiet for that long), without (null) an INSTANCE rule (each
+   * instance as it is stored).
+   */
+  public static String routingRules(
+      String destination, String aeTitle, int port, int parallelism, Duration quietPeriod) {
+    String trigger =
+        quietPeriod == null
+            ? "trigger: INSTANCE"
+            : "trigger: STUDY\n    quietPeriod: " + quietPeriod;
+    return """
+        version: 1
+        destinations:
+          - name: %s
+            dimse: {aeTitle: %s, host: 127.0.0.1, port: %d}
+            parallelism: %d
+        rules:
+          - id: everything
+            enabled: true
+            when: 'true'
+            %s
+            destination: %s
+            priority: ROUTINE
+        """
+        .formatted(destination, aeTitle, port, parallelism, trigger, destination);
   }
 }

@@ -82,14 +82,16 @@ public final class RoutingKillSuite {
         StoreScpPeer scp = StoreScpPeer.start(scpPort, work.resolve("storescp"), AE_TITLE, "+uf")) {
       platform.superviseRestarts(RestartPolicy.DEFAULT);
       Path rules = work.resolve("routing-rules.yaml");
-      Files.writeString(rules, rulesFile(scpPort));
+      Files.writeString(
+          rules,
+          ChaosSupport.routingRules(DESTINATION, AE_TITLE, scpPort, 1, Duration.ofSeconds(5)));
       Map<String, String> env = new HashMap<>(platform.addresses());
       env.put("strata.ingest.dimse.port", Integer.toString(freePort()));
       env.put("strata.routing.rules-file", rules.toString());
       // The index too: STOW-RS waits (2 s at most, ADR 0010) until the index has the instance.
-      ServiceProcess index = service("index");
-      ServiceProcess ingest = service("ingest");
-      ServiceProcess routing = service("routing");
+      ServiceProcess index = supervised("index");
+      ServiceProcess ingest = supervised("ingest");
+      ServiceProcess routing = supervised("routing");
       List<ServiceProcess> services = List.of(index, ingest, routing);
       try {
         for (ServiceProcess s : services) {
@@ -320,30 +322,7 @@ public final class RoutingKillSuite {
             state);
   }
 
-  /** One destination (storescp, by host and port) and one rule: every study, once quiet for 5 s. */
-  private static String rulesFile(int scpPort) {
-    return """
-        version: 1
-        destinations:
-          - name: %s
-            dimse: {aeTitle: %s, host: 127.0.0.1, port: %d}
-            parallelism: 1
-        rules:
-          - id: everything
-            enabled: true
-            when: 'true'
-            trigger: STUDY
-            quietPeriod: PT5S
-            destination: %s
-            priority: ROUTINE
-        """
-        .formatted(DESTINATION, AE_TITLE, scpPort, DESTINATION);
-  }
-
-  private static ServiceProcess service(String name) throws java.io.IOException {
-    return new ServiceProcess(
-            name, freePort(), Path.of("services/" + name + "/target/quarkus-app/quarkus-run.jar"))
-        .maxHeap("384m")
-        .supervised(RestartPolicy.DEFAULT);
+  private static ServiceProcess supervised(String name) throws java.io.IOException {
+    return ChaosSupport.packagedService(name).maxHeap("384m").supervised(RestartPolicy.DEFAULT);
   }
 }

@@ -1,5 +1,8 @@
 package org.strata.bench.chaos;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,11 +17,13 @@ import java.time.Duration;
  * A STOW-RS client over plain HTTP: one instance a request, as fast as the archive answers, every
  * answer written to the ledger.
  */
-final class StowSender implements Runnable {
+public final class StowSender implements Runnable {
   private static final String BOUNDARY = "strata-chaos-boundary";
   // Where the answer puts the instance: FailedSOPSequence or ReferencedSOPSequence (PS3.18).
-  private static final String FAILED_SOP_SEQUENCE = "\"00081198\"";
-  private static final String REFERENCED_SOP_SEQUENCE = "\"00081199\"";
+  private static final String FAILED_SOP_SEQUENCE = "00081198";
+  private static final String REFERENCED_SOP_SEQUENCE = "00081199";
+  private static final String REFERENCED_SOP_INSTANCE_UID = "00081155";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String url;
   private final Sending sending;
@@ -63,24 +68,58 @@ final class StowSender implements Runnable {
   }
 
   /**
-   * Whether the answer acknowledges the instance: 200 or 202 naming it in ReferencedSOPSequence,
-   * with no FailedSOPSequence (also the routing kill suite's).
+   * Whether the answer acknowledges the instance: 200 or 202 naming it in ReferencedSOPSequence and
+   * not in FailedSOPSequence (also the routing kill suite's).
    */
   static boolean acknowledged(HttpResponse<String> response, ChaosInstances.Instance instance) {
-    String body = response.body();
-    return (response.statusCode() == 200 || response.statusCode() == 202)
-        && body.contains(REFERENCED_SOP_SEQUENCE)
-        && !body.contains(FAILED_SOP_SEQUENCE)
-        && body.contains(instance.sop());
+    return acknowledged(response, instance.sop());
+  }
+
+  /**
+   * The same for the instance of SOP Instance UID {@code sop} (also the routing benchmark's;
+   * Orthanc answers with an empty FailedSOPSequence when nothing failed).
+   */
+  public static boolean acknowledged(HttpResponse<String> response, String sop) {
+    return acknowledged(response.statusCode(), response.body(), sop);
+  }
+
+  static boolean acknowledged(int status, String body, String sop) {
+    if (status != 200 && status != 202) {
+      return false;
+    }
+    try {
+      JsonNode answer = JSON.readTree(body);
+      return names(answer.path(REFERENCED_SOP_SEQUENCE), sop)
+          && !names(answer.path(FAILED_SOP_SEQUENCE), sop);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /** Whether an item of the sequence has {@code sop} as its Referenced SOP Instance UID. */
+  private static boolean names(JsonNode sequence, String sop) {
+    for (JsonNode item : sequence.path("Value")) {
+      for (JsonNode uid : item.path(REFERENCED_SOP_INSTANCE_UID).path("Value")) {
+        if (sop.equals(uid.asText())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** One instance as a STOW-RS request to {@code url} (also the tiering kill suite's). */
   static HttpRequest request(String url, ChaosInstances.Instance instance) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(instance.file().length + 256);
+    return request(url, instance.file());
+  }
+
+  /** One Part 10 file as a STOW-RS request to {@code url} (also the routing benchmark's). */
+  public static HttpRequest request(String url, byte[] file) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(file.length + 256);
     body.writeBytes(
         ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
-    body.writeBytes(instance.file());
+    body.writeBytes(file);
     body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     return HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(120))

@@ -14,11 +14,11 @@ import org.strata.bench.Part10Writer;
  * Part 10 CT instances written by hand (explicit VR little endian, 16-bit monochrome), with fresh
  * UIDs each call: the same files go to every system in a benchmark run.
  */
-final class SyntheticInstances {
+public final class SyntheticInstances {
   private SyntheticInstances() {}
 
   /** {@code count} instances of {@code rows x columns} 16-bit pixels in one study and series. */
-  static List<byte[]> ct(int count, int rows, int columns, long seed) {
+  public static List<byte[]> ct(int count, int rows, int columns, long seed) {
     Random random = new Random(seed);
     String root = "2.25." + Math.abs(random.nextLong());
     String study = root + ".1";
