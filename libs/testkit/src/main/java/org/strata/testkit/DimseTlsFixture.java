@@ -78,6 +78,38 @@ public final class DimseTlsFixture {
         dir.resolve("ca.pem").toString());
   }
 
+  /**
+   * DCMTK options for TLS with another CA-signed certificate than the client's: the server's, which
+   * allows client authentication too (an AE bound to the client certificate must be refused it).
+   */
+  public List<String> dcmtkWithOtherCertificate() {
+    return List.of(
+        "+tls",
+        dir.resolve("server.key").toString(),
+        dir.resolve("server.pem").toString(),
+        "+cf",
+        dir.resolve("ca.pem").toString());
+  }
+
+  /**
+   * SHA-256 of the client certificate's DER, lower-case hex: what a known-AE file's {@code
+   * cert=sha256:} registers for an AE bound to it (ADR 0057).
+   */
+  public String clientCertificateSha256() {
+    try (var in = Files.newInputStream(dir.resolve("client.pem"))) {
+      byte[] der =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getEncoded();
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** DCMTK options for TLS without a client certificate ({@code +tla}), trusting the local CA. */
   public List<String> dcmtkWithoutCertificate() {
     return List.of("+tla", "+cf", dir.resolve("ca.pem").toString());
