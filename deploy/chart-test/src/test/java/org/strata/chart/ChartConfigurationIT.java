@@ -146,8 +146,8 @@ class ChartConfigurationIT {
                 ingestTls,
                 queryDimse,
                 queryTls,
-                jsonString(ed25519PublicPem()),
-                jsonString(ed25519PublicPem()),
+                jsonString(ed25519Pem(false)),
+                jsonString(ed25519Pem(false)),
                 syslog.port(),
                 routingCommitment);
     Path valuesFile = Files.writeString(work.resolve("values.yaml"), values);
@@ -173,7 +173,7 @@ class ChartConfigurationIT {
                         "access-key", platform.config().s3AccessKey(),
                         "secret-key", platform.config().s3SecretKey())),
             "test-dimse-tls", dimseTlsSecret(tls),
-            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem())),
+            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem(true))),
             "test-audit-syslog", syslogTrustSecret(tls));
     Map<String, ConfigMap> configMaps =
         ChartPolicyTest.of(objects, ConfigMap.class).stream()
@@ -482,29 +482,23 @@ class ChartConfigurationIT {
     return bytes;
   }
 
-  /** A fresh Ed25519 checkpoint key as PKCS#8 PEM, what `openssl genpkey` writes. */
-  private static String ed25519Pem() throws Exception {
-    byte[] der =
-        java.security.KeyPairGenerator.getInstance("Ed25519")
-            .generateKeyPair()
-            .getPrivate()
-            .getEncoded();
-    return "-----BEGIN PRIVATE KEY-----\n"
+  /**
+   * A fresh Ed25519 key as PEM: the checkpoint key as PKCS#8 (what {@code openssl genpkey} writes),
+   * or a retired key's public key (what {@code openssl pkey -pubout} writes).
+   */
+  private static String ed25519Pem(boolean privateKey) throws Exception {
+    java.security.KeyPair pair =
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String type = privateKey ? "PRIVATE KEY" : "PUBLIC KEY";
+    byte[] der = privateKey ? pair.getPrivate().getEncoded() : pair.getPublic().getEncoded();
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
             .encodeToString(der)
-        + "\n-----END PRIVATE KEY-----\n";
-  }
-
-  /** A fresh Ed25519 public key as PEM, what `openssl pkey -pubout` writes (a retired key's). */
-  private static String ed25519PublicPem() throws Exception {
-    byte[] der =
-        java.security.KeyPairGenerator.getInstance("Ed25519")
-            .generateKeyPair()
-            .getPublic()
-            .getEncoded();
-    return "-----BEGIN PUBLIC KEY-----\n"
-        + java.util.Base64.getEncoder().encodeToString(der)
-        + "\n-----END PUBLIC KEY-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** {@code text} as a YAML (JSON) double-quoted string. */

@@ -70,12 +70,7 @@ public final class DimseTlsFixture {
 
   /** DCMTK options for TLS with the CA-signed client certificate, trusting the local CA. */
   public List<String> dcmtkWithClientCertificate() {
-    return List.of(
-        "+tls",
-        dir.resolve("client.key").toString(),
-        dir.resolve("client.pem").toString(),
-        "+cf",
-        dir.resolve("ca.pem").toString());
+    return dcmtkWith("client");
   }
 
   /**
@@ -83,10 +78,15 @@ public final class DimseTlsFixture {
    * allows client authentication too (an AE bound to the client certificate must be refused it).
    */
   public List<String> dcmtkWithOtherCertificate() {
+    return dcmtkWith("server");
+  }
+
+  /** TLS with the key and certificate {@code name}.key and .pem, trusting the local CA. */
+  private List<String> dcmtkWith(String name) {
     return List.of(
         "+tls",
-        dir.resolve("server.key").toString(),
-        dir.resolve("server.pem").toString(),
+        dir.resolve(name + ".key").toString(),
+        dir.resolve(name + ".pem").toString(),
         "+cf",
         dir.resolve("ca.pem").toString());
   }
