@@ -17,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * audit.signingKey.previousPublicKeys (ADR 0056): the retired checkpoint keys' public keys are a
- * ConfigMap mounted read-only, each file named in {@code strata.audit.signing.previous-public-keys};
- * none by default. (ChartConfigurationIT starts the audit service with such keys.)
+ * ConfigMap mounted read-only, each file named in {@code
+ * strata.audit.signing.previous-public-keys}; none by default. (ChartConfigurationIT starts the
+ * audit service with such keys.)
  */
 class AuditKeyRotationChartTest {
 
   @Test
-  void retiredPublicKeysAreAMountedConfigMapTheServiceIsToldOf(@TempDir Path dir)
-      throws Exception {
+  void retiredPublicKeysAreAMountedConfigMapTheServiceIsToldOf(@TempDir Path dir) throws Exception {
     Map<String, HasMetadata> all =
         byKindAndName(StrictManifests.parse(Chart.render(values("production-values.yaml"))));
     ConfigMap keys = (ConfigMap) all.get("ConfigMap/strata-audit-previous-keys");
@@ -42,9 +42,8 @@ class AuditKeyRotationChartTest {
         properties(all)
             .lines()
             .anyMatch(
-                (
-                        "strata.audit.signing.previous-public-keys="
-                            + "/etc/strata-audit-previous-keys/previous-1.pem")
+                ("strata.audit.signing.previous-public-keys="
+                        + "/etc/strata-audit-previous-keys/previous-1.pem")
                     ::equals),
         properties(all));
 

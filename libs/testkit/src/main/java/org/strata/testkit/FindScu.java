@@ -48,7 +48,9 @@ public final class FindScu {
     return new Answer(r.exitCode(), r.output(), studyUids(dir));
   }
 
-  /** The Study Instance UIDs of the responses findscu -X wrote ({@code rsp0001.dcm}...), in order. */
+  /**
+   * The Study Instance UIDs of the responses findscu -X wrote ({@code rsp0001.dcm}...), in order.
+   */
   private static List<String> studyUids(Path dir) throws Exception {
     List<String> uids = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {

@@ -25,8 +25,8 @@ import org.strata.testkit.audit.AuditTopic;
 /**
  * Legal holds announced by storage-tiering on strata.legal.holds (ADR 0043) are kept by index, and
  * its admin deletes refuse a held study with 409 and the hold's reason: a study hold, and a patient
- * hold (the Patient ID under its issuer) for every study of the patient; a lifted hold no longer.
- * A refusal is audited as a failed Study Deleted naming the study and its patient (issue 16).
+ * hold (the Patient ID under its issuer) for every study of the patient; a lifted hold no longer. A
+ * refusal is audited as a failed Study Deleted naming the study and its patient (issue 16).
  */
 @QuarkusTest
 @QuarkusTestResource(

@@ -154,11 +154,7 @@ class DimseSecurityTest {
 
     DimseTlsFixture.Result other =
         tool(
-            "storescu",
-            "CERT-BOUND",
-            tls.dcmtkWithOtherCertificate(),
-            scp.tlsPort(),
-            f.toString());
+            "storescu", "CERT-BOUND", tls.dcmtkWithOtherCertificate(), scp.tlsPort(), f.toString());
     assertNotEquals(0, other.exitCode(), other.output());
     assertTrue(other.output().contains(REJECTED_CALLING_AE), other.output());
 

@@ -25,8 +25,8 @@ import org.strata.testkit.PlatformTestResource;
 /**
  * DIMSE security of the Q/R SCP in production's mode (AuthRequiredProfile, the same application
  * start as AuthMatrixTest), with DCMTK's echoscu and findscu as the peer: DICOM TLS with client
- * certificates of a local CA (deploy/scripts/dimse-tls.sh), calling AEs accepted only from the
- * host the known-AE file registers for them, and an AE bound to its client certificate only with it.
+ * certificates of a local CA (deploy/scripts/dimse-tls.sh), calling AEs accepted only from the host
+ * the known-AE file registers for them, and an AE bound to its client certificate only with it.
  */
 @QuarkusTest
 @TestProfile(AuthRequiredProfile.class)
