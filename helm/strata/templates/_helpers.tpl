@@ -114,3 +114,4 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- define "strata.auditKeyDir" -}}/etc/strata-audit{{- end -}}
 {{- define "strata.routingRulesDir" -}}/etc/strata-routing{{- end -}}
 {{- define "strata.auditSyslogDir" -}}/etc/strata-audit-syslog{{- end -}}
+{{- define "strata.auditPreviousKeysDir" -}}/etc/strata-audit-previous-keys{{- end -}}

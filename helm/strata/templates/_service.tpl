@@ -10,8 +10,10 @@ kafka/postgresql/s3: which engines it talks to (environment, secrets, egress rul
 Optional: values (its values key when not the name, e.g. storageTiering), volumes (list of
 {name, mountPath, and secret or configMap}: mounted read-only), secretEnv (list of {name, secret,
 key}), extraEgress (NetworkPolicy egress rules), extraChecksum (what else rolls the pods when it
-changes; checksum/secrets rolls the pods on a new secretsRevision). With <values>.dimse.tls.enabled the DICOM TLS listener's
-key and trust stores come from <values>.dimse.tls.existingSecret, mounted at /etc/strata/dimse-tls.
+changes; checksum/secrets rolls the pods on a new secretsRevision), dimse (the DIMSE listener's
+values when not <values>.dimse: {enabled, port, service, allowFrom}). With <values>.dimse.tls.enabled
+the DICOM TLS listener's key and trust stores come from <values>.dimse.tls.existingSecret, mounted
+at /etc/strata/dimse-tls.
 */}}
 {{- define "strata.service" -}}
 {{- $root := .root -}}
@@ -24,18 +26,22 @@ key and trust stores come from <values>.dimse.tls.existingSecret, mounted at /et
   "quarkus.oidc.auth-server-url" (required "oidc.authServerUrl is required: the Keycloak realm URL tokens name as iss (docs/security.md)" $root.Values.oidc.authServerUrl)
   "quarkus.oidc.token.audience" $root.Values.oidc.audience
 -}}
-{{- $dimse := and (hasKey $v "dimse") $v.dimse.enabled -}}
-{{- $tls := and $dimse (hasKey $v.dimse "tls") $v.dimse.tls.enabled -}}
+{{- /* The DIMSE listener's values: <values>.dimse, or what the include names (routing's
+       commitment listener). */ -}}
+{{- $d := dict -}}
+{{- if .dimse -}}{{- $d = .dimse -}}{{- else if hasKey $v "dimse" -}}{{- $d = $v.dimse -}}{{- end -}}
+{{- $dimse := and (hasKey $d "enabled") $d.enabled -}}
+{{- $tls := and $dimse (hasKey $d "tls") $d.tls.enabled -}}
 {{- $volumes := .volumes | default list -}}
 {{- $secretEnv := .secretEnv | default list -}}
 {{- $wiring := deepCopy .properties -}}
 {{- if $tls -}}
-{{- $tlsSecret := required (printf "%s.dimse.tls.existingSecret is required with %s.dimse.tls.enabled: a Secret with key-store.p12, trust-store.p12 and store-password (helm/strata/README.md, DICOM TLS)" (.values | default $name) (.values | default $name)) $v.dimse.tls.existingSecret -}}
+{{- $tlsSecret := required (printf "%s.dimse.tls.existingSecret is required with %s.dimse.tls.enabled: a Secret with key-store.p12, trust-store.p12 and store-password (helm/strata/README.md, DICOM TLS)" (.values | default $name) (.values | default $name)) $d.tls.existingSecret -}}
 {{- $prefix := printf "strata.%s.dimse.tls." $name -}}
 {{- $_ := set $wiring (print $prefix "key-store") (print (include "strata.dimseTlsDir" .) "/key-store.p12") -}}
 {{- $_ := set $wiring (print $prefix "trust-store") (print (include "strata.dimseTlsDir" .) "/trust-store.p12") -}}
-{{- $_ := set $wiring (print $prefix "port") $v.dimse.tls.port -}}
-{{- $_ := set $wiring (print $prefix "client-auth") $v.dimse.tls.clientAuth -}}
+{{- $_ := set $wiring (print $prefix "port") $d.tls.port -}}
+{{- $_ := set $wiring (print $prefix "client-auth") $d.tls.clientAuth -}}
 {{- $volumes = append $volumes (dict "name" "dimse-tls" "secret" $tlsSecret "mountPath" (include "strata.dimseTlsDir" .)) -}}
 {{- /* The packaged configuration reads both stores' password from this variable. */ -}}
 {{- $secretEnv = append $secretEnv (dict "name" "STRATA_DIMSE_TLS_STORE_PASSWORD" "secret" $tlsSecret "key" "store-password") -}}
@@ -155,12 +161,12 @@ spec:
               protocol: TCP
             {{- if $dimse }}
             - name: dimse
-              containerPort: {{ $v.dimse.port }}
+              containerPort: {{ $d.port }}
               protocol: TCP
             {{- end }}
             {{- if $tls }}
             - name: dimse-tls
-              containerPort: {{ $v.dimse.tls.port }}
+              containerPort: {{ $d.tls.port }}
               protocol: TCP
             {{- end }}
           env:
@@ -281,17 +287,17 @@ metadata:
   labels:
     {{- include "strata.baseLabels" $root | nindent 4 }}
     {{- $sel | nindent 4 }}
-  {{- with $v.dimse.service.annotations }}
+  {{- with $d.service.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
-  type: {{ $v.dimse.service.type }}
-  {{- if ne $v.dimse.service.type "ClusterIP" }}
+  type: {{ $d.service.type }}
+  {{- if ne $d.service.type "ClusterIP" }}
   # DICOM peers keep their address: no SNAT, so the NetworkPolicy sees the real caller.
   externalTrafficPolicy: Local
   {{- end }}
-  {{- with $v.dimse.service.loadBalancerSourceRanges }}
+  {{- with $d.service.loadBalancerSourceRanges }}
   loadBalancerSourceRanges:
     {{- toYaml . | nindent 4 }}
   {{- end }}
@@ -299,19 +305,19 @@ spec:
     {{- $sel | nindent 4 }}
   ports:
     - name: dimse
-      port: {{ $v.dimse.port }}
+      port: {{ $d.port }}
       targetPort: dimse
       protocol: TCP
-      {{- if and (eq $v.dimse.service.type "NodePort") $v.dimse.service.nodePort }}
-      nodePort: {{ $v.dimse.service.nodePort }}
+      {{- if and (eq $d.service.type "NodePort") $d.service.nodePort }}
+      nodePort: {{ $d.service.nodePort }}
       {{- end }}
     {{- if $tls }}
     - name: dimse-tls
-      port: {{ $v.dimse.tls.port }}
+      port: {{ $d.tls.port }}
       targetPort: dimse-tls
       protocol: TCP
-      {{- if and (eq $v.dimse.service.type "NodePort") $v.dimse.tls.nodePort }}
-      nodePort: {{ $v.dimse.tls.nodePort }}
+      {{- if and (eq $d.service.type "NodePort") $d.tls.nodePort }}
+      nodePort: {{ $d.tls.nodePort }}
       {{- end }}
     {{- end }}
 {{- end }}
@@ -382,7 +388,7 @@ spec:
         {{- if $tls }}
         - {port: dimse-tls, protocol: TCP}
         {{- end }}
-      {{- with $v.dimse.allowFrom }}
+      {{- with $d.allowFrom }}
       from:
         {{- toYaml . | nindent 8 }}
       {{- end }}

@@ -90,6 +90,7 @@ class ChartConfigurationIT {
     int queryDimse = freePort();
     int ingestTls = freePort();
     int queryTls = freePort();
+    int routingCommitment = freePort();
     assertTrue(DimseTlsFixture.installed("echoscu"), "DCMTK's echoscu (make deps-test)");
     DimseTlsFixture tls = DimseTlsFixture.get();
     // audit.syslog's repository: a syslog/TLS receiver with the local CA's server certificate.
@@ -109,6 +110,7 @@ class ChartConfigurationIT {
         knownAes:
           - {aeTitle: CT01, tenant: hosp-a}
           - {aeTitle: VIEWER, host: 127.0.0.1, port: 11112, tenant: hosp-a}
+          - {aeTitle: BOUND, host: 127.0.0.1, tenant: hosp-a, certificateSha256: "%s", labels: [cardiology]}
         ingest:
           dimse: {port: %d, tls: {enabled: true, port: %d, existingSecret: test-dimse-tls}}
           defaultTenant: hosp-a
@@ -120,9 +122,12 @@ class ChartConfigurationIT {
               - {name: ct-to-cold, enabled: false, modality: CT, since: study-date, olderThan: P2Y, toTier: cold}
         audit:
           enabled: true
-          signingKey: {existingSecret: test-audit-key}
+          signingKey:
+            existingSecret: test-audit-key
+            previousPublicKeys: [%s, %s]
           syslog: {host: 127.0.0.1, port: %d, existingSecret: test-audit-syslog}
         routing:
+          commitment: {enabled: true, port: %d}
           rules:
             destinations: [{name: viewer, dimse: {aeTitle: VIEWER}}]
             rules:
@@ -136,11 +141,15 @@ class ChartConfigurationIT {
                 jdbc.getPort(),
                 platform.s3Endpoint(),
                 platform.s3ColdEndpoint(),
+                tls.clientCertificateSha256(),
                 ingestDimse,
                 ingestTls,
                 queryDimse,
                 queryTls,
-                syslog.port());
+                jsonString(ed25519Pem(false)),
+                jsonString(ed25519Pem(false)),
+                syslog.port(),
+                routingCommitment);
     Path valuesFile = Files.writeString(work.resolve("values.yaml"), values);
     List<HasMetadata> objects = StrictManifests.parse(Chart.render(valuesFile));
 
@@ -164,7 +173,7 @@ class ChartConfigurationIT {
                         "access-key", platform.config().s3AccessKey(),
                         "secret-key", platform.config().s3SecretKey())),
             "test-dimse-tls", dimseTlsSecret(tls),
-            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem())),
+            "test-audit-key", utf8(Map.of("signing-key.pem", ed25519Pem(true))),
             "test-audit-syslog", syslogTrustSecret(tls));
     Map<String, ConfigMap> configMaps =
         ChartPolicyTest.of(objects, ConfigMap.class).stream()
@@ -199,10 +208,16 @@ class ChartConfigurationIT {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", queryDimse), 5000);
       }
+      // Routing's Storage Commitment listener (routing.commitment).
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", routingCommitment), 5000);
+      }
       // And the DICOM TLS listeners, with the stores mounted from the Secret: a C-ECHO over TLS
-      // with the client certificate the trust store admits, from a known AE.
-      assertEchoOverTls(tls, "STRATA", ingestTls);
-      assertEchoOverTls(tls, "STRATA-QR", queryTls);
+      // with the client certificate the trust store admits, from a known AE; BOUND is bound to
+      // that certificate (certificateSha256) and limited to a department (labels).
+      assertEchoOverTls(tls, "VIEWER", "STRATA", ingestTls);
+      assertEchoOverTls(tls, "VIEWER", "STRATA-QR", queryTls);
+      assertEchoOverTls(tls, "BOUND", "STRATA-QR", queryTls);
 
       assertRoutingRulesAreTheChartsAndReadOnly(running, tokens, work);
       assertAuditMessagesReachTheRepository(running, tokens, syslog);
@@ -337,20 +352,24 @@ class ChartConfigurationIT {
     assertEquals(List.of(), unreadKeys(name, props), name + ": keys no service reads");
     // A property naming a file in a ConfigMap or Secret mount must name one that is there; in an
     // emptyDir (scratch space such as the audit spool) the service makes what it names itself.
+    // A list of files (previous-public-keys) is comma-separated: each item is translated.
     StringBuilder translated = new StringBuilder();
     for (String key : props.stringPropertyNames().stream().sorted().toList()) {
-      String value = props.getProperty(key);
-      for (VolumeMount mount : container.getVolumeMounts()) {
-        if (value.startsWith(mount.getMountPath() + "/")) {
-          value = inRoot(root, value).toString();
-          Volume volume = volumes.get(mount.getName());
-          if (volume.getConfigMap() != null || volume.getSecret() != null) {
-            assertTrue(Files.exists(Path.of(value)), name + ": " + key + " names a missing file");
+      List<String> items = new ArrayList<>();
+      for (String item : props.getProperty(key).split(",", -1)) {
+        for (VolumeMount mount : container.getVolumeMounts()) {
+          if (item.startsWith(mount.getMountPath() + "/")) {
+            item = inRoot(root, item).toString();
+            Volume volume = volumes.get(mount.getName());
+            if (volume.getConfigMap() != null || volume.getSecret() != null) {
+              assertTrue(Files.exists(Path.of(item)), name + ": " + key + " names a missing file");
+            }
+            break;
           }
-          break;
         }
+        items.add(item);
       }
-      translated.append(key).append('=').append(value).append('\n');
+      translated.append(key).append('=').append(String.join(",", items)).append('\n');
     }
     Files.writeString(config, translated.toString());
 
@@ -447,14 +466,14 @@ class ChartConfigurationIT {
                 .getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void assertEchoOverTls(DimseTlsFixture tls, String calledAe, int port)
-      throws IOException {
+  private static void assertEchoOverTls(
+      DimseTlsFixture tls, String callingAe, String calledAe, int port) throws IOException {
     List<String> command = new ArrayList<>(List.of("echoscu"));
     command.addAll(tls.dcmtkWithClientCertificate());
     command.addAll(
-        List.of("-aet", "VIEWER", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
+        List.of("-aet", callingAe, "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
     DimseTlsFixture.Result r = DimseTlsFixture.dcmtk(command);
-    assertEquals(0, r.exitCode(), calledAe + " over DICOM TLS: " + r.output());
+    assertEquals(0, r.exitCode(), callingAe + " to " + calledAe + " over TLS: " + r.output());
   }
 
   private static Map<String, byte[]> utf8(Map<String, String> strings) {
@@ -463,17 +482,28 @@ class ChartConfigurationIT {
     return bytes;
   }
 
-  /** A fresh Ed25519 checkpoint key as PKCS#8 PEM, what `openssl genpkey` writes. */
-  private static String ed25519Pem() throws Exception {
-    byte[] der =
-        java.security.KeyPairGenerator.getInstance("Ed25519")
-            .generateKeyPair()
-            .getPrivate()
-            .getEncoded();
-    return "-----BEGIN PRIVATE KEY-----\n"
+  /**
+   * A fresh Ed25519 key as PEM: the checkpoint key as PKCS#8 (what {@code openssl genpkey} writes),
+   * or a retired key's public key (what {@code openssl pkey -pubout} writes).
+   */
+  private static String ed25519Pem(boolean privateKey) throws Exception {
+    java.security.KeyPair pair =
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String type = privateKey ? "PRIVATE KEY" : "PUBLIC KEY";
+    byte[] der = privateKey ? pair.getPrivate().getEncoded() : pair.getPublic().getEncoded();
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
             .encodeToString(der)
-        + "\n-----END PRIVATE KEY-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  /** {@code text} as a YAML (JSON) double-quoted string. */
+  private static String jsonString(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\n", "\\n") + "\"";
   }
 
   private static Path inRoot(Path root, String containerPath) {

@@ -30,8 +30,14 @@ class RolloutChecksumTest {
   /** Every service on, with what audit needs; each variant changes one thing of it. */
   private static final String BASE =
       """
-      audit: {enabled: true, signingKey: {existingSecret: key}}
-      """;
+      audit: {enabled: true, signingKey: {existingSecret: key, previousPublicKeys: [%s]}}
+      """
+          .formatted(publicKeyPem("MCowBQYDK2VwAyEAICQRcbyyTlPvH4rzToInsNVfyg127/UHOZCFpvBiWgY="));
+
+  /** A retired checkpoint key's public key as a YAML string (its base64 DER given). */
+  private static String publicKeyPem(String base64) {
+    return "\"-----BEGIN PUBLIC KEY-----\\n" + base64 + "\\n-----END PUBLIC KEY-----\\n\"";
+  }
 
   static Stream<Arguments> changes() {
     return Stream.of(
@@ -50,6 +56,11 @@ class RolloutChecksumTest {
             "audit's syslog repository",
             "audit: {enabled: true, signingKey: {existingSecret: key},"
                 + " syslog: {host: arr.example.org, existingSecret: arr}}\n"),
+        Arguments.of(
+            "audit's retired public keys (another key, the same file names)",
+            "audit: {enabled: true, signingKey: {existingSecret: key, previousPublicKeys: ["
+                + publicKeyPem("MCowBQYDK2VwAyEAzD7RGYErtErVHYFM1z4S6ULeEA9BvUYLM8EdUsFzIeE=")
+                + "]}}\n"),
         Arguments.of("a Secret's revision", "secretsRevision: \"2026-12-07\"\n"));
   }
 

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Routing in the chart (ADR 0039): its rules from the values as a read-only ConfigMap the service
  * reads in read-only mode, the known AEs, egress only to the configured destinations, STOW
- * credentials from Secrets.
+ * credentials from Secrets, the Storage Commitment listener (ADR 0052).
  */
 class RoutingChartTest {
 
@@ -64,9 +66,64 @@ class RoutingChartTest {
     assertEquals(
         "strata-research-client",
         ChartPolicyTest.secretRef(pod, "STRATA_RESEARCH_SECRET").getName());
-    // An SCU only: no DIMSE Service.
-    assertFalse(all.containsKey("Service/strata-routing-dimse"));
     assertTrue(all.containsKey("Service/strata-routing"));
+  }
+
+  /**
+   * routing.commitment (ADR 0052): routing's listener for Storage Commitment reports is its
+   * configured port, a container port, a port of the DIMSE Service and an ingress rule from the
+   * destinations; off (the default), none of them.
+   */
+  @Test
+  void theCommitmentListenerIsConfiguredExposedAndLetIn() {
+    Map<String, HasMetadata> all =
+        byKindAndName(StrictManifests.parse(Chart.render(values("production-values.yaml"))));
+    assertTrue(
+        routingProperties(all).lines().anyMatch("strata.routing.commitment-port=11114"::equals),
+        routingProperties(all));
+    var container =
+        ((Deployment) all.get("Deployment/strata-routing"))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertTrue(
+        container.getPorts().stream()
+            .anyMatch(p -> "dimse".equals(p.getName()) && p.getContainerPort() == 11114),
+        container.getPorts().toString());
+    Service service = (Service) all.get("Service/strata-routing-dimse");
+    assertEquals("ClusterIP", service.getSpec().getType());
+    ServicePort port = service.getSpec().getPorts().get(0);
+    assertEquals(11114, port.getPort());
+    assertEquals("dimse", port.getTargetPort().getStrVal());
+    NetworkPolicy np = (NetworkPolicy) all.get("NetworkPolicy/strata-routing");
+    assertTrue(
+        np.getSpec().getIngress().stream()
+            .anyMatch(
+                r ->
+                    r.getPorts().stream().anyMatch(p -> "dimse".equals(p.getPort().getStrVal()))
+                        && r.getFrom().stream()
+                            .anyMatch(
+                                f ->
+                                    f.getIpBlock() != null
+                                        && "10.20.0.7/32".equals(f.getIpBlock().getCidr()))),
+        np.getSpec().getIngress().toString());
+
+    Map<String, HasMetadata> off =
+        byKindAndName(StrictManifests.parse(Chart.render(values("minimal-values.yaml"))));
+    assertFalse(off.containsKey("Service/strata-routing-dimse"));
+    assertFalse(routingProperties(off).contains("commitment-port"), routingProperties(off));
+    ((NetworkPolicy) off.get("NetworkPolicy/strata-routing"))
+        .getSpec()
+        .getIngress()
+        .forEach(r -> r.getPorts().forEach(p -> assertEquals("http", p.getPort().getStrVal())));
+  }
+
+  private static String routingProperties(Map<String, HasMetadata> all) {
+    return ((ConfigMap) all.get("ConfigMap/strata-routing-config"))
+        .getData()
+        .get("application.properties");
   }
 
   @Test

@@ -70,12 +70,44 @@ public final class DimseTlsFixture {
 
   /** DCMTK options for TLS with the CA-signed client certificate, trusting the local CA. */
   public List<String> dcmtkWithClientCertificate() {
+    return dcmtkWith("client");
+  }
+
+  /**
+   * DCMTK options for TLS with another CA-signed certificate than the client's: the server's, which
+   * allows client authentication too (an AE bound to the client certificate must be refused it).
+   */
+  public List<String> dcmtkWithOtherCertificate() {
+    return dcmtkWith("server");
+  }
+
+  /** TLS with the key and certificate {@code name}.key and .pem, trusting the local CA. */
+  private List<String> dcmtkWith(String name) {
     return List.of(
         "+tls",
-        dir.resolve("client.key").toString(),
-        dir.resolve("client.pem").toString(),
+        dir.resolve(name + ".key").toString(),
+        dir.resolve(name + ".pem").toString(),
         "+cf",
         dir.resolve("ca.pem").toString());
+  }
+
+  /**
+   * SHA-256 of the client certificate's DER, lower-case hex: what a known-AE file's {@code
+   * cert=sha256:} registers for an AE bound to it (ADR 0057).
+   */
+  public String clientCertificateSha256() {
+    try (var in = Files.newInputStream(dir.resolve("client.pem"))) {
+      byte[] der =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getEncoded();
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** DCMTK options for TLS without a client certificate ({@code +tla}), trusting the local CA. */

@@ -18,20 +18,6 @@ import org.strata.testkit.DimseTlsFixture;
 public class AuthRequiredProfile implements QuarkusTestProfile {
   static final String TENANT = "dimse-tls";
 
-  /** SHA-256 of the fixture's client certificate (client.pem), as the known-AE file names it. */
-  static String clientCertificateSha256(DimseTlsFixture tls) {
-    try (var in = Files.newInputStream(tls.dir().resolve("client.pem"))) {
-      var certificate =
-          (java.security.cert.X509Certificate)
-              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return org.strata.dicom.net.CallingHostCheck.sha256(certificate);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
   public Map<String, String> getConfigOverrides() {
     Map<String, String> c = new HashMap<>();
@@ -50,7 +36,7 @@ public class AuthRequiredProfile implements QuarkusTestProfile {
           NO-HOST      -             -      %1$s
           CERT-BOUND   127.0.0.1     -      %1$s   cert=sha256:%2$s
           """
-              .formatted(TENANT, clientCertificateSha256(tls)));
+              .formatted(TENANT, tls.clientCertificateSha256()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

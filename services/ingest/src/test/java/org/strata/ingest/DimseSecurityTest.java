@@ -152,15 +152,9 @@ class DimseSecurityTest {
             f.toString());
     assertEquals(0, own.exitCode(), own.output());
 
-    List<String> otherCertificate =
-        List.of(
-            "+tls",
-            tls.dir().resolve("server.key").toString(),
-            tls.dir().resolve("server.pem").toString(),
-            "+cf",
-            tls.dir().resolve("ca.pem").toString());
     DimseTlsFixture.Result other =
-        tool("storescu", "CERT-BOUND", otherCertificate, scp.tlsPort(), f.toString());
+        tool(
+            "storescu", "CERT-BOUND", tls.dcmtkWithOtherCertificate(), scp.tlsPort(), f.toString());
     assertNotEquals(0, other.exitCode(), other.output());
     assertTrue(other.output().contains(REJECTED_CALLING_AE), other.output());
 

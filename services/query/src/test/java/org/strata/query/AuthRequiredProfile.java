@@ -12,7 +12,8 @@ import org.strata.testkit.DimseTlsFixture;
 /**
  * Production's security: strata.auth.mode=required, tokens validated against the platform's
  * Keycloak; the Q/R SCP with its TLS listener (keys of {@link DimseTlsFixture}) and a known-AE file
- * whose AEs call from 127.0.0.1, except FAR-AWAY, registered for another host.
+ * whose AEs call from 127.0.0.1, except FAR-AWAY, registered for another host; CERT-BOUND is
+ * registered with the fixture's client certificate (ADR 0057).
  */
 public class AuthRequiredProfile implements QuarkusTestProfile {
   @Override
@@ -30,7 +31,9 @@ public class AuthRequiredProfile implements QuarkusTestProfile {
           # AE title   host          port   tenant
           TLS-CLIENT   127.0.0.1     -      local
           FAR-AWAY     192.0.2.10    -      local   # TEST-NET-1: never this test's peer
-          """);
+          CERT-BOUND   127.0.0.1     -      local   cert=sha256:%s
+          """
+              .formatted(tls.clientCertificateSha256()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

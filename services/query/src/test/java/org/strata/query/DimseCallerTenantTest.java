@@ -30,10 +30,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.strata.dicom.Attributes;
-import org.strata.dicom.Tag;
-import org.strata.dicom.io.DicomInputStream;
 import org.strata.query.dimse.QueryRetrieveServer;
+import org.strata.testkit.FindScu;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -116,30 +114,26 @@ class DimseCallerTenantTest {
 
   @Test
   void eachCallingAeQueriesItsOwnTenant() throws Exception {
-    Path out = tmp.resolve("local");
-    Result r = findscu("HOSP-LOCAL", out, "PatientID=PAT-001");
+    FindScu.Answer r = findscu("HOSP-LOCAL", tmp.resolve("local"), "PatientID=PAT-001");
     assertEquals(0, r.exitCode(), r.output());
-    assertEquals(List.of(S2, S1), studyUids(out), r.output());
+    assertEquals(List.of(S2, S1), r.studyUids(), r.output());
 
-    out = tmp.resolve("other");
-    r = findscu("HOSP-OTHER", out, "PatientID=PAT-001");
+    r = findscu("HOSP-OTHER", tmp.resolve("other"), "PatientID=PAT-001");
     assertEquals(0, r.exitCode(), r.output());
-    assertEquals(List.of(S6), studyUids(out), r.output());
+    assertEquals(List.of(S6), r.studyUids(), r.output());
 
     // The other tenant's study is not found by UID either.
-    out = tmp.resolve("cross");
-    r = findscu("HOSP-LOCAL", out, "StudyInstanceUID=" + S6);
+    r = findscu("HOSP-LOCAL", tmp.resolve("cross"), "StudyInstanceUID=" + S6);
     assertEquals(0, r.exitCode(), r.output());
-    assertEquals(List.of(), studyUids(out), r.output());
+    assertEquals(List.of(), r.studyUids(), r.output());
   }
 
   @Test
   void unknownCallingAeIsRejected() throws Exception {
-    Path out = tmp.resolve("stranger");
-    Result r = findscu("STRANGER", out, "PatientID=PAT-001");
+    FindScu.Answer r = findscu("STRANGER", tmp.resolve("stranger"), "PatientID=PAT-001");
     assertNotEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("Calling AE Title Not Recognized"), r.output());
-    assertEquals(List.of(), studyUids(out));
+    assertEquals(List.of(), r.studyUids());
   }
 
   @Test
@@ -203,26 +197,8 @@ class DimseCallerTenantTest {
 
   record Result(int exitCode, String output) {}
 
-  private Result findscu(String callingAe, Path out, String key) throws Exception {
-    Files.createDirectories(out);
-    return run(
-        List.of(
-            "findscu",
-            "-v",
-            "-S",
-            "-aet",
-            callingAe,
-            "-aec",
-            "STRATA-QR",
-            "-X",
-            "-od",
-            out.toString(),
-            "-k",
-            "QueryRetrieveLevel=STUDY",
-            "-k",
-            "StudyInstanceUID",
-            "-k",
-            key));
+  private FindScu.Answer findscu(String callingAe, Path out, String key) throws Exception {
+    return FindScu.studies(scp.port(), callingAe, "STRATA-QR", List.of(), out, key);
   }
 
   private Result movescu(String callingAe, String dest, String key) throws Exception {
@@ -257,20 +233,5 @@ class DimseCallerTenantTest {
       throw new IllegalStateException(cmd.get(0) + " did not end");
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  /** The StudyInstanceUIDs of the responses findscu -X wrote, in order. */
-  static List<String> studyUids(Path dir) throws IOException {
-    List<String> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().startsWith("rsp")).sorted().toList()) {
-        Attributes a = DicomInputStream.readFile(p);
-        out.add(a.getString(Tag.StudyInstanceUID));
-      }
-    }
-    return out;
   }
 }

@@ -3,8 +3,6 @@ package org.strata.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.strata.query.DimseQueryRetrieveTest.responses;
-import static org.strata.query.DimseQueryRetrieveTest.values;
 import static org.strata.query.TenantTestData.A_CARD;
 import static org.strata.query.TenantTestData.A_RAD;
 import static org.strata.query.TenantTestData.PATIENT_ID;
@@ -24,9 +22,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.strata.dicom.Tag;
 import org.strata.query.DimseQueryRetrieveTest.Result;
 import org.strata.query.dimse.QueryRetrieveServer;
+import org.strata.testkit.FindScu;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -120,28 +118,17 @@ class DimseLabelledCallerTest {
   }
 
   private List<String> findStudies(String callingAe, String key) throws Exception {
-    Path out = Files.createDirectories(Files.createTempDirectory(tmp, "find"));
-    Result r =
-        DimseQueryRetrieveTest.run(
+    FindScu.Answer r =
+        FindScu.studies(
             scp.port(),
-            tmp,
-            List.of(
-                "findscu",
-                "-v",
-                "-S",
-                "-aet",
-                callingAe,
-                "-aec",
-                "STRATA-QR",
-                "-X",
-                "-od",
-                out.toString()),
-            "QueryRetrieveLevel=STUDY",
-            "StudyInstanceUID",
+            callingAe,
+            "STRATA-QR",
+            List.of(),
+            Files.createTempDirectory(tmp, "find"),
             key);
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("Received Final Find Response (Success)"), r.output());
-    return values(responses(out), Tag.StudyInstanceUID);
+    return r.studyUids();
   }
 
   private Result getscu(String callingAe, String model, Path out, String... keys) throws Exception {

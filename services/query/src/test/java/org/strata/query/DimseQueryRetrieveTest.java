@@ -350,7 +350,7 @@ class DimseQueryRetrieveTest {
   }
 
   /** The response identifiers findscu -X wrote (rsp0001.dcm...), in order. */
-  static List<Attributes> responses(Path dir) throws IOException {
+  private static List<Attributes> responses(Path dir) throws IOException {
     List<Attributes> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.getFileName().toString().startsWith("rsp")).sorted().toList()) {
@@ -360,7 +360,7 @@ class DimseQueryRetrieveTest {
     return out;
   }
 
-  static List<String> values(List<Attributes> rsps, int tag) {
+  private static List<String> values(List<Attributes> rsps, int tag) {
     List<String> out = new ArrayList<>();
     for (Attributes a : rsps) {
       assertTrue(a.contains(tag), "key missing in a response");

@@ -11,7 +11,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.strata.query.dimse.QueryRetrieveServer;
 import org.strata.testkit.DimseTlsFixture;
+import org.strata.testkit.FindScu;
 import org.strata.testkit.PlatformTestResource;
 
 /**
  * DIMSE security of the Q/R SCP in production's mode (AuthRequiredProfile, the same application
  * start as AuthMatrixTest), with DCMTK's echoscu and findscu as the peer: DICOM TLS with client
- * certificates of a local CA (deploy/scripts/dimse-tls.sh), and calling AEs accepted only from the
- * host the known-AE file registers for them.
+ * certificates of a local CA (deploy/scripts/dimse-tls.sh), calling AEs accepted only from the host
+ * the known-AE file registers for them, and an AE bound to its client certificate only with it.
  */
 @QuarkusTest
 @TestProfile(AuthRequiredProfile.class)
@@ -67,26 +67,17 @@ class DimseSecurityTest {
         tool("TLS-CLIENT", tls.dcmtkWithClientCertificate(), scp.tlsPort(), "echoscu");
     assertEquals(0, echo.exitCode(), echo.output());
 
-    Path out = Files.createDirectories(tmp.resolve("find"));
-    DimseTlsFixture.Result find =
-        tool(
-            "TLS-CLIENT",
-            tls.dcmtkWithClientCertificate(),
+    FindScu.Answer find =
+        FindScu.studies(
             scp.tlsPort(),
-            "findscu",
-            "-S",
-            "-X",
-            "-od",
-            out.toString(),
-            "-k",
-            "QueryRetrieveLevel=STUDY",
-            "-k",
-            "StudyInstanceUID",
-            "-k",
+            "TLS-CLIENT",
+            "STRATA-QR",
+            tls.dcmtkWithClientCertificate(),
+            tmp.resolve("find"),
             "PatientID=PAT-001");
     assertEquals(0, find.exitCode(), find.output());
     // The known AE's tenant (local): its two studies of PAT-001, not the other tenant's.
-    assertEquals(List.of(S2, S1), DimseCallerTenantTest.studyUids(out), find.output());
+    assertEquals(List.of(S2, S1), find.studyUids(), find.output());
   }
 
   @Test
@@ -113,5 +104,41 @@ class DimseSecurityTest {
       r = tool(ae, tls.dcmtkWithClientCertificate(), scp.tlsPort(), "echoscu");
       assertTrue(r.output().contains(REJECTED_CALLING_AE), ae + " over TLS: " + r.output());
     }
+  }
+
+  /**
+   * CERT-BOUND is registered with the client certificate (ADR 0057): findscu over TLS with it finds
+   * the tenant's studies; with another CA-signed certificate (the fixture's server certificate,
+   * which allows client authentication too), or over plain TCP from the registered host, the
+   * association is rejected.
+   */
+  @Test
+  void anAeRegisteredWithACertificateIsAcceptedOnlyWithThatCertificate() throws Exception {
+    FindScu.Answer own =
+        FindScu.studies(
+            scp.tlsPort(),
+            "CERT-BOUND",
+            "STRATA-QR",
+            tls.dcmtkWithClientCertificate(),
+            tmp.resolve("own"),
+            "PatientID=PAT-001");
+    assertEquals(0, own.exitCode(), own.output());
+    assertEquals(List.of(S2, S1), own.studyUids(), own.output());
+
+    FindScu.Answer other =
+        FindScu.studies(
+            scp.tlsPort(),
+            "CERT-BOUND",
+            "STRATA-QR",
+            tls.dcmtkWithOtherCertificate(),
+            tmp.resolve("other"),
+            "PatientID=PAT-001");
+    assertNotEquals(0, other.exitCode(), other.output());
+    assertTrue(other.output().contains(REJECTED_CALLING_AE), other.output());
+    assertEquals(List.of(), other.studyUids(), other.output());
+
+    DimseTlsFixture.Result plain = tool("CERT-BOUND", List.of(), scp.port(), "echoscu");
+    assertNotEquals(0, plain.exitCode(), plain.output());
+    assertTrue(plain.output().contains(REJECTED_CALLING_AE), plain.output());
   }
 }

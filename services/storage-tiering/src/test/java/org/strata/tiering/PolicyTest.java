@@ -188,6 +188,7 @@ class PolicyTest {
     putPolicy(path, "[1]").statusCode(400);
     given().get("/admin/tenants/tiering/policies/no-such-policy").then().statusCode(404);
     given().post("/admin/tenants/tiering/policies/no-such-policy/enable").then().statusCode(404);
+    given().post(path + "/toggle").then().statusCode(404);
     given().get(path).then().statusCode(200).body("version", equalTo(4));
   }
 

@@ -119,10 +119,14 @@ public class AdminResource {
             })
         .onFailure(StudyHeldException.class)
         .recoverWithItem(
-            e ->
-                error(
-                    Response.Status.CONFLICT,
-                    "legal hold: " + ((StudyHeldException) e).holdReason()));
+            e -> {
+              StudyHeldException held = (StudyHeldException) e;
+              if (held.patientId() != null) {
+                // A refused delete is recorded as one that succeeded: whose data it aimed at.
+                audited.patient(held.patientId(), held.issuer());
+              }
+              return error(Response.Status.CONFLICT, "legal hold: " + held.holdReason());
+            });
   }
 
   private static Response accepted(InstanceDeleted event) {

@@ -59,12 +59,17 @@ public class DeletionService {
                 holds
                     .reasonHolding(s, tenant, study)
                     .chain(
-                        held -> {
-                          if (held != null) {
-                            throw new StudyHeldException(held);
-                          }
-                          return repository.objectsOf(s, tenant, study, series, sop);
-                        }))
+                        held ->
+                            repository
+                                .objectsOf(s, tenant, study, series, sop)
+                                .invoke(
+                                    contents -> {
+                                      if (held != null) {
+                                        // With the patient: the refusal's audit record names it.
+                                        throw new StudyHeldException(
+                                            held, contents.patientId(), contents.issuer());
+                                      }
+                                    })))
         .chain(
             contents -> {
               if (contents.isEmpty()) {

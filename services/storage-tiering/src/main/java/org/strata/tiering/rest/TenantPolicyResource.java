@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.strata.audit.AuditUnavailableException;
@@ -142,27 +144,32 @@ public class TenantPolicyResource {
   }
 
   @POST
-  @Path("/{name}/disable")
-  @Operation(summary = "Disable a policy (a new version; it stays, the dry-run still shows it)")
+  @Path("/{name}/{action}")
+  @Operation(
+      summary =
+          "Enable or disable a policy (a new version; a disabled one stays, the dry-run still"
+              + " shows it)")
   @APIResponse(responseCode = "200", description = "The policy in force")
   @APIResponse(responseCode = "400", description = "The tenant or name is malformed")
-  @APIResponse(responseCode = "404", description = "The tenant has no such policy")
+  @APIResponse(
+      responseCode = "404",
+      description = "The tenant has no such policy, or the action is neither enable nor disable")
   @APIResponse(responseCode = "409", description = "The policies are the deployment's")
   @APIResponse(responseCode = "503", description = "The file could not be written, or audit full")
-  public Response disable(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    return enabled(tenant, name, false);
-  }
-
-  @POST
-  @Path("/{name}/enable")
-  @Operation(summary = "Enable a policy (a new version)")
-  @APIResponse(responseCode = "200", description = "The policy in force")
-  @APIResponse(responseCode = "400", description = "The tenant or name is malformed")
-  @APIResponse(responseCode = "404", description = "The tenant has no such policy")
-  @APIResponse(responseCode = "409", description = "The policies are the deployment's")
-  @APIResponse(responseCode = "503", description = "The file could not be written, or audit full")
-  public Response enable(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    return enabled(tenant, name, true);
+  public Response setEnabled(
+      @PathParam("tenant") String tenant,
+      @PathParam("name") String name,
+      @Parameter(schema = @Schema(enumeration = {"enable", "disable"})) @PathParam("action")
+          String action) {
+    Response bad = malformed(tenant, name);
+    if (bad != null) {
+      return bad;
+    }
+    if (!"enable".equals(action) && !"disable".equals(action)) {
+      return Errors.of(Response.Status.NOT_FOUND, "the action is enable or disable");
+    }
+    boolean on = "enable".equals(action);
+    return change(() -> book.setEnabled(TenantId.parse(tenant).value(), name, on, caller.get()));
   }
 
   @GET
@@ -185,14 +192,6 @@ public class TenantPolicyResource {
       return Errors.of(Response.Status.NOT_FOUND, "the tenant has no such policy");
     }
     return Response.ok(previews.describe(evaluator.dryRun(p.get()))).build();
-  }
-
-  private Response enabled(String tenant, String name, boolean on) {
-    Response bad = malformed(tenant, name);
-    if (bad != null) {
-      return bad;
-    }
-    return change(() -> book.setEnabled(TenantId.parse(tenant).value(), name, on, caller.get()));
   }
 
   private interface Change {
