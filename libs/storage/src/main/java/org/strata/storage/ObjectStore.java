@@ -23,17 +23,15 @@ import java.util.Optional;
  */
 public final class ObjectStore {
   private final MinioClient client;
+  private final BufferedPut bufferedPut;
   private final String bucket;
   private final int singlePutLimit;
   private final long partSize;
   private final RequestCounts requestCounts;
 
-  ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
-    this(client, bucket, singlePutLimit, partSize, new RequestCounts());
-  }
-
   ObjectStore(
       MinioClient client,
+      BufferedPut bufferedPut,
       String bucket,
       int singlePutLimit,
       long partSize,
@@ -42,6 +40,7 @@ public final class ObjectStore {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
     this.client = client;
+    this.bufferedPut = bufferedPut;
     this.bucket = bucket;
     this.singlePutLimit = singlePutLimit;
     this.partSize = partSize;
@@ -99,12 +98,7 @@ public final class ObjectStore {
     byte[] head = in.readNBytes(singlePutLimit);
     try {
       if (head.length < singlePutLimit) {
-        client.putObject(
-            PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                    new ByteArrayInputStream(head), head.length, -1)
-                .contentType(contentType)
-                .userMetadata(userMetadata)
-                .build());
+        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of());
         return head.length;
       }
       CountingInputStream counted =
@@ -139,13 +133,7 @@ public final class ObjectStore {
     byte[] head = in.readNBytes(singlePutLimit);
     if (head.length < singlePutLimit) {
       try {
-        client.putObject(
-            PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                    new ByteArrayInputStream(head), head.length, -1)
-                .contentType(contentType)
-                .userMetadata(userMetadata)
-                .headers(Map.of("If-None-Match", "*"))
-                .build());
+        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of("If-None-Match", "*"));
         return new PutOutcome(true, head.length, null);
       } catch (ErrorResponseException e) {
         if (e.response().code() == 412) {
