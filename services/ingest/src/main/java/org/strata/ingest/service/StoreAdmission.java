@@ -1,8 +1,8 @@
 package org.strata.ingest.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.strata.ingest.config.IngestConfig;
@@ -61,7 +61,7 @@ public class StoreAdmission {
   /** One store's hold of an object key. */
   final class KeyHold {
     private final String key;
-    private final CountDownLatch released = new CountDownLatch(1);
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile Runnable publishHeldBack;
 
@@ -84,7 +84,7 @@ public class StoreAdmission {
     /** Gives the key back (again: nothing). */
     void release() {
       held.remove(key, this);
-      released.countDown();
+      released.complete(null);
     }
 
     private void awaitRelease() {
@@ -93,19 +93,8 @@ public class StoreAdmission {
       if (publish != null) {
         publish.run();
       }
-      boolean interrupted = false;
-      while (true) {
-        try {
-          released.await();
-          break;
-        } catch (InterruptedException e) {
-          // As a lock would: the store waits on; the interrupt is kept for later.
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      // Without interruption, as a lock waits: join() keeps an interrupt for later.
+      released.join();
     }
   }
 }

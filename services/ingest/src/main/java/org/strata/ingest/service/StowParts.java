@@ -10,10 +10,9 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.strata.ingest.config.IngestConfig;
@@ -64,7 +63,7 @@ public class StowParts {
     // Held back while parts are stored, published together (ADR 0066).
     private final RequestEvents events = ingestor.eventsOfRequest();
     // The buffered parts' stores (up to their objects in S3), to know when all have ended.
-    private final List<Future<?>> storing = new ArrayList<>();
+    private final List<CompletableFuture<Void>> storing = new ArrayList<>();
     private final List<CompletableFuture<StoreResult>> results = new ArrayList<>();
 
     private Pipeline(IngestSource source, String study) {
@@ -97,7 +96,7 @@ public class StowParts {
       results.add(result);
       try {
         storing.add(
-            executor.submit(
+            CompletableFuture.runAsync(
                 () -> {
                   try {
                     ingestor
@@ -112,7 +111,8 @@ public class StowParts {
                     budget.release(permits);
                     window.release();
                   }
-                }));
+                },
+                executor));
       } catch (RuntimeException e) {
         budget.release(permits);
         window.release();
@@ -135,8 +135,14 @@ public class StowParts {
      * held back together, and waits for their acknowledgements.
      */
     public List<StoreResult> await() {
-      for (Future<?> f : storing) {
-        awaitEnd(f);
+      for (CompletableFuture<Void> f : storing) {
+        // join() waits without interruption: the store runs to its end either way, and its
+        // outcome must be reported.
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          // the task completed its result itself
+        }
       }
       events.publishPending();
       List<StoreResult> out = new ArrayList<>(results.size());
@@ -145,27 +151,6 @@ public class StowParts {
         out.add(r.join());
       }
       return out;
-    }
-
-    private void awaitEnd(Future<?> f) {
-      boolean interrupted = false;
-      try {
-        while (true) {
-          try {
-            f.get();
-            return;
-          } catch (InterruptedException e) {
-            // The store runs to its end either way; its outcome must be reported.
-            interrupted = true;
-          } catch (ExecutionException e) {
-            return; // the task completed its result itself
-          }
-        }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
     }
   }
 }
