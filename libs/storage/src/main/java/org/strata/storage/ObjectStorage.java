@@ -1,5 +1,6 @@
 package org.strata.storage;
 
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.http.HttpUtils;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class ObjectStorage {
 
   private final StorageConfig config;
   private final MinioClient client;
+  private final BufferedPut bufferedPut;
   private final RequestCounts counts = new RequestCounts();
   private final Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
 
@@ -55,6 +57,15 @@ public final class ObjectStorage {
             .region("us-east-1")
             .httpClient(http)
             .build();
+    // The same endpoint and HTTP client (one connection pool, the same request counts).
+    this.bufferedPut =
+        new BufferedPut(
+            MinioAsyncClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region("us-east-1")
+                .httpClient(http)
+                .build());
   }
 
   /** A client for {@code config}; nothing is sent before the first request. */
@@ -79,7 +90,15 @@ public final class ObjectStorage {
   /** The store of {@code bucket} (objects tiered to another bucket stay readable). */
   public ObjectStore store(String bucket) {
     return stores.computeIfAbsent(
-        bucket, b -> new ObjectStore(client, b, SINGLE_PUT_LIMIT, PART_SIZE, counts, null));
+        bucket,
+        b -> new ObjectStore(client, bufferedPut, b, SINGLE_PUT_LIMIT, PART_SIZE, counts, null));
+  }
+
+  /**
+   * A store of {@code bucket} with other upload sizes, not shared (tests of the multipart path).
+   */
+  ObjectStore store(String bucket, int singlePutLimit, long partSize) {
+    return new ObjectStore(client, bufferedPut, bucket, singlePutLimit, partSize, counts, null);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 public final class ObjectStore {
   private final MinioClient client;
+  private final BufferedPut bufferedPut;
   private final String bucket;
   private final int singlePutLimit;
   private final long partSize;
@@ -30,12 +31,9 @@ public final class ObjectStore {
   // The nearline tier this store reads, or null (online): its failed reads are TierUnavailable.
   private final Tier nearline;
 
-  ObjectStore(MinioClient client, String bucket, int singlePutLimit, long partSize) {
-    this(client, bucket, singlePutLimit, partSize, new RequestCounts(), null);
-  }
-
   ObjectStore(
       MinioClient client,
+      BufferedPut bufferedPut,
       String bucket,
       int singlePutLimit,
       long partSize,
@@ -45,6 +43,7 @@ public final class ObjectStore {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
     this.client = client;
+    this.bufferedPut = bufferedPut;
     this.bucket = bucket;
     this.singlePutLimit = singlePutLimit;
     this.partSize = partSize;
@@ -54,7 +53,8 @@ public final class ObjectStore {
 
   /** This bucket's store as the nearline {@code tier}'s: a read that fails is unavailable. */
   ObjectStore onNearline(Tier tier) {
-    return new ObjectStore(client, bucket, singlePutLimit, partSize, requestCounts, tier);
+    return new ObjectStore(
+        client, bufferedPut, bucket, singlePutLimit, partSize, requestCounts, tier);
   }
 
   /**
@@ -137,12 +137,7 @@ public final class ObjectStore {
     byte[] head = in.readNBytes(singlePutLimit);
     try {
       if (head.length < singlePutLimit) {
-        client.putObject(
-            PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                    new ByteArrayInputStream(head), head.length, -1)
-                .contentType(contentType)
-                .userMetadata(userMetadata)
-                .build());
+        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of());
         return head.length;
       }
       CountingInputStream counted =
@@ -177,13 +172,7 @@ public final class ObjectStore {
     byte[] head = in.readNBytes(singlePutLimit);
     if (head.length < singlePutLimit) {
       try {
-        client.putObject(
-            PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                    new ByteArrayInputStream(head), head.length, -1)
-                .contentType(contentType)
-                .userMetadata(userMetadata)
-                .headers(Map.of("If-None-Match", "*"))
-                .build());
+        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of("If-None-Match", "*"));
         return new PutOutcome(true, head.length, null);
       } catch (ErrorResponseException e) {
         if (e.response().code() == 412) {

@@ -20,8 +20,7 @@ class ObjectStoreTest {
 
   @Test
   void smallAndLargeObjectsRoundTripWithMetadataAndRanges(Platform platform) throws Exception {
-    ObjectStore store =
-        new ObjectStore(platform.s3Client(), "strata-objects", 1024 * 1024, 5L * 1024 * 1024);
+    ObjectStore store = storage(platform).store("strata-objects", 1024 * 1024, 5L * 1024 * 1024);
     byte[] small = random(1000, 1);
     byte[] large = random(12 * 1024 * 1024 + 17, 2); // three 5 MiB parts, the last one short
 
@@ -57,8 +56,7 @@ class ObjectStoreTest {
 
   @Test
   void putIfAbsentStoresOnceAndHandsBackTheBytesOtherwise(Platform platform) throws Exception {
-    ObjectStore store =
-        new ObjectStore(platform.s3Client(), "strata-objects", 1024 * 1024, 5L * 1024 * 1024);
+    ObjectStore store = storage(platform).store("strata-objects", 1024 * 1024, 5L * 1024 * 1024);
     for (int size : new int[] {1000, 6 * 1024 * 1024 + 3}) { // one PUT; multipart
       byte[] first = random(size, 3);
       byte[] second = random(size, 4);
@@ -89,6 +87,16 @@ class ObjectStoreTest {
         IllegalArgumentException.class, () -> ObjectKeys.instance("hosp-a", "../x", "1", "1", 1));
     assertThrows(
         IllegalArgumentException.class, () -> ObjectKeys.instance("Hosp A", "1", "1", "1", 1));
+  }
+
+  private static ObjectStorage storage(Platform platform) {
+    Map<String, String> s3 = platform.addresses();
+    return ObjectStorage.open(
+        new StorageConfig(
+            platform.s3Endpoint(),
+            s3.get("strata.s3.access-key"),
+            s3.get("strata.s3.secret-key"),
+            "strata-objects"));
   }
 
   private static byte[] random(int size, long seed) {

@@ -128,7 +128,7 @@ public class DerivativesWriter {
       dataset = dicom.readDataset();
     }
 
-    return writeDerivatives(event, object.get().size(), dataset, ts, "object");
+    return writeDerivatives(event, object.get().size(), dataset, ts, "object", null);
   }
 
   /**
@@ -139,16 +139,31 @@ public class DerivativesWriter {
    */
   private Result writeFromHeader(InstanceStored event, PreparedHeaders.Prepared header)
       throws StorageException, IOException {
-    SidecarJson.Parsed parsed = sidecars.parse(header);
+    SidecarJson.Made made = header.sidecar();
+    // Made on the acknowledged path for the event (ADR 0045): the same bytes, not made twice.
+    SidecarJson.Parsed parsed = made != null ? made.parsed() : sidecars.parse(header);
     if (parsed == null) {
       return Result.skipped("deflated");
     }
     return writeDerivatives(
-        event, header.objectSize(), parsed.dataset(), parsed.transferSyntax(), "header");
+        event,
+        header.objectSize(),
+        parsed.dataset(),
+        parsed.transferSyntax(),
+        "header",
+        made == null ? null : made.json());
   }
 
+  /**
+   * @param sidecar the sidecar's bytes if made already, else null
+   */
   private Result writeDerivatives(
-      InstanceStored event, long objectSize, Attributes dataset, TransferSyntax ts, String readFrom)
+      InstanceStored event,
+      long objectSize,
+      Attributes dataset,
+      TransferSyntax ts,
+      String readFrom,
+      byte[] sidecar)
       throws StorageException, IOException {
     ObjectLocation location = event.objectLocation();
     String frameIndexSkipped = null;
@@ -156,7 +171,7 @@ public class DerivativesWriter {
       frameIndexSkipped = writeFrameIndex(location, objectSize, dataset, ts, event);
     }
     if (location.sidecarKey() != null) {
-      writeSidecar(location, dataset, event);
+      writeSidecar(location, dataset, event, sidecar);
     }
     return new Result(Outcome.WRITTEN, null, frameIndexSkipped, readFrom);
   }
@@ -191,11 +206,17 @@ public class DerivativesWriter {
     return null;
   }
 
-  private void writeSidecar(ObjectLocation location, Attributes dataset, InstanceStored event)
+  private void writeSidecar(
+      ObjectLocation location, Attributes dataset, InstanceStored event, byte[] made)
       throws StorageException, IOException {
     byte[] json =
-        sidecars.of(
-            dataset, event.studyInstanceUid(), event.seriesInstanceUid(), event.sopInstanceUid());
+        made != null
+            ? made
+            : sidecars.of(
+                dataset,
+                event.studyInstanceUid(),
+                event.seriesInstanceUid(),
+                event.sopInstanceUid());
     store.put(
         location.sidecarKey(),
         new ByteArrayInputStream(json),

@@ -25,9 +25,13 @@ public class PreparedHeaders {
    * value), the bytes after that value ({@code tail} from {@code tailOffset}; empty when the value
    * ends the object) and its size.
    */
-  public record Prepared(byte[] header, long tailOffset, byte[] tail, long objectSize) {
+  public record Prepared(
+      byte[] header, long tailOffset, byte[] tail, long objectSize, SidecarJson.Made sidecar) {
     int bytes() {
-      return header.length + tail.length;
+      // A parsed data set takes about as much as its header's bytes.
+      return header.length
+          + tail.length
+          + (sidecar == null ? 0 : header.length + sidecar.json().length);
     }
   }
 
@@ -53,7 +57,7 @@ public class PreparedHeaders {
   public synchronized Prepared offer(
       String eventId, byte[] header, long tailOffset, byte[] tail, long objectSize) {
     Prepared entry =
-        new Prepared(header, tailOffset, tail == null ? new byte[0] : tail, objectSize);
+        new Prepared(header, tailOffset, tail == null ? new byte[0] : tail, objectSize, null);
     if (entry.bytes() > maxBytes) {
       return entry;
     }
@@ -67,6 +71,25 @@ public class PreparedHeaders {
       it.remove();
     }
     return entry;
+  }
+
+  /**
+   * Keeps the sidecar made from {@code eventId}'s entry on the acknowledged path (for the event,
+   * ADR 0045), so the derivatives writer neither parses the header nor builds the JSON again.
+   */
+  public synchronized void attach(String eventId, SidecarJson.Made sidecar) {
+    Prepared old = entries.get(eventId);
+    if (old == null || sidecar == null) {
+      return; // evicted meanwhile: the writer makes it again
+    }
+    Prepared entry =
+        new Prepared(old.header(), old.tailOffset(), old.tail(), old.objectSize(), sidecar);
+    entries.put(eventId, entry);
+    bytes += entry.bytes() - old.bytes();
+    for (Iterator<Prepared> it = entries.values().iterator(); bytes > maxBytes && it.hasNext(); ) {
+      bytes -= it.next().bytes();
+      it.remove();
+    }
   }
 
   /** The entry of {@code eventId}, left in place (a failed write is retried with it). */

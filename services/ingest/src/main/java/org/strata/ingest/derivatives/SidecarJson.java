@@ -11,7 +11,6 @@ import org.strata.dicom.io.ReadOptions;
 import org.strata.dicom.io.TransferSyntax;
 import org.strata.dicom.json.DicomJsonWriter;
 import org.strata.events.InstanceStored;
-import org.strata.events.MetadataCompression;
 import org.strata.ingest.config.DerivativesConfig;
 import org.strata.ingest.config.IngestConfig;
 
@@ -75,19 +74,23 @@ public class SidecarJson {
   }
 
   /** A data set read for the derivatives, and the transfer syntax of its object. */
-  record Parsed(Attributes dataset, TransferSyntax transferSyntax) {}
+  public record Parsed(Attributes dataset, TransferSyntax transferSyntax) {}
+
+  /** A sidecar made from a kept header: its bytes and the data set they were made of. */
+  public record Made(Parsed parsed, byte[] json) {}
 
   /**
-   * The sidecar of {@code event}'s object made from its kept header, zlib-compressed, for the event
-   * (ADR 0045); null when it cannot be made so or is larger than an event carries.
+   * The sidecar of {@code event}'s object made from its kept header (ADR 0045: compressed into the
+   * event; kept for the derivatives writer); null when it cannot be made so (deflated).
    */
-  public byte[] compressedFromHeader(InstanceStored event, PreparedHeaders.Prepared header) {
+  public Made fromHeader(InstanceStored event, PreparedHeaders.Prepared header) {
     try {
       Parsed parsed = parse(header);
       if (parsed == null) {
         return null;
       }
-      return MetadataCompression.compressForEvent(
+      return new Made(
+          parsed,
           of(
               parsed.dataset(),
               event.studyInstanceUid(),

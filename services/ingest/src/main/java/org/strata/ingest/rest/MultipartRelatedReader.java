@@ -196,8 +196,9 @@ public final class MultipartRelatedReader implements BodyParts {
       }
       fill(delimiter.length);
       int available = end - start;
-      // Where does the delimiter start, if it is in the buffer?
-      int limit = available - delimiter.length;
+      // Where does the delimiter start, if it starts within the len bytes asked for? (Looking
+      // further is wasted: the caller reads the buffer in pieces, and each read scanned it all.)
+      int limit = Math.min(available - delimiter.length, len - 1);
       for (int i = 0; i <= limit; i++) {
         if (buf[start + i] == delimiter[0] && startsWith(delimiter, start + i)) {
           if (i == 0) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -132,27 +133,38 @@ public class DicomJsonStow {
         return new Refusal(400, "no application/dicom+json metadata part in the request");
       }
       unreadable.forEach(results);
+      // The events of the request go out together once every object is stored (ADR 0066).
+      RequestEvents events = ingestor.eventsOfRequest();
+      List<CompletableFuture<StoreResult>> stored = new ArrayList<>(instances.size());
       for (Attributes instance : instances) {
-        results.accept(storeOne(instance, bulk, source, study));
+        stored.add(storeOne(instance, bulk, source, study, events));
       }
+      events.publishPending();
+      stored.forEach(result -> results.accept(result.join()));
       return null;
     } finally {
       deleteTree(spool);
     }
   }
 
-  private StoreResult storeOne(
-      Attributes instance, Map<String, BulkPart> bulk, IngestSource source, String study) {
+  private CompletableFuture<StoreResult> storeOne(
+      Attributes instance,
+      Map<String, BulkPart> bulk,
+      IngestSource source,
+      String study,
+      RequestEvents events) {
     JsonInstanceBuilder.Prepared prepared = JsonInstanceBuilder.prepare(instance, bulk);
     if (prepared.failure() != null) {
-      return failed(instance, prepared.failure(), prepared.detail());
+      return CompletableFuture.completedFuture(
+          failed(instance, prepared.failure(), prepared.detail()));
     }
     try (JsonInstanceBuilder.Part10Stream part10 = prepared.open()) {
-      return ingestor.store(part10, source, study, true);
+      return ingestor.store(part10, source, study, null, true, events);
     } catch (IOException e) {
       // Our own writer or the spool failed (not the client): nothing was acknowledged.
       LOG.warnf("writing a Part 10 object from DICOM JSON failed: %s", e.getClass().getName());
-      return failed(instance, FailureReason.PROCESSING_FAILURE, "internal error");
+      return CompletableFuture.completedFuture(
+          failed(instance, FailureReason.PROCESSING_FAILURE, "internal error"));
     }
   }
 

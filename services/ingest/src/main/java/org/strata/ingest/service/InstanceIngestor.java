@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 import org.strata.ingest.config.IngestConfig;
 import org.strata.ingest.service.HeaderReader.RejectedException;
@@ -24,10 +24,11 @@ import org.strata.storage.StorageException;
 /**
  * Stores one instance, whatever channel it came on: header parsed (never the pixel data), object
  * streamed to S3 while its SHA-256 is computed, InstanceStored acknowledged by Kafka, and only then
- * a success. One pass over the bytes, one S3 PUT and one Kafka round trip per new instance.
+ * a success. One pass over the bytes and one S3 PUT per new instance; one Kafka round trip per
+ * C-STORE instance, per STOW-RS request (its events go out together, {@link RequestEvents}).
  *
  * <p>The data path, one class per step: {@link StoreAdmission} (a store slot, the object key's
- * lock), this class (header, checks, the conditional PUT with its size limit and completeness
+ * hold), this class (header, checks, the conditional PUT with its size limit and completeness
  * check), {@link DuplicatePolicy} (a SOP Instance UID already stored), {@link PublishOrUndo} (the
  * event from {@link InstanceStoredFactory}, acknowledged, or the object removed again). Orphans are
  * {@link EventRepublisher}'s.
@@ -81,7 +82,7 @@ public class InstanceIngestor {
 
   /**
    * As {@link #store(InputStream, IngestSource, String, boolean)}, also checking the SOP Instance
-   * UID the DIMSE command announced.
+   * UID the DIMSE command announced; the event is published before this returns.
    */
   public StoreResult store(
       InputStream in,
@@ -90,19 +91,56 @@ public class InstanceIngestor {
       String expectedSopInstance,
       boolean requireFileMeta)
       throws IOException {
+    return store(
+            in,
+            source,
+            expectedStudy,
+            expectedSopInstance,
+            requireFileMeta,
+            RequestEvents.oneByOne(publishOrUndo))
+        .join();
+  }
+
+  /** Events published together for one request's stores (ADR 0066). */
+  public RequestEvents eventsOfRequest() {
+    return RequestEvents.together(publishOrUndo);
+  }
+
+  /**
+   * Stores the object; its event goes with {@code events}. Returns once the object is in S3 (or
+   * failed); the result completes once its event is acknowledged, or failed and the object removed.
+   */
+  public CompletableFuture<StoreResult> store(
+      InputStream in,
+      IngestSource source,
+      String expectedStudy,
+      String expectedSopInstance,
+      boolean requireFileMeta,
+      RequestEvents events)
+      throws IOException {
     Timer.Sample sample = Timer.start(metrics);
     admission.enter();
-    StoreResult result;
+    CompletableFuture<StoreResult> result;
     try {
-      result = storeNow(in, source, expectedStudy, expectedSopInstance, requireFileMeta);
+      result = storeNow(in, source, expectedStudy, expectedSopInstance, requireFileMeta, events);
     } catch (RuntimeException e) {
       // A defect, not the sender's fault: a failure status, never a success, never a crash.
       LOG.errorf("store failed unexpectedly: %s", e.getClass().getName());
       LOG.debug("store failure", e);
-      result = StoreResult.failed(null, FailureReason.PROCESSING_FAILURE, "internal error");
+      result =
+          CompletableFuture.completedFuture(
+              StoreResult.failed(null, FailureReason.PROCESSING_FAILURE, "internal error"));
     } finally {
       admission.leave();
     }
+    return result.thenApply(
+        r -> {
+          count(sample, source, r);
+          return r;
+        });
+  }
+
+  private void count(Timer.Sample sample, IngestSource source, StoreResult result) {
     String outcome =
         result.stored() ? (result.duplicate() ? "duplicate" : "stored") : result.failure().name();
     sample.stop(
@@ -118,36 +156,38 @@ public class InstanceIngestor {
             "outcome",
             outcome)
         .increment();
-    return result;
   }
 
-  private StoreResult storeNow(
+  private CompletableFuture<StoreResult> storeNow(
       InputStream in,
       IngestSource source,
       String expectedStudy,
       String expectedSopInstance,
-      boolean requireFileMeta)
+      boolean requireFileMeta,
+      RequestEvents events)
       throws IOException {
     ParsedHeader header;
     long headerStart = System.nanoTime();
     try {
       header = HeaderReader.read(in, config.maxHeaderSize(), requireFileMeta);
     } catch (RejectedException e) {
-      return StoreResult.failed(e.header, e.reason, e.getMessage());
+      return done(StoreResult.failed(e.header, e.reason, e.getMessage()));
     }
     steps.record("header", System.nanoTime() - headerStart);
     if (expectedStudy != null && !expectedStudy.equals(header.studyInstanceUid())) {
-      return StoreResult.failed(
-          header,
-          FailureReason.DATASET_DOES_NOT_MATCH,
-          "Study Instance UID differs from the study of the request URL");
+      return done(
+          StoreResult.failed(
+              header,
+              FailureReason.DATASET_DOES_NOT_MATCH,
+              "Study Instance UID differs from the study of the request URL"));
     }
 
     if (expectedSopInstance != null && !expectedSopInstance.equals(header.sopInstanceUid())) {
-      return StoreResult.failed(
-          header,
-          FailureReason.DATASET_DOES_NOT_MATCH,
-          "SOP Instance UID differs from the one in the C-STORE request");
+      return done(
+          StoreResult.failed(
+              header,
+              FailureReason.DATASET_DOES_NOT_MATCH,
+              "SOP Instance UID differs from the one in the C-STORE request"));
     }
     String tenant = source.tenant();
     String key =
@@ -157,16 +197,39 @@ public class InstanceIngestor {
             header.seriesInstanceUid(),
             header.sopInstanceUid(),
             1);
-    ReentrantLock lock = admission.lockOf(key);
-    lock.lock();
+    StoreAdmission.KeyHold hold = admission.hold(key);
+    boolean handedOver = false;
     try {
-      return storeUnderKey(in, header, source, key, tenant);
+      Step step = storeUnderKey(in, header, source, key, tenant);
+      if (step.toPublish() == null) {
+        return done(step.done());
+      }
+      // From here the key is released by the publication, whichever thread does it.
+      handedOver = true;
+      return events.add(step.toPublish().heldBy(hold));
     } finally {
-      lock.unlock();
+      if (!handedOver) {
+        hold.release();
+      }
     }
   }
 
-  private StoreResult storeUnderKey(
+  private static CompletableFuture<StoreResult> done(StoreResult result) {
+    return CompletableFuture.completedFuture(result);
+  }
+
+  /** Where a store stands once its object is written: answered, or its event still to publish. */
+  private record Step(StoreResult done, PublishOrUndo.Pending toPublish) {
+    static Step answered(StoreResult result) {
+      return new Step(result, null);
+    }
+
+    static Step publish(PublishOrUndo.Pending pending) {
+      return new Step(null, pending);
+    }
+  }
+
+  private Step storeUnderKey(
       InputStream in, ParsedHeader header, IngestSource source, String key, String tenant)
       throws IOException {
     String eventId = UUID.randomUUID().toString();
@@ -205,33 +268,48 @@ public class InstanceIngestor {
                 userMetadata,
                 () -> HexFormat.of().formatHex(sha256.digest()));
         return switch (decision) {
-          case DuplicatePolicy.Answered a -> a.result();
+          case DuplicatePolicy.Answered a -> Step.answered(a.result());
           case DuplicatePolicy.NewVersion v ->
-              publishOrUndo.publish(
-                  header, tail.tail(), source, eventId, v.key(), v.size(), v.digest(), v.version());
+              Step.publish(
+                  publishOrUndo.prepare(
+                      header,
+                      tail.tail(),
+                      source,
+                      eventId,
+                      v.key(),
+                      v.size(),
+                      v.digest(),
+                      v.version()));
         };
       }
       size = outcome.size();
     } catch (CompletenessCheck.TruncatedException e) {
-      return StoreResult.failed(header, FailureReason.CANNOT_UNDERSTAND, e.getMessage());
+      return Step.answered(
+          StoreResult.failed(header, FailureReason.CANNOT_UNDERSTAND, e.getMessage()));
     } catch (LimitedInputStream.TooLargeException e) {
-      return StoreResult.failed(
-          header, FailureReason.OBJECT_TOO_LARGE, "object larger than " + config.maxObjectSize());
+      return Step.answered(tooLarge(header));
     } catch (StorageException e) {
       if (complete.truncated()) {
-        return StoreResult.failed(
-            header, FailureReason.CANNOT_UNDERSTAND, "object truncated inside Pixel Data");
+        return Step.answered(
+            StoreResult.failed(
+                header, FailureReason.CANNOT_UNDERSTAND, "object truncated inside Pixel Data"));
       }
       if (limited.exceeded()) {
         // The SDK wraps our stream's failure; the upload was abandoned, nothing was stored.
-        return StoreResult.failed(
-            header, FailureReason.OBJECT_TOO_LARGE, "object larger than " + config.maxObjectSize());
+        return Step.answered(tooLarge(header));
       }
       LOG.warnf("object storage failed: %s", e.getMessage());
-      return StoreResult.failed(
-          header, FailureReason.OUT_OF_RESOURCES, "object storage unavailable, retry later");
+      return Step.answered(
+          StoreResult.failed(
+              header, FailureReason.OUT_OF_RESOURCES, "object storage unavailable, retry later"));
     }
     String digest = HexFormat.of().formatHex(sha256.digest());
-    return publishOrUndo.publish(header, tail.tail(), source, eventId, key, size, digest, 1);
+    return Step.publish(
+        publishOrUndo.prepare(header, tail.tail(), source, eventId, key, size, digest, 1));
+  }
+
+  private StoreResult tooLarge(ParsedHeader header) {
+    return StoreResult.failed(
+        header, FailureReason.OBJECT_TOO_LARGE, "object larger than " + config.maxObjectSize());
   }
 }

@@ -10,10 +10,9 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.strata.ingest.config.IngestConfig;
@@ -25,7 +24,8 @@ import org.strata.ingest.config.IngestConfig;
  * straight through on the request's thread, as before. Memory is bounded twice: at most {@code
  * stow.parts-in-flight} buffered parts per request, and {@code stow.buffer-budget} bytes of
  * buffered parts across all requests (a request waits for room: back-pressure, never an
- * out-of-memory). Results keep the order of the parts.
+ * out-of-memory). Results keep the order of the parts. The parts' events are published together
+ * once the parts are stored ({@link RequestEvents}, ADR 0066).
  */
 @ApplicationScoped
 public class StowParts {
@@ -60,7 +60,11 @@ public class StowParts {
     private final IngestSource source;
     private final String study;
     private final Semaphore window = new Semaphore(inFlight);
-    private final List<Future<StoreResult>> results = new ArrayList<>();
+    // Held back while parts are stored, published together (ADR 0066).
+    private final RequestEvents events = ingestor.eventsOfRequest();
+    // The buffered parts' stores (up to their objects in S3), to know when all have ended.
+    private final List<CompletableFuture<Void>> storing = new ArrayList<>();
+    private final List<CompletableFuture<StoreResult>> results = new ArrayList<>();
 
     private Pipeline(IngestSource source, String study) {
       this.source = source;
@@ -82,26 +86,37 @@ public class StowParts {
           .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       if (head.length > partBuffer) {
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), part);
-        results.add(CompletableFuture.completedFuture(ingestor.store(whole, source, study, true)));
+        results.add(ingestor.store(whole, source, study, null, true, events));
         return;
       }
       window.acquireUninterruptibly();
       int permits = Math.max(1, head.length);
       budget.acquireUninterruptibly(permits);
+      CompletableFuture<StoreResult> result = new CompletableFuture<>();
+      results.add(result);
       try {
-        results.add(
-            executor.submit(
+        storing.add(
+            CompletableFuture.runAsync(
                 () -> {
                   try {
-                    return ingestor.store(new ByteArrayInputStream(head), source, study, true);
+                    ingestor
+                        .store(new ByteArrayInputStream(head), source, study, null, true, events)
+                        .whenComplete(
+                            (stored, failed) ->
+                                result.complete(
+                                    failed == null ? stored : StoreResult.internalFailure()));
+                  } catch (IOException | RuntimeException e) {
+                    result.complete(StoreResult.internalFailure());
                   } finally {
                     budget.release(permits);
                     window.release();
                   }
-                }));
+                },
+                executor));
       } catch (RuntimeException e) {
         budget.release(permits);
         window.release();
+        result.complete(StoreResult.internalFailure());
         throw e;
       }
     }
@@ -115,33 +130,27 @@ public class StowParts {
       return results.size();
     }
 
-    /** Every part's result in order, waiting for those still being stored. */
+    /**
+     * Every part's result in order: waits until every part's object is stored, publishes the events
+     * held back together, and waits for their acknowledgements.
+     */
     public List<StoreResult> await() {
+      for (CompletableFuture<Void> f : storing) {
+        // join() waits without interruption: the store runs to its end either way, and its
+        // outcome must be reported.
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          // the task completed its result itself
+        }
+      }
+      events.publishPending();
       List<StoreResult> out = new ArrayList<>(results.size());
-      for (Future<StoreResult> f : results) {
-        out.add(awaitOne(f));
+      for (CompletableFuture<StoreResult> r : results) {
+        // Complete by now: each part's store has ended and every event is published or undone.
+        out.add(r.join());
       }
       return out;
-    }
-
-    private StoreResult awaitOne(Future<StoreResult> f) {
-      boolean interrupted = false;
-      try {
-        while (true) {
-          try {
-            return f.get();
-          } catch (InterruptedException e) {
-            // The store runs to its end either way; its outcome must be reported.
-            interrupted = true;
-          } catch (ExecutionException e) {
-            return StoreResult.internalFailure();
-          }
-        }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
     }
   }
 }

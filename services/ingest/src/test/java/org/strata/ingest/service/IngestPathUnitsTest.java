@@ -2,7 +2,6 @@ package org.strata.ingest.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,17 +54,42 @@ class IngestPathUnitsTest {
   }
 
   @Test
-  void oneKeyAlwaysHasTheSameLockAndKeysSpreadOverMany() {
+  void aKeyWhoseEventIsHeldBackIsPublishedOnceAnotherStoreWaitsForIt() throws Exception {
     StoreAdmission admission =
         new StoreAdmission(
             mapping(IngestConfig.class, Map.of("strata.ingest.max-concurrent-stores", "2")));
     String key = "hosp.a/1.2/1.2.3/1.2.3.4.dcm";
-    assertSame(admission.lockOf(key), admission.lockOf(new String(key)));
-    Set<Object> locks = new HashSet<>();
-    for (int i = 0; i < 200; i++) {
-      locks.add(admission.lockOf("hosp-a/1.2/1.2.3/1.2.3." + i + ".dcm"));
+    StoreAdmission.KeyHold first = admission.hold(key);
+    // Another key is free; the same key (another String) is not.
+    admission.hold("hosp.a/1.2/1.2.3/1.2.3.5.dcm").release();
+    CountDownLatch published = new CountDownLatch(1);
+    assertFalse(first.heldBackUntil(published::countDown), "nobody waits yet");
+    CountDownLatch held = new CountDownLatch(1);
+    Thread second =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  admission.hold(new String(key)).release();
+                  held.countDown();
+                });
+    // The waiting store has the held-back event published (ADR 0066)...
+    published.await();
+    assertFalse(held.await(200, TimeUnit.MILLISECONDS));
+    // ...and holds the key once the first store gives it back, from any thread.
+    Thread.ofVirtual().start(first::release).join();
+    held.await();
+    second.join();
+    assertFalse(admission.isHeld(key));
+
+    // A store waiting before the event is held back: the holder is told to publish at once.
+    StoreAdmission.KeyHold again = admission.hold(key);
+    Thread waiter = Thread.ofVirtual().start(() -> admission.hold(key).release());
+    while (waiter.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
     }
-    assertTrue(locks.size() > 150, "200 keys on " + locks.size() + " locks");
+    assertTrue(again.heldBackUntil(() -> {}), "a store waits for the key");
+    again.release();
+    waiter.join();
   }
 
   @Test
