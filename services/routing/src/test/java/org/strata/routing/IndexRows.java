@@ -107,6 +107,22 @@ final class IndexRows {
     }
   }
 
+  /**
+   * A rule's row in {@code routing.rule_match} made {@code days} older: first seen and last matched
+   * that long before, as if routing had run that long ago.
+   */
+  static void ageRuleMatches(String ruleId, int days) throws Exception {
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update routing.rule_match set first_seen = first_seen - make_interval(days => ?::int),"
+              + " last_match_at = last_match_at - make_interval(days => ?::int) where rule_id = ?",
+          String.valueOf(days),
+          String.valueOf(days),
+          ruleId);
+    }
+  }
+
   /** A job's state in routing's status table. */
   static String jobState(String jobId) throws Exception {
     try (Connection c = connect();

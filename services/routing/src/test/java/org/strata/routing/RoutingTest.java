@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +47,10 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.routing.repository.JobBoard;
+import org.strata.routing.repository.RuleMatchTable;
 import org.strata.routing.service.JobState;
+import org.strata.routing.service.RoutingRules;
+import org.strata.routing.service.RuleMatches;
 import org.strata.storage.ObjectStore;
 import org.strata.storage.TieredStorage;
 import org.strata.storage.Tiers;
@@ -75,6 +79,10 @@ class RoutingTest {
   @Inject ObjectStore s3;
 
   @Inject JobBoard board;
+
+  @Inject RuleMatchTable ruleMatchTable;
+
+  @Inject RoutingRules routingRules;
 
   /** Routing's Storage Commitment listener, where Orthanc is told to report. */
   @ConfigProperty(name = "strata.routing.commitment-port")
@@ -717,11 +725,33 @@ class RoutingTest {
     await().atMost(WAIT).until(() -> jobs("pacs-dry").size() == 1);
     assertEquals(mr.studyUid, jobs("pacs-dry").get(0).get("studyInstanceUid"));
 
+    // never matched: no match for 7 days (never-matched-after), counted from
+    // when the rule was first seen; a rule first seen now is not reported yet
     var report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
     List<String> never = report.getList("neverMatched");
-    assertTrue(never.contains("dry-never"), "" + never);
-    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    assertTrue(!never.contains("dry-never"), "first seen now: " + never);
     assertEquals(1, report.getInt("rules.find { it.id == 'dry-mr' }.matches"));
+    IndexRows.ageRuleMatches("dry-never", 8);
+    IndexRows.ageRuleMatches("dry-ct", 8);
+    report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
+    never = report.getList("neverMatched");
+    assertTrue(never.contains("dry-never"), "first seen 8 days ago: " + never);
+    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    // the counts are in routing.rule_match: a new instance (as after a restart, nothing in
+    // memory) reports them, and a match 8 days old no longer keeps a rule off the list
+    RuleMatches restarted =
+        new RuleMatches(
+            ruleMatchTable,
+            new SimpleMeterRegistry(),
+            Duration.ofDays(7),
+            Duration.ofSeconds(5),
+            routingRules::book);
+    RuleMatches.RuleFigures mrFigures =
+        restarted.report().rules().stream().filter(f -> f.id().equals("dry-mr")).findFirst().get();
+    assertEquals(1, mrFigures.matches());
+    assertTrue(mrFigures.lastMatchAt() != null && mrFigures.firstSeen() != null, "" + mrFigures);
+    IndexRows.ageRuleMatches("dry-mr", 8);
+    assertTrue(restarted.report().neverMatched().contains("dry-mr"));
     given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
     given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
   }
