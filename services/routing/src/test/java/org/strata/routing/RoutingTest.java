@@ -754,6 +754,32 @@ class RoutingTest {
     assertTrue(restarted.report().neverMatched().contains("dry-mr"));
     given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
     given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
+    assertEquals("RECENT", ctRun.getString("source"));
+
+    // a study routing never saw (in the index only, as after a restart) is read from the index:
+    // tenant, modality and attributes as indexed; the index keeps no channel, so it is empty
+    putRule(
+        "dry-indexed",
+        "{\"when\":\"tenant == 'route-dry-ix' && modality == 'CT' && dicom.StudyDescription =="
+            + " 'ROUTING TEST'\",\"enabled\":false,\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-indexed-dimse",
+        "{\"when\":\"tenant == 'route-dry-ix' && channel == 'DIMSE'\",\"enabled\":false,"
+            + "\"destination\":\"pacs-dry\"}");
+    StoredStudyMother indexed = new StoredStudyMother();
+    indexed.tenant = "route-dry-ix";
+    indexed.instances = 2;
+    IndexRows.index(indexed.store(s3));
+    var indexRun = dryRun("/admin/rules/dry-run", indexed.studyUid);
+    assertEquals("INDEX", indexRun.getString("source"));
+    assertEquals(2, indexRun.getInt("evaluated"));
+    assertEquals("route-dry-ix", indexRun.getString("studies[0].tenant"));
+    assertEquals(List.of("dry-indexed"), indexRun.getList("studies[0].matches.rule"));
+    assertEquals(2, indexRun.getInt("studies[0].matches[0].instances"));
+    assertEquals(
+        1, dryRun("/admin/rules/dry-indexed/dry-run", indexed.studyUid).getList("studies").size());
+    // a study neither recent nor indexed: nothing evaluated
+    assertEquals(0, dryRun("/admin/rules/dry-run", indexed.studyUid + ".9").getInt("evaluated"));
   }
 
   /**
