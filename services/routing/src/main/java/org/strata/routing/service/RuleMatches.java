@@ -12,9 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.strata.routing.config.RoutingConfig;
@@ -91,15 +89,7 @@ public class RuleMatches {
   }
 
   void start(@Observes StartupEvent event) {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "routing-rule-matches");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = flushInterval.toMillis();
-    timer.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+    timer = DaemonTimer.every("routing-rule-matches", flushInterval, this::flushQuietly);
   }
 
   void stop(@Observes ShutdownEvent event) {
