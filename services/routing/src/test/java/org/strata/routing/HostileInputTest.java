@@ -40,6 +40,7 @@ class HostileInputTest {
 
   @Test
   void everyHostileInputIsAnsweredAndTheRulesStayAsTheyWere() throws Exception {
+    IndexRows.ensureSchema(); // as deployed: the dry run of a study reads the index
     int http = RestAssured.port;
     given()
         .contentType(ContentType.JSON)

@@ -45,24 +45,26 @@ final class IndexRows {
       long seriesPk =
           pk(
               c,
-              "insert into series (tenant, study_pk, series_uid) values (?, "
+              "insert into series (tenant, study_pk, series_uid, modality) values (?, "
                   + studyPk
-                  + ", ?) returning pk",
+                  + ", ?, ?) returning pk",
               first.tenant(),
-              first.seriesInstanceUid());
+              first.seriesInstanceUid(),
+              first.modality());
       for (InstanceStored e : study.events()) {
         long instancePk;
         try (PreparedStatement ps =
             c.prepareStatement(
                 "insert into instance (tenant, series_pk, sop_instance_uid, sop_class_uid,"
-                    + " transfer_syntax_uid, stored_event_id, version) values (?, ?, ?, ?, ?, ?,"
-                    + " 1) returning pk")) {
+                    + " transfer_syntax_uid, stored_event_id, version, attributes) values (?, ?,"
+                    + " ?, ?, ?, ?, 1, ?::jsonb) returning pk")) {
           ps.setString(1, e.tenant());
           ps.setLong(2, seriesPk);
           ps.setString(3, e.sopInstanceUid());
           ps.setString(4, e.sopClassUid());
           ps.setString(5, e.transferSyntaxUid());
           ps.setObject(6, UUID.fromString(e.eventId()));
+          ps.setString(7, e.attributes() == null ? null : e.attributes().toString());
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             instancePk = rs.getLong(1);
@@ -107,6 +109,22 @@ final class IndexRows {
     }
   }
 
+  /**
+   * A rule's row in {@code routing.rule_match} made {@code days} older: first seen and last matched
+   * that long before, as if routing had run that long ago.
+   */
+  static void ageRuleMatches(String ruleId, int days) throws Exception {
+    try (Connection c = connect()) {
+      execute(
+          c,
+          "update routing.rule_match set first_seen = first_seen - make_interval(days => ?::int),"
+              + " last_match_at = last_match_at - make_interval(days => ?::int) where rule_id = ?",
+          String.valueOf(days),
+          String.valueOf(days),
+          ruleId);
+    }
+  }
+
   /** A job's state in routing's status table. */
   static String jobState(String jobId) throws Exception {
     try (Connection c = connect();
@@ -138,6 +156,13 @@ final class IndexRows {
         config.getValue("quarkus.datasource.jdbc.url", String.class),
         config.getValue("quarkus.datasource.username", String.class),
         config.getValue("quarkus.datasource.password", String.class));
+  }
+
+  /** The index schema, as index's migrations leave it in a deployment (routing reads it). */
+  static synchronized void ensureSchema() throws Exception {
+    try (Connection c = connect()) {
+      ensureSchema(c);
+    }
   }
 
   private static void ensureSchema(Connection c) throws Exception {

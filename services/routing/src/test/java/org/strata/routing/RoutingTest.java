@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +47,10 @@ import org.strata.events.InstanceStored;
 import org.strata.events.RoutingJob;
 import org.strata.events.Topics;
 import org.strata.routing.repository.JobBoard;
+import org.strata.routing.repository.RuleMatchTable;
 import org.strata.routing.service.JobState;
+import org.strata.routing.service.RoutingRules;
+import org.strata.routing.service.RuleMatches;
 import org.strata.storage.ObjectStore;
 import org.strata.storage.TieredStorage;
 import org.strata.storage.Tiers;
@@ -75,6 +79,10 @@ class RoutingTest {
   @Inject ObjectStore s3;
 
   @Inject JobBoard board;
+
+  @Inject RuleMatchTable ruleMatchTable;
+
+  @Inject RoutingRules routingRules;
 
   /** Routing's Storage Commitment listener, where Orthanc is told to report. */
   @ConfigProperty(name = "strata.routing.commitment-port")
@@ -717,13 +725,61 @@ class RoutingTest {
     await().atMost(WAIT).until(() -> jobs("pacs-dry").size() == 1);
     assertEquals(mr.studyUid, jobs("pacs-dry").get(0).get("studyInstanceUid"));
 
+    // never matched: no match for 7 days (never-matched-after), counted from
+    // when the rule was first seen; a rule first seen now is not reported yet
     var report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
     List<String> never = report.getList("neverMatched");
-    assertTrue(never.contains("dry-never"), "" + never);
-    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    assertTrue(!never.contains("dry-never"), "first seen now: " + never);
     assertEquals(1, report.getInt("rules.find { it.id == 'dry-mr' }.matches"));
+    IndexRows.ageRuleMatches("dry-never", 8);
+    IndexRows.ageRuleMatches("dry-ct", 8);
+    report = given().get("/admin/rule-matches").then().statusCode(200).extract().jsonPath();
+    never = report.getList("neverMatched");
+    assertTrue(never.contains("dry-never"), "first seen 8 days ago: " + never);
+    assertTrue(!never.contains("dry-mr") && !never.contains("dry-ct"), "" + never);
+    // the counts are in routing.rule_match: a new instance (as after a restart, nothing in
+    // memory) reports them, and a match 8 days old no longer keeps a rule off the list
+    RuleMatches restarted =
+        new RuleMatches(
+            ruleMatchTable,
+            new SimpleMeterRegistry(),
+            Duration.ofDays(7),
+            Duration.ofSeconds(5),
+            routingRules::book);
+    RuleMatches.RuleFigures mrFigures =
+        restarted.report().rules().stream().filter(f -> f.id().equals("dry-mr")).findFirst().get();
+    assertEquals(1, mrFigures.matches());
+    assertTrue(mrFigures.lastMatchAt() != null && mrFigures.firstSeen() != null, "" + mrFigures);
+    IndexRows.ageRuleMatches("dry-mr", 8);
+    assertTrue(restarted.report().neverMatched().contains("dry-mr"));
     given().post("/admin/rules/dry-run?last=0").then().statusCode(400);
     given().post("/admin/rules/nothing-like-it/dry-run").then().statusCode(404);
+    assertEquals("RECENT", ctRun.getString("source"));
+
+    // a study routing never saw (in the index only, as after a restart) is read from the index:
+    // tenant, modality and attributes as indexed; the index keeps no channel, so it is empty
+    putRule(
+        "dry-indexed",
+        "{\"when\":\"tenant == 'route-dry-ix' && modality == 'CT' && dicom.StudyDescription =="
+            + " 'ROUTING TEST'\",\"enabled\":false,\"destination\":\"pacs-dry\"}");
+    putRule(
+        "dry-indexed-dimse",
+        "{\"when\":\"tenant == 'route-dry-ix' && channel == 'DIMSE'\",\"enabled\":false,"
+            + "\"destination\":\"pacs-dry\"}");
+    StoredStudyMother indexed = new StoredStudyMother();
+    indexed.tenant = "route-dry-ix";
+    indexed.instances = 2;
+    IndexRows.index(indexed.store(s3));
+    var indexRun = dryRun("/admin/rules/dry-run", indexed.studyUid);
+    assertEquals("INDEX", indexRun.getString("source"));
+    assertEquals(2, indexRun.getInt("evaluated"));
+    assertEquals("route-dry-ix", indexRun.getString("studies[0].tenant"));
+    assertEquals(List.of("dry-indexed"), indexRun.getList("studies[0].matches.rule"));
+    assertEquals(2, indexRun.getInt("studies[0].matches[0].instances"));
+    assertEquals(
+        1, dryRun("/admin/rules/dry-indexed/dry-run", indexed.studyUid).getList("studies").size());
+    // a study neither recent nor indexed: nothing evaluated
+    assertEquals(0, dryRun("/admin/rules/dry-run", indexed.studyUid + ".9").getInt("evaluated"));
   }
 
   /**

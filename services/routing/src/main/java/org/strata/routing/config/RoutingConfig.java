@@ -107,4 +107,15 @@ public interface RoutingConfig {
   /** The progress of a running attempt is also written once this long passed since the last. */
   @WithDefault("PT1S")
   Duration progressInterval();
+
+  /**
+   * An enabled rule with no match for this long (counted from when routing first saw it) is listed
+   * in the never-matched report.
+   */
+  @WithDefault("P7D")
+  Duration neverMatchedAfter();
+
+  /** How often the rule matches counted in memory are added to {@code routing.rule_match}. */
+  @WithDefault("PT5S")
+  Duration ruleMatchesFlushInterval();
 }

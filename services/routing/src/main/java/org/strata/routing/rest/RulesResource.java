@@ -13,7 +13,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -24,6 +27,7 @@ import org.strata.routing.service.RoutingRules;
 import org.strata.routing.service.RuleBook;
 import org.strata.routing.service.RulesDocument.Rule;
 import org.strata.routing.service.RulesReadOnlyException;
+import org.strata.servicekit.security.CurrentCaller;
 
 /** The routing rules: list, add or change, enable and disable. Changes are written to the file. */
 @Path("/admin/rules")
@@ -33,10 +37,12 @@ import org.strata.routing.service.RulesReadOnlyException;
 public class RulesResource {
   private final RoutingRules rules;
   private final DryRun dryRun;
+  private final CurrentCaller caller;
 
-  public RulesResource(RoutingRules rules, DryRun dryRun) {
+  public RulesResource(RoutingRules rules, DryRun dryRun, CurrentCaller caller) {
     this.rules = rules;
     this.dryRun = dryRun;
+    this.caller = caller;
   }
 
   @POST
@@ -47,10 +53,14 @@ public class RulesResource {
           "Evaluates every rule, enabled or not, against the newest instances routing has seen"
               + " (at most "
               + RecentInstances.CAPACITY
-              + ", since it started), of one study if given; nothing is sent. Answers per study"
-              + " the rules that match, how many of its instances, and their destinations.")
+              + ", since it started), of one study if given; nothing is sent. A study none of"
+              + " them belongs to is read from the index (at most last of its instances, of the"
+              + " tenants the caller administers; callingAe and channel empty there), source"
+              + " says which. Answers per study the rules that match, how many of its instances,"
+              + " and their destinations.")
   @APIResponse(responseCode = "200", description = "the studies and their matching rules")
   @APIResponse(responseCode = "400", description = "bad last or study")
+  @APIResponse(responseCode = "503", description = "the index could not be read")
   public Response dryRunAll(
       @QueryParam("last") @DefaultValue("100") String last, @QueryParam("study") String study) {
     return dryRun(last, study, id -> true);
@@ -64,6 +74,7 @@ public class RulesResource {
   @APIResponse(responseCode = "200", description = "the studies the rule matches")
   @APIResponse(responseCode = "400", description = "bad last or study")
   @APIResponse(responseCode = "404", description = "no such rule")
+  @APIResponse(responseCode = "503", description = "the index could not be read")
   public Response dryRunOne(
       @PathParam("id") String id,
       @QueryParam("last") @DefaultValue("100") String last,
@@ -87,7 +98,18 @@ public class RulesResource {
     if (study != null && !org.strata.ids.Uid.isValid(study)) {
       return Errors.of(400, "study: not a UID");
     }
-    return Response.ok(dryRun.run(n, study, which)).build();
+    // a study read from the index: only of the tenants the caller administers whole
+    Set<String> tenants =
+        caller.mayAdministerAll()
+            ? null
+            : caller.get().tenants().stream()
+                .filter(caller::mayAdminister)
+                .collect(Collectors.toSet());
+    try {
+      return Response.ok(dryRun.run(n, study, which, tenants)).build();
+    } catch (SQLException e) {
+      return Errors.of(503, "index unavailable");
+    }
   }
 
   /** The rule list as GET answers it. */

@@ -21,14 +21,39 @@ public final class InstanceFacts {
 
   /** The variables of CEL evaluation for {@code event}. */
   public static Map<String, Object> of(InstanceStored event) {
-    Map<String, Object> vars = new HashMap<>();
-    vars.put("tenant", event.tenant());
     String calling = event.source().callingAeTitle();
-    vars.put("callingAe", calling == null ? "" : calling.strip());
-    vars.put("channel", event.source().channel().name());
-    vars.put("modality", event.modality() == null ? "" : event.modality());
-    vars.put("sopClassUid", event.sopClassUid());
-    vars.put("dicom", attributes(event.attributes()));
+    return of(
+        event.tenant(),
+        calling == null ? "" : calling.strip(),
+        event.source().channel().name(),
+        event.modality(),
+        event.sopClassUid(),
+        event.attributes());
+  }
+
+  /**
+   * The variables for an instance read from the index, which keeps neither the calling AE nor the
+   * channel: both are empty.
+   */
+  public static Map<String, Object> indexed(
+      String tenant, String modality, String sopClassUid, JsonNode attributes) {
+    return of(tenant, "", "", modality, sopClassUid, attributes);
+  }
+
+  private static Map<String, Object> of(
+      String tenant,
+      String callingAe,
+      String channel,
+      String modality,
+      String sopClassUid,
+      JsonNode attributes) {
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("tenant", tenant);
+    vars.put("callingAe", callingAe);
+    vars.put("channel", channel);
+    vars.put("modality", modality == null ? "" : modality);
+    vars.put("sopClassUid", sopClassUid);
+    vars.put("dicom", attributes(attributes));
     return vars;
   }
 

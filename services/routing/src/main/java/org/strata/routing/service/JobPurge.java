@@ -8,9 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.strata.routing.config.RoutingConfig;
 import org.strata.routing.repository.JobBoard;
@@ -39,15 +37,7 @@ public class JobPurge {
   }
 
   void start(@Observes StartupEvent event) {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "routing-job-purge");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = interval.toMillis();
-    timer.scheduleWithFixedDelay(this::purgeOnce, every, every, TimeUnit.MILLISECONDS);
+    timer = DaemonTimer.every("routing-job-purge", interval, this::purgeOnce);
   }
 
   void stop(@Observes ShutdownEvent event) {
