@@ -18,7 +18,8 @@ import java.util.List;
  * @param requester who asked: user or client of a token, or the calling AE of an association
  * @param destination where instances went (C-MOVE destination, routing destination), if any
  * @param patients the patients concerned (ID with issuer); PHI, which is why this topic is read by
- *     the audit service only
+ *     the audit service only (storage-tiering reads tenant, study UIDs, type, action, outcome and
+ *     time of reads, ADR 0072)
  * @param studies the studies concerned with their SOP classes and instance counts
  * @param query the query keys as received (QIDO query string, C-FIND identifier as DICOM JSON, FHIR
  *     search parameters); PHI

@@ -180,9 +180,11 @@ class PolicyTest {
     given().post(path + "/disable").then().statusCode(200).body("version", equalTo(4));
 
     // Refused with a reason, nothing written.
-    putPolicy(path, v1.replace("study-date", "last-access"))
+    putPolicy(path, v1.replace("study-date", "last-read"))
         .statusCode(400)
-        .body("reason", org.hamcrest.Matchers.containsString("last-access"));
+        .body(
+            "reason",
+            org.hamcrest.Matchers.containsString("since is study-date, ingest or access"));
     putPolicy(path, v1.replace("cold", "glacier")).statusCode(400);
     putPolicy(path, "{\"name\": \"x\"}").statusCode(400);
     putPolicy(path, "[1]").statusCode(400);

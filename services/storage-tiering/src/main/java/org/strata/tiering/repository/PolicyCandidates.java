@@ -32,11 +32,17 @@ public class PolicyCandidates {
           + seriesOfStudy("se", "st")
           + instancesOfSeries("i", "se")
           + locationOfInstance("l", "i")
+          // Tiering's own table of last reads (same database): a study never read counts from
+          // its ingest, so since-access policies move nothing at once when the feature arrives.
+          + " left join tiering.study_access a on a.tenant = st.tenant and a.study_uid ="
+          + " st.study_uid"
           + " where (cast(? as text) is null or st.tenant = ?)"
           + " and (cast(? as text) is null or st.study_uid = ?)"
           + " and (cast(? as text) is null or cast(? as text) = any(st.modalities_in_study))"
           + " and (cast(? as date) is null or st.study_date < cast(? as date))"
           + " and (cast(? as timestamptz) is null or st.created_at < cast(? as timestamptz))"
+          + " and (cast(? as timestamptz) is null"
+          + " or coalesce(a.last_access, st.created_at) < cast(? as timestamptz))"
           + " and (cast(? as text) is null or i.sop_class_uid = ?)"
           + " and (cast(? as bigint) is null or l.size >= ?)"
           + " and l.bucket <> ?"
@@ -56,6 +62,8 @@ public class PolicyCandidates {
    * @param studyUid only this study (null: every study)
    * @param studyDateBefore only studies whose Study Date is before this (null: no such condition)
    * @param ingestedBefore only studies first indexed before this (null: no such condition)
+   * @param accessedBefore only studies last read before this, or never read and first indexed
+   *     before it (null: no such condition)
    * @param sopClass only instances of this SOP class (null: any)
    * @param minBytes only instances of at least this size (null: any)
    * @param limit at most this many (study, bucket) rows
@@ -66,6 +74,7 @@ public class PolicyCandidates {
       String modality,
       LocalDate studyDateBefore,
       Instant ingestedBefore,
+      Instant accessedBefore,
       String sopClass,
       Long minBytes,
       String targetBucket,
@@ -73,6 +82,7 @@ public class PolicyCandidates {
       throws SQLException {
     Date date = studyDateBefore == null ? null : Date.valueOf(studyDateBefore);
     Timestamp at = ingestedBefore == null ? null : Timestamp.from(ingestedBefore);
+    Timestamp read = accessedBefore == null ? null : Timestamp.from(accessedBefore);
     return index.list(
         SQL,
         ps -> {
@@ -87,6 +97,8 @@ public class PolicyCandidates {
           ps.setDate(++i, date);
           ps.setTimestamp(++i, at);
           ps.setTimestamp(++i, at);
+          ps.setTimestamp(++i, read);
+          ps.setTimestamp(++i, read);
           ps.setString(++i, sopClass);
           ps.setString(++i, sopClass);
           ps.setObject(++i, minBytes, java.sql.Types.BIGINT);

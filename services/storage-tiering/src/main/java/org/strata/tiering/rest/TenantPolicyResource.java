@@ -105,7 +105,7 @@ public class TenantPolicyResource {
   @Operation(
       summary = "Add a policy or change it (a new version; the old one is kept in the history)",
       description =
-          "The body: enabled, modality, sopClass, minBytes, since (study-date or ingest),"
+          "The body: enabled, modality, sopClass, minBytes, since (study-date, ingest or access),"
               + " olderThan (ISO-8601 period) and toTier; the name and tenant are the path's."
               + " Writing the policy as it is changes nothing.")
   @APIResponse(responseCode = "200", description = "The policy in force, with its version")

@@ -30,14 +30,17 @@ public record LifecyclePolicy(
     Period olderThan,
     String toTier) {
 
-  /**
-   * Where a study's age starts. No last-access signal exists (reads are not recorded per object).
-   */
+  /** Where a study's age starts. */
   public enum Since {
     /** Study Date (0008,0020) as indexed; studies without one are never selected. */
     STUDY_DATE,
     /** When the index first saw the study. */
-    INGEST;
+    INGEST,
+    /**
+     * The study's last successful read or export as the audit trail recorded it ({@code
+     * tiering.study_access}, ADR 0072); a study not read since then counts from its ingest.
+     */
+    ACCESS;
 
     public String external() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -186,6 +186,8 @@ public class PolicyEvaluator {
                 : null,
             // Ingest is an instant: older than P0D is any study index already has.
             p.since() == LifecyclePolicy.Since.INGEST ? now.minus(p.olderThan()).toInstant() : null,
+            // Last access is an instant too (ADR 0072).
+            p.since() == LifecyclePolicy.Since.ACCESS ? now.minus(p.olderThan()).toInstant() : null,
             p.sopClass(),
             p.minBytes(),
             tier(p).bucket(),

@@ -241,9 +241,7 @@ public final class PolicyFile {
               (since == null ? "study-date" : since).toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "policy "
-              + name
-              + ": since is study-date or ingest (there is no last-access signal to age from)");
+          "policy " + name + ": since is study-date, ingest or access");
     }
     String modality = text(p, "modality", name);
     if (modality != null && !MODALITY.matcher(modality).matches()) {
