@@ -61,16 +61,16 @@ public class DryRun {
   public record Result(int evaluated, Source source, List<Study> studies) {}
 
   /**
-   * Evaluates the newest {@code last} instances (of {@code study} only, unless null) against every
-   * rule for which {@code which} holds. A study none of the recent instances belongs to is read
-   * from the index, at most {@code last} of its instances, in the tenants {@code among} only (every
-   * tenant when null).
+   * Evaluates the newest {@code last} instances (of {@code study} only, unless null) of the tenants
+   * {@code among} (every tenant when null) against every rule for which {@code which} holds. A
+   * study none of those recent instances belongs to is read from the index, at most {@code last} of
+   * its instances, in the same tenants.
    *
    * @throws SQLException when the index could not be read
    */
   public Result run(int last, String study, Predicate<String> which, Collection<String> among)
       throws SQLException {
-    List<RecentInstances.Seen> seen = recent.newest(last, study);
+    List<RecentInstances.Seen> seen = recent.newest(last, study, among);
     Source source = Source.RECENT;
     if (seen.isEmpty() && study != null) {
       seen = fromIndex(study, among, last);

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +34,18 @@ public class RecentInstances {
     }
   }
 
-  /** The newest {@code n} first, of {@code study} only unless it is null. */
-  public synchronized List<Seen> newest(int n, String study) {
+  /**
+   * The newest {@code n} first, of {@code study} only unless it is null, of the tenants {@code
+   * among} only unless it is null (a dry run shows an admin only the tenants it administers).
+   */
+  public synchronized List<Seen> newest(int n, String study, Collection<String> among) {
     List<Seen> out = new ArrayList<>();
     for (Seen s : seen) {
       if (out.size() >= n) {
         break;
       }
-      if (study == null || study.equals(s.studyInstanceUid())) {
+      if ((study == null || study.equals(s.studyInstanceUid()))
+          && (among == null || among.contains(s.tenant()))) {
         out.add(s);
       }
     }
