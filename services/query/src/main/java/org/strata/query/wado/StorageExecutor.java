@@ -30,8 +30,23 @@ public class StorageExecutor {
           Thread.ofPlatform().name("wado-prefetch-", 0).daemon(true).factory(),
           new ThreadPoolExecutor.DiscardPolicy());
 
+  /**
+   * Four threads reading objects ahead into the object cache (ADR 0070), one object per task, so a
+   * series arrives at several S3 streams' pace; at most 1,024 objects wait, further ones dropped.
+   */
+  private final ThreadPoolExecutor objectReader =
+      new ThreadPoolExecutor(
+          4,
+          4,
+          1,
+          TimeUnit.MINUTES,
+          new java.util.concurrent.ArrayBlockingQueue<>(1024),
+          Thread.ofPlatform().name("wado-read-ahead-", 0).daemon(true).factory(),
+          new ThreadPoolExecutor.AbortPolicy()); // the caller drops what does not fit
+
   {
     prefetcher.allowCoreThreadTimeOut(true);
+    objectReader.allowCoreThreadTimeOut(true);
   }
 
   private static ExecutorService pool() {
@@ -55,8 +70,13 @@ public class StorageExecutor {
     return prefetcher;
   }
 
+  ThreadPoolExecutor objectReader() {
+    return objectReader;
+  }
+
   @PreDestroy
   void stop() {
+    objectReader.shutdownNow();
     executor.shutdownNow();
     prefetcher.shutdownNow();
   }
