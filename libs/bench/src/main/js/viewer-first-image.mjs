@@ -10,8 +10,12 @@
 // reload the study list (which empties the viewer's in-memory image cache), select the study's
 // row, click "Basic Viewer" and poll the viewport's canvas every 10 ms until it holds an image
 // (more than 16 distinct non-black colours). The figure is the time from that click to the poll
-// that saw the image, both on the page's clock. One warm-up round (repetition 0) comes first; the
-// order of servers and studies alternates between repetitions.
+// that saw the image, both on the page's clock. Then the page goes to about:blank, so that it stops
+// fetching and decoding the rest of the stack, and the next run waits SETTLE_MS (3000) for the
+// servers' background work to end: each open is measured on its own, not beside the previous
+// one's prefetch. One round (repetition 0) comes first: each server's one-slice study (the
+// viewer's own start-up lands there), then the big study's first open, cold on the server; the
+// order of servers and studies alternates between the repetitions after it.
 import { launchHeadlessChromium } from './headless-chromium.mjs';
 import { writeFileSync } from 'node:fs';
 
@@ -25,6 +29,7 @@ const shots = env('SHOTS');
 const repetitions = Number(env('REPETITIONS'));
 const servers = JSON.parse(env('SERVERS'));
 const studies = JSON.parse(env('STUDIES'));
+const settleMs = Number(process.env.SETTLE_MS ?? 3000);
 // Ceilings for conditions, not speed assertions: the machine may be loaded.
 const CEILING_MS = 180_000;
 
@@ -143,6 +148,9 @@ async function run(session, study, repetition) {
   } finally {
     session.calls = null;
     save();
+    // Stop this page's prefetch of the rest of the stack before any other run starts.
+    await page.goto('about:blank').catch(() => {});
+    await new Promise(resolve => setTimeout(resolve, settleMs));
   }
 }
 
@@ -151,7 +159,8 @@ try {
   const sessions = [];
   for (const server of servers) sessions.push(await open(browser, server));
   for (let repetition = 0; repetition <= repetitions; repetition++) {
-    const studyOrder = repetition % 2 === 0 ? studies : [...studies].reverse();
+    // Repetition 0: the one-slice study first (studies lists the big one first).
+    const studyOrder = repetition % 2 === 1 ? studies : [...studies].reverse();
     for (const study of studyOrder) {
       const serverOrder = (repetition + studies.indexOf(study)) % 2 === 0 ? sessions : [...sessions].reverse();
       for (const session of serverOrder) await run(session, study, repetition);

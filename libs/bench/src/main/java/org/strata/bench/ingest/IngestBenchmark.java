@@ -83,6 +83,7 @@ public final class IngestBenchmark {
             url,
             cpu,
             () -> StowLoad.storescu(dimseFiles, 4, "STRATA", dimsePort));
+        idleCost(cpu);
         System.out.printf(
             "| Strata | ingest service resident memory after the run | | %d MB | | | |%n",
             ingest.residentBytes() / (1024 * 1024));
@@ -199,20 +200,107 @@ public final class IngestBenchmark {
       }
       addClient(cpu);
       List<String> urls = replicas.stream().map(r -> r.url() + "/dicomweb/studies").toList();
+      List<String> serviceUrls = replicas.stream().map(ServiceProcess::url).toList();
       // As much warm-up as the measured load: a fresh JVM's JIT otherwise lands in the figure
       // (the single replica's 10-per-request line comes after 240 instances of earlier phases).
-      StowLoad.stow(urls, SyntheticInstances.ct(Math.max(40, large), 512, 512, 15), 10, 4);
+      int warmup = Math.max(40, large);
+      StowLoad.stow(urls, SyntheticInstances.ct(warmup, 512, 512, 15), 10, 4);
+      awaitDerivatives(serviceUrls, 0, warmup);
+      idleCost(cpu);
+      double[] readBefore = derivativesRead(serviceUrls);
+      double[] receivedBefore = s3Received(serviceUrls);
+      double doneBefore = derivativesDone(serviceUrls);
       List<byte[]> ct10 = SyntheticInstances.ct(large, 512, 512, 16);
-      report(
-          "Strata, 2 ingest replicas",
-          "STOW-RS 0.5 MB CT, 10/request, 4 clients (requests alternate between the replicas)",
-          cpu,
-          () -> StowLoad.stow(urls, ct10, 10, 4));
+      Map<String, Double> before = cpu.sample();
+      StowLoad.Result r = StowLoad.stow(urls, ct10, 10, 4);
+      double drained = awaitDerivatives(serviceUrls, doneBefore, r.instances());
+      Map<String, Double> after = cpu.sample();
+      double[] readAfter = derivativesRead(serviceUrls);
+      double[] receivedAfter = s3Received(serviceUrls);
+      System.out.printf(
+          "| Strata, 2 ingest replicas | STOW-RS 0.5 MB CT, 10/request, 4 clients (requests"
+              + " alternate between the replicas) | %d | %.0f instances/s, %.1f MB/s | %d | | %s |%n",
+          r.instances(),
+          r.perSecond(),
+          r.megabytesPerSecond(),
+          r.failedRequests(),
+          drained < 0 ? "not within 3 min" : "%.1f s".formatted(drained));
+      printCpu(before, after, r.instances());
+      // A replica's derivatives consumer gets the events of its partitions, whichever replica
+      // stored the instance: what the other one stored it cannot take from memory (ADR 0015).
+      System.out.printf(
+          "|   | derivatives written from the kept header / read back from S3: %.0f / %.0f; S3"
+              + " bytes received per instance %.1f KB | | | | | |%n",
+          readAfter[0] - readBefore[0],
+          readAfter[1] - readBefore[1],
+          (receivedAfter[0] - receivedBefore[0]) / r.instances() / 1024);
     } finally {
       for (ServiceProcess replica : replicas) {
         replica.stop();
       }
     }
+  }
+
+  /**
+   * Each process's CPU per second with no load, over {@code strata.bench.ingest.idle-seconds} (15):
+   * the fixed cost a replica adds whatever its throughput (JIT, GC, the Kafka clients' polling),
+   * which the scaling model adds to the cost per instance (docs/performance.md).
+   */
+  private static void idleCost(ProcessCpu cpu) throws Exception {
+    int seconds = Integer.getInteger("strata.bench.ingest.idle-seconds", 15);
+    Map<String, Double> before = cpu.sample();
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    Map<String, Double> after = cpu.sample();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      Double start = before.get(e.getKey());
+      if (start != null) {
+        out.append(out.isEmpty() ? "" : ", ")
+            .append("%s %.1f".formatted(e.getKey(), (e.getValue() - start) * 1000 / elapsed));
+      }
+    }
+    System.out.printf(
+        "|   | idle, %d s after warm-up: CPU ms per second: %s | | | | | |%n", seconds, out);
+  }
+
+  private static double awaitDerivatives(List<String> serviceUrls, double before, int instances)
+      throws Exception {
+    long t0 = System.nanoTime();
+    while (derivativesDone(serviceUrls) < before + instances) {
+      if (System.nanoTime() - t0 > java.time.Duration.ofMinutes(3).toNanos()) {
+        return -1;
+      }
+      Thread.sleep(50);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double derivativesDone(List<String> serviceUrls) throws Exception {
+    double sum = 0;
+    for (String url : serviceUrls) {
+      sum += ServiceMetrics.derivativesDone(url);
+    }
+    return sum;
+  }
+
+  /** Derivatives written from the header kept in memory and from the object read back: {h, o}. */
+  private static double[] derivativesRead(List<String> serviceUrls) throws Exception {
+    double[] sum = new double[2];
+    for (String url : serviceUrls) {
+      sum[0] += ServiceMetrics.sum(url, "strata_derivatives_read_total", "from=\"header\"");
+      sum[1] += ServiceMetrics.sum(url, "strata_derivatives_read_total", "from=\"object\"");
+    }
+    return sum;
+  }
+
+  private static double[] s3Received(List<String> serviceUrls) throws Exception {
+    double[] sum = new double[1];
+    for (String url : serviceUrls) {
+      sum[0] += ServiceMetrics.s3Bytes(url)[1];
+    }
+    return sum;
   }
 
   private static void report(String system, String scenario, ProcessCpu cpu, Load load)

@@ -41,7 +41,8 @@ import org.strata.platform.ServiceProcess;
  *
  * <p>{@code STRATA_BENCH_VIEWER_REPETITIONS} (5) timed opens per server and study after the first
  * open, which is reported on its own (the servers' caches are cold then); {@code
- * STRATA_BENCH_VIEWER_SLICES} (300).
+ * STRATA_BENCH_VIEWER_SLICES} (300); {@code STRATA_BENCH_VIEWER_SETTLE_MS} (3000): the pause
+ * between two opens, after the previous page was left, for the servers' background work to end.
  */
 public final class ViewerBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,6 +166,7 @@ public final class ViewerBenchmark {
       browserEnv.put("OUT", out.toString());
       browserEnv.put("SHOTS", shots.toString());
       browserEnv.put("REPETITIONS", Integer.toString(repetitions));
+      browserEnv.put("SETTLE_MS", Integer.toString(env("STRATA_BENCH_VIEWER_SETTLE_MS", 3000)));
       browserEnv.put(
           "SERVERS",
           JSON.writeValueAsString(

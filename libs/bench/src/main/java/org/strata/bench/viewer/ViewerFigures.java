@@ -53,17 +53,21 @@ final class ViewerFigures {
       }
     }
     System.out.println();
-    System.out.println("| server | above floor, median | above floor, p95 | target <= 300 ms |");
-    System.out.println("|---|---|---|---|");
+    System.out.println(
+        "| server | first open (uncached) above the floor's median | target <= 300 ms | above"
+            + " floor, median | above floor, p95 |");
+    System.out.println("|---|---|---|---|---|");
     for (String server : List.of("strata", "orthanc")) {
-      double median =
-          quantile(timed(runs, server, bigStudy), 0.5) - quantile(timed(runs, server, "one"), 0.5);
+      double floor = quantile(timed(runs, server, "one"), 0.5);
+      // targets.md: the first, uncached view against the floor.
+      double firstOpen = first(runs, server, bigStudy) - floor;
+      double median = quantile(timed(runs, server, bigStudy), 0.5) - floor;
       double p95 =
           quantile(timed(runs, server, bigStudy), 0.95)
               - quantile(timed(runs, server, "one"), 0.95);
       System.out.printf(
-          "| %s | %.0f ms | %.0f ms | %s |%n",
-          server, median, p95, median <= TARGET_ABOVE_FLOOR_MS ? "met" : "not met");
+          "| %s | %.0f ms | %s | %.0f ms | %.0f ms |%n",
+          server, firstOpen, firstOpen <= TARGET_ABOVE_FLOOR_MS ? "met" : "not met", median, p95);
     }
     printCalls(runs, bigStudy);
   }
