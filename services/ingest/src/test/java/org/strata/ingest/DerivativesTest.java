@@ -142,7 +142,8 @@ class DerivativesTest {
   }
 
   @Test
-  void sidecarsAndFrameIndexesOfEncapsulatedPixelDataAreWrittenForStoredInstances() throws Exception {
+  void sidecarsAndFrameIndexesOfEncapsulatedPixelDataAreWrittenForStoredInstances()
+      throws Exception {
     assumeTrue(Files.isDirectory(SAMPLES), "pydicom samples missing");
     assumeTrue(Files.isExecutable(DCMDUMP), "dcmdump missing");
     List<Sent> sent = new ArrayList<>();
@@ -276,8 +277,8 @@ class DerivativesTest {
   /**
    * The frames located by the frame index object (encapsulated pixel data), or, for native pixel
    * data, which gets none (ADR 0073: the sidecar is written after it would have been, so its
-   * absence is final), by the arithmetic the query service applies to the sidecar's attributes
-   * and Pixel Data range.
+   * absence is final), by the arithmetic the query service applies to the sidecar's attributes and
+   * Pixel Data range.
    */
   private void checkFrames(ObjectStore store, Sent s) throws Exception {
     String name = s.sample().file();

@@ -176,19 +176,24 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
   /**
    * ADR 0073: ingest writes no frame index object for native pixel data; the frames of a
    * multi-frame native instance (rtdose: 15 frames of 400 bytes, value at 1568, implicit VR) come
-   * from its metadata row: the only S3 requests are the frames' range reads, the first time and
-   * the next (no frame index object asked for, the object not parsed).
+   * from its metadata row: the only S3 requests are the frames' range reads, the first time and the
+   * next (no frame index object asked for, the object not parsed).
    */
   @Test
   void nativeMultiFrameFromTheMetadataRowWithNoFrameIndexObject() throws Exception {
     assertTrue(
         WadoTestData.s3()
-            .stat(ObjectKeys.frameIndex(WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".1"))
+            .stat(
+                ObjectKeys.frameIndex(
+                    WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".1"))
             .isEmpty());
     byte[] rtdose = sample("rtdose.dcm");
     for (int round = 0; round < 2; round++) {
       long before = quietS3Requests();
-      List<Part> parts = parts(get(NATIVE_PATH + ".1/frames/15,1,8", OCTET + "; transfer-syntax=*"), "application/octet-stream");
+      List<Part> parts =
+          parts(
+              get(NATIVE_PATH + ".1/frames/15,1,8", OCTET + "; transfer-syntax=*"),
+              "application/octet-stream");
       assertEquals(3, s3Requests() - before, "S3 requests: the three frames' ranges only");
       assertEquals(3, parts.size());
       assertArrayEquals(slice(rtdose, 1568 + 14 * 400, 400), parts.get(0).body());
@@ -200,17 +205,22 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
 
   /**
    * An instance stored before ADR 0073 still has its frame index object; it is served the same,
-   * from the metadata row, without reading that object (big endian RGB with Planar Configuration
-   * 1: the frame is the whole value, its colour planes one after the other, PS3.5 8.2).
+   * from the metadata row, without reading that object (big endian RGB with Planar Configuration 1:
+   * the frame is the whole value, its colour planes one after the other, PS3.5 8.2).
    */
   @Test
   void nativeInstanceWithAFrameIndexObjectStoredBefore() throws Exception {
     assertTrue(
         WadoTestData.s3()
-            .stat(ObjectKeys.frameIndex(WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".2"))
+            .stat(
+                ObjectKeys.frameIndex(
+                    WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".2"))
             .isPresent());
     long before = quietS3Requests();
-    List<Part> parts = parts(get(NATIVE_PATH + ".2/frames/1", OCTET + "; transfer-syntax=*"), "application/octet-stream");
+    List<Part> parts =
+        parts(
+            get(NATIVE_PATH + ".2/frames/1", OCTET + "; transfer-syntax=*"),
+            "application/octet-stream");
     // One GET: the frame is most of this small object, so it is read whole into the object cache.
     assertEquals(1, s3Requests() - before, "S3 requests: the object only");
     assertEquals(1, parts.size());

@@ -107,17 +107,40 @@ final class WadoTestData {
             + "/bulkdata/";
     String attrs =
         switch (n) {
-          case 1 -> us("00280010", 10) + us("00280011", 10) + us("00280002", 1)
-              + us("00280100", 32) + "\"00280008\":{\"vr\":\"IS\",\"Value\":[15]},"
-              + "\"7FE00010\":{\"vr\":\"OW\"," + bulk + "1568-6000\"}";
-          case 2 -> us("00280010", 60) + us("00280011", 80) + us("00280002", 3)
-              + us("00280006", 1) + us("00280100", 8)
-              + "\"7FE00010\":{\"vr\":\"OB\"," + bulk + "1012-14400\"}";
-          case 3 -> us("00280010", 3) + us("00280011", 3) + us("00280002", 3)
-              + us("00280100", 8) + "\"7FE00010\":{\"vr\":\"OB\",\"InlineBinary\":\""
-              + java.util.Base64.getEncoder().encodeToString(new byte[28]) + "\"}";
-          default -> us("00280010", 512) + us("00280011", 512) + us("00280002", 1)
-              + us("00280100", 1) + "\"7FE00010\":{\"vr\":\"OB\"," + bulk + "4316-32768\"}";
+          case 1 ->
+              us("00280010", 10)
+                  + us("00280011", 10)
+                  + us("00280002", 1)
+                  + us("00280100", 32)
+                  + "\"00280008\":{\"vr\":\"IS\",\"Value\":[15]},"
+                  + "\"7FE00010\":{\"vr\":\"OW\","
+                  + bulk
+                  + "1568-6000\"}";
+          case 2 ->
+              us("00280010", 60)
+                  + us("00280011", 80)
+                  + us("00280002", 3)
+                  + us("00280006", 1)
+                  + us("00280100", 8)
+                  + "\"7FE00010\":{\"vr\":\"OB\","
+                  + bulk
+                  + "1012-14400\"}";
+          case 3 ->
+              us("00280010", 3)
+                  + us("00280011", 3)
+                  + us("00280002", 3)
+                  + us("00280100", 8)
+                  + "\"7FE00010\":{\"vr\":\"OB\",\"InlineBinary\":\""
+                  + java.util.Base64.getEncoder().encodeToString(new byte[28])
+                  + "\"}";
+          default ->
+              us("00280010", 512)
+                  + us("00280011", 512)
+                  + us("00280002", 1)
+                  + us("00280100", 1)
+                  + "\"7FE00010\":{\"vr\":\"OB\","
+                  + bulk
+                  + "4316-32768\"}";
         };
     return "{\"00080018\":{\"vr\":\"UI\",\"Value\":[\"" + sop + "\"]}," + attrs + "}";
   }
@@ -125,6 +148,7 @@ final class WadoTestData {
   private static String us(String tag, int value) {
     return "\"" + tag + "\":{\"vr\":\"US\",\"Value\":[" + value + "]},";
   }
+
   static final String OTHER_STUDY = "1.2.826.0.1.3680043.10.1137.98";
 
   static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
@@ -211,8 +235,7 @@ final class WadoTestData {
         put(
             s3,
             frames,
-            org.strata.dicom.io.FrameIndex.build(SAMPLES.resolve(NATIVE_SAMPLES.get(1)))
-                .toBytes());
+            org.strata.dicom.io.FrameIndex.build(SAMPLES.resolve(NATIVE_SAMPLES.get(1))).toBytes());
       } else {
         s3.delete(frames);
       }

@@ -166,8 +166,8 @@ public final class FrameIndex {
    *
    * @param valueOffset where the Pixel Data value starts in the stored object
    * @param valueLength the value's length in bytes (with its padding to an even length)
-   * @throws IllegalArgumentException when an attribute is missing or out of range, or the frames
-   *     do not fit in the value
+   * @throws IllegalArgumentException when an attribute is missing or out of range, or the frames do
+   *     not fit in the value
    */
   public static FrameIndex ofNative(
       long valueOffset,

@@ -222,10 +222,11 @@ class FrameIndexTest {
 
   /**
    * The arithmetic the query service derives native frame indexes by (ADR 0073), from the
-   * attributes and the Pixel Data value's range alone (as pydicom finds them: value offset, length),
-   * equals the index of the parsed object: 15 frames of 32 bits (implicit VR), RGB with Planar
-   * Configuration 1 (a frame is still contiguous, PS3.5 8.2; big endian), a 27-byte frame (odd, with
-   * its pad byte), 1-bit (PS3.5 8.1.1), and the generated 1-bit frames that do not start on a byte.
+   * attributes and the Pixel Data value's range alone (as pydicom finds them: value offset,
+   * length), equals the index of the parsed object: 15 frames of 32 bits (implicit VR), RGB with
+   * Planar Configuration 1 (a frame is still contiguous, PS3.5 8.2; big endian), a 27-byte frame
+   * (odd, with its pad byte), 1-bit (PS3.5 8.1.1), and the generated 1-bit frames that do not start
+   * on a byte.
    */
   @Test
   void nativeArithmeticEqualsTheIndexOfTheParsedObject() throws IOException {
@@ -255,9 +256,12 @@ class FrameIndexTest {
     assertEquals(new FrameIndex.Range(start + 1, 3), derived.ranges(1));
 
     // Frames that do not fit in the value, or attributes missing: no index.
-    assertThrows(IllegalArgumentException.class, () -> FrameIndex.ofNative(1568, 5999, 10, 10, 1, 32, 15));
-    assertThrows(IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 0, 10, 1, 8, 1));
-    assertThrows(IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 10, 10, 1, 0, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(1568, 5999, 10, 10, 1, 32, 15));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 0, 10, 1, 8, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 10, 10, 1, 0, 1));
   }
 
   private static FrameIndex derived(Object[] f) {

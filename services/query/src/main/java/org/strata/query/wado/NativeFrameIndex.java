@@ -81,8 +81,8 @@ final class NativeFrameIndex {
   }
 
   /**
-   * The first value of an attribute ({@code {"vr":"US","Value":[512]}}; IS may come as a string);
-   * 0 when there is none or it is not an integer. The parser ends on the attribute's END_OBJECT.
+   * The first value of an attribute ({@code {"vr":"US","Value":[512]}}; IS may come as a string); 0
+   * when there is none or it is not an integer. The parser ends on the attribute's END_OBJECT.
    */
   private static int firstInt(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
