@@ -243,8 +243,8 @@ class FrameIndexTest {
     for (Object[] f : facts) {
       assertEquals(FrameIndex.build(samples.resolve((String) f[0])), derived(f), (String) f[0]);
     }
-    assertEquals(new FrameIndex.Range(1568 + 14 * 400, 400), derived(facts[0]).ranges(14));
-    assertEquals(new FrameIndex.Range(1416, 27), derived(facts[2]).ranges(0));
+    assertEquals(List.of(new FrameIndex.Range(1568 + 14 * 400, 400)), derived(facts[0]).ranges(14));
+    assertEquals(List.of(new FrameIndex.Range(1416, 27)), derived(facts[2]).ranges(0));
 
     generatedOneBitFramesThatDoNotStartOnAByte();
     Path oneBit = dir.resolve("mf1.dcm");
@@ -253,7 +253,7 @@ class FrameIndexTest {
     FrameIndex derived = FrameIndex.ofNative(start, 6, 3, 5, 1, 1, 3);
     assertEquals(parsed, derived);
     assertEquals(7, derived.bitOffset(1));
-    assertEquals(new FrameIndex.Range(start + 1, 3), derived.ranges(1));
+    assertEquals(List.of(new FrameIndex.Range(start + 1, 3)), derived.ranges(1));
 
     // Frames that do not fit in the value, or attributes missing: no index.
     assertThrows(
