@@ -181,19 +181,11 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
    */
   @Test
   void nativeMultiFrameFromTheMetadataRowWithNoFrameIndexObject() throws Exception {
-    assertTrue(
-        WadoTestData.s3()
-            .stat(
-                ObjectKeys.frameIndex(
-                    WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".1"))
-            .isEmpty());
+    assertTrue(WadoTestData.s3().stat(nativeFrameIndexKey(1)).isEmpty());
     byte[] rtdose = sample("rtdose.dcm");
     for (int round = 0; round < 2; round++) {
       long before = quietS3Requests();
-      List<Part> parts =
-          parts(
-              get(NATIVE_PATH + ".1/frames/15,1,8", OCTET + "; transfer-syntax=*"),
-              "application/octet-stream");
+      List<Part> parts = nativeFrames(1, "15,1,8");
       assertEquals(3, s3Requests() - before, "S3 requests: the three frames' ranges only");
       assertEquals(3, parts.size());
       assertArrayEquals(slice(rtdose, 1568 + 14 * 400, 400), parts.get(0).body());
@@ -210,17 +202,9 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
    */
   @Test
   void nativeInstanceWithAFrameIndexObjectStoredBefore() throws Exception {
-    assertTrue(
-        WadoTestData.s3()
-            .stat(
-                ObjectKeys.frameIndex(
-                    WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + ".2"))
-            .isPresent());
+    assertTrue(WadoTestData.s3().stat(nativeFrameIndexKey(2)).isPresent());
     long before = quietS3Requests();
-    List<Part> parts =
-        parts(
-            get(NATIVE_PATH + ".2/frames/1", OCTET + "; transfer-syntax=*"),
-            "application/octet-stream");
+    List<Part> parts = nativeFrames(2, "1");
     // One GET: the frame is most of this small object, so it is read whole into the object cache.
     assertEquals(1, s3Requests() - before, "S3 requests: the object only");
     assertEquals(1, parts.size());
@@ -233,11 +217,23 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
    */
   @Test
   void nativeFramesOfOddSizes() throws Exception {
-    List<Part> odd = parts(get(NATIVE_PATH + ".3/frames/1", OCTET), "application/octet-stream");
-    assertArrayEquals(slice(sample("SC_rgb_small_odd.dcm"), 1416, 27), odd.get(0).body());
-    List<Part> bits = parts(get(NATIVE_PATH + ".4/frames/1", OCTET), "application/octet-stream");
-    assertArrayEquals(slice(sample("liver_1frame.dcm"), 4316, 32768), bits.get(0).body());
+    assertArrayEquals(
+        slice(sample("SC_rgb_small_odd.dcm"), 1416, 27), nativeFrames(3, "1").get(0).body());
+    assertArrayEquals(
+        slice(sample("liver_1frame.dcm"), 4316, 32768), nativeFrames(4, "1").get(0).body());
     assertProblem(get(NATIVE_PATH + ".4/frames/2", OCTET), 400, "has 1 frame");
+  }
+
+  /** Frames of instance n of the NATIVE series, as stored. */
+  private static List<Part> nativeFrames(int n, String list) {
+    return parts(
+        get(NATIVE_PATH + "." + n + "/frames/" + list, OCTET + "; transfer-syntax=*"),
+        "application/octet-stream");
+  }
+
+  private static String nativeFrameIndexKey(int n) {
+    return ObjectKeys.frameIndex(
+        WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + "." + n);
   }
 
   /** S3 requests this service sent so far, every method. */

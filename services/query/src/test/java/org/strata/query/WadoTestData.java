@@ -280,18 +280,7 @@ final class WadoTestData {
       String[] syntaxes = {
         CODEC_TS_BE, "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2"
       };
-      for (int n = 1; n <= CODEC_SAMPLES.size(); n++) {
-        String sop = CODEC_SERIES + "." + n;
-        instance(
-            c,
-            TENANT,
-            codecSeries,
-            sop,
-            n,
-            syntaxes[n - 1],
-            key(TENANT, CODEC_STUDY, CODEC_SERIES, sop),
-            sample(CODEC_SAMPLES.get(n - 1)).length);
-      }
+      sampleInstances(c, CODEC_STUDY, codecSeries, CODEC_SERIES, CODEC_SAMPLES, syntaxes);
       instance(
           c,
           TENANT,
@@ -311,19 +300,11 @@ final class WadoTestData {
           key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"),
           sample("test-SR.dcm").length);
       long nativeSeries = series(c, TENANT, study(c, TENANT, NATIVE_STUDY, p), NATIVE_SERIES, 1);
-      for (int n = 1; n <= NATIVE_SAMPLES.size(); n++) {
-        String sop = NATIVE_SERIES + "." + n;
-        long pk =
-            instance(
-                c,
-                TENANT,
-                nativeSeries,
-                sop,
-                n,
-                NATIVE_SYNTAXES[n - 1],
-                key(TENANT, NATIVE_STUDY, NATIVE_SERIES, sop),
-                sample(NATIVE_SAMPLES.get(n - 1)).length);
-        metadata(c, pk, nativeMetadata(n));
+      long[] nativePks =
+          sampleInstances(
+              c, NATIVE_STUDY, nativeSeries, NATIVE_SERIES, NATIVE_SAMPLES, NATIVE_SYNTAXES);
+      for (int n = 1; n <= nativePks.length; n++) {
+        metadata(c, nativePks[n - 1], nativeMetadata(n));
       }
       long leak = study(c, TENANT, LEAK_STUDY, p);
       instance(
@@ -349,6 +330,35 @@ final class WadoTestData {
       c.commit();
     }
     loaded = true;
+  }
+
+  /**
+   * Instance n of a series of tenant wado: sample n - 1 in syntax n - 1, SOP Instance UID series +
+   * ".n"; returns their pks.
+   */
+  private static long[] sampleInstances(
+      Connection c,
+      String study,
+      long seriesPk,
+      String series,
+      java.util.List<String> samples,
+      String[] syntaxes)
+      throws Exception {
+    long[] pks = new long[samples.size()];
+    for (int n = 1; n <= samples.size(); n++) {
+      String sop = series + "." + n;
+      pks[n - 1] =
+          instance(
+              c,
+              TENANT,
+              seriesPk,
+              sop,
+              n,
+              syntaxes[n - 1],
+              key(TENANT, study, series, sop),
+              sample(samples.get(n - 1)).length);
+    }
+    return pks;
   }
 
   static void put(ObjectStore s3, String key, byte[] bytes) throws Exception {
