@@ -8,6 +8,8 @@ import static org.strata.query.WadoTestData.CT_SERIES;
 import static org.strata.query.WadoTestData.CT_SOP;
 import static org.strata.query.WadoTestData.CT_STUDY;
 import static org.strata.query.WadoTestData.LEAK_STUDY;
+import static org.strata.query.WadoTestData.NATIVE_SERIES;
+import static org.strata.query.WadoTestData.NATIVE_STUDY;
 import static org.strata.query.WadoTestData.SC16_SOP;
 import static org.strata.query.WadoTestData.SC_SERIES;
 import static org.strata.query.WadoTestData.SC_SIDECAR;
@@ -21,10 +23,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.strata.dicom.io.FrameIndex;
+import org.strata.query.wado.Storage;
+import org.strata.storage.ObjectKeys;
 import org.strata.testkit.PlatformTestResource;
 
 /**
@@ -53,6 +58,10 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
   static final String CT_INSTANCE =
       "/studies/" + CT_STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SOP;
   static final String SC_PATH = "/studies/" + SC_STUDY + "/series/" + SC_SERIES;
+  static final String NATIVE_PATH =
+      "/studies/" + NATIVE_STUDY + "/series/" + NATIVE_SERIES + "/instances/" + NATIVE_SERIES;
+
+  @Inject Storage storage;
 
   @Test
   void metadataFromTheObjectWhileNoSidecarExists() throws Exception {
@@ -162,6 +171,92 @@ class WadoMetadataAndFramesTest extends WadoTestSupport {
     assertEquals(2, parts.size());
     assertArrayEquals(slice(rle8, 2024, 664), parts.get(0).body());
     assertArrayEquals(slice(rle8, 1352, 664), parts.get(1).body());
+  }
+
+  /**
+   * ADR 0073: ingest writes no frame index object for native pixel data; the frames of a
+   * multi-frame native instance (rtdose: 15 frames of 400 bytes, value at 1568, implicit VR) come
+   * from its metadata row: the only S3 requests are the frames' range reads, the first time and the
+   * next (no frame index object asked for, the object not parsed).
+   */
+  @Test
+  void nativeMultiFrameFromTheMetadataRowWithNoFrameIndexObject() throws Exception {
+    assertTrue(WadoTestData.s3().stat(nativeFrameIndexKey(1)).isEmpty());
+    byte[] rtdose = sample("rtdose.dcm");
+    for (int round = 0; round < 2; round++) {
+      long before = quietS3Requests();
+      List<Part> parts = nativeFrames(1, "15,1,8");
+      assertEquals(3, s3Requests() - before, "S3 requests: the three frames' ranges only");
+      assertEquals(3, parts.size());
+      assertArrayEquals(slice(rtdose, 1568 + 14 * 400, 400), parts.get(0).body());
+      assertArrayEquals(slice(rtdose, 1568, 400), parts.get(1).body());
+      assertArrayEquals(slice(rtdose, 1568 + 7 * 400, 400), parts.get(2).body());
+    }
+    assertProblem(get(NATIVE_PATH + ".1/frames/16", OCTET), 400, "has 15 frame");
+  }
+
+  /**
+   * An instance stored before ADR 0073 still has its frame index object; it is served the same,
+   * from the metadata row, without reading that object (big endian RGB with Planar Configuration 1:
+   * the frame is the whole value, its colour planes one after the other, PS3.5 8.2).
+   */
+  @Test
+  void nativeInstanceWithAFrameIndexObjectStoredBefore() throws Exception {
+    assertTrue(WadoTestData.s3().stat(nativeFrameIndexKey(2)).isPresent());
+    long before = quietS3Requests();
+    List<Part> parts = nativeFrames(2, "1");
+    // One GET: the frame is most of this small object, so it is read whole into the object cache.
+    assertEquals(1, s3Requests() - before, "S3 requests: the object only");
+    assertEquals(1, parts.size());
+    assertArrayEquals(slice(sample("ExplVR_BigEnd.dcm"), 1012, 60 * 80 * 3), parts.get(0).body());
+  }
+
+  /**
+   * Frames of odd sizes, byte for byte: 27 bytes (3x3 RGB, Pixel Data inline in the metadata, so
+   * its frame index comes from the object as before) and 1 bit allocated (512x512: 32,768 bytes).
+   */
+  @Test
+  void nativeFramesOfOddSizes() throws Exception {
+    assertArrayEquals(
+        slice(sample("SC_rgb_small_odd.dcm"), 1416, 27), nativeFrames(3, "1").get(0).body());
+    assertArrayEquals(
+        slice(sample("liver_1frame.dcm"), 4316, 32768), nativeFrames(4, "1").get(0).body());
+    assertProblem(get(NATIVE_PATH + ".4/frames/2", OCTET), 400, "has 1 frame");
+  }
+
+  /** Frames of instance n of the NATIVE series, as stored. */
+  private static List<Part> nativeFrames(int n, String list) {
+    return parts(
+        get(NATIVE_PATH + "." + n + "/frames/" + list, OCTET + "; transfer-syntax=*"),
+        "application/octet-stream");
+  }
+
+  private static String nativeFrameIndexKey(int n) {
+    return ObjectKeys.frameIndex(
+        WadoTestData.TENANT, NATIVE_STUDY, NATIVE_SERIES, NATIVE_SERIES + "." + n);
+  }
+
+  /** S3 requests this service sent so far, every method. */
+  private long s3Requests() {
+    return storage.store(WadoTestData.BUCKET).requestCounts().values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
+  }
+
+  /**
+   * The count once the read-ahead of earlier tests' metadata answers is done: unchanged over five
+   * looks 100 ms apart (at most 30 s).
+   */
+  private long quietS3Requests() throws InterruptedException {
+    long last = s3Requests();
+    int same = 0;
+    for (int k = 0; k < 300 && same < 5; k++) {
+      Thread.sleep(100);
+      long now = s3Requests();
+      same = now == last ? same + 1 : 0;
+      last = now;
+    }
+    return last;
   }
 
   @Test

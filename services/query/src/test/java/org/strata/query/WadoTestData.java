@@ -37,6 +37,12 @@ import org.strata.testkit.SharedPlatform;
  *        (JPEG Baseline, YBR_FULL), #4 MR_small_implicit.dcm
  *     series .2: #1 JPEG2000.dcm (no decoder)
  *     series .3: #1 test-SR.dcm (no pixel data, explicit VR LE)
+ *   NATIVE study / series (ADR 0073: native frame indexes derived from the metadata), UIDs of ours:
+ *     #1 rtdose.dcm (implicit VR LE, 15 frames of 10x10 32 bit), a metadata row, no frame index
+ *     #2 ExplVR_BigEnd.dcm (big endian, 60x80 RGB, Planar Configuration 1), a metadata row and a
+ *        frame index written as ingest wrote them before ADR 0073
+ *     #3 SC_rgb_small_odd.dcm (3x3 RGB: a 27-byte frame), a metadata row with Pixel Data inline
+ *     #4 liver_1frame.dcm (512x512, 1 bit allocated), a metadata row, no frame index
  *   LEAK study: an index row whose object key lies under tenant wado-b's prefix
  * tenant wado-b
  *   OTHER study: CT_small.dcm's bytes under wado-b's prefix
@@ -73,6 +79,76 @@ final class WadoTestData {
 
   static final String CODEC_TS_BE = "1.2.840.10008.1.2.2";
   static final String LEAK_STUDY = "1.2.826.0.1.3680043.10.1137.97";
+  static final String NATIVE_STUDY = "1.2.826.0.1.3680043.10.1137.95";
+  static final String NATIVE_SERIES = NATIVE_STUDY + ".1";
+
+  /** The objects of NATIVE_SERIES in instance number order; SOP Instance UID = series + ".n". */
+  static final java.util.List<String> NATIVE_SAMPLES =
+      java.util.List.of(
+          "rtdose.dcm", "ExplVR_BigEnd.dcm", "SC_rgb_small_odd.dcm", "liver_1frame.dcm");
+
+  static final String[] NATIVE_SYNTAXES = {
+    "1.2.840.10008.1.2", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1"
+  };
+
+  /**
+   * The metadata of the NATIVE_SERIES instances as ingest's sidecars give it (the attributes frames
+   * need; Pixel Data's value range from pydicom: offset, length), without the other attributes.
+   */
+  static String nativeMetadata(int n) {
+    String sop = NATIVE_SERIES + "." + n;
+    String bulk =
+        "\"BulkDataURI\":\"http://localhost/dicomweb/studies/"
+            + NATIVE_STUDY
+            + "/series/"
+            + NATIVE_SERIES
+            + "/instances/"
+            + sop
+            + "/bulkdata/";
+    String attrs =
+        switch (n) {
+          case 1 ->
+              us("00280010", 10)
+                  + us("00280011", 10)
+                  + us("00280002", 1)
+                  + us("00280100", 32)
+                  + "\"00280008\":{\"vr\":\"IS\",\"Value\":[15]},"
+                  + "\"7FE00010\":{\"vr\":\"OW\","
+                  + bulk
+                  + "1568-6000\"}";
+          case 2 ->
+              us("00280010", 60)
+                  + us("00280011", 80)
+                  + us("00280002", 3)
+                  + us("00280006", 1)
+                  + us("00280100", 8)
+                  + "\"7FE00010\":{\"vr\":\"OB\","
+                  + bulk
+                  + "1012-14400\"}";
+          case 3 ->
+              us("00280010", 3)
+                  + us("00280011", 3)
+                  + us("00280002", 3)
+                  + us("00280100", 8)
+                  + "\"7FE00010\":{\"vr\":\"OB\",\"InlineBinary\":\""
+                  + java.util.Base64.getEncoder().encodeToString(new byte[28])
+                  + "\"}";
+          default ->
+              us("00280010", 512)
+                  + us("00280011", 512)
+                  + us("00280002", 1)
+                  + us("00280100", 1)
+                  + "\"7FE00010\":{\"vr\":\"OB\","
+                  + bulk
+                  + "4316-32768\"}";
+        };
+    return "{\"00080018\":{\"vr\":\"UI\",\"Value\":[\"" + sop + "\"]}," + attrs + "}";
+  }
+
+  private static String us(String tag, int value) {
+    return "\"" + tag + "\":{\"vr\":\"US\",\"Value\":[" + value + "]},";
+  }
+
   static final String OTHER_STUDY = "1.2.826.0.1.3680043.10.1137.98";
 
   static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
@@ -150,6 +226,20 @@ final class WadoTestData {
     }
     put(s3, key(TENANT, CODEC_STUDY, J2K_SERIES, J2K_SERIES + ".1"), sample("JPEG2000.dcm"));
     put(s3, key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"), sample("test-SR.dcm"));
+    for (int n = 1; n <= NATIVE_SAMPLES.size(); n++) {
+      String sop = NATIVE_SERIES + "." + n;
+      put(s3, key(TENANT, NATIVE_STUDY, NATIVE_SERIES, sop), sample(NATIVE_SAMPLES.get(n - 1)));
+      String frames = ObjectKeys.frameIndex(TENANT, NATIVE_STUDY, NATIVE_SERIES, sop);
+      if (n == 2) {
+        // As ingest wrote it before ADR 0073 (an instance stored then).
+        put(
+            s3,
+            frames,
+            org.strata.dicom.io.FrameIndex.build(SAMPLES.resolve(NATIVE_SAMPLES.get(1))).toBytes());
+      } else {
+        s3.delete(frames);
+      }
+    }
     String otherKey = key(OTHER_TENANT, OTHER_STUDY, OTHER_STUDY + ".1", OTHER_STUDY + ".1.1");
     put(s3, otherKey, sample("CT_small.dcm"));
     // The objects may still exist from an earlier class of this JVM; the sidecar and frame index
@@ -190,18 +280,7 @@ final class WadoTestData {
       String[] syntaxes = {
         CODEC_TS_BE, "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2"
       };
-      for (int n = 1; n <= CODEC_SAMPLES.size(); n++) {
-        String sop = CODEC_SERIES + "." + n;
-        instance(
-            c,
-            TENANT,
-            codecSeries,
-            sop,
-            n,
-            syntaxes[n - 1],
-            key(TENANT, CODEC_STUDY, CODEC_SERIES, sop),
-            sample(CODEC_SAMPLES.get(n - 1)).length);
-      }
+      sampleInstances(c, CODEC_STUDY, codecSeries, CODEC_SERIES, CODEC_SAMPLES, syntaxes);
       instance(
           c,
           TENANT,
@@ -220,6 +299,13 @@ final class WadoTestData {
           EXPLICIT_LE,
           key(TENANT, CODEC_STUDY, SR_SERIES, SR_SERIES + ".1"),
           sample("test-SR.dcm").length);
+      long nativeSeries = series(c, TENANT, study(c, TENANT, NATIVE_STUDY, p), NATIVE_SERIES, 1);
+      long[] nativePks =
+          sampleInstances(
+              c, NATIVE_STUDY, nativeSeries, NATIVE_SERIES, NATIVE_SAMPLES, NATIVE_SYNTAXES);
+      for (int n = 1; n <= nativePks.length; n++) {
+        metadata(c, nativePks[n - 1], nativeMetadata(n));
+      }
       long leak = study(c, TENANT, LEAK_STUDY, p);
       instance(
           c,
@@ -244,6 +330,35 @@ final class WadoTestData {
       c.commit();
     }
     loaded = true;
+  }
+
+  /**
+   * Instance n of a series of tenant wado: sample n - 1 in syntax n - 1, SOP Instance UID series +
+   * ".n"; returns their pks.
+   */
+  private static long[] sampleInstances(
+      Connection c,
+      String study,
+      long seriesPk,
+      String series,
+      java.util.List<String> samples,
+      String[] syntaxes)
+      throws Exception {
+    long[] pks = new long[samples.size()];
+    for (int n = 1; n <= samples.size(); n++) {
+      String sop = series + "." + n;
+      pks[n - 1] =
+          instance(
+              c,
+              TENANT,
+              seriesPk,
+              sop,
+              n,
+              syntaxes[n - 1],
+              key(TENANT, study, series, sop),
+              sample(samples.get(n - 1)).length);
+    }
+    return pks;
   }
 
   static void put(ObjectStore s3, String key, byte[] bytes) throws Exception {

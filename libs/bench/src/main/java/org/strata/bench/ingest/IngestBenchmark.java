@@ -340,7 +340,7 @@ public final class IngestBenchmark {
   /**
    * Runs a load against a Strata service and reports it with the S3 requests it cost per instance
    * (counted by the service, derivatives included) and how long after the last acknowledgement the
-   * derivatives (sidecars, frame indexes) were all written.
+   * derivatives (sidecars; frame indexes of encapsulated pixel data, ADR 0073) were all written.
    */
   private static void measured(
       String system, String scenario, String serviceUrl, ProcessCpu cpu, Load load)

@@ -138,22 +138,54 @@ public final class FrameIndex {
     if (start < 0) {
       throw new IllegalArgumentException("pixel data offset unknown (not read from a file)");
     }
-    long rows = ds.getInt(Tag.Rows, 0);
-    long columns = ds.getInt(Tag.Columns, 0);
-    long samples = Math.max(1, ds.getInt(Tag.SamplesPerPixel, 1));
-    long bits = ds.getInt(Tag.BitsAllocated, 0);
+    int bits = ds.getInt(Tag.BitsAllocated, 0);
     if (tag == Tag.FloatPixelData) {
       bits = 32;
     } else if (tag == Tag.DoubleFloatPixelData) {
       bits = 64;
     }
-    long frameBits = rows * columns * samples * bits;
+    int rows = ds.getInt(Tag.Rows, 0);
+    int columns = ds.getInt(Tag.Columns, 0);
+    int samples = Math.max(1, ds.getInt(Tag.SamplesPerPixel, 1));
+    long frameBits = nativeFrameBits(rows, columns, samples, bits);
+    if (frameBits > 0 && (frames * frameBits + 7) / 8 > valueLength) {
+      throw new DicomParseException(
+          start,
+          frames + " frames of " + frameBits + " bits do not fit in " + valueLength + " bytes");
+    }
+    return ofNative(start, valueLength, rows, columns, samples, bits, frames);
+  }
+
+  /**
+   * The frame index of native pixel data from the attributes that describe it alone (ADR 0073: the
+   * query service derives it from an instance's metadata instead of reading a stored one): frame
+   * {@code k} starts {@code k * rows * columns * samplesPerPixel * bitsAllocated} bits after the
+   * value's first byte. A frame is contiguous whatever the Planar Configuration (PS3.5 8.2: colour
+   * planes are by frame, one after the other within it); frames of 1-bit data are packed without
+   * padding (PS3.5 8.1.1), so one that does not start on a byte gets a {@link #bitOffset}.
+   *
+   * @param valueOffset where the Pixel Data value starts in the stored object
+   * @param valueLength the value's length in bytes (with its padding to an even length)
+   * @throws IllegalArgumentException when an attribute is missing or out of range, or the frames do
+   *     not fit in the value
+   */
+  public static FrameIndex ofNative(
+      long valueOffset,
+      long valueLength,
+      int rows,
+      int columns,
+      int samplesPerPixel,
+      int bitsAllocated,
+      int frames) {
+    long frameBits = nativeFrameBits(rows, columns, samplesPerPixel, bitsAllocated);
     if (frameBits <= 0) {
       throw new IllegalArgumentException("rows, columns or bits allocated missing");
     }
+    if (valueOffset < 0 || frames < 1) {
+      throw new IllegalArgumentException("no pixel data value offset or no frame");
+    }
     if ((frames * frameBits + 7) / 8 > valueLength) {
-      throw new DicomParseException(
-          start,
+      throw new IllegalArgumentException(
           frames + " frames of " + frameBits + " bits do not fit in " + valueLength + " bytes");
     }
     int[] first = new int[frames + 1];
@@ -163,13 +195,21 @@ public final class FrameIndex {
     for (int k = 0; k < frames; k++) {
       long bit = k * frameBits;
       first[k + 1] = k + 1;
-      offsets[k] = start + bit / 8;
+      offsets[k] = valueOffset + bit / 8;
       lengths[k] = (bit % 8 + frameBits + 7) / 8;
       if (bitOffsets != null) {
         bitOffsets[k] = (byte) (bit % 8);
       }
     }
     return new FrameIndex(false, first, offsets, lengths, bitOffsets);
+  }
+
+  /** Bits of one native frame; 0 when an attribute is missing or not positive. */
+  private static long nativeFrameBits(int rows, int columns, int samples, int bitsAllocated) {
+    if (rows <= 0 || columns <= 0 || samples <= 0 || bitsAllocated <= 0) {
+      return 0;
+    }
+    return (long) rows * columns * samples * bitsAllocated;
   }
 
   private static FrameIndex encapsulated(Attributes ds, Fragments f, int frames, FileChannel file)

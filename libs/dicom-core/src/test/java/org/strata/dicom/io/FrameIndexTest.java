@@ -220,6 +220,55 @@ class FrameIndexTest {
     assertEquals(index, FrameIndex.fromBytes(index.toBytes()));
   }
 
+  /**
+   * The arithmetic the query service derives native frame indexes by (ADR 0073), from the
+   * attributes and the Pixel Data value's range alone (as pydicom finds them: value offset,
+   * length), equals the index of the parsed object: 15 frames of 32 bits (implicit VR), RGB with
+   * Planar Configuration 1 (a frame is still contiguous, PS3.5 8.2; big endian), a 27-byte frame
+   * (odd, with its pad byte), 1-bit (PS3.5 8.1.1), and the generated 1-bit frames that do not start
+   * on a byte.
+   */
+  @Test
+  void nativeArithmeticEqualsTheIndexOfTheParsedObject() throws IOException {
+    assumeTrue(SampleFiles.present(), "pydicom samples missing");
+    Path samples = SampleFiles.ROOT.resolve("test_files");
+    // file, value offset, value length, rows, columns, samples per pixel, bits allocated, frames
+    Object[][] facts = {
+      {"rtdose.dcm", 1568L, 6000L, 10, 10, 1, 32, 15},
+      {"ExplVR_BigEnd.dcm", 1012L, 14400L, 60, 80, 3, 8, 1},
+      {"SC_rgb_small_odd.dcm", 1416L, 28L, 3, 3, 3, 8, 1},
+      {"liver_1frame.dcm", 4316L, 32768L, 512, 512, 1, 1, 1},
+      {"CT_small.dcm", 6300L, 32768L, 128, 128, 1, 16, 1}
+    };
+    for (Object[] f : facts) {
+      assertEquals(FrameIndex.build(samples.resolve((String) f[0])), derived(f), (String) f[0]);
+    }
+    assertEquals(List.of(new FrameIndex.Range(1568 + 14 * 400, 400)), derived(facts[0]).ranges(14));
+    assertEquals(List.of(new FrameIndex.Range(1416, 27)), derived(facts[2]).ranges(0));
+
+    generatedOneBitFramesThatDoNotStartOnAByte();
+    Path oneBit = dir.resolve("mf1.dcm");
+    FrameIndex parsed = FrameIndex.build(oneBit);
+    long start = parsed.ranges(0).get(0).offset();
+    FrameIndex derived = FrameIndex.ofNative(start, 6, 3, 5, 1, 1, 3);
+    assertEquals(parsed, derived);
+    assertEquals(7, derived.bitOffset(1));
+    assertEquals(List.of(new FrameIndex.Range(start + 1, 3)), derived.ranges(1));
+
+    // Frames that do not fit in the value, or attributes missing: no index.
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(1568, 5999, 10, 10, 1, 32, 15));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 0, 10, 1, 8, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIndex.ofNative(100, 100, 10, 10, 1, 0, 1));
+  }
+
+  private static FrameIndex derived(Object[] f) {
+    return FrameIndex.ofNative(
+        (long) f[1], (long) f[2], (int) f[3], (int) f[4], (int) f[5], (int) f[6], (int) f[7]);
+  }
+
   private static Attributes encapsulated(byte[][] fragments, byte[] bot, int frames) {
     Attributes ds = image(4, 4, 8, frames);
     Fragments f = new Fragments(VR.OB, false);

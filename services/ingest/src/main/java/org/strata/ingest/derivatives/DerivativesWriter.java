@@ -22,7 +22,11 @@ import org.strata.storage.StorageException;
 
 /**
  * Writes the derivatives of one stored instance (ADR 0005: off the acknowledged path): the metadata
- * sidecar and the frame index, from one streaming read of the object.
+ * sidecar and, for encapsulated (compressed) pixel data, the frame index, from one streaming read
+ * of the object. Native pixel data gets no frame index object (ADR 0073): its frames lie at
+ * arithmetic offsets that the query service derives from the instance's metadata, so a native
+ * instance costs two S3 requests (object, sidecar), not three. The event still names the frame
+ * index key (the place where one would be); nothing reads it for native pixel data.
  *
  * <p>The object is parsed as it arrives from S3 with a bulk-data threshold: every binary value (and
  * fragment) longer than the threshold is skipped and recorded as a reference (offset, length) into
@@ -66,7 +70,10 @@ public class DerivativesWriter {
   }
 
   public enum Outcome {
-    /** The sidecar (and the frame index unless {@code frameIndexSkipped}) was written. */
+    /**
+     * The sidecar (and the frame index unless {@code frameIndexSkipped}, e.g. {@code native}: ADR
+     * 0073) was written.
+     */
     WRITTEN,
     /** Nothing written, for a reason that a retry would not change. */
     SKIPPED
@@ -188,6 +195,10 @@ public class DerivativesWriter {
         && !dataset.contains(Tag.FloatPixelData)
         && !dataset.contains(Tag.DoubleFloatPixelData)) {
       return "no-pixel-data";
+    }
+    if (dataset.getFragments(Tag.PixelData) == null) {
+      // Native: frame k is at offset + k * frame length, derived by the query service (ADR 0073).
+      return "native";
     }
     FrameIndex index;
     try (FileChannel channel = new RangeReadChannel(store, location.key(), size)) {

@@ -2,12 +2,14 @@ package org.strata.query.wado;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.strata.dicom.Attributes;
 import org.strata.dicom.DicomParseException;
@@ -21,9 +23,12 @@ import org.strata.storage.RangeReadChannel;
 import org.strata.storage.StorageException;
 
 /**
- * The frame indexes of stored instances, the one cache of them: the stored one when ingest has
- * written it, else computed from the object; kept in memory by weight, read ahead after metadata
- * answers (ADR 0013).
+ * The frame indexes of stored instances, the one cache of them; kept in memory by weight, read
+ * ahead after metadata answers (ADR 0013). Native pixel data: derived from the instance's metadata
+ * (ADR 0073: the index's copy, or the metadata answer's), since ingest writes no frame index object
+ * for it; encapsulated pixel data (and native data without metadata in the index, e.g. an instance
+ * stored before it kept any): the stored frame index when ingest has written one, else computed
+ * from the object.
  */
 @ApplicationScoped
 public class FrameIndexCache {
@@ -36,6 +41,8 @@ public class FrameIndexCache {
   private static final int BULK_THRESHOLD = 64 * 1024;
 
   private final Storage storage;
+  private final IndexedMetadata indexed;
+  private final boolean metadataFromIndex;
   private final boolean enabled;
 
   /**
@@ -50,8 +57,11 @@ public class FrameIndexCache {
   /** Reads frame indexes ahead after metadata answers (one thread, a short queue). */
   private final Executor prefetcher;
 
-  public FrameIndexCache(Storage storage, StorageExecutor executor, QueryConfig config) {
+  public FrameIndexCache(
+      Storage storage, IndexedMetadata indexed, StorageExecutor executor, QueryConfig config) {
     this.storage = storage;
+    this.indexed = indexed;
+    this.metadataFromIndex = config.wado().metadataFromIndex();
     this.prefetcher = executor.prefetcher();
     long size = config.wado().frameIndexCacheSize().asLongValue();
     this.enabled = size > 0;
@@ -59,9 +69,10 @@ public class FrameIndexCache {
   }
 
   /**
-   * The frame index of an instance: the stored one when ingest has written it, else computed from
-   * the object (read once from S3, values above 64 KiB skipped; offset tables and fragment starts
-   * left in the object are read by range).
+   * The frame index of an instance. Native pixel data: from its metadata row in the index (one
+   * database read, no S3 request). Otherwise, or without a row: the stored one when ingest has
+   * written it, else computed from the object (read once from S3, values above 64 KiB skipped;
+   * offset tables and fragment starts left in the object are read by range).
    */
   public FrameIndex frameIndex(String tenant, StoredInstance i) {
     String cacheKey = frameIndexCacheKey(i);
@@ -96,19 +107,27 @@ public class FrameIndexCache {
   }
 
   /**
-   * Reads the stored frame indexes of {@code instances} (whose derivatives are written) into the
-   * cache in the background, one after the other on one thread, after the answer rather than beside
-   * it (best effort: a few jobs queued at most, others dropped; never computed from the object; a
-   * frame asked for meanwhile reads its own).
+   * Fills the cache in the background after a metadata answer, one instance after the other on one
+   * thread, after the answer rather than beside it (best effort: a few jobs queued at most, others
+   * dropped; never computed from the object; a frame asked for meanwhile reads its own): native
+   * pixel data derived from the metadata the answer held ({@code metadata}: the instance's JSON, or
+   * null), no S3 request; the stored frame indexes of the others (whose derivatives are written).
    */
-  void prefetch(String tenant, List<StoredInstance> instances) {
+  void prefetch(
+      String tenant, List<StoredInstance> instances, Function<StoredInstance, byte[]> metadata) {
     if (!enabled) {
       return;
     }
     List<StoredInstance> todo = new ArrayList<>();
+    List<byte[]> json = new ArrayList<>();
     for (StoredInstance i : instances) {
       if (i.cacheableDerivatives() && !cache.peek(frameIndexCacheKey(i))) {
-        todo.add(i);
+        boolean nativePixels = NativeFrameIndex.nativePixelData(i.transferSyntaxUid());
+        byte[] m = nativePixels ? metadata.apply(i) : null;
+        if (!nativePixels || m != null) {
+          todo.add(i);
+          json.add(m);
+        }
       }
     }
     if (todo.isEmpty()) {
@@ -116,8 +135,18 @@ public class FrameIndexCache {
     }
     prefetcher.execute(
         () -> {
-          for (StoredInstance i : todo) {
+          for (int k = 0; k < todo.size(); k++) {
+            StoredInstance i = todo.get(k);
             if (cache.peek(frameIndexCacheKey(i))) {
+              continue;
+            }
+            if (json.get(k) != null) {
+              try {
+                NativeFrameIndex.fromMetadata(new ByteArrayInputStream(json.get(k)))
+                    .ifPresent(index -> cache.put(frameIndexCacheKey(i), index));
+              } catch (IOException | RuntimeException e) {
+                LOG.debugf("frame index of tenant %s not derived: %s", tenant, e.getClass());
+              }
               continue;
             }
             try {
@@ -140,6 +169,12 @@ public class FrameIndexCache {
   }
 
   private FrameIndex loadFrameIndex(String tenant, StoredInstance i) {
+    if (NativeFrameIndex.nativePixelData(i.transferSyntaxUid())) {
+      Optional<FrameIndex> derived = fromIndexedMetadata(tenant, i);
+      if (derived.isPresent()) {
+        return derived.get();
+      }
+    }
     try {
       Optional<InputStream> stored = storage.openIfExists(tenant, i.bucket(), i.frameIndexKey());
       if (stored.isPresent()) {
@@ -160,6 +195,30 @@ public class FrameIndexCache {
     } catch (StorageException | IOException e) {
       LOG.warnf("frame index of tenant %s not available: %s", tenant, StorageException.describe(e));
       throw WadoException.storageFailed(e);
+    }
+  }
+
+  /**
+   * Native pixel data's frame index from the instance's metadata row (ADR 0045, 0073); empty
+   * without a row (or one that does not describe the frames: then the stored frame index or the
+   * object, as for an instance stored before).
+   */
+  private Optional<FrameIndex> fromIndexedMetadata(String tenant, StoredInstance i) {
+    if (!metadataFromIndex) {
+      return Optional.empty();
+    }
+    try {
+      byte[] compressed = indexed.compressed(tenant, List.of(i)).get(IndexedMetadata.key(i));
+      if (compressed == null) {
+        return Optional.empty();
+      }
+      try (InputStream json = IndexedMetadata.inflate(compressed)) {
+        return NativeFrameIndex.fromMetadata(json);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The index's copy is a shortcut: the object (or an older stored index) still answers.
+      LOG.warnf("metadata row of tenant %s not readable: %s", tenant, e.getClass().getName());
+      return Optional.empty();
     }
   }
 

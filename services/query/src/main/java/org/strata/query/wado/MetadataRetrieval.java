@@ -24,7 +24,8 @@ import org.strata.storage.StorageException;
  * made them, from the index's copy when it has one (ADR 0045: read a page of instances per query,
  * no S3 request), else from the sidecar in S3, else the object's header made into DICOM JSON;
  * sidecars read ahead (bounded, ADR 0013) and kept in a small cache; after each answer, the frame
- * indexes of its instances are read ahead into the {@link FrameIndexCache}.
+ * indexes of its instances are made ready in the {@link FrameIndexCache} (native pixel data's
+ * derived from this metadata, ADR 0073; the others' read ahead).
  */
 @ApplicationScoped
 public class MetadataRetrieval {
@@ -283,8 +284,8 @@ public class MetadataRetrieval {
   /**
    * Viewers ask for frames right after a series' metadata: the frame indexes of the instances whose
    * sidecar exists (so their derivatives are likely written) or whose metadata the index had (ADR
-   * 0045; the read-ahead reads only frame indexes that exist) are read ahead once the answer is
-   * out.
+   * 0045) are made ready once the answer is out: native pixel data's derived from the metadata just
+   * served (ADR 0073: no S3 request), the others' stored ones read ahead (only those that exist).
    */
   private void prefetchFrameIndexes(
       String tenant, List<StoredInstance> instances, List<StoredInstance> inIndex) {
@@ -299,7 +300,13 @@ public class MetadataRetrieval {
         written.add(i);
       }
     }
-    frameIndexes.prefetch(tenant, written);
+    frameIndexes.prefetch(tenant, written, i -> servedMetadata(tenant, i));
+  }
+
+  /** The metadata JSON of an instance as served and kept in the cache, or null. */
+  private byte[] servedMetadata(String tenant, StoredInstance i) {
+    byte[] json = config.metadataFromIndex() ? sidecars.get(indexCacheKey(tenant, i)) : null;
+    return json != null ? json : sidecars.get(sidecarCacheKey(i));
   }
 
   /**
