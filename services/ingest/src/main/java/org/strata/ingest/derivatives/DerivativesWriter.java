@@ -143,15 +143,17 @@ public class DerivativesWriter {
 
   /**
    * The sidecar carried by the event (ADR 0045: the same bytes, compressed), when it is the only
-   * derivative to write; else null. So the derivatives consumer of any replica writes an instance
-   * that another replica stored (its kept header is in the other process) without reading the
-   * object back: with n replicas, (n - 1) / n of the events are such (ADR 0077).
+   * derivative to write (native or no pixel data: no frame index object, ADR 0073); else null. So
+   * the derivatives consumer of any replica writes an instance that another replica stored (its
+   * kept header is in the other process) without reading the object back: with n replicas, (n - 1)
+   * / n of the events are such (ADR 0077).
    */
   private static byte[] sidecarFromEvent(InstanceStored event) throws IOException {
-    ObjectLocation location = event.objectLocation();
+    TransferSyntax ts = TransferSyntax.of(event.transferSyntaxUid());
     if (event.compressedMetadata() == null
-        || location.sidecarKey() == null
-        || location.frameIndexKey() != null) {
+        || event.objectLocation().sidecarKey() == null
+        || ts.encapsulated()
+        || ts.deflated()) {
       return null;
     }
     return MetadataCompression.inflate(event.compressedMetadata(), MAX_SIDECAR_FROM_EVENT);
