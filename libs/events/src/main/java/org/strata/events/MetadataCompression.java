@@ -1,7 +1,11 @@
 package org.strata.events;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.zip.Deflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * The compression of {@link InstanceStored#compressedMetadata()} (ADR 0045): zlib ({@link
@@ -28,6 +32,19 @@ public final class MetadataCompression {
       return out.toByteArray();
     } finally {
       deflater.end();
+    }
+  }
+
+  /**
+   * The DICOM JSON of {@code compressed}; null when it inflates to more than {@code cap} bytes (a
+   * reader's bound, whoever wrote the event).
+   *
+   * @throws IOException when {@code compressed} is not zlib data
+   */
+  public static byte[] inflate(byte[] compressed, int cap) throws IOException {
+    try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(compressed))) {
+      byte[] json = in.readNBytes(cap + 1);
+      return json.length > cap ? null : json;
     }
   }
 }

@@ -14,6 +14,7 @@ import org.strata.dicom.io.DicomInputStream;
 import org.strata.dicom.io.FrameIndex;
 import org.strata.dicom.io.TransferSyntax;
 import org.strata.events.InstanceStored;
+import org.strata.events.MetadataCompression;
 import org.strata.events.ObjectLocation;
 import org.strata.storage.ObjectKeys;
 import org.strata.storage.ObjectStore;
@@ -48,6 +49,9 @@ import org.strata.storage.StorageException;
 @ApplicationScoped
 public class DerivativesWriter {
 
+  /** An event's metadata inflating to more is not trusted as a sidecar: read from the object. */
+  private static final int MAX_SIDECAR_FROM_EVENT = 32 * 1024 * 1024;
+
   private final ObjectStore store;
   private final SidecarJson sidecars;
   private final PreparedHeaders prepared;
@@ -60,8 +64,8 @@ public class DerivativesWriter {
 
   /** What became of one event. */
   /**
-   * @param readFrom where the data set came from: {@code header} (kept by ingest, ADR 0015) or
-   *     {@code object} (read back from S3)
+   * @param readFrom where the data set came from: {@code header} (kept by ingest, ADR 0015), {@code
+   *     event} (the sidecar carried by the event, ADR 0077) or {@code object} (read back from S3)
    */
   public record Result(Outcome outcome, String reason, String frameIndexSkipped, String readFrom) {
     static Result skipped(String reason) {
@@ -121,6 +125,12 @@ public class DerivativesWriter {
       return Result.skipped("superseded");
     }
 
+    byte[] sidecar = sidecarFromEvent(event);
+    if (sidecar != null) {
+      writeSidecar(location, null, event, sidecar);
+      return new Result(Outcome.WRITTEN, null, null, "event");
+    }
+
     Attributes dataset;
     TransferSyntax ts;
     try (InputStream in = store.get(location.key());
@@ -136,6 +146,24 @@ public class DerivativesWriter {
     }
 
     return writeDerivatives(event, object.get().size(), dataset, ts, "object", null);
+  }
+
+  /**
+   * The sidecar carried by the event (ADR 0045: the same bytes, compressed), when it is the only
+   * derivative to write (native or no pixel data: no frame index object, ADR 0073); else null. So
+   * the derivatives consumer of any replica writes an instance that another replica stored (its
+   * kept header is in the other process) without reading the object back: with n replicas, (n - 1)
+   * / n of the events are such (ADR 0077).
+   */
+  private static byte[] sidecarFromEvent(InstanceStored event) throws IOException {
+    TransferSyntax ts = TransferSyntax.of(event.transferSyntaxUid());
+    if (event.compressedMetadata() == null
+        || event.objectLocation().sidecarKey() == null
+        || ts.encapsulated()
+        || ts.deflated()) {
+      return null;
+    }
+    return MetadataCompression.inflate(event.compressedMetadata(), MAX_SIDECAR_FROM_EVENT);
   }
 
   /**
