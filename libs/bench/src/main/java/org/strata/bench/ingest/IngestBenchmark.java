@@ -43,54 +43,13 @@ public final class IngestBenchmark {
             realm,
             EnumSet.of(Component.KAFKA, Component.S3, Component.POSTGRES));
     try (Platform platform = Platform.start(config)) {
-      // Durable-only acknowledgement (what C-STORE always does): STOW-RS does not wait for the
-      // index, which is not running.
-      Map<String, String> durableOnly = new HashMap<>(platform.addresses());
-      durableOnly.put("strata.ingest.read-your-writes.enabled", "false");
-      int dimsePort = freePort();
-      durableOnly.put("strata.ingest.dimse.port", Integer.toString(dimsePort));
-      ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
-      ingest.start(dir.resolve("strata"), durableOnly);
-      ProcessCpu cpu = platformCpu(platform).add("ingest", ingest::serverProcess);
-      addClient(cpu);
-      try {
-        String url = ingest.url();
-        String stow = url + "/dicomweb/studies";
-        StowLoad.stow(stow, warmup, 1, 4);
-        measured(
-            "Strata",
-            "STOW-RS 0.5 MB CT, 1/request, 4 clients",
-            url,
-            cpu,
-            () -> StowLoad.stow(stow, ct, 1, 4));
-        measured(
-            "Strata",
-            "STOW-RS 0.5 MB CT, 10/request, 4 clients",
-            url,
-            cpu,
-            () -> StowLoad.stow(stow, ct10, 10, 4));
-        measured(
-            "Strata",
-            "STOW-RS 2x2 px, 10/request, 4 clients",
-            url,
-            cpu,
-            () -> StowLoad.stow(stow, tiny, 10, 4));
-        List<Path> dimseFiles =
-            write(dir.resolve("cstore-strata"), SyntheticInstances.ct(large, 512, 512, 13));
-        measured(
-            "Strata",
-            "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
-            url,
-            cpu,
-            () -> StowLoad.storescu(dimseFiles, 4, "STRATA", dimsePort));
-        idleCost(cpu);
-        System.out.printf(
-            "| Strata | ingest service resident memory after the run | | %d MB | | | |%n",
-            ingest.residentBytes() / (1024 * 1024));
-      } finally {
-        ingest.stop();
+      // Read-your-writes only: the index's own cost, measured before and after a change to it,
+      // without the durable lines and Orthanc's (their figures do not move with the index).
+      boolean rywOnly = Boolean.getBoolean("strata.bench.ingest.read-your-writes-only");
+      if (!rywOnly) {
+        durableLines(platform, dir, serviceJar, warmup, ct, ct10, tiny, large);
+        twoReplicas(platform, dir, serviceJar, large);
       }
-      twoReplicas(platform, dir, serviceJar, large);
       if (Boolean.getBoolean("strata.bench.ingest.durable-only")) {
         return;
       }
@@ -133,6 +92,9 @@ public final class IngestBenchmark {
       } finally {
         ryw.stop();
         index.stop();
+      }
+      if (rywOnly) {
+        return;
       }
       double ceiling = PlatformCeilings.s3Puts(platform.s3Client(), 512 * 1024, 4, 300);
       System.out.printf(
@@ -177,6 +139,66 @@ public final class IngestBenchmark {
           "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
           cpu,
           () -> StowLoad.storescu(dimseFiles, 4, "ORTHANC", orthanc.dicomPort()));
+    }
+  }
+
+  /** Strata with the durable acknowledgement (the index not running): ingest's own lines. */
+  private static void durableLines(
+      Platform platform,
+      Path dir,
+      Path serviceJar,
+      List<byte[]> warmup,
+      List<byte[]> ct,
+      List<byte[]> ct10,
+      List<byte[]> tiny,
+      int large)
+      throws Exception {
+    // Durable-only acknowledgement (what C-STORE always does): STOW-RS does not wait for the
+    // index, which is not running.
+    Map<String, String> durableOnly = new HashMap<>(platform.addresses());
+    durableOnly.put("strata.ingest.read-your-writes.enabled", "false");
+    int dimsePort = freePort();
+    durableOnly.put("strata.ingest.dimse.port", Integer.toString(dimsePort));
+    ServiceProcess ingest = new ServiceProcess("ingest", freePort(), serviceJar);
+    ingest.start(dir.resolve("strata"), durableOnly);
+    ProcessCpu cpu = platformCpu(platform).add("ingest", ingest::serverProcess);
+    addClient(cpu);
+    try {
+      String url = ingest.url();
+      String stow = url + "/dicomweb/studies";
+      StowLoad.stow(stow, warmup, 1, 4);
+      measured(
+          "Strata",
+          "STOW-RS 0.5 MB CT, 1/request, 4 clients",
+          url,
+          cpu,
+          () -> StowLoad.stow(stow, ct, 1, 4));
+      measured(
+          "Strata",
+          "STOW-RS 0.5 MB CT, 10/request, 4 clients",
+          url,
+          cpu,
+          () -> StowLoad.stow(stow, ct10, 10, 4));
+      measured(
+          "Strata",
+          "STOW-RS 2x2 px, 10/request, 4 clients",
+          url,
+          cpu,
+          () -> StowLoad.stow(stow, tiny, 10, 4));
+      List<Path> dimseFiles =
+          write(dir.resolve("cstore-strata"), SyntheticInstances.ct(large, 512, 512, 13));
+      measured(
+          "Strata",
+          "C-STORE 0.5 MB CT, 4 storescu (1 association each)",
+          url,
+          cpu,
+          () -> StowLoad.storescu(dimseFiles, 4, "STRATA", dimsePort));
+      idleCost(cpu);
+      System.out.printf(
+          "| Strata | ingest service resident memory after the run | | %d MB | | | |%n",
+          ingest.residentBytes() / (1024 * 1024));
+    } finally {
+      ingest.stop();
     }
   }
 

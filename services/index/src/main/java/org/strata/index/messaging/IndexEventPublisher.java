@@ -1,6 +1,7 @@
 package org.strata.index.messaging;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.strata.events.EventCodec;
 import org.strata.events.InstanceDeleted;
 import org.strata.events.InstanceIndexed;
@@ -20,6 +21,8 @@ import org.strata.events.InstanceStored;
 import org.strata.events.PatientLinksChanged;
 import org.strata.events.StrataEvent;
 import org.strata.events.StudyUpdated;
+import org.strata.events.Topic;
+import org.strata.events.Topics;
 import org.strata.index.repository.IndexRepository.StudyAggregates;
 import org.strata.index.service.BatchResult;
 
@@ -31,22 +34,15 @@ import org.strata.index.service.BatchResult;
  */
 @ApplicationScoped
 public class IndexEventPublisher {
-  private final MutinyEmitter<byte[]> indexed;
-  private final MutinyEmitter<byte[]> studyUpdated;
+  private final FollowUpProducer followUps;
   private final MutinyEmitter<byte[]> deletions;
   private final MutinyEmitter<byte[]> patientLinks;
 
   public IndexEventPublisher(
-      // A batch sends up to strata.index.consumer.max-batch events of each at once.
-      @Channel("instance-indexed")
-          @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-          MutinyEmitter<byte[]> indexed,
-      @Channel("study-updated") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-          MutinyEmitter<byte[]> studyUpdated,
+      FollowUpProducer followUps,
       @Channel("deletion-requests") MutinyEmitter<byte[]> deletions,
       @Channel("patient-links") MutinyEmitter<byte[]> patientLinks) {
-    this.indexed = indexed;
-    this.studyUpdated = studyUpdated;
+    this.followUps = followUps;
     this.deletions = deletions;
     this.patientLinks = patientLinks;
   }
@@ -63,8 +59,7 @@ public class IndexEventPublisher {
 
   /** The study's state after a deletion was applied. */
   public Uni<Void> publishStudyUpdate(InstanceDeleted deletion, StudyAggregates aggregates) {
-    return send(
-        studyUpdated,
+    StudyUpdated update =
         new StudyUpdated(
             UUID.nameUUIDFromBytes(
                     ("study-updated:" + deletion.eventId()).getBytes(StandardCharsets.UTF_8))
@@ -74,22 +69,26 @@ public class IndexEventPublisher {
             deletion.studyInstanceUid(),
             aggregates.numberOfSeries(),
             aggregates.numberOfInstances(),
-            aggregates.modalities()));
+            aggregates.modalities());
+    // On a worker: the producer may wait for Kafka's metadata, which an event loop must not.
+    return followUps
+        .send(List.of(record(Topics.STUDY_UPDATED, update)))
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
   }
 
   /**
    * InstanceIndexed for every event of a committed batch, and one StudyUpdated per study it touched
    * (the study's state after the batch, its id derived from the last event of that study in the
-   * batch); all sent at once, then waited for.
+   * batch); all sent at once, then waited for (the Uni completes when Kafka acknowledged all).
    */
   public Uni<Void> publish(BatchResult batch) {
     Instant now = Instant.now();
-    List<Uni<Void>> sends = new ArrayList<>();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     for (BatchResult.Applied a : batch.applied()) {
       InstanceStored stored = a.event();
-      sends.add(
-          send(
-              indexed,
+      records.add(
+          record(
+              Topics.INSTANCE_INDEXED,
               new InstanceIndexed(
                   derivedId("indexed", stored),
                   now,
@@ -101,9 +100,9 @@ public class IndexEventPublisher {
     }
     for (Map.Entry<BatchResult.StudyKey, BatchResult.StudyState> e : batch.studies().entrySet()) {
       StudyAggregates aggregates = e.getValue().aggregates();
-      sends.add(
-          send(
-              studyUpdated,
+      records.add(
+          record(
+              Topics.STUDY_UPDATED,
               new StudyUpdated(
                   derivedId("study-updated", e.getValue().lastEvent()),
                   now,
@@ -113,9 +112,11 @@ public class IndexEventPublisher {
                   aggregates.numberOfInstances(),
                   aggregates.modalities())));
     }
-    return sends.isEmpty()
-        ? Uni.createFrom().voidItem()
-        : Uni.join().all(sends).andFailFast().replaceWithVoid();
+    return followUps.send(records);
+  }
+
+  private static ProducerRecord<String, byte[]> record(Topic topic, StrataEvent event) {
+    return new ProducerRecord<>(topic.name(), event.key(), EventCodec.encode(event));
   }
 
   private static Uni<Void> send(MutinyEmitter<byte[]> emitter, StrataEvent event) {

@@ -35,6 +35,7 @@ import org.strata.events.EventCodec;
 import org.strata.events.EventFormatException;
 import org.strata.events.InstanceStored;
 import org.strata.index.config.IndexConfig;
+import org.strata.index.service.BatchResult;
 import org.strata.index.service.InstanceIndexer;
 import org.strata.index.service.OnVertx;
 
@@ -205,7 +206,7 @@ public class InstanceStoredConsumer {
       List<InstanceStored> events,
       List<Uni<Void>> sent) {
     try {
-      onVertx(() -> indexer.index(events).chain(publisher::publish));
+      indexAndPublish(events);
       return;
     } catch (RuntimeException e) {
       if (isInfrastructure(e)) {
@@ -222,7 +223,7 @@ public class InstanceStoredConsumer {
     for (int n = 0; n < events.size(); n++) {
       InstanceStored event = events.get(n);
       try {
-        onVertx(() -> indexer.index(List.of(event)).chain(publisher::publish));
+        indexAndPublish(List.of(event));
       } catch (RuntimeException e) {
         if (isInfrastructure(e)) {
           throw e;
@@ -230,6 +231,15 @@ public class InstanceStoredConsumer {
         deadLetter(records.get(n), event, e, sent);
       }
     }
+  }
+
+  /**
+   * One transaction on Vert.x, then its follow-up events sent from this thread and awaited (the
+   * producer may wait for Kafka's metadata, which an event loop must not).
+   */
+  private void indexAndPublish(List<InstanceStored> events) {
+    BatchResult result = onVertx(() -> indexer.index(events));
+    publisher.publish(result).await().atMost(BATCH_TIMEOUT);
   }
 
   private void deadLetter(

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -38,16 +39,6 @@ public class IndexRepository {
     OLDER_VERSION_IGNORED
   }
 
-  public Uni<Void> ensureTenant(Mutiny.Session s, String tenant, String defaultIssuer) {
-    return s.createNativeQuery(
-            "insert into tenant (id, default_issuer) values (:id, :issuer)"
-                + " on conflict (id) do nothing")
-        .setParameter("id", tenant)
-        .setParameter("issuer", defaultIssuer)
-        .executeUpdate()
-        .replaceWithVoid();
-  }
-
   /**
    * A patient row as this transaction last saw or wrote it, so that the next event of the same
    * patient in a batch needs no round trip when it changes nothing.
@@ -67,14 +58,30 @@ public class IndexRepository {
     if (known != null) {
       return updateDemographics(s, i, known);
     }
+    // Lock first: nearly every event is of a patient the index holds already, whose row this one
+    // statement finds and locks for the demographics rule (it took three round trips: the tenant,
+    // an insert that did nothing, then the lock). Only a new patient is inserted.
+    return lockPatient(s, i)
+        .chain(row -> row != null ? updateDemographics(s, i, row) : insertPatient(s, i));
+  }
+
+  /**
+   * A new patient, and its tenant if that is new too (in the same statement: a patient row implies
+   * its tenant's, so an existing patient needs no tenant statement). A patient inserted meanwhile
+   * by a concurrent transaction is locked and updated instead.
+   */
+  private Uni<PatientState> insertPatient(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
-            "insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
+            "with t as (insert into tenant (id, default_issuer) values (:tenant, :defaultIssuer)"
+                + " on conflict (id) do nothing)"
+                + " insert into patient (tenant, patient_id, issuer, patient_name, patient_name_norm,"
                 + " birth_date, sex, demographics_at) values (:tenant, :pid, :issuer,"
                 + " cast(:name as text), cast(:norm as text), cast(:birth as date),"
                 + " cast(:sex as text), cast(:at as timestamptz))"
                 + " on conflict on constraint patient_natural_key do nothing returning pk",
             Long.class)
         .setParameter("tenant", i.tenant())
+        .setParameter("defaultIssuer", i.defaultIssuer())
         .setParameter("pid", i.patientId())
         .setParameter("issuer", i.issuerOfPatientId())
         .setParameter("name", i.patientName())
@@ -97,6 +104,7 @@ public class IndexRepository {
                     : lockPatient(s, i).chain(row -> updateDemographics(s, i, row)));
   }
 
+  /** The patient's row, locked until the transaction ends; null if there is none. */
   private Uni<PatientState> lockPatient(Mutiny.Session s, IndexedInstance i) {
     return s.createNativeQuery(
             "select pk, patient_name, birth_date, sex, demographics_at from patient"
@@ -105,15 +113,17 @@ public class IndexRepository {
         .setParameter("tenant", i.tenant())
         .setParameter("pid", i.patientId())
         .setParameter("issuer", i.issuerOfPatientId())
-        .getSingleResult()
+        .getSingleResultOrNull()
         .map(
             row ->
-                new PatientState(
-                    ((Number) row[0]).longValue(),
-                    (String) row[1],
-                    toLocalDate(row[2]),
-                    (String) row[3],
-                    toInstant(row[4])));
+                row == null
+                    ? null
+                    : new PatientState(
+                        ((Number) row[0]).longValue(),
+                        (String) row[1],
+                        toLocalDate(row[2]),
+                        (String) row[3],
+                        toInstant(row[4])));
   }
 
   private Uni<PatientState> updateDemographics(
@@ -154,55 +164,93 @@ public class IndexRepository {
   }
 
   /**
-   * One round trip: inserts the study, or touches the existing row (it is updated by {@link
-   * #countInstance} anyway), and says which; {@code xmax = 0} marks a row this statement inserted.
+   * Inserts the study, or touches the existing row (it is updated by {@link #countStudy} anyway),
+   * and says which; {@code xmax = 0} marks a row this statement inserted.
    */
+  private static final String STUDY_UPSERT =
+      "insert into study (tenant, study_uid, patient_pk, study_date, study_time,"
+          + " accession_number, study_id, study_description, referring_physician,"
+          + " referring_physician_norm) values (:tenant, :studyUid, :patient,"
+          + " cast(:date as date), cast(:time as time), cast(:acc as text),"
+          + " cast(:sid as text), cast(:studyDescr as text), cast(:ref as text),"
+          + " cast(:refNorm as text))"
+          + " on conflict on constraint study_natural_key do update set updated_at ="
+          + " now() returning pk, (xmax = 0) as created";
+
+  /** Inserts a series of the study whose pk is {@code %s}; an existing series keeps its own. */
+  private static final String SERIES_UPSERT =
+      "insert into series (tenant, study_pk, series_uid, modality, series_number,"
+          + " series_description, body_part_examined,"
+          + " performed_procedure_step_start_date, performed_procedure_step_start_time)"
+          + " select :tenant, %s, :seriesUid, cast(:modality as text),"
+          + " cast(:number as integer), cast(:seriesDescr as text), cast(:body as text),"
+          + " cast(:ppsDate as date), cast(:ppsTime as time)%s"
+          + " on conflict on constraint series_natural_key do update set modality ="
+          + " coalesce(series.modality, excluded.modality) returning pk, (xmax = 0) as created";
+
+  /** One round trip: the study (see {@link #STUDY_UPSERT}). */
   public Uni<Upserted> upsertStudy(Mutiny.Session s, IndexedInstance i, long patientPk) {
-    return upserted(
-        s.createNativeQuery(
-                "insert into study (tenant, study_uid, patient_pk, study_date, study_time,"
-                    + " accession_number, study_id, study_description, referring_physician,"
-                    + " referring_physician_norm) values (:tenant, :uid, :patient,"
-                    + " cast(:date as date), cast(:time as time), cast(:acc as text),"
-                    + " cast(:sid as text), cast(:descr as text), cast(:ref as text),"
-                    + " cast(:refNorm as text))"
-                    + " on conflict on constraint study_natural_key do update set updated_at ="
-                    + " now() returning pk, (xmax = 0)",
-                Object[].class)
-            .setParameter("tenant", i.tenant())
-            .setParameter("uid", i.studyUid())
-            .setParameter("patient", patientPk)
-            .setParameter("date", i.studyDate())
-            .setParameter("time", i.studyTime())
-            .setParameter("acc", i.accessionNumber())
-            .setParameter("sid", i.studyId())
-            .setParameter("descr", i.studyDescription())
-            .setParameter("ref", i.referringPhysician())
-            .setParameter("refNorm", PersonNames.normalize(i.referringPhysician())));
+    return upserted(bindStudy(s.createNativeQuery(STUDY_UPSERT, Object[].class), i, patientPk));
   }
 
   /** One round trip, as {@link #upsertStudy}; an existing series keeps its attributes. */
   public Uni<Upserted> upsertSeries(Mutiny.Session s, IndexedInstance i, long studyPk) {
     return upserted(
-        s.createNativeQuery(
-                "insert into series (tenant, study_pk, series_uid, modality, series_number,"
-                    + " series_description, body_part_examined,"
-                    + " performed_procedure_step_start_date, performed_procedure_step_start_time)"
-                    + " values (:tenant, :study, :uid, cast(:modality as text),"
-                    + " cast(:number as integer), cast(:descr as text), cast(:body as text),"
-                    + " cast(:ppsDate as date), cast(:ppsTime as time))"
-                    + " on conflict on constraint series_natural_key do update set modality ="
-                    + " coalesce(series.modality, excluded.modality) returning pk, (xmax = 0)",
-                Object[].class)
-            .setParameter("tenant", i.tenant())
-            .setParameter("study", studyPk)
-            .setParameter("uid", i.seriesUid())
-            .setParameter("modality", i.modality())
-            .setParameter("number", i.seriesNumber())
-            .setParameter("descr", i.seriesDescription())
-            .setParameter("body", i.bodyPartExamined())
-            .setParameter("ppsDate", i.ppsStartDate())
-            .setParameter("ppsTime", i.ppsStartTime()));
+        bindSeries(
+            s.createNativeQuery(SERIES_UPSERT.formatted(":study", ""), Object[].class)
+                .setParameter("study", studyPk),
+            i));
+  }
+
+  /** A study and one of its series, each as {@link #upsertStudy} and {@link #upsertSeries}. */
+  public record StudyAndSeries(Upserted study, Upserted series) {}
+
+  /**
+   * The study and the instance's series in one round trip (two before): what the first event of a
+   * study in a batch needs. The series statement takes the study's pk from the study statement.
+   */
+  public Uni<StudyAndSeries> upsertStudyAndSeries(
+      Mutiny.Session s, IndexedInstance i, long patientPk) {
+    String sql =
+        "with st as ("
+            + STUDY_UPSERT
+            + "), se as ("
+            + SERIES_UPSERT.formatted("st.pk", " from st")
+            + ") select st.pk, st.created, se.pk as series_pk, se.created as series_created"
+            + " from st, se";
+    return bindSeries(bindStudy(s.createNativeQuery(sql, Object[].class), i, patientPk), i)
+        .getSingleResult()
+        .map(
+            row ->
+                new StudyAndSeries(
+                    new Upserted(((Number) row[0]).longValue(), Boolean.TRUE.equals(row[1])),
+                    new Upserted(((Number) row[2]).longValue(), Boolean.TRUE.equals(row[3]))));
+  }
+
+  private static Mutiny.SelectionQuery<Object[]> bindStudy(
+      Mutiny.SelectionQuery<Object[]> q, IndexedInstance i, long patientPk) {
+    return q.setParameter("tenant", i.tenant())
+        .setParameter("studyUid", i.studyUid())
+        .setParameter("patient", patientPk)
+        .setParameter("date", i.studyDate())
+        .setParameter("time", i.studyTime())
+        .setParameter("acc", i.accessionNumber())
+        .setParameter("sid", i.studyId())
+        .setParameter("studyDescr", i.studyDescription())
+        .setParameter("ref", i.referringPhysician())
+        .setParameter("refNorm", PersonNames.normalize(i.referringPhysician()));
+  }
+
+  private static Mutiny.SelectionQuery<Object[]> bindSeries(
+      Mutiny.SelectionQuery<Object[]> q, IndexedInstance i) {
+    return q.setParameter("tenant", i.tenant())
+        .setParameter("seriesUid", i.seriesUid())
+        .setParameter("modality", i.modality())
+        .setParameter("number", i.seriesNumber())
+        .setParameter("seriesDescr", i.seriesDescription())
+        .setParameter("body", i.bodyPartExamined())
+        .setParameter("ppsDate", i.ppsStartDate())
+        .setParameter("ppsTime", i.ppsStartTime());
   }
 
   private static Uni<Upserted> upserted(Mutiny.SelectionQuery<Object[]> upsert) {
@@ -359,33 +407,30 @@ public class IndexRepository {
         .executeUpdate();
   }
 
-  /** Adds {@code instances} new instances to a series' count. */
-  public Uni<Void> countSeries(Mutiny.Session s, long seriesPk, int instances) {
-    return s.createNativeQuery(
-            "update series set number_of_instances = number_of_instances + :n where pk = :pk")
-        .setParameter("n", instances)
-        .setParameter("pk", seriesPk)
-        .executeUpdate()
-        .replaceWithVoid();
-  }
-
   /**
-   * Counts new instances and series into a study's aggregates, adds modalities and SOP classes not
-   * yet listed (in order of arrival), and returns the aggregates afterwards (same statement).
+   * Counts new instances and series into a study's aggregates and its series' counts, adds
+   * modalities and SOP classes not yet listed (in order of arrival), and returns the aggregates
+   * afterwards: one statement per study and batch (the series' counts took one more each).
    *
+   * @param seriesCounts new instances per series pk, all series of this study
    * @param modalities new modalities, backslash-separated (a character no CS or UI value holds)
    * @param sopClasses new SOP Class UIDs, backslash-separated
    */
   public Uni<StudyAggregates> countStudy(
       Mutiny.Session s,
       long studyPk,
+      Map<Long, Integer> seriesCounts,
       int instances,
       int series,
       String modalities,
       String sopClasses,
       String description) {
     return s.createNativeQuery(
-            "update study set number_of_instances = number_of_instances + :instances,"
+            "with s as (update series set number_of_instances = number_of_instances + c.n from"
+                + " unnest(cast(string_to_array(cast(:seriesPks as text), ',') as bigint[]),"
+                + " cast(string_to_array(cast(:seriesCounts as text), ',') as integer[]))"
+                + " as c(pk, n) where series.pk = c.pk)"
+                + " update study set number_of_instances = number_of_instances + :instances,"
                 + " number_of_series = number_of_series + :series,"
                 + " modalities_in_study = modalities_in_study || array(select m from"
                 + " unnest(string_to_array(cast(:modalities as text), '\\')) with ordinality"
@@ -398,6 +443,8 @@ public class IndexRepository {
                 + " returning number_of_series, number_of_instances,"
                 + " array_to_string(modalities_in_study, '\\')",
             Object[].class)
+        .setParameter("seriesPks", joined(seriesCounts.keySet()))
+        .setParameter("seriesCounts", joined(seriesCounts.values()))
         .setParameter("instances", instances)
         .setParameter("series", series)
         .setParameter("modalities", modalities)
@@ -434,6 +481,15 @@ public class IndexRepository {
         .setParameter("pk", studyPk)
         .getSingleResultOrNull()
         .map(IndexRepository::aggregates);
+  }
+
+  /** Numbers as one comma-separated text parameter (the statement splits it into an array). */
+  private static String joined(java.util.Collection<? extends Number> numbers) {
+    StringBuilder out = new StringBuilder();
+    for (Number n : numbers) {
+      out.append(out.isEmpty() ? "" : ",").append(n);
+    }
+    return out.toString();
   }
 
   /** (number_of_series, number_of_instances, modalities joined by backslash) of a study row. */

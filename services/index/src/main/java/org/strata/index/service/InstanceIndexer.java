@@ -1,5 +1,6 @@
 package org.strata.index.service;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +46,9 @@ public class InstanceIndexer {
   private final TenantIssuers issuers;
   private final MeterRegistry metrics;
   private final Timer lag;
+  // One counter per outcome, looked up once: a registry lookup per event built a meter id each
+  // time.
+  private final Map<Outcome, Counter> outcomes = new java.util.EnumMap<>(Outcome.class);
 
   public InstanceIndexer(
       Mutiny.SessionFactory sessions,
@@ -60,6 +64,9 @@ public class InstanceIndexer {
             .description("Time from InstanceStored to the committed index row")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(metrics);
+    for (Outcome o : Outcome.values()) {
+      outcomes.put(o, metrics.counter("strata.index.instances", "outcome", o.name()));
+    }
   }
 
   /** Applies {@code events} in order, in one transaction. */
@@ -75,9 +82,7 @@ public class InstanceIndexer {
               countReplacedCharacters(instances);
               Instant now = Instant.now();
               for (Applied a : result.applied()) {
-                metrics
-                    .counter("strata.index.instances", "outcome", a.outcome().name())
-                    .increment();
+                outcomes.get(a.outcome()).increment();
                 // From the moment ingest stored the instance to its commit in the index.
                 lag.record(Duration.between(a.event().occurredAt(), now));
                 LOG.debugf(
@@ -95,7 +100,7 @@ public class InstanceIndexer {
   private void countReplacedCharacters(List<IndexedInstance> instances) {
     for (IndexedInstance i : instances) {
       if (i.charactersReplaced()) {
-        io.micrometer.core.instrument.Counter.builder("strata.index.instances.characters.replaced")
+        Counter.builder("strata.index.instances.characters.replaced")
             .description("Instances indexed with a NUL removed or an unpaired surrogate replaced")
             .tag("tenant", i.tenant())
             .register(metrics)
@@ -202,41 +207,48 @@ public class InstanceIndexer {
     String patientKey = tenant + '\u0000' + i.patientId() + '\u0000' + i.issuerOfPatientId();
     String seriesKey = tenant + '\u0000' + i.seriesUid();
     StudyKey studyKey = new StudyKey(tenant, i.studyUid());
-    // Once per tenant and batch: a statement per batch costs little, and a cache across
-    // transactions would go stale when the index is wiped for a rebuild.
-    Uni<Void> tenantDone =
-        !batch.tenants.add(tenant)
-            ? Uni.createFrom().voidItem()
-            : repository.ensureTenant(s, tenant, i.defaultIssuer());
-    return tenantDone
-        .chain(() -> repository.upsertPatient(s, i, batch.patients.get(patientKey)))
+    // The tenant row comes with a new patient's (IndexRepository#upsertPatient).
+    return repository
+        .upsertPatient(s, i, batch.patients.get(patientKey))
         .chain(
             patient -> {
               batch.patients.put(patientKey, patient);
               Long studyPk = batch.studyPks.get(studyKey);
-              return studyPk != null
-                  ? Uni.createFrom().item(new Upserted(studyPk, false))
-                  : repository.upsertStudy(s, i, patient.pk());
-            })
-        .chain(
-            study -> {
-              batch.studyPks.put(studyKey, study.pk());
               SeriesSeen seen = batch.series.get(seriesKey);
               // A series whose modality is still unknown goes through the upsert again: it takes
               // the first modality that arrives.
-              if (seen != null && (seen.hasModality || i.modality() == null)) {
-                return Uni.createFrom().item(seen);
+              boolean seriesKnown = seen != null && (seen.hasModality || i.modality() == null);
+              if (studyPk == null && !seriesKnown) {
+                // The study's first event in this batch: study and series in one round trip.
+                return repository
+                    .upsertStudyAndSeries(s, i, patient.pk())
+                    .map(
+                        both -> {
+                          batch.studyPks.put(studyKey, both.study().pk());
+                          return seen(both.series(), i, seen);
+                        });
               }
-              return repository
-                  .upsertSeries(s, i, study.pk())
-                  .map(
-                      series ->
-                          new SeriesSeen(
-                              series.pk(),
-                              i.modality() != null || (seen != null && seen.hasModality),
-                              series.created() || (seen != null && seen.created)));
+              Uni<Long> study =
+                  studyPk != null
+                      ? Uni.createFrom().item(studyPk)
+                      : repository.upsertStudy(s, i, patient.pk()).map(Upserted::pk);
+              return study.chain(
+                  pk -> {
+                    batch.studyPks.put(studyKey, pk);
+                    return seriesKnown
+                        ? Uni.createFrom().item(seen)
+                        : repository.upsertSeries(s, i, pk).map(series -> seen(series, i, seen));
+                  });
             })
         .invoke(series -> batch.series.put(seriesKey, series));
+  }
+
+  /** The series row after an upsert, with what an earlier event of the batch knew of it. */
+  private static SeriesSeen seen(Upserted series, IndexedInstance i, SeriesSeen before) {
+    return new SeriesSeen(
+        series.pk(),
+        i.modality() != null || (before != null && before.hasModality),
+        series.created() || (before != null && before.created));
   }
 
   private static void count(
@@ -258,7 +270,7 @@ public class InstanceIndexer {
     if (outcome != Outcome.CREATED) {
       return;
     }
-    batch.seriesCounts.merge(seriesPk, 1, Integer::sum);
+    delta.seriesCounts.merge(seriesPk, 1, Integer::sum);
     delta.instances++;
     if (newSeries && batch.seriesCounted.add(seriesPk)) {
       delta.series++;
@@ -274,9 +286,6 @@ public class InstanceIndexer {
 
   private Uni<BatchResult> writeAggregates(Mutiny.Session s, Batch batch) {
     Uni<Void> chain = Uni.createFrom().voidItem();
-    for (Map.Entry<Long, Integer> e : batch.seriesCounts.entrySet()) {
-      chain = chain.chain(() -> repository.countSeries(s, e.getKey(), e.getValue()));
-    }
     Map<StudyKey, StudyState> states = new LinkedHashMap<>();
     for (Map.Entry<StudyKey, StudyDelta> e : batch.studies.entrySet()) {
       StudyDelta d = e.getValue();
@@ -293,6 +302,7 @@ public class InstanceIndexer {
                           repository.countStudy(
                               s,
                               d.studyPk,
+                              d.seriesCounts,
                               d.instances,
                               d.series,
                               String.join("\\", d.modalities),
@@ -310,11 +320,9 @@ public class InstanceIndexer {
 
   /** What this transaction has written so far. */
   private static final class Batch {
-    final Set<String> tenants = new java.util.HashSet<>();
     final Map<String, PatientState> patients = new HashMap<>();
     final Map<StudyKey, Long> studyPks = new HashMap<>();
     final Map<String, SeriesSeen> series = new HashMap<>();
-    final Map<Long, Integer> seriesCounts = new LinkedHashMap<>();
     final Set<Long> seriesCounted = new java.util.HashSet<>();
     final Map<StudyKey, StudyDelta> studies = new LinkedHashMap<>();
     final List<Applied> applied = new ArrayList<>();
@@ -326,6 +334,8 @@ public class InstanceIndexer {
   /** What the batch adds to one study's aggregates. */
   private static final class StudyDelta {
     final long studyPk;
+    // New instances per series of the study: counted by the study's statement (one per study).
+    final Map<Long, Integer> seriesCounts = new LinkedHashMap<>();
     int instances;
     int series;
     final Set<String> modalities = new LinkedHashSet<>();
