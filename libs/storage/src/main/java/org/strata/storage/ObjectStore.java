@@ -12,6 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -137,7 +139,7 @@ public final class ObjectStore {
     byte[] head = in.readNBytes(singlePutLimit);
     try {
       if (head.length < singlePutLimit) {
-        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of());
+        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of(), null);
         return head.length;
       }
       CountingInputStream counted =
@@ -169,10 +171,33 @@ public final class ObjectStore {
   public PutOutcome putIfAbsent(
       String key, InputStream in, String contentType, Map<String, String> userMetadata)
       throws StorageException, IOException {
+    return putIfAbsent(key, in, contentType, userMetadata, null);
+  }
+
+  /**
+   * As {@link #putIfAbsent(String, InputStream, String, Map)}, for a caller that reads {@code in}
+   * through {@code sha256OfIn} (a SHA-256 digest that has seen nothing else): an object sent in one
+   * PUT takes its hash from there as the request's payload hash, so its bytes are not hashed again
+   * (ADR 0074). The digest is left as it is (read through a copy) for the caller's own use.
+   */
+  public PutOutcome putIfAbsent(
+      String key,
+      InputStream in,
+      String contentType,
+      Map<String, String> userMetadata,
+      MessageDigest sha256OfIn)
+      throws StorageException, IOException {
     byte[] head = in.readNBytes(singlePutLimit);
     if (head.length < singlePutLimit) {
       try {
-        bufferedPut.put(bucket, key, head, contentType, userMetadata, Map.of("If-None-Match", "*"));
+        bufferedPut.put(
+            bucket,
+            key,
+            head,
+            contentType,
+            userMetadata,
+            Map.of("If-None-Match", "*"),
+            hashSoFar(sha256OfIn));
         return new PutOutcome(true, head.length, null);
       } catch (ErrorResponseException e) {
         if (e.response().code() == 412) {
@@ -188,6 +213,18 @@ public final class ObjectStore {
       return new PutOutcome(false, -1, whole);
     }
     return new PutOutcome(true, put(key, whole, contentType, userMetadata), null);
+  }
+
+  /** The hex value of what {@code digest} has seen, leaving it as it is; null without one. */
+  private static String hashSoFar(MessageDigest digest) {
+    if (digest == null || !"SHA-256".equals(digest.getAlgorithm())) {
+      return null;
+    }
+    try {
+      return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+    } catch (CloneNotSupportedException e) {
+      return null; // hashed by the PUT itself
+    }
   }
 
   public InputStream get(String key) throws StorageException {

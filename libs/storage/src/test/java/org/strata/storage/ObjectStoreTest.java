@@ -76,6 +76,44 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aPutIsCheckedByTheCallersSha256InsteadOfAContentMd5(Platform platform) throws Exception {
+    ObjectStore store = storage(platform).store("strata-objects", 1024 * 1024, 5L * 1024 * 1024);
+    byte[] object = random(3000, 5);
+    // Read through a digest, as ingest does: the PUT is signed with that digest's hash.
+    java.security.MessageDigest seen = java.security.MessageDigest.getInstance("SHA-256");
+    ObjectStore.PutOutcome stored =
+        store.putIfAbsent(
+            "t/hash/right.dcm",
+            new java.security.DigestInputStream(new ByteArrayInputStream(object), seen),
+            "application/dicom",
+            Map.of(),
+            seen);
+    assertTrue(stored.stored());
+    assertEquals(
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(object)),
+        java.util.HexFormat.of().formatHex(seen.digest()),
+        "the caller's digest is left to the caller, having seen the object once");
+    try (InputStream in = store.get("t/hash/right.dcm")) {
+      assertArrayEquals(object, in.readAllBytes());
+    }
+    // A hash that is not the body's: S3 refuses the PUT (the hash is what protects the bytes on
+    // their way, in place of the Content-MD5 no longer sent), and nothing is stored.
+    java.security.MessageDigest other = java.security.MessageDigest.getInstance("SHA-256");
+    other.update(random(3000, 6));
+    assertThrows(
+        StorageException.class,
+        () ->
+            store.putIfAbsent(
+                "t/hash/wrong.dcm",
+                new ByteArrayInputStream(object),
+                "application/dicom",
+                Map.of(),
+                other));
+    assertTrue(store.stat("t/hash/wrong.dcm").isEmpty());
+  }
+
+  @Test
   void keysAreDerivedFromUidsAndRejectAnythingElse() {
     assertEquals(
         "hosp-a/1.2/1.2.3/1.2.3.4.dcm",

@@ -47,7 +47,7 @@ public final class IngestBenchmark {
       // without the durable lines and Orthanc's (their figures do not move with the index).
       boolean rywOnly = Boolean.getBoolean("strata.bench.ingest.read-your-writes-only");
       if (!rywOnly) {
-        durableLines(platform, dir, serviceJar, warmup, ct, ct10, tiny, large);
+        durableLines(platform, dir, serviceJar, ct, ct10, tiny, large);
         twoReplicas(platform, dir, serviceJar, large);
       }
       if (Boolean.getBoolean("strata.bench.ingest.durable-only")) {
@@ -66,7 +66,7 @@ public final class IngestBenchmark {
       addClient(rywCpu);
       try {
         String stow = ryw.url() + "/dicomweb/studies";
-        StowLoad.stow(stow, SyntheticInstances.ct(40, 512, 512, 9), 1, 4);
+        warmUp(stow, large, small, null, 0);
         List<byte[]> ryw1 = SyntheticInstances.ct(large, 512, 512, 10);
         report(
             "Strata + index",
@@ -147,7 +147,6 @@ public final class IngestBenchmark {
       Platform platform,
       Path dir,
       Path serviceJar,
-      List<byte[]> warmup,
       List<byte[]> ct,
       List<byte[]> ct10,
       List<byte[]> tiny,
@@ -166,7 +165,7 @@ public final class IngestBenchmark {
     try {
       String url = ingest.url();
       String stow = url + "/dicomweb/studies";
-      StowLoad.stow(stow, warmup, 1, 4);
+      warmUp(stow, large, tiny.size(), dir.resolve("cstore-warm"), dimsePort);
       measured(
           "Strata",
           "STOW-RS 0.5 MB CT, 1/request, 4 clients",
@@ -201,6 +200,40 @@ public final class IngestBenchmark {
       ingest.stop();
     }
   }
+
+  /**
+   * What a long-running service has before any line is measured: its code compiled by the JIT's
+   * optimizing tier. Code run once per request or per C-STORE gets there after a few thousand
+   * calls, so {@link #WARM_REQUESTS} small instances go one per request and as many by C-STORE;
+   * then each line's own load on other files, as much as the line itself. With 40 instances only
+   * (before session 9) the lines measured the JIT as much as ingest: warmed so, ingest's CPU per
+   * 0.5 MB instance fell from 26.5 to 15.5 ms at 1 per request, 15.0 to 9.8 at 10 and 16.2 to 8.8
+   * by C-STORE (docs/performance.md). {@code dimseDir} null: no C-STORE.
+   */
+  private static void warmUp(String stow, int large, int small, Path dimseDir, int dimsePort)
+      throws Exception {
+    StowLoad.stow(stow, SyntheticInstances.ct(WARM_REQUESTS, 2, 2, 21), 1, 4);
+    if (dimseDir != null) {
+      StowLoad.storescu(
+          write(dimseDir.resolve("small"), SyntheticInstances.ct(WARM_REQUESTS, 2, 2, 22)),
+          4,
+          "STRATA",
+          dimsePort);
+    }
+    StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 17), 1, 4);
+    StowLoad.stow(stow, SyntheticInstances.ct(large, 512, 512, 18), 10, 4);
+    StowLoad.stow(stow, SyntheticInstances.ct(Math.min(small, 500), 2, 2, 19), 10, 4);
+    if (dimseDir != null) {
+      StowLoad.storescu(
+          write(dimseDir.resolve("large"), SyntheticInstances.ct(large, 512, 512, 20)),
+          4,
+          "STRATA",
+          dimsePort);
+    }
+  }
+
+  /** Requests (and C-STOREs) of the warm-up: enough for the JIT to compile per-request code. */
+  private static final int WARM_REQUESTS = 3000;
 
   /**
    * Issue 20 item 6's check of the scaling model: two ingest replicas (durable acknowledgement)

@@ -250,8 +250,10 @@ public class InstanceIngestor {
     long size;
     try {
       long putStart = System.nanoTime();
+      // The digest the object is read through is the PUT's payload hash too: its bytes are
+      // hashed once, not again by the S3 client (ADR 0074).
       ObjectStore.PutOutcome outcome =
-          store.putIfAbsent(key, body, "application/dicom", userMetadata);
+          store.putIfAbsent(key, body, "application/dicom", userMetadata, sha256);
       // Where a store's time goes: reading the sender's bytes (network, the sender's pace) and
       // the S3 request around them.
       steps.record("receive", receiving.nanos());
