@@ -418,6 +418,7 @@ public final class QueryBenchmark {
     IntFunction<String> frame =
         i -> series + "/instances/" + study.sopUid(1, picks[i % picks.length]) + "/frames/1";
     Map<String, Double> framesBefore = cpu.sample();
+    double[][] sourcesBefore = column == 0 ? objectSources(base) : null;
     HttpProbe.Timings frames = probe.get(frame, FRAME_ANY, 10, 100);
     if (frames.failures() > 0) {
       frames = probe.get(frame, "multipart/related; type=\"application/octet-stream\"", 10, 100);
@@ -433,6 +434,14 @@ public final class QueryBenchmark {
         "frames: CPU s per 1,000 frames (warm-up and failed attempts included)",
         column,
         ProcessCpu.perThousand(framesBefore, framesAfter, 110));
+    if (column == 0) {
+      row(
+          table,
+          "frames: where each frame's object came from (ADR 0075), requests (mean ms waited):"
+              + " cache / read ahead, waited for / queued, read first / not read ahead",
+          column,
+          objectSourcesSince(base, sourcesBefore));
+    }
     wholeStudy(base, study, seriesSize, table, column, cpu, "");
     if (column == 0) {
       // Frames again now that the whole study was read: what the object cache gives a viewer
@@ -445,6 +454,31 @@ public final class QueryBenchmark {
           column,
           warm.percentiles() + failures(warm));
     }
+  }
+
+  private static final String[] OBJECT_SOURCES = {"cache", "waited", "promoted", "request"};
+
+  /** The query service's {@code strata.query.wado.object.wait} timer by source: {sum, count}. */
+  private static double[][] objectSources(String base) throws Exception {
+    String service = base.substring(0, base.length() - "/dicomweb".length());
+    double[][] sources = new double[OBJECT_SOURCES.length][];
+    for (int k = 0; k < OBJECT_SOURCES.length; k++) {
+      sources[k] =
+          org.strata.bench.ingest.ServiceMetrics.timer(
+              service, "strata_query_wado_object_wait", "source=\"" + OBJECT_SOURCES[k] + "\"");
+    }
+    return sources;
+  }
+
+  private static String objectSourcesSince(String base, double[][] before) throws Exception {
+    double[][] after = objectSources(base);
+    List<String> cells = new ArrayList<>();
+    for (int k = 0; k < OBJECT_SOURCES.length; k++) {
+      double n = after[k][1] - before[k][1];
+      double seconds = after[k][0] - before[k][0];
+      cells.add(String.format("%.0f (%.1f)", n, n == 0 ? 0 : seconds / n * 1000));
+    }
+    return String.join(" / ", cells);
   }
 
   /**
