@@ -179,14 +179,7 @@ class WadoRetrieveTest extends WadoTestSupport {
       WadoTestData.put(s3, i.objectKey(), changed);
     }
     for (StoredInstance i : stored) {
-      String frame =
-          "/studies/"
-              + study
-              + "/series/"
-              + series
-              + "/instances/"
-              + i.sopInstanceUid()
-              + "/frames/1";
+      String frame = framePath(i);
       assertArrayEquals(
           slice(ct, 6300, 128 * 128 * 2),
           parts(get(frame, OCTET), "application/octet-stream").get(0).body(),
@@ -248,14 +241,7 @@ class WadoRetrieveTest extends WadoTestSupport {
                   "application/dicom+json"))
               .size());
       hold.awaitQueued(objectReadAhead, stored); // offered once the answer is out
-      String frame =
-          "/studies/"
-              + study
-              + "/series/"
-              + series
-              + "/instances/"
-              + wanted.sopInstanceUid()
-              + "/frames/1";
+      String frame = framePath(wanted);
       assertArrayEquals(
           slice(sample("CT_small.dcm"), 6300, 128 * 128 * 2),
           parts(get(frame, OCTET), "application/octet-stream").get(0).body());
@@ -270,6 +256,17 @@ class WadoRetrieveTest extends WadoTestSupport {
       assertTrue(System.nanoTime() < deadline, "the rest of the queue was not read");
       Thread.sleep(50);
     }
+  }
+
+  /** The path of frame 1 of {@code i}. */
+  private static String framePath(StoredInstance i) {
+    return "/studies/"
+        + i.studyUid()
+        + "/series/"
+        + i.seriesUid()
+        + "/instances/"
+        + i.sopInstanceUid()
+        + "/frames/1";
   }
 
   /** How many requests got their whole object from {@code source} (ADR 0075's timer). */
