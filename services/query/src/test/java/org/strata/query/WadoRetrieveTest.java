@@ -14,6 +14,7 @@ import static org.strata.query.WadoTestData.SC_SOP;
 import static org.strata.query.WadoTestData.SC_STUDY;
 import static org.strata.query.WadoTestData.sample;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.strata.query.wado.ObjectCache;
+import org.strata.query.wado.ObjectReadAhead;
+import org.strata.query.wado.ReadAheadHold;
+import org.strata.query.wado.StorageExecutor;
 import org.strata.query.wado.StoredInstance;
 import org.strata.storage.ObjectStore;
 import org.strata.testkit.PlatformTestResource;
@@ -39,6 +43,9 @@ import org.strata.testkit.PlatformTestResource;
     initArgs = @ResourceArg(name = "components", value = "postgres,s3"))
 class WadoRetrieveTest extends WadoTestSupport {
   @Inject ObjectCache objectCache;
+  @Inject ObjectReadAhead objectReadAhead;
+  @Inject StorageExecutor storageExecutor;
+  @Inject MeterRegistry meters;
 
   static final String CT_PATH = "/studies/" + CT_STUDY + "/series/" + CT_SERIES;
   static final String SC_PATH = "/studies/" + SC_STUDY + "/series/" + SC_SERIES;
@@ -156,12 +163,40 @@ class WadoRetrieveTest extends WadoTestSupport {
     String series = study + ".1";
     byte[] ct = sample("CT_small.dcm");
     ObjectStore s3 = WadoTestData.s3();
+    List<StoredInstance> stored = ctSeries(s3, study, series, 2, "AHEAD70");
+    assertEquals(
+        2,
+        json(get("/studies/" + study + "/series/" + series + "/metadata", "application/dicom+json"))
+            .size());
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!stored.stream().allMatch(objectCache::contains)) {
+      assertTrue(System.nanoTime() < deadline, "the series' objects were not read ahead");
+      Thread.sleep(50);
+    }
+    byte[] changed = ct.clone();
+    changed[ct.length - 1] ^= 0x55; // the last pixel byte: same length, other content
+    for (StoredInstance i : stored) {
+      WadoTestData.put(s3, i.objectKey(), changed);
+    }
+    for (StoredInstance i : stored) {
+      String frame = framePath(i);
+      assertArrayEquals(
+          slice(ct, 6300, 128 * 128 * 2),
+          parts(get(frame, OCTET), "application/octet-stream").get(0).body(),
+          "from the cache: S3 holds other bytes now");
+    }
+  }
+
+  /** A series of {@code count} CT_small objects in S3 and the index, as the index has them. */
+  private static List<StoredInstance> ctSeries(
+      ObjectStore s3, String study, String series, int count, String patientId) throws Exception {
+    byte[] ct = sample("CT_small.dcm");
     List<StoredInstance> stored = new ArrayList<>();
     try (Connection c = IndexDb.connect()) {
-      long p = WadoTestData.patient(c, WadoTestData.TENANT, "AHEAD70");
+      long p = WadoTestData.patient(c, WadoTestData.TENANT, patientId);
       long st = WadoTestData.study(c, WadoTestData.TENANT, study, p);
-      long se = WadoTestData.series(c, WadoTestData.TENANT, st, series, 2);
-      for (int n = 1; n <= 2; n++) {
+      long se = WadoTestData.series(c, WadoTestData.TENANT, st, series, count);
+      for (int n = 1; n <= count; n++) {
         String sop = series + "." + n;
         String key = WadoTestData.key(WadoTestData.TENANT, study, series, sop);
         WadoTestData.put(s3, key, ct);
@@ -182,34 +217,62 @@ class WadoRetrieveTest extends WadoTestSupport {
                 storedEvent(c, pk)));
       }
     }
-    assertEquals(
-        2,
-        json(get("/studies/" + study + "/series/" + series + "/metadata", "application/dicom+json"))
-            .size());
+    return stored;
+  }
+
+  /**
+   * ADR 0075: a frame asked for while its object waits in the read-ahead's queue is read at once,
+   * ahead of the queue. The read-ahead's threads are held busy here, so the series' objects stay
+   * queued: the frame's object is read (counted as "promoted"), the others only once the threads
+   * are free again.
+   */
+  @Test
+  void aFrameOfAnObjectWaitingInTheReadAheadQueueIsReadFirst() throws Exception {
+    String study = "1.2.826.0.1.3680043.10.1137.75." + (System.nanoTime() % 1_000_000_000L);
+    String series = study + ".1";
+    List<StoredInstance> stored = ctSeries(WadoTestData.s3(), study, series, 3, "AHEAD75");
+    StoredInstance wanted = stored.get(1);
+    double promoted = waits("promoted");
+    try (ReadAheadHold hold = ReadAheadHold.of(storageExecutor)) {
+      assertEquals(
+          3,
+          json(get(
+                  "/studies/" + study + "/series/" + series + "/metadata",
+                  "application/dicom+json"))
+              .size());
+      hold.awaitQueued(objectReadAhead, stored); // offered once the answer is out
+      String frame = framePath(wanted);
+      assertArrayEquals(
+          slice(sample("CT_small.dcm"), 6300, 128 * 128 * 2),
+          parts(get(frame, OCTET), "application/octet-stream").get(0).body());
+      assertEquals(promoted + 1, waits("promoted"), "read by the request, out of the queue");
+      assertTrue(objectCache.contains(wanted));
+      assertTrue(
+          !objectCache.contains(stored.get(0)) && !objectCache.contains(stored.get(2)),
+          "the rest of the queue waits for the read-ahead's threads");
+    }
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     while (!stored.stream().allMatch(objectCache::contains)) {
-      assertTrue(System.nanoTime() < deadline, "the series' objects were not read ahead");
+      assertTrue(System.nanoTime() < deadline, "the rest of the queue was not read");
       Thread.sleep(50);
     }
-    byte[] changed = ct.clone();
-    changed[ct.length - 1] ^= 0x55; // the last pixel byte: same length, other content
-    for (StoredInstance i : stored) {
-      WadoTestData.put(s3, i.objectKey(), changed);
-    }
-    for (StoredInstance i : stored) {
-      String frame =
-          "/studies/"
-              + study
-              + "/series/"
-              + series
-              + "/instances/"
-              + i.sopInstanceUid()
-              + "/frames/1";
-      assertArrayEquals(
-          slice(ct, 6300, 128 * 128 * 2),
-          parts(get(frame, OCTET), "application/octet-stream").get(0).body(),
-          "from the cache: S3 holds other bytes now");
-    }
+  }
+
+  /** The path of frame 1 of {@code i}. */
+  private static String framePath(StoredInstance i) {
+    return "/studies/"
+        + i.studyUid()
+        + "/series/"
+        + i.seriesUid()
+        + "/instances/"
+        + i.sopInstanceUid()
+        + "/frames/1";
+  }
+
+  /** How many requests got their whole object from {@code source} (ADR 0075's timer). */
+  private double waits(String source) {
+    var timer = meters.find("strata.query.wado.object.wait").tag("source", source).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private static String storedEvent(Connection c, long instancePk) throws Exception {

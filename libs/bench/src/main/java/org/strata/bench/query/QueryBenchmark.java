@@ -167,6 +167,8 @@ public final class QueryBenchmark {
           new ServiceProcess("query-sidecars-uncached", freePort(), queryJar);
       ServiceProcess queryIndexUncached =
           new ServiceProcess("query-index-uncached", freePort(), queryJar);
+      // A viewer's first open of the series (ADR 0075): a query service of its own, defaults.
+      ServiceProcess queryFirstOpen = new ServiceProcess("query-first-open", freePort(), queryJar);
       try {
         index.start(dir.resolve("strata"), env);
         String explainNote = enableAutoExplain(platform);
@@ -188,6 +190,9 @@ public final class QueryBenchmark {
         indexUncachedEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
         queryIndexUncached.start(
             dir.resolve("strata").resolve("query-index-uncached"), indexUncachedEnv);
+        Map<String, String> firstOpenEnv = new LinkedHashMap<>(env);
+        firstOpenEnv.put("strata.query.dimse.port", Integer.toString(freePort()));
+        queryFirstOpen.start(dir.resolve("strata").resolve("query-first-open"), firstOpenEnv);
 
         StowStream.Result stow =
             StowStream.stow(
@@ -242,6 +247,7 @@ public final class QueryBenchmark {
             qido.get(q)[1] = qido(base, q, totalStudies);
           }
           wado(base, retrieved, seriesSize, wado, 0, retrievalCpu(query, platform));
+          firstOpen(queryFirstOpen.url() + "/dicomweb", retrieved, seriesSize, wado);
           wholeStudy(
               queryIndexUncached.url() + "/dicomweb",
               retrieved,
@@ -270,6 +276,7 @@ public final class QueryBenchmark {
             "Strata: query service resident memory after the run",
             query.residentBytes() / (1024 * 1024) + " MB");
       } finally {
+        queryFirstOpen.stop();
         queryIndexUncached.stop();
         queryUncached.stop();
         querySidecars.stop();
@@ -418,6 +425,7 @@ public final class QueryBenchmark {
     IntFunction<String> frame =
         i -> series + "/instances/" + study.sopUid(1, picks[i % picks.length]) + "/frames/1";
     Map<String, Double> framesBefore = cpu.sample();
+    double[][] sourcesBefore = column == 0 ? objectSources(base) : null;
     HttpProbe.Timings frames = probe.get(frame, FRAME_ANY, 10, 100);
     if (frames.failures() > 0) {
       frames = probe.get(frame, "multipart/related; type=\"application/octet-stream\"", 10, 100);
@@ -433,6 +441,14 @@ public final class QueryBenchmark {
         "frames: CPU s per 1,000 frames (warm-up and failed attempts included)",
         column,
         ProcessCpu.perThousand(framesBefore, framesAfter, 110));
+    if (column == 0) {
+      row(
+          table,
+          "frames: where each frame's object came from (ADR 0075), requests (mean ms waited):"
+              + " cache / read ahead, waited for / queued, read first / not read ahead",
+          column,
+          objectSourcesSince(base, sourcesBefore));
+    }
     wholeStudy(base, study, seriesSize, table, column, cpu, "");
     if (column == 0) {
       // Frames again now that the whole study was read: what the object cache gives a viewer
@@ -445,6 +461,64 @@ public final class QueryBenchmark {
           column,
           warm.percentiles() + failures(warm));
     }
+  }
+
+  /**
+   * A viewer's first open of the series on a query service that has served nothing yet: one series
+   * metadata request, then at once the frames (the same random instances as {@link #wado}), so the
+   * frames race the object read-ahead (ADR 0070, 0075) rather than follow 22 metadata requests.
+   */
+  private void firstOpen(
+      String base, StudyPopulation.Study study, int seriesSize, Map<String, String[]> table)
+      throws Exception {
+    HttpProbe probe = new HttpProbe();
+    String series = base + "/studies/" + study.studyUid() + "/series/" + study.seriesUid(1);
+    double[][] sourcesBefore = objectSources(base);
+    HttpProbe.Timings metadata = probe.get(i -> series + "/metadata", JSON, 0, 1);
+    int[] picks = new Random(11).ints(200, 1, seriesSize + 1).toArray();
+    HttpProbe.Timings frames =
+        probe.get(
+            i -> series + "/instances/" + study.sopUid(1, picks[i % picks.length]) + "/frames/1",
+            FRAME_ANY,
+            10,
+            100);
+    row(
+        table,
+        "first open on a fresh query service: frame 1 of a random instance right after one series"
+            + " metadata request: p50 / p95 / p99 ms",
+        0,
+        frames.percentiles() + failures(frames) + failures(metadata));
+    row(
+        table,
+        "first open: where each frame's object came from, requests (mean ms waited): cache / read"
+            + " ahead, waited for / queued, read first / not read ahead",
+        0,
+        objectSourcesSince(base, sourcesBefore));
+  }
+
+  private static final String[] OBJECT_SOURCES = {"cache", "waited", "promoted", "request"};
+
+  /** The query service's {@code strata.query.wado.object.wait} timer by source: {sum, count}. */
+  private static double[][] objectSources(String base) throws Exception {
+    String service = base.substring(0, base.length() - "/dicomweb".length());
+    double[][] sources = new double[OBJECT_SOURCES.length][];
+    for (int k = 0; k < OBJECT_SOURCES.length; k++) {
+      sources[k] =
+          org.strata.bench.ingest.ServiceMetrics.timer(
+              service, "strata_query_wado_object_wait", "source=\"" + OBJECT_SOURCES[k] + "\"");
+    }
+    return sources;
+  }
+
+  private static String objectSourcesSince(String base, double[][] before) throws Exception {
+    double[][] after = objectSources(base);
+    List<String> cells = new ArrayList<>();
+    for (int k = 0; k < OBJECT_SOURCES.length; k++) {
+      double n = after[k][1] - before[k][1];
+      double seconds = after[k][0] - before[k][0];
+      cells.add(String.format("%.0f (%.1f)", n, n == 0 ? 0 : seconds / n * 1000));
+    }
+    return String.join(" / ", cells);
   }
 
   /**
@@ -632,7 +706,7 @@ public final class QueryBenchmark {
               ? "(none; for reading the others)"
               : key.contains("CPU")
                   ? "(costs, for the scaling model)"
-                  : key.contains("metadata")
+                  : key.contains("metadata") && !key.startsWith("first open")
                       ? "p95 ≤ 150 ms uncached, ≤ 50 ms cached"
                       : key.contains("frame") ? "p95 ≤ 20 ms" : "≥ Orthanc";
       System.out.printf(

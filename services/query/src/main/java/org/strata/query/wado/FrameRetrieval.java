@@ -26,11 +26,14 @@ public class FrameRetrieval {
 
   private final Storage storage;
   private final ObjectCache cache;
+  private final ObjectReadAhead objects;
   private final long wholeObjectLimit;
 
-  public FrameRetrieval(Storage storage, ObjectCache cache, QueryConfig config) {
+  public FrameRetrieval(
+      Storage storage, ObjectCache cache, ObjectReadAhead objects, QueryConfig config) {
     this.storage = storage;
     this.cache = cache;
+    this.objects = objects;
     this.wholeObjectLimit = config.wado().readAheadSize().asLongValue();
   }
 
@@ -105,7 +108,8 @@ public class FrameRetrieval {
   /**
    * The ranges from the object cache, or from S3. When they are most of a small object (a
    * single-frame image: the frame is nearly all of it), the whole object is read in one GET and
-   * kept in the cache, for the same S3 cost, so the next read of the instance is local.
+   * kept in the cache, for the same S3 cost, so the next read of the instance is local; when the
+   * object read-ahead is reading it already, that read is waited for instead (ADR 0075).
    */
   private void copyRanges(
       String tenant, StoredInstance i, List<FrameIndex.Range> ranges, OutputStream out)
@@ -115,11 +119,13 @@ public class FrameRetrieval {
     for (FrameIndex.Range r : ranges) {
       wanted += r.length();
     }
-    if (cache.accepts(i)
-        && !cache.contains(i)
-        && i.size() <= wholeObjectLimit
-        && wanted * 2 >= i.size()) {
-      fillCache(tenant, i);
+    if (cache.accepts(i) && i.size() <= wholeObjectLimit && wanted * 2 >= i.size()) {
+      try {
+        objects.read(tenant, i);
+      } catch (StorageException e) {
+        LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
+        throw new IOException("object storage failed", e);
+      }
     }
     for (FrameIndex.Range r : ranges) {
       java.util.Optional<InputStream> cached = cache.openRange(i, r.offset(), r.length());
@@ -135,16 +141,6 @@ public class FrameRetrieval {
         LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
         throw new IOException("object storage failed", e);
       }
-    }
-  }
-
-  /** Reads the whole (small) object into the cache; a short or long object is not kept. */
-  private void fillCache(String tenant, StoredInstance i) throws IOException {
-    try (InputStream in = storage.open(tenant, i.bucket(), i.objectKey())) {
-      cache.keep(i, in.readNBytes((int) Math.min(i.size() + 1, Integer.MAX_VALUE - 16)));
-    } catch (StorageException e) {
-      LOG.warnf("frame of tenant %s not readable: %s", tenant, StorageException.describe(e));
-      throw new IOException("object storage failed", e);
     }
   }
 

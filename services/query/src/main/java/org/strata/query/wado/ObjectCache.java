@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -131,6 +132,65 @@ public class ObjectCache {
       return;
     }
     files.put(key, file);
+  }
+
+  /**
+   * Keeps the object read from {@code in} as {@code i}'s when it has exactly as many bytes as the
+   * index says, written to its file as it arrives rather than held in memory first (ADR 0075). A
+   * failure to read is thrown; a failure to write only means no entry.
+   */
+  public void keep(StoredInstance i, InputStream in) throws IOException {
+    String key = key(i);
+    if (dir == null || key == null) {
+      return;
+    }
+    Path file = dir.resolve(Long.toString(names.incrementAndGet()));
+    boolean whole = false;
+    try {
+      whole = copy(in, file, i.size());
+    } finally {
+      if (!whole) {
+        delete(file);
+      }
+    }
+    if (whole) {
+      files.put(key, file);
+    }
+  }
+
+  /** Whether {@code in} had exactly {@code size} bytes, all written to {@code file}. */
+  private static boolean copy(InputStream in, Path file, long size) throws IOException {
+    OutputStream out;
+    try {
+      out = Files.newOutputStream(file);
+    } catch (IOException e) {
+      LOG.debugf("object cache: not written: %s", e.getMessage());
+      return false;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    boolean written = true;
+    try {
+      for (int n; written && (n = in.read(buffer)) > 0; ) { // a read failure is the caller's
+        total += n;
+        if (total > size) {
+          return false;
+        }
+        try {
+          out.write(buffer, 0, n);
+        } catch (IOException e) {
+          LOG.debugf("object cache: not written: %s", e.getMessage());
+          written = false;
+        }
+      }
+    } finally {
+      try {
+        out.close();
+      } catch (IOException e) {
+        written = false;
+      }
+    }
+    return written && total == size;
   }
 
   long bytes() {

@@ -31,18 +31,19 @@ public class StorageExecutor {
           new ThreadPoolExecutor.DiscardPolicy());
 
   /**
-   * Four threads reading objects ahead into the object cache (ADR 0070), one object per task, so a
-   * series arrives at several S3 streams' pace; at most 1,024 objects wait, further ones dropped.
+   * The threads of the object read-ahead's reader loops (ADR 0070, 0075): at most {@link
+   * ObjectReadAhead#READERS} loops run, each taking one object at a time from the read-ahead's own
+   * bounded queue ({@link ObjectReads}), so this pool's queue holds a few loops at most.
    */
   private final ThreadPoolExecutor objectReader =
       new ThreadPoolExecutor(
-          4,
-          4,
+          ObjectReadAhead.READERS,
+          ObjectReadAhead.READERS,
           1,
           TimeUnit.MINUTES,
-          new java.util.concurrent.ArrayBlockingQueue<>(1024),
+          new java.util.concurrent.ArrayBlockingQueue<>(2 * ObjectReadAhead.READERS),
           Thread.ofPlatform().name("wado-read-ahead-", 0).daemon(true).factory(),
-          new ThreadPoolExecutor.AbortPolicy()); // the caller drops what does not fit
+          new ThreadPoolExecutor.AbortPolicy()); // ObjectReads counts a refused loop out
 
   {
     prefetcher.allowCoreThreadTimeOut(true);
