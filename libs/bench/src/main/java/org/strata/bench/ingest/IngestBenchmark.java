@@ -256,11 +256,16 @@ public final class IngestBenchmark {
       addClient(cpu);
       List<String> urls = replicas.stream().map(r -> r.url() + "/dicomweb/studies").toList();
       List<String> serviceUrls = replicas.stream().map(ServiceProcess::url).toList();
-      // As much warm-up as the measured load: a fresh JVM's JIT otherwise lands in the figure
-      // (the single replica's 10-per-request line comes after 240 instances of earlier phases).
-      int warmup = Math.max(40, large);
-      StowLoad.stow(urls, SyntheticInstances.ct(warmup, 512, 512, 15), 10, 4);
-      awaitDerivatives(serviceUrls, 0, warmup);
+      // Each replica warmed as the single one was (its JIT otherwise lands in the figure), then
+      // the shared load once, so that both consumers have written derivatives before the idle
+      // window.
+      for (String url : urls) {
+        warmUp(url, large, 500, null, 0);
+      }
+      double warmDone = derivativesDone(serviceUrls);
+      int shared = Math.max(40, large);
+      StowLoad.stow(urls, SyntheticInstances.ct(shared, 512, 512, 15), 10, 4);
+      awaitDerivatives(serviceUrls, warmDone, shared);
       idleCost(cpu);
       double[] readBefore = derivativesRead(serviceUrls);
       double[] receivedBefore = s3Received(serviceUrls);
