@@ -30,6 +30,10 @@ const repetitions = Number(env('REPETITIONS'));
 const servers = JSON.parse(env('SERVERS'));
 const studies = JSON.parse(env('STUDIES'));
 const settleMs = Number(process.env.SETTLE_MS ?? 3000);
+// Optional ({name, marker}): a study of the same kind as the big one, opened once in each context
+// before anything is timed, so the browser's own first-time work for such images (SwiftShader
+// compiling its shaders, the codecs' workers) is not charged to whichever server opens first.
+const warmupStudy = process.env.WARMUP_STUDY ? JSON.parse(process.env.WARMUP_STUDY) : null;
 // Ceilings for conditions, not speed assertions: the machine may be loaded.
 const CEILING_MS = 180_000;
 
@@ -158,6 +162,7 @@ const browser = await launchHeadlessChromium(env('CHROMIUM'));
 try {
   const sessions = [];
   for (const server of servers) sessions.push(await open(browser, server));
+  if (warmupStudy) for (const session of sessions) await run(session, warmupStudy, -1);
   for (let repetition = 0; repetition <= repetitions; repetition++) {
     // Repetition 0: the one-slice study first (studies lists the big one first).
     const studyOrder = repetition % 2 === 1 ? studies : [...studies].reverse();

@@ -197,6 +197,9 @@ public final class ViewerBenchmark {
               List.of(
                   Map.of("name", "ct" + slices, "marker", big.marker()),
                   Map.of("name", "one", "marker", one.marker()))));
+      browserEnv.put(
+          "WARMUP_STUDY",
+          JSON.writeValueAsString(Map.of("name", "warmup", "marker", warm.marker())));
       long browser = System.nanoTime();
       command(npm, List.of("node", "viewer-first-image.mjs"), browserEnv);
       System.out.printf(
