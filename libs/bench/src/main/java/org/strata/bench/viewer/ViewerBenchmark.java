@@ -274,6 +274,20 @@ public final class ViewerBenchmark {
   /** The series and SOP Instance UIDs of a study's instances, by QIDO-RS. */
   private static List<String[]> instances(String baseUrl, String token, SyntheticCt.Study study)
       throws Exception {
+    List<String[]> out = new ArrayList<>();
+    for (JsonNode i : qidoInstances(baseUrl, token, study)) {
+      out.add(
+          new String[] {
+            i.path("0020000E").path("Value").path(0).asText(),
+            i.path("00080018").path("Value").path(0).asText()
+          });
+    }
+    return out;
+  }
+
+  /** The study's instances as QIDO-RS lists them (an empty array unless it answers 200). */
+  private static JsonNode qidoInstances(String baseUrl, String token, SyntheticCt.Study study)
+      throws Exception {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(
@@ -282,15 +296,7 @@ public final class ViewerBenchmark {
                 .header("Accept", "application/dicom+json")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    List<String[]> out = new ArrayList<>();
-    for (JsonNode i : JSON.readTree(response.body())) {
-      out.add(
-          new String[] {
-            i.path("0020000E").path("Value").path(0).asText(),
-            i.path("00080018").path("Value").path(0).asText()
-          });
-    }
-    return out;
+    return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createArrayNode();
   }
 
   /** {@code rounds} times the series metadata and every frame of {@code study}. */
@@ -335,15 +341,7 @@ public final class ViewerBenchmark {
     String token = token(issuer, READER);
     int found = -1;
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create(baseUrl + "/studies/" + study.uid() + "/instances?limit=1000"))
-                  .header("Authorization", "Bearer " + token)
-                  .header("Accept", "application/dicom+json")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      found = response.statusCode() == 200 ? JSON.readTree(response.body()).size() : 0;
+      found = qidoInstances(baseUrl, token, study).size();
       if (found == study.files().size()) {
         return;
       }
