@@ -34,6 +34,8 @@ const settleMs = Number(process.env.SETTLE_MS ?? 3000);
 // before anything is timed, so the browser's own first-time work for such images (SwiftShader
 // compiling its shaders, the codecs' workers) is not charged to whichever server opens first.
 const warmupStudy = process.env.WARMUP_STUDY ? JSON.parse(process.env.WARMUP_STUDY) : null;
+// FLIP=1 swaps which server goes first in every round (the first open of each study included).
+const flip = process.env.FLIP === '1' ? 1 : 0;
 // Ceilings for conditions, not speed assertions: the machine may be loaded.
 const CEILING_MS = 180_000;
 
@@ -167,7 +169,7 @@ try {
     // Repetition 0: the one-slice study first (studies lists the big one first).
     const studyOrder = repetition % 2 === 1 ? studies : [...studies].reverse();
     for (const study of studyOrder) {
-      const serverOrder = (repetition + studies.indexOf(study)) % 2 === 0 ? sessions : [...sessions].reverse();
+      const serverOrder = (repetition + studies.indexOf(study) + flip) % 2 === 0 ? sessions : [...sessions].reverse();
       for (const session of serverOrder) await run(session, study, repetition);
     }
   }

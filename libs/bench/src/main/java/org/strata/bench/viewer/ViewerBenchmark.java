@@ -45,7 +45,8 @@ import org.strata.platform.ServiceProcess;
  * STRATA_BENCH_VIEWER_SLICES} (300); {@code STRATA_BENCH_VIEWER_SETTLE_MS} (3000): the pause
  * between two opens, after the previous page was left, for the servers' background work to end;
  * {@code STRATA_BENCH_VIEWER_WARMUP_ROUNDS} (10): rounds of series metadata and frames of a third,
- * 50-slice study on both servers before any timed open.
+ * 50-slice study on both servers before any timed open; {@code STRATA_BENCH_VIEWER_FLIP} (0): 1
+ * swaps which server goes first in every round.
  */
 public final class ViewerBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -197,6 +198,7 @@ public final class ViewerBenchmark {
               List.of(
                   Map.of("name", "ct" + slices, "marker", big.marker()),
                   Map.of("name", "one", "marker", one.marker()))));
+      browserEnv.put("FLIP", Integer.toString(env("STRATA_BENCH_VIEWER_FLIP", 0)));
       browserEnv.put(
           "WARMUP_STUDY",
           JSON.writeValueAsString(Map.of("name", "warmup", "marker", warm.marker())));
